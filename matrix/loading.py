@@ -1,0 +1,542 @@
+"""Files -> typed objects with locations, plus the problems found while reading them.
+
+`parse_claims_file` and `parse_codebook` are pure (bytes in, values out) so that they can
+be cached and run in parallel; `load_project` is the only function here that touches
+the file system.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from collections.abc import Mapping as MappingType
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from matrix.model import (
+    APPROACHES,
+    DEFAULT_CONFIDENCE,
+    STANCES,
+    Claim,
+    Codebook,
+    Entry,
+    Location,
+    Source,
+    SourceText,
+)
+from matrix.problems import Problem, did_you_mean, is_hidden_char, shown
+from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence, line_column, parse_tree
+
+CODEBOOK = "claims/codebook.yaml"
+CLAIMS_DIR = "claims"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+EXCEL_CELL_LIMIT = 32_767
+
+# field name -> required
+SOURCE_FIELDS: MappingType[str, bool] = {
+    "id": True,
+    "title": True,
+    "publisher": True,
+    "author": False,
+    "published": False,
+    "perspective": True,
+    "text": True,
+    "url": False,
+}
+CLAIM_FIELDS: MappingType[str, bool] = {
+    "id": True,
+    "topic": True,
+    "stance": True,
+    "approach": False,
+    "actor": False,
+    "confidence": False,
+    "quote": True,
+    "note": False,
+}
+ENTRY_FIELDS: MappingType[str, bool] = {"id": True, "label": True, "description": False}
+CODEBOOK_LISTS = ("perspectives", "actors", "topics")
+CUE_KINDS = STANCES + APPROACHES
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsFile:
+    """What one claims file holds; `source` is None when its block is unusable."""
+
+    file: str
+    source: Source | None
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read from a project root, and what went wrong reading it."""
+
+    root: Path
+    codebook: Codebook | None
+    files: tuple[ClaimsFile, ...]
+    texts: MappingType[str, SourceText]  # claims file -> its source's text
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(f.source for f in self.files if f.source is not None)
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(c for f in self.files for c in f.claims)
+
+    def all_problems(self) -> tuple[Problem, ...]:
+        return self.problems + tuple(p for f in self.files for p in f.problems)
+
+
+class _Collector:
+    """Accumulates problems for one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, location: Location, code: str, message: str, hint: str = "", subject: str | None = None) -> None:
+        self.problems.append(Problem(location, code, message, hint, subject))
+
+
+def decode(data: bytes, file: str, report: Callable[[Problem], None], code: str = "not-utf8") -> str | None:
+    """Strict UTF-8 (a leading BOM is dropped); bad bytes are reported at their line and column."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        good = data[: error.start].decode("utf-8-sig", errors="replace")
+        line, column = line_column(good, len(good))
+        report(
+            Problem(
+                Location(file, line, column),
+                code,
+                f"byte 0x{data[error.start]:02X} is not valid UTF-8 ({error.reason})",
+                "save the file as UTF-8 (in most editors: File > Save with Encoding > UTF-8)",
+            )
+        )
+        return None
+
+
+def _kind(node: Node) -> str:
+    return {Mapping: "a mapping", Sequence: "a list", Scalar: "text"}.get(type(node), "a value")
+
+
+def _check_text(value: Scalar, name: str, out: _Collector, subject: str | None) -> bool:
+    """Report hidden characters and over-long values; True when the value is usable."""
+    text = value.value
+    ok = True
+    if not text.isprintable():
+        for index, char in enumerate(text):
+            if is_hidden_char(char):
+                out.add(
+                    value.location,
+                    "control-character",
+                    f"'{name}' holds the invisible or control character U+{ord(char):04X} "
+                    f"at character {index + 1} of its value",
+                    "retype the value, or delete the character (it often comes from copying out of a PDF or web page)",
+                    subject,
+                )
+                ok = False
+                break
+    if len(text) > EXCEL_CELL_LIMIT:
+        out.add(
+            value.location,
+            "value-too-long",
+            f"'{name}' is {len(text):,} characters long; a spreadsheet cell holds at most {EXCEL_CELL_LIMIT:,}",
+            "shorten it: a quote should be a clause or a sentence",
+            subject,
+        )
+        ok = False
+    return ok
+
+
+def _read_fields(
+    node: Mapping,
+    fields: MappingType[str, bool],
+    what: str,
+    out: _Collector,
+    subject: str | None = None,
+) -> tuple[dict[str, str], dict[str, Location]]:
+    """The text fields of `node`, checked against `fields`; problems go to `out`."""
+    values: dict[str, str] = {}
+    spans: dict[str, Location] = {}
+    present = {key.value for key, _ in node.items}
+    missing = [name for name, required in fields.items() if required and name not in present]
+    for key, value in node.items:
+        name = key.value
+        if name not in fields:
+            # a misspelt required field is one mistake: report the typo, not also the absence
+            near = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
+            if near:
+                missing.remove(near[0])
+            out.add(
+                key.location,
+                "unknown-field",
+                f"unknown field '{name}' in {what}",
+                did_you_mean(name, fields) if name else "",
+                subject,
+            )
+        elif isinstance(value, Rejected):
+            continue
+        elif not isinstance(value, Scalar):
+            out.add(
+                value.location,
+                "wrong-type",
+                f"'{name}' must be text, not {_kind(value)}",
+                f"write '{name}: <text>' on one line, or use '{name}: >-' for long text",
+                subject,
+            )
+        elif value.null or not value.value.strip():
+            out.add(
+                value.location,
+                "empty-value",
+                f"'{name}' is empty",
+                f"give '{name}' a value, or delete the line" if not fields[name] else f"give '{name}' a value",
+                subject,
+            )
+        elif _check_text(value, name, out, subject):
+            values[name] = value.value.strip() if name != "quote" else value.value
+            spans[name] = value.location
+    for name in missing:
+        out.add(
+            node.location,
+            "missing-field",
+            f"{what} has no '{name}'",
+            f"add '{name}: ...' to {what}",
+            subject,
+        )
+    return values, spans
+
+
+def _top_mapping(root: Node | None, file: str, keys: MappingType[str, bool], out: _Collector) -> dict[str, Node]:
+    """The top-level mapping's values by key, with unknown and missing keys reported."""
+    if root is None or isinstance(root, Rejected):
+        if root is None and not out.problems:
+            out.add(Location(file), "wrong-shape", "the file is empty", "see the format in README.md")
+        return {}
+    if not isinstance(root, Mapping):
+        out.add(
+            root.location,
+            "wrong-shape",
+            f"the file must be a mapping with {', '.join(repr(k) for k in keys)}; found {_kind(root)}",
+            "see the format in README.md",
+        )
+        return {}
+    found: dict[str, Node] = {}
+    for key, value in root.items:
+        if key.value in keys:
+            found[key.value] = value
+        else:
+            out.add(
+                key.location,
+                "unknown-field",
+                f"unknown top-level key '{key.value}'",
+                did_you_mean(key.value, keys),
+            )
+    for name, required in keys.items():
+        if required and name not in found:
+            out.add(root.location, "missing-field", f"the file has no '{name}:' section", f"add '{name}:'")
+    return found
+
+
+def _items(node: Node | None, what: str, out: _Collector) -> Iterable[Node]:
+    if node is None or isinstance(node, Rejected):
+        return ()
+    if isinstance(node, Scalar) and node.null:
+        return ()
+    if not isinstance(node, Sequence):
+        out.add(
+            node.location,
+            "wrong-shape",
+            f"'{what}' must be a list, not {_kind(node)}",
+            f"write each entry of '{what}' on a line starting with '- '",
+        )
+        return ()
+    return node.items
+
+
+def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> ClaimsFile:
+    """One claims file's source and claims. Pure: the same bytes give the same result."""
+    out = _Collector(file)
+    if len(data) > max_bytes:
+        out.add(
+            Location(file),
+            "file-too-large",
+            f"the file is {len(data):,} bytes; the limit is {max_bytes:,}",
+            "split the source's claims over several files, or raise --max-file-size",
+        )
+        return ClaimsFile(file, None, (), tuple(out.problems))
+    text = decode(data, file, out.problems.append)
+    if text is None:
+        return ClaimsFile(file, None, (), tuple(out.problems))
+    root, problems = parse_tree(text, file)
+    out.problems.extend(problems)
+    top = _top_mapping(root, file, {"source": True, "claims": True}, out)
+
+    source: Source | None = None
+    block = top.get("source")
+    if isinstance(block, Mapping):
+        values, spans = _read_fields(block, SOURCE_FIELDS, "the source", out)
+        source = Source(
+            id=values.get("id", ""),
+            title=values.get("title", ""),
+            publisher=values.get("publisher", ""),
+            perspective=values.get("perspective", ""),
+            text=values.get("text", ""),
+            author=values.get("author"),
+            published=values.get("published"),
+            url=values.get("url"),
+            file=file,
+            location=block.location,
+            spans=spans,
+        )
+    elif block is not None and not isinstance(block, Rejected):
+        out.add(
+            block.location,
+            "wrong-shape",
+            f"'source' must be a mapping, not {_kind(block)}",
+            "indent the source's fields under 'source:'",
+        )
+
+    claims: list[Claim] = []
+    for item in _items(top.get("claims"), "claims", out):
+        if isinstance(item, Rejected):
+            continue
+        if not isinstance(item, Mapping):
+            out.add(
+                item.location,
+                "wrong-shape",
+                f"each claim must be a mapping of fields, not {_kind(item)}",
+                "start each claim with '- id: ...' and indent its fields",
+            )
+            continue
+        claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
+        values, spans = _read_fields(item, CLAIM_FIELDS, "the claim", out, claim_id)
+        claims.append(
+            Claim(
+                id=values.get("id", ""),
+                source=source.id if source else "",
+                topic=values.get("topic", ""),
+                stance=values.get("stance", ""),
+                quote=values.get("quote", ""),
+                approach=values.get("approach"),
+                actor=values.get("actor"),
+                confidence=values.get("confidence", DEFAULT_CONFIDENCE),
+                note=values.get("note"),
+                location=item.location,
+                spans=spans,
+            )
+        )
+    return ClaimsFile(file, source, tuple(claims), tuple(out.problems))
+
+
+def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> tuple[Codebook | None, list[Problem]]:
+    """The codebook's vocabularies in file order, or None when it is unusable."""
+    out = _Collector(file)
+    if len(data) > max_bytes:
+        out.add(
+            Location(file),
+            "file-too-large",
+            f"the file is {len(data):,} bytes; the limit is {max_bytes:,}",
+            "a codebook needs far less",
+        )
+        return None, out.problems
+    text = decode(data, file, out.problems.append)
+    if text is None:
+        return None, out.problems
+    root, problems = parse_tree(text, file)
+    out.problems.extend(problems)
+    top = _top_mapping(root, file, {"perspectives": True, "actors": True, "topics": True, "cues": False}, out)
+    if not top:
+        return None, out.problems
+    lists: dict[str, tuple[Entry, ...]] = {}
+    for kind in CODEBOOK_LISTS:
+        node = top.get(kind)
+        entries: list[Entry] = []
+        for item in _items(node, kind, out):
+            if isinstance(item, Rejected):
+                continue
+            if not isinstance(item, Mapping):
+                out.add(
+                    item.location,
+                    "wrong-shape",
+                    f"each entry of '{kind}' must be a mapping with id and label, not {_kind(item)}",
+                    "write '- {id: ..., label: ...}'",
+                )
+                continue
+            values, _ = _read_fields(item, ENTRY_FIELDS, f"this {kind[:-1]}", out)
+            if "id" in values:
+                entries.append(
+                    Entry(values["id"], values.get("label", values["id"]), values.get("description"), item.location)
+                )
+        if node is not None and not entries and not isinstance(node, Rejected):
+            out.add(
+                node.location,
+                "codebook-empty",
+                f"'{kind}' lists nothing",
+                f"add at least one entry to '{kind}'",
+            )
+        lists[kind] = tuple(entries)
+    cues: dict[str, tuple[str, ...]] = {}
+    cue_node = top.get("cues")
+    if isinstance(cue_node, Mapping):
+        for key, value in cue_node.items:
+            if key.value not in CUE_KINDS:
+                out.add(
+                    key.location, "unknown-field", f"unknown cue list '{key.value}'", did_you_mean(key.value, CUE_KINDS)
+                )
+                continue
+            words = []
+            for item in _items(value, f"cues.{key.value}", out):
+                if isinstance(item, Scalar) and not item.null and _check_text(item, "cue", out, None):
+                    words.append(item.value.strip())
+                elif not isinstance(item, Rejected):
+                    out.add(item.location, "wrong-type", "a cue must be text", "write each cue as '- word or phrase'")
+            cues[key.value] = tuple(words)
+    elif (
+        cue_node is not None
+        and not isinstance(cue_node, Rejected)
+        and not (isinstance(cue_node, Scalar) and cue_node.null)
+    ):
+        out.add(
+            cue_node.location,
+            "wrong-shape",
+            f"'cues' must be a mapping of lists, not {_kind(cue_node)}",
+            "write 'cues:' then 'divergence: [differ, diverge]' and so on",
+        )
+    codebook = Codebook(lists["perspectives"], lists["actors"], lists["topics"], cues, file)
+    return codebook, out.problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, list[Problem]]:
+    """Read a source's text file, which must be a regular UTF-8 file inside `root`."""
+    problems: list[Problem] = []
+    where = source.spans.get("text", source.location)
+    raw = source.text
+
+    def fail(code: str, message: str, hint: str) -> tuple[None, list[Problem]]:
+        problems.append(Problem(where, code, message, hint, source.id or None))
+        return None, problems
+
+    pure = PurePosixPath(raw.replace("\\", "/"))
+    if pure.is_absolute() or (len(raw) > 1 and raw[1] == ":"):
+        return fail(
+            "text-outside-root",
+            f"the text path {shown(raw)} is absolute",
+            "give the path relative to the project root, e.g. 'seeds/name.txt'",
+        )
+    real_root = root.resolve()
+    path = root / pure
+    resolved = path.resolve()
+    if not resolved.is_relative_to(real_root):
+        how = "through a symbolic link" if ".." not in pure.parts else "with '..'"
+        return fail(
+            "text-outside-root",
+            f"the text path {shown(raw)} leads outside the project root {how}",
+            "copy the text into the project's seeds/ folder and point to it there",
+        )
+    if not path.exists():
+        seeds = (
+            sorted(p.relative_to(real_root).as_posix() for p in (real_root / "seeds").glob("*.txt"))
+            if (real_root / "seeds").is_dir()
+            else []
+        )
+        return fail(
+            "text-missing",
+            f"the text file {shown(raw)} does not exist",
+            did_you_mean(raw, seeds) if seeds else "put the source's text under seeds/",
+        )
+    if not resolved.is_file():
+        return fail("text-not-file", f"the text path {shown(raw)} is not a regular file", "point 'text' at a .txt file")
+    name = _relative(resolved, real_root)
+    try:
+        data = resolved.read_bytes()
+    except OSError as error:
+        return fail(
+            "text-unreadable",
+            f"the text file {shown(raw)} cannot be read: {error.strerror}",
+            "check the file's permissions",
+        )
+    content = decode(data, name, problems.append, code="text-not-utf8")
+    return SourceText(name, content), problems
+
+
+def load_project(
+    root: Path, max_bytes: int = MAX_FILE_BYTES, parse: Callable[[str, bytes, int], ClaimsFile] = parse_claims_file
+) -> Project:
+    """Read the codebook, every claims file and every source text under `root`."""
+    problems: list[Problem] = []
+    codebook: Codebook | None = None
+    codebook_path = root / CODEBOOK
+    try:
+        codebook_bytes = codebook_path.read_bytes()
+    except FileNotFoundError:
+        problems.append(
+            Problem(
+                Location(CODEBOOK),
+                "codebook-missing",
+                "there is no claims/codebook.yaml",
+                "create it: see 'Codebook' in README.md",
+            )
+        )
+    except OSError as error:
+        problems.append(
+            Problem(
+                Location(CODEBOOK),
+                "file-unreadable",
+                f"claims/codebook.yaml cannot be read: {error.strerror}",
+                "check that it is a readable file",
+            )
+        )
+    else:
+        codebook, found = parse_codebook(CODEBOOK, codebook_bytes, max_bytes)
+        problems.extend(found)
+
+    files: list[ClaimsFile] = []
+    for path in claim_file_paths(root):
+        name = _relative(path, root)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problem = Problem(
+                Location(name),
+                "file-unreadable",
+                f"{name} cannot be read: {error.strerror}",
+                "check that it is a readable file",
+            )
+            files.append(ClaimsFile(name, None, (), (problem,)))
+            continue
+        files.append(parse(name, data, max_bytes))
+
+    texts: dict[str, SourceText] = {}
+    by_path: dict[str, tuple[SourceText | None, list[Problem]]] = {}
+    for claims_file in files:
+        source = claims_file.source
+        if source is None or not source.text:
+            continue
+        if source.text not in by_path:
+            by_path[source.text] = read_source_text(root, source)
+            problems.extend(by_path[source.text][1])
+        text = by_path[source.text][0]
+        if text is not None:
+            texts[claims_file.file] = text
+    return Project(root, codebook, tuple(files), texts, tuple(problems))
+
+
+def claim_file_paths(root: Path) -> list[Path]:
+    """The claims files under root/claims, sorted by name; the codebook is not one."""
+    folder = root / CLAIMS_DIR
+    names = sorted(os.listdir(folder))
+    return [
+        folder / n for n in names if n.endswith((".yaml", ".yml")) and n != "codebook.yaml" and not n.startswith(".")
+    ]

@@ -1,0 +1,138 @@
+"""Typed, frozen values the pipeline passes around. No I/O and no third-party imports.
+
+Invariants: every `Location` is 1-based; file paths are POSIX paths relative to the
+project root; a value the user did not give is `None` (optional fields) or `""` (a
+required field that was missing or malformed, already reported as a problem).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+STANCES: tuple[str, ...] = ("convergence", "divergence")
+APPROACHES: tuple[str, ...] = ("unilateral", "bilateral", "multilateral")
+CONFIDENCE_WEIGHTS: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}
+DEFAULT_CONFIDENCE = "medium"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Location:
+    """A 1-based line and column in a file named relative to the project root."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One codebook vocabulary entry (a perspective, actor or topic)."""
+
+    id: str
+    label: str
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Codebook:
+    """Vocabularies in display order; ids are unique within each list."""
+
+    perspectives: tuple[Entry, ...]
+    actors: tuple[Entry, ...]
+    topics: tuple[Entry, ...]
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    file: str = "claims/codebook.yaml"
+
+    def ids(self, kind: str) -> tuple[str, ...]:
+        entries: tuple[Entry, ...] = getattr(self, kind)
+        return tuple(e.id for e in entries)
+
+    def label(self, kind: str, entry_id: str) -> str:
+        for entry in getattr(self, kind):
+            if entry.id == entry_id:
+                return str(entry.label)
+        return entry_id
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source document: the `source:` block of a claims file.
+
+    `spans` maps each field the user wrote to the location of its value.
+    """
+
+    id: str
+    title: str
+    publisher: str
+    perspective: str
+    text: str
+    author: str | None
+    published: str | None
+    url: str | None
+    file: str
+    location: Location
+    spans: Mapping[str, Location] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One coded claim: a verbatim quote from its source, with its coding.
+
+    `spans` maps each field the user wrote to the location of its value;
+    `location` is where the claim's mapping starts.
+    """
+
+    id: str
+    source: str
+    topic: str
+    stance: str
+    quote: str
+    approach: str | None
+    actor: str | None
+    confidence: str
+    note: str | None
+    location: Location
+    spans: Mapping[str, Location] = field(default_factory=dict, compare=False)
+
+    @property
+    def weight(self) -> int:
+        return CONFIDENCE_WEIGHTS.get(self.confidence, CONFIDENCE_WEIGHTS[DEFAULT_CONFIDENCE])
+
+    def at(self, name: str) -> Location:
+        """Where field `name` is written, or the claim itself when it is absent."""
+        return self.spans.get(name, self.location)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A source's text file, read as strict UTF-8; `content` is None when unreadable."""
+
+    path: str
+    content: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Row filters shared by every command; an empty tuple means "all"."""
+
+    perspectives: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+
+    def keeps(self, claim: Claim, perspective: str) -> bool:
+        return (
+            (not self.perspectives or perspective in self.perspectives)
+            and (not self.topics or claim.topic in self.topics)
+            and (not self.sources or claim.source in self.sources)
+            and (not self.actors or (claim.actor or "") in self.actors)
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.perspectives or self.topics or self.sources or self.actors)

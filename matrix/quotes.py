@@ -1,0 +1,133 @@
+"""Quote normalisation and locating a quote in its source text.
+
+Both sides are normalised the same way before an exact, case-sensitive search:
+Unicode NFKC; curly quotes to straight; en/em dashes and the minus sign to '-'; every run
+of white space (line breaks and non-breaking spaces included) to one space. In the source
+only, markdown links `[text](url)` read as `text` and backslash escapes (`\\(`) as the
+character. The normalised text keeps checkpoints back to the original so that a match is
+reported at the line and column where it starts in the file as written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+from matrix.yamltree import line_column
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+    }
+)  # fmt: skip
+_SPACE = r"\s+"
+_NON_ASCII = r"[A-Za-z0-9]?[^\x00-\x7f\s]+"  # with the letter a combining mark may join
+_MD_OPEN = r"\[(?=[^\]\n]*\]\([^)\s]*\))"
+_MD_CLOSE = r"\]\([^)\s]*\)"
+_ESCAPE = r"\\(?=[\\`*_{}\[\]()#+\-.!|~<>\"'])"
+_SOURCE_RE = re.compile(f"({_SPACE})|({_NON_ASCII})|{_MD_OPEN}|{_MD_CLOSE}|{_ESCAPE}")
+_QUOTE_RE = re.compile(f"({_SPACE})|({_NON_ASCII})")
+
+
+def _replacement(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return " "
+    if match.group(2) is not None:
+        return unicodedata.normalize("NFKC", match.group(2)).translate(_TRANSLATE)
+    return ""  # markdown syntax and escape backslashes vanish
+
+
+def normalise_quote(quote: str) -> str:
+    """The form of a quote that is searched for."""
+    return _QUOTE_RE.sub(_replacement, quote).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    line: int
+    column: int
+    occurrences: int  # 1, or 2 meaning "more than once"
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """A source text in searchable form, with checkpoints back to the original."""
+
+    original: str
+    text: str
+    # parallel lists: at normalised index norm[i] the original index is orig[i]; between
+    # checkpoints characters map one to one
+    norm: tuple[int, ...]
+    orig: tuple[int, ...]
+
+    @classmethod
+    def of(cls, original: str) -> NormalisedText:
+        parts: list[str] = []
+        norm: list[int] = [0]
+        orig: list[int] = [0]
+        position = 0  # in the original
+        length = 0  # of the normalised text so far
+        for match in _SOURCE_RE.finditer(original):
+            start, end = match.span()
+            replacement = _replacement(match)
+            if match.group() == replacement:
+                continue
+            parts.append(original[position:start])
+            length += start - position
+            norm.append(length)
+            orig.append(start)
+            parts.append(replacement)
+            length += len(replacement)
+            norm.append(length)
+            orig.append(end)
+            position = end
+        parts.append(original[position:])
+        return cls(original, "".join(parts), tuple(norm), tuple(orig))
+
+    def original_index(self, index: int) -> int:
+        i = bisect.bisect_right(self.norm, index) - 1
+        # inside a replacement the whole replaced span maps to where it starts
+        offset = index - self.norm[i]
+        if i + 1 < len(self.norm) and self.orig[i + 1] - self.orig[i] != self.norm[i + 1] - self.norm[i]:
+            return self.orig[i]
+        return self.orig[i] + offset
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def locate(self, quote: str) -> Match | None:
+        """Where `quote` first occurs, as a 1-based line and column of the original text."""
+        needle = normalise_quote(quote)
+        if not needle:
+            return None
+        index = self.text.find(needle)
+        if index < 0:
+            return None
+        again = self.text.find(needle, index + 1)
+        line, column = line_column(self.original, self.original_index(index))
+        return Match(line, column, 1 if again < 0 else 2)
+
+    def closest(self, quote: str) -> tuple[int, int, str, float] | None:
+        """The passage most like `quote`: (line, column, passage, score 0-100)."""
+        from rapidfuzz import fuzz
+
+        needle = normalise_quote(quote)
+        if not needle or not self.text:
+            return None
+        found = fuzz.partial_ratio_alignment(needle, self.text)
+        if found is None:
+            return None
+        start, end = found.dest_start, found.dest_end
+        line, column = line_column(self.original, self.original_index(start))
+        return line, column, self.text[start:end], found.score
+
+
+def word_count(quote: str) -> int:
+    return len(normalise_quote(quote).split())

@@ -1,0 +1,299 @@
+"""One small function per check over a loaded project, each yielding Problems.
+
+`RULES` lists them in the order they run; `validation.validate` runs them all. A check
+skips values that are empty: those were reported when the file was read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from matrix.loading import Project
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location
+from matrix.problems import Problem, did_you_mean, shown
+from matrix.quotes import Match, NormalisedText, word_count
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CODEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MIN_QUOTE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Context:
+    """A project plus what several checks need, computed once."""
+
+    project: Project
+
+    @cached_property
+    def codebook(self) -> Codebook | None:
+        return self.project.codebook
+
+    @cached_property
+    def texts(self) -> dict[str, NormalisedText]:
+        """Claims file -> its source text, normalised once per text file."""
+        by_path: dict[str, NormalisedText] = {}
+        out: dict[str, NormalisedText] = {}
+        for file, text in self.project.texts.items():
+            if text.content is None:
+                continue
+            if text.path not in by_path:
+                by_path[text.path] = NormalisedText.of(text.content)
+            out[file] = by_path[text.path]
+        return out
+
+    @cached_property
+    def matches(self) -> dict[int, Match | None]:
+        """id(claim) -> where its quote occurs, for claims whose text could be read."""
+        found: dict[int, Match | None] = {}
+        for claims_file in self.project.files:
+            text = self.texts.get(claims_file.file)
+            if text is None:
+                continue
+            for claim in claims_file.claims:
+                if claim.quote:
+                    found[id(claim)] = text.locate(claim.quote)
+        return found
+
+    def anchors(self) -> dict[str, Location]:
+        out: dict[str, Location] = {}
+        for claims_file in self.project.files:
+            text = self.project.texts.get(claims_file.file)
+            for claim in claims_file.claims:
+                match = self.matches.get(id(claim))
+                if match is not None and text is not None and claim.id not in out:
+                    out[claim.id] = Location(text.path, match.line, match.column)
+        return out
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "claim-1"
+
+
+def _malformed_id(value: str, where: Location, what: str, subject: str | None) -> Problem:
+    return Problem(
+        where,
+        "malformed-id",
+        f"{what} id {shown(value)} must be lowercase letters, digits and '-', starting with a letter or digit",
+        f"try '{_slug(value)}'",
+        subject,
+    )
+
+
+def _duplicates(items: Iterable[tuple[str, Location]], what: str) -> Iterator[Problem]:
+    first: dict[str, Location] = {}
+    for value, where in items:
+        if value in first:
+            yield Problem(
+                where,
+                "duplicate-id",
+                f"{what} id '{value}' is already defined at {first[value]}",
+                "give one of them another id",
+                value,
+            )
+        else:
+            first[value] = where
+
+
+def codebook_entries(ctx: Context) -> Iterator[Problem]:
+    if ctx.codebook is None:
+        return
+    for kind in ("perspectives", "actors", "topics"):
+        entries = getattr(ctx.codebook, kind)
+        for entry in entries:
+            if not CODEBOOK_ID_RE.match(entry.id):
+                yield Problem(
+                    entry.location,
+                    "malformed-id",
+                    f"{kind[:-1]} id {shown(entry.id)} must be letters, digits and '-'",
+                    f"try '{_slug(entry.id)}'",
+                    entry.id,
+                )
+        yield from _duplicates(((e.id, e.location) for e in entries), kind[:-1])
+
+
+def source_ids(ctx: Context) -> Iterator[Problem]:
+    sources = [s for s in ctx.project.sources if s.id]
+    for source in sources:
+        if not ID_RE.match(source.id):
+            yield _malformed_id(source.id, source.spans["id"], "source", source.id)
+    yield from _duplicates(((s.id, s.spans["id"]) for s in sources), "source")
+
+
+def source_fields(ctx: Context) -> Iterator[Problem]:
+    perspectives = ctx.codebook.ids("perspectives") if ctx.codebook else None
+    for source in ctx.project.sources:
+        if perspectives is not None and source.perspective and source.perspective not in perspectives:
+            yield Problem(
+                source.spans["perspective"],
+                "unknown-perspective",
+                f"perspective {shown(source.perspective)} is not in the codebook",
+                did_you_mean(source.perspective, perspectives),
+                source.id,
+            )
+        if source.published is not None and not _is_iso_date(source.published):
+            yield Problem(
+                source.spans["published"],
+                "invalid-date",
+                f"published {shown(source.published)} is not a date in the form YYYY-MM-DD",
+                "write e.g. 'published: 2025-06-05', or leave the field out",
+                source.id,
+            )
+        if source.url is not None:
+            parts = urlsplit(source.url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                yield Problem(
+                    source.spans["url"],
+                    "invalid-url",
+                    f"url {shown(source.url)} is not an http(s) address",
+                    "write the full address, starting with https://",
+                    source.id,
+                )
+
+
+def _is_iso_date(value: str) -> bool:
+    if not DATE_RE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def claim_ids(ctx: Context) -> Iterator[Problem]:
+    claims = [c for c in ctx.project.claims if c.id]
+    for claim in claims:
+        if not ID_RE.match(claim.id):
+            yield _malformed_id(claim.id, claim.spans["id"], "claim", claim.id)
+    yield from _duplicates(((c.id, c.spans["id"]) for c in claims), "claim")
+
+
+def _vocabulary(claim: Claim, name: str, value: str | None, allowed: Iterable[str], code: str) -> Iterator[Problem]:
+    options = tuple(allowed)
+    if value and value not in options:
+        yield Problem(
+            claim.at(name),
+            code,
+            f"{name} {shown(value)} is not one of: {', '.join(options)}",
+            did_you_mean(value, options),
+            claim.id or None,
+        )
+
+
+def claim_values(ctx: Context) -> Iterator[Problem]:
+    codebook = ctx.codebook
+    for claim in ctx.project.claims:
+        yield from _vocabulary(claim, "stance", claim.stance, STANCES, "unknown-stance")
+        yield from _vocabulary(claim, "approach", claim.approach, APPROACHES, "unknown-approach")
+        yield from _vocabulary(claim, "confidence", claim.confidence, CONFIDENCE_WEIGHTS, "unknown-confidence")
+        if codebook is not None:
+            yield from _vocabulary(claim, "topic", claim.topic, codebook.ids("topics"), "unknown-topic")
+            yield from _vocabulary(claim, "actor", claim.actor, codebook.ids("actors"), "unknown-actor")
+
+
+def quotes(ctx: Context) -> Iterator[Problem]:
+    for claims_file in ctx.project.files:
+        text = ctx.texts.get(claims_file.file)
+        if text is None:
+            continue
+        path = ctx.project.texts[claims_file.file].path
+        for claim in claims_file.claims:
+            if not claim.quote:
+                continue
+            where = claim.at("quote")
+            match = ctx.matches.get(id(claim))
+            if match is None:
+                yield _quote_not_found(claim, text, path)
+                continue
+            if match.occurrences > 1:
+                yield Problem(
+                    where,
+                    "ambiguous-quote",
+                    f"the quote occurs more than once in {path} (first at line {match.line})",
+                    "lengthen the quote until it names one passage",
+                    claim.id or None,
+                )
+            words = word_count(claim.quote)
+            if words < MIN_QUOTE_WORDS:
+                yield Problem(
+                    where,
+                    "short-quote",
+                    f"the quote has {words} word{'s' if words != 1 else ''}; a self-explanatory quote has at least {MIN_QUOTE_WORDS}",
+                    "quote the whole clause or sentence that states the position",
+                    claim.id or None,
+                )
+
+
+def _quote_not_found(claim: Claim, text: NormalisedText, path: str) -> Problem:
+    closest = text.closest(claim.quote)
+    if closest is None:
+        hint = "copy the quote exactly from the source text (matching is case-sensitive)"
+    else:
+        line, column, passage, score = closest
+        hint = f"closest passage ({path}:{line}:{column}, {score:.0f}% alike): {shown(passage, 160)}"
+    return Problem(
+        claim.at("quote"),
+        "quote-not-found",
+        f"the quote does not occur in {path}",
+        hint,
+        claim.id or None,
+    )
+
+
+def empty_sources(ctx: Context) -> Iterator[Problem]:
+    for claims_file in ctx.project.files:
+        source = claims_file.source
+        if source is not None and not claims_file.claims and not claims_file.problems:
+            yield Problem(
+                source.location,
+                "source-without-claims",
+                f"source '{source.id}' has no claims",
+                "add claims under 'claims:', or remove the file",
+                source.id or None,
+            )
+
+
+def unused_vocabulary(ctx: Context) -> Iterator[Problem]:
+    """Codebook entries nothing uses; silent while a broken file or a typo hides a use."""
+    codebook = ctx.codebook
+    if codebook is None or not ctx.project.files or any(f.problems for f in ctx.project.files):
+        return
+    topics = {c.topic for c in ctx.project.claims}
+    perspectives = {s.perspective for s in ctx.project.sources}
+    for entry in codebook.topics:
+        if entry.id not in topics and topics <= set(codebook.ids("topics")):
+            yield Problem(
+                entry.location,
+                "unused-topic",
+                f"no claim uses topic '{entry.id}'",
+                "code a claim on it, or remove it from the codebook",
+                entry.id,
+            )
+    for entry in codebook.perspectives:
+        if entry.id not in perspectives and perspectives <= set(codebook.ids("perspectives")):
+            yield Problem(
+                entry.location,
+                "unused-perspective",
+                f"no source has perspective '{entry.id}'",
+                "add a source with it, or remove it from the codebook",
+                entry.id,
+            )
+
+
+Rule = Callable[[Context], Iterator[Problem]]
+RULES: tuple[Rule, ...] = (
+    codebook_entries,
+    source_ids,
+    source_fields,
+    claim_ids,
+    claim_values,
+    quotes,
+    empty_sources,
+    unused_vocabulary,
+)

@@ -1,0 +1,87 @@
+"""The loader: strings stay strings, typed frozen objects, locations on every value."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from matrix.loading import load_project, parse_claims_file, parse_codebook
+from matrix.model import Claim, Location
+from tests.conftest import CLAIMS_A, CODEBOOK, write_project
+
+
+def test_claims_are_typed_frozen_objects_with_locations() -> None:
+    result = parse_claims_file("claims/a.yaml", CLAIMS_A.encode())
+    assert result.problems == ()
+    (claim,) = result.claims
+    assert isinstance(claim, Claim)
+    assert (claim.id, claim.source, claim.topic, claim.stance, claim.confidence) == ("a-1", "src-a", "export-controls", "divergence", "medium")
+    assert claim.location == Location("claims/a.yaml", 8, 5)
+    assert claim.spans["quote"] == Location("claims/a.yaml", 11, 12)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        claim.id = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("typed", ["no", "on", "012", "1e3", "2025-06-05", "null", "true", "0x1F", ".inf"])
+def test_scalars_stay_the_strings_typed(typed: str) -> None:
+    text = CLAIMS_A.replace("title: Source A", f"title: {typed}")
+    result = parse_claims_file("claims/a.yaml", text.encode())
+    assert result.source is not None
+    assert result.source.title == typed
+
+
+def test_folded_quote_joins_lines() -> None:
+    text = CLAIMS_A.replace("    quote: The United States", "    quote: >-\n      The United States\n     ").replace("  and India", " and India")
+    text = CLAIMS_A.replace(
+        "    quote: The United States and India differ sharply on export controls policy.\n",
+        "    quote: >-\n      The United States and India\n      differ sharply on export controls policy.\n",
+    )
+    (claim,) = parse_claims_file("claims/a.yaml", text.encode()).claims
+    assert claim.quote == "The United States and India differ sharply on export controls policy."
+    assert claim.spans["quote"].line == 11
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    text = CLAIMS_A.replace("title: Source A", "title: S\u00f6urce \u00c4").replace("stance: divergence", "stance: d\u00efvergence")
+    result = parse_claims_file("claims/a.yaml", text.encode())
+    (claim,) = result.claims
+    assert claim.spans["stance"] == Location("claims/a.yaml", 10, 13)
+
+
+def test_alias_bomb_is_not_expanded() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    result = parse_claims_file("claims/a.yaml", bomb.encode())
+    codes = {p.code for p in result.problems}
+    assert "yaml-anchor" in codes
+
+
+def test_deep_nesting_is_reported_not_recursed() -> None:
+    deep = "source: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    result = parse_claims_file("claims/a.yaml", deep.encode())
+    assert [(p.location.line, p.code) for p in result.problems][:1] == [(1, "too-deep")]
+
+
+def test_codebook_in_order() -> None:
+    codebook, problems = parse_codebook("claims/codebook.yaml", CODEBOOK.encode())
+    assert problems == []
+    assert codebook is not None
+    assert codebook.ids("perspectives") == ("US-India", "CFR")
+    assert codebook.ids("topics") == ("export-controls", "space")
+    assert codebook.label("topics", "export-controls") == "Export controls"
+
+
+def test_codebook_cues() -> None:
+    text = CODEBOOK + "cues:\n  divergence: [differ, diverge]\n  multilateral: [United Nations]\n"
+    codebook, problems = parse_codebook("claims/codebook.yaml", text.encode())
+    assert problems == []
+    assert codebook is not None
+    assert dict(codebook.cues) == {"divergence": ("differ", "diverge"), "multilateral": ("United Nations",)}
+
+
+def test_project_reads_texts_once(tmp_path: Path) -> None:
+    project = load_project(write_project(tmp_path, {}))
+    assert [s.id for s in project.sources] == ["src-a", "src-b"]
+    assert project.texts["claims/a.yaml"].path == "seeds/a.txt"
+    assert [c.id for c in project.claims] == ["a-1", "b-1"]

@@ -1,0 +1,176 @@
+"""For every problem code, a small failing input and its exact (file, line, code)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from matrix import CODES, check
+from matrix.loading import parse_claims_file
+from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, Found, write_project
+
+A = "claims/a.yaml"
+B = "claims/b.yaml"
+CB = "claims/codebook.yaml"
+
+
+def a(old: str, new: str) -> dict[str, str]:
+    assert old in CLAIMS_A, old
+    return {A: CLAIMS_A.replace(old, new, 1)}
+
+
+def cb(old: str, new: str) -> dict[str, str]:
+    assert old in CODEBOOK, old
+    return {CB: CODEBOOK.replace(old, new, 1)}
+
+
+QUOTE_A = "    quote: The United States and India differ sharply on export controls policy.\n"
+
+CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
+    ("clean", {}, []),
+    # YAML traps
+    ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 10, "yaml-syntax")]),
+    ("multiple-documents", {A: CLAIMS_A + "---\nsource: {}\n"}, [(A, 12, "multiple-documents")]),
+    ("anchor", a("topic: export-controls", "topic: &t export-controls"), [(A, 9, "yaml-anchor")]),
+    ("alias", a("stance: divergence\n", "stance: divergence\n    note: &n x\n    approach: *n\n"), [(A, 11, "yaml-anchor"), (A, 12, "yaml-anchor")]),
+    ("merge-key", a("stance: divergence\n", "stance: divergence\n    <<: {note: x}\n"), [(A, 11, "yaml-merge-key")]),
+    ("tag", a("stance: divergence", "stance: !!str divergence"), [(A, 10, "yaml-tag")]),
+    ("custom-tag", a("stance: divergence", "stance: !python/object divergence"), [(A, 10, "yaml-tag")]),
+    ("duplicate-key", a("stance: divergence\n", "stance: divergence\n    topic: space\n"), [(A, 11, "duplicate-key")]),
+    ("too-deep", a("stance: divergence\n", "stance: divergence\n    note: [[[x]]]\n"), [(A, 11, "too-deep")]),
+    # shape and types
+    ("not-a-mapping", {A: "- one\n- two\n"}, [(A, 1, "wrong-shape")]),
+    ("empty-file", {A: ""}, [(A, 1, "wrong-shape")]),
+    ("claims-not-list", a("claims:\n", "claims: {x: 1}\nxclaims:\n"), [(A, 7, "wrong-shape"), (A, 8, "unknown-field")]),
+    ("claim-not-mapping", {A: CLAIMS_A + "  - just text\n"}, [(A, 12, "wrong-shape")]),
+    ("missing-field", a("    stance: divergence\n", ""), [(A, 8, "missing-field")]),
+    ("missing-source", {A: CLAIMS_A.split("claims:")[0].replace("source:", "sauce:") + "claims: []\n"}, [(A, 1, "missing-field"), (A, 1, "unknown-field")]),
+    ("unknown-field", a("stance: divergence\n", "stance: divergence\n    nots: x\n"), [(A, 11, "unknown-field")]),
+    ("misspelt-required", a("    quote:", "    qoute:"), [(A, 11, "unknown-field")]),
+    ("wrong-type", a("stance: divergence\n", "stance: divergence\n    note: [a, b]\n"), [(A, 11, "wrong-type")]),
+    ("empty-value", a("stance: divergence\n", "stance: divergence\n    note: ''\n"), [(A, 11, "empty-value")]),
+    ("null-value", a("topic: export-controls", "topic:"), [(A, 9, "empty-value")]),
+    ("hidden-char", a("stance: divergence\n", 'stance: divergence\n    note: "a\\u200bb"\n'), [(A, 11, "control-character")]),
+    ("raw-control-char", a("title: Source A", "title: Source \x07A"), [(A, 3, "control-character")]),
+    ("too-long", a("stance: divergence\n", "stance: divergence\n    note: " + "x" * 40_000 + "\n"), [(A, 11, "value-too-long")]),
+    ("not-utf8", {A: CLAIMS_A.encode().replace(b"Source A", b"Source \xff A")}, [(A, 3, "not-utf8")]),
+    ("bom-is-fine", {A: "\ufeff" + CLAIMS_A}, []),
+    # ids and vocabularies
+    ("malformed-id", a("id: a-1", "id: A_1"), [(A, 8, "malformed-id")]),
+    ("duplicate-claim-id", {B: CLAIMS_B.replace("id: b-1", "id: a-1")}, [(B, 8, "duplicate-id")]),
+    ("duplicate-source-id", {B: CLAIMS_B.replace("id: src-b", "id: src-a")}, [(B, 2, "duplicate-id")]),
+    ("unknown-stance", a("stance: divergence", "stance: divergance"), [(A, 10, "unknown-stance")]),
+    ("unknown-approach", a("stance: divergence\n", "stance: divergence\n    approach: trilateral\n"), [(A, 11, "unknown-approach")]),
+    ("unknown-confidence", a("stance: divergence\n", "stance: divergence\n    confidence: 'yes'\n"), [(A, 11, "unknown-confidence")]),
+    ("no-stays-text", a("stance: divergence\n", "stance: divergence\n    confidence: no\n"), [(A, 11, "unknown-confidence")]),
+    ("unknown-topic", a("topic: export-controls", "topic: export-control"), [(A, 9, "unknown-topic")]),
+    ("unknown-actor", a("stance: divergence\n", "stance: divergence\n    actor: USA\n"), [(A, 11, "unknown-actor")]),
+    ("unknown-perspective", a("perspective: US-India", "perspective: US-Indai"), [(A, 5, "unknown-perspective")]),
+    ("invalid-date", a("  text:", "  published: 2025-13-01\n  text:"), [(A, 6, "invalid-date")]),
+    ("date-stays-text", a("  text:", "  published: 2025-06-05\n  text:"), []),
+    ("invalid-url", a("  text:", "  url: ftp//x\n  text:"), [(A, 6, "invalid-url")]),
+    # codebook
+    ("codebook-missing", {CB: None}, [(CB, 1, "codebook-missing")]),
+    ("codebook-empty", cb("actors:\n  - {id: US, label: United States}\n  - {id: India, label: India}\n", "actors: []\n"), [(B, 12, "unknown-actor"), (CB, 4, "codebook-empty")]),
+    ("codebook-no-label", cb("{id: space, label: Space}", "{id: space}"), [(CB, 9, "missing-field")]),
+    ("codebook-duplicate", cb("{id: space, label: Space}", "{id: export-controls, label: Space}"), [(B, 9, "unknown-topic"), (CB, 9, "duplicate-id")]),
+    ("codebook-malformed-id", cb("{id: space, label: Space}", "{id: 'space age', label: Space}"), [(B, 9, "unknown-topic"), (CB, 9, "malformed-id")]),
+    # source texts
+    ("text-missing", a("text: seeds/a.txt", "text: seeds/aa.txt"), [(A, 6, "text-missing")]),
+    ("text-dotdot", a("text: seeds/a.txt", "text: ../outside.txt"), [(A, 6, "text-outside-root")]),
+    ("text-absolute", a("text: seeds/a.txt", "text: /etc/hostname"), [(A, 6, "text-outside-root")]),
+    ("text-not-file", a("text: seeds/a.txt", "text: seeds"), [(A, 6, "text-not-file")]),
+    ("text-not-utf8", {"seeds/a.txt": SEED_A.encode().replace(b"sharply", b"sh\xe9rply")}, [("seeds/a.txt", 2, "text-not-utf8")]),
+    # quotes
+    ("quote-not-found", a("differ sharply", "differ slightly"), [(A, 11, "quote-not-found")]),
+    ("quote-case", a("The United States", "the United States"), [(A, 11, "quote-not-found")]),
+    ("short-quote", a(QUOTE_A, "    quote: differ sharply on\n"), [(A, 11, "short-quote")]),
+    ("ambiguous-quote", {"seeds/a.txt": SEED_A + "The United States and India differ sharply on export controls policy.\n"}, [(A, 11, "ambiguous-quote")]),
+    ("source-without-claims", {A: CLAIMS_A.split("claims:")[0] + "claims: []\n"}, [(A, 2, "source-without-claims"), (CB, 8, "unused-topic")]),
+    ("unused-perspective", {B: CLAIMS_B.replace("perspective: CFR", "perspective: US-India")}, [(CB, 3, "unused-perspective")]),
+    ("unused-topic", {B: CLAIMS_B.replace("topic: space", "topic: export-controls")}, [(CB, 9, "unused-topic")]),
+]
+
+
+@pytest.mark.parametrize("files, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_problem_locations(problems_of: Callable[..., Found], files: Mapping[str, str | bytes | None], expected: Found) -> None:
+    assert problems_of(files) == expected
+
+
+def test_every_code_has_a_case() -> None:
+    covered = {code for _, _, found in CASES for _, _, code in found}
+    covered |= {"file-too-large", "file-unreadable", "text-unreadable"}  # tested below
+    assert covered == set(CODES)
+
+
+def test_file_too_large() -> None:
+    result = parse_claims_file(A, CLAIMS_A.encode(), max_bytes=100)
+    assert [(p.location.line, p.code) for p in result.problems] == [(1, "file-too-large")]
+
+
+def test_unreadable_claims_file(tmp_path: Path) -> None:
+    write_project(tmp_path, {})
+    (tmp_path / "claims" / "folder.yaml").mkdir()
+    _, report = check(tmp_path)
+    assert [(p.location.file, p.code) for p in report.problems] == [("claims/folder.yaml", "file-unreadable")]
+
+
+def test_unreadable_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # root reads any file, so the permission error is raised by hand
+    write_project(tmp_path, {})
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "a.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    _, report = check(tmp_path)
+    assert [(p.location.file, p.location.line, p.code) for p in report.problems] == [(A, 6, "text-unreadable")]
+
+
+def test_symlink_out_of_root(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", {})
+    outside = tmp_path / "secret.txt"
+    outside.write_text(SEED_A)
+    (root / "seeds" / "link.txt").symlink_to(outside)
+    _, report = check(write_project(root, a("text: seeds/a.txt", "text: seeds/link.txt")))
+    assert [(p.location.line, p.code) for p in report.problems] == [(6, "text-outside-root")]
+
+
+def test_problem_details(tmp_path: Path) -> None:
+    _, report = check(write_project(tmp_path, a("stance: divergence", "stance: divergance")))
+    (problem,) = report.problems
+    assert (problem.location.column, problem.subject, problem.hint) == (13, "a-1", "did you mean 'divergence'?")
+
+
+def test_duplicate_names_both_places(tmp_path: Path) -> None:
+    _, report = check(write_project(tmp_path, {B: CLAIMS_B.replace("id: b-1", "id: a-1")}))
+    (problem,) = report.problems
+    assert "claims/a.yaml:8:9" in problem.message
+
+
+def test_quote_not_found_hint_shows_closest_passage(tmp_path: Path) -> None:
+    _, report = check(write_project(tmp_path, a("differ sharply", "differ sharpley")))
+    (problem,) = report.problems
+    assert problem.hint.startswith("closest passage (seeds/a.txt:2:1, ")
+    assert "differ sharply on export controls policy" in problem.hint
+
+
+def test_anchors_record_quote_start(tmp_path: Path) -> None:
+    _, report = check(write_project(tmp_path, {}))
+    assert {k: str(v) for k, v in report.anchors.items()} == {"a-1": "seeds/a.txt:2:1", "b-1": "seeds/b.txt:1:1"}
+
+
+def test_all_problems_in_one_run(tmp_path: Path) -> None:
+    broken = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("differ sharply", "differ gently")
+    broken += "  - id: a-2\n    topic: spice\n    stance: convergence\n    quote: Both governments agree to expand civil space cooperation together.\n"
+    _, report = check(write_project(tmp_path, {A: broken}))
+    assert [(p.location.line, p.code) for p in report.problems] == [
+        (10, "unknown-stance"),
+        (11, "quote-not-found"),
+        (13, "unknown-topic"),
+    ]
