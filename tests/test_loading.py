@@ -17,7 +17,13 @@ def test_claims_are_typed_frozen_objects_with_locations() -> None:
     assert result.problems == ()
     (claim,) = result.claims
     assert isinstance(claim, Claim)
-    assert (claim.id, claim.source, claim.topic, claim.stance, claim.confidence) == ("a-1", "src-a", "export-controls", "divergence", "medium")
+    assert (claim.id, claim.source, claim.topic, claim.stance, claim.confidence) == (
+        "a-1",
+        "src-a",
+        "export-controls",
+        "divergence",
+        "medium",
+    )
     assert claim.location == Location("claims/a.yaml", 8, 5)
     assert claim.spans["quote"] == Location("claims/a.yaml", 11, 12)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -33,7 +39,9 @@ def test_scalars_stay_the_strings_typed(typed: str) -> None:
 
 
 def test_folded_quote_joins_lines() -> None:
-    text = CLAIMS_A.replace("    quote: The United States", "    quote: >-\n      The United States\n     ").replace("  and India", " and India")
+    text = CLAIMS_A.replace("    quote: The United States", "    quote: >-\n      The United States\n     ").replace(
+        "  and India", " and India"
+    )
     text = CLAIMS_A.replace(
         "    quote: The United States and India differ sharply on export controls policy.\n",
         "    quote: >-\n      The United States and India\n      differ sharply on export controls policy.\n",
@@ -44,14 +52,19 @@ def test_folded_quote_joins_lines() -> None:
 
 
 def test_columns_count_characters_not_bytes() -> None:
-    text = CLAIMS_A.replace("title: Source A", "title: S\u00f6urce \u00c4").replace("stance: divergence", "stance: d\u00efvergence")
+    text = CLAIMS_A.replace("title: Source A", "title: S\u00f6urce \u00c4").replace(
+        "stance: divergence", "stance: d\u00efvergence"
+    )
     result = parse_claims_file("claims/a.yaml", text.encode())
     (claim,) = result.claims
     assert claim.spans["stance"] == Location("claims/a.yaml", 10, 13)
 
 
 def test_alias_bomb_is_not_expanded() -> None:
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     result = parse_claims_file("claims/a.yaml", bomb.encode())
     codes = {p.code for p in result.problems}
     assert "yaml-anchor" in codes

@@ -9,10 +9,14 @@ from matrix.quotes import Match, NormalisedText, normalise_quote, word_count
     "source, quote, expected",
     [
         ("abc\nThe two sides agree.", "The two sides agree.", Match(2, 1, 1)),
-        ("x India\u2019s \u201cstance\u201d here", "India's \"stance\" here", Match(1, 3, 1)),
+        ("x India\u2019s \u201cstance\u201d here", 'India\'s "stance" here', Match(1, 3, 1)),
         ("the India\u2013Russia relationship", "India-Russia relationship", Match(1, 5, 1)),
         ("a\u00a0b   c\n  d e", "a b c d e", Match(1, 1, 1)),
-        ("[Sameer Lalwani \\(Washington, DC\\) argues that](#) x", "Sameer Lalwani (Washington, DC) argues", Match(1, 2, 1)),
+        (
+            "[Sameer Lalwani \\(Washington, DC\\) argues that](#) x",
+            "Sameer Lalwani (Washington, DC) argues",
+            Match(1, 2, 1),
+        ),
         ("see [the report](https://x.org/a) now", "see the report now", Match(1, 1, 1)),
         ("\ufb01nal word; fine", "final word", Match(1, 1, 1)),
         ("caf\u0065\u0301 au lait", "caf\u00e9 au", Match(1, 1, 1)),
@@ -34,7 +38,7 @@ def test_location_after_replacements_points_into_original() -> None:
 
 
 def test_normalise_quote() -> None:
-    assert normalise_quote("  India\u2019s\n  \u201cview\u201d \u2014 ok  ") == "India's \"view\" - ok"
+    assert normalise_quote("  India\u2019s\n  \u201cview\u201d \u2014 ok  ") == 'India\'s "view" - ok'
 
 
 def test_word_count() -> None:

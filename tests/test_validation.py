@@ -34,7 +34,11 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 10, "yaml-syntax")]),
     ("multiple-documents", {A: CLAIMS_A + "---\nsource: {}\n"}, [(A, 12, "multiple-documents")]),
     ("anchor", a("topic: export-controls", "topic: &t export-controls"), [(A, 9, "yaml-anchor")]),
-    ("alias", a("stance: divergence\n", "stance: divergence\n    note: &n x\n    approach: *n\n"), [(A, 11, "yaml-anchor"), (A, 12, "yaml-anchor")]),
+    (
+        "alias",
+        a("stance: divergence\n", "stance: divergence\n    note: &n x\n    approach: *n\n"),
+        [(A, 11, "yaml-anchor"), (A, 12, "yaml-anchor")],
+    ),
     ("merge-key", a("stance: divergence\n", "stance: divergence\n    <<: {note: x}\n"), [(A, 11, "yaml-merge-key")]),
     ("tag", a("stance: divergence", "stance: !!str divergence"), [(A, 10, "yaml-tag")]),
     ("custom-tag", a("stance: divergence", "stance: !python/object divergence"), [(A, 10, "yaml-tag")]),
@@ -46,15 +50,27 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("claims-not-list", a("claims:\n", "claims: {x: 1}\nxclaims:\n"), [(A, 7, "wrong-shape"), (A, 8, "unknown-field")]),
     ("claim-not-mapping", {A: CLAIMS_A + "  - just text\n"}, [(A, 12, "wrong-shape")]),
     ("missing-field", a("    stance: divergence\n", ""), [(A, 8, "missing-field")]),
-    ("missing-source", {A: CLAIMS_A.split("claims:")[0].replace("source:", "sauce:") + "claims: []\n"}, [(A, 1, "missing-field"), (A, 1, "unknown-field")]),
+    (
+        "missing-source",
+        {A: CLAIMS_A.split("claims:")[0].replace("source:", "sauce:") + "claims: []\n"},
+        [(A, 1, "missing-field"), (A, 1, "unknown-field")],
+    ),
     ("unknown-field", a("stance: divergence\n", "stance: divergence\n    nots: x\n"), [(A, 11, "unknown-field")]),
     ("misspelt-required", a("    quote:", "    qoute:"), [(A, 11, "unknown-field")]),
     ("wrong-type", a("stance: divergence\n", "stance: divergence\n    note: [a, b]\n"), [(A, 11, "wrong-type")]),
     ("empty-value", a("stance: divergence\n", "stance: divergence\n    note: ''\n"), [(A, 11, "empty-value")]),
     ("null-value", a("topic: export-controls", "topic:"), [(A, 9, "empty-value")]),
-    ("hidden-char", a("stance: divergence\n", 'stance: divergence\n    note: "a\\u200bb"\n'), [(A, 11, "control-character")]),
+    (
+        "hidden-char",
+        a("stance: divergence\n", 'stance: divergence\n    note: "a\\u200bb"\n'),
+        [(A, 11, "control-character")],
+    ),
     ("raw-control-char", a("title: Source A", "title: Source \x07A"), [(A, 3, "control-character")]),
-    ("too-long", a("stance: divergence\n", "stance: divergence\n    note: " + "x" * 40_000 + "\n"), [(A, 11, "value-too-long")]),
+    (
+        "too-long",
+        a("stance: divergence\n", "stance: divergence\n    note: " + "x" * 40_000 + "\n"),
+        [(A, 11, "value-too-long")],
+    ),
     ("not-utf8", {A: CLAIMS_A.encode().replace(b"Source A", b"Source \xff A")}, [(A, 3, "not-utf8")]),
     ("bom-is-fine", {A: "\ufeff" + CLAIMS_A}, []),
     # ids and vocabularies
@@ -62,9 +78,21 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("duplicate-claim-id", {B: CLAIMS_B.replace("id: b-1", "id: a-1")}, [(B, 8, "duplicate-id")]),
     ("duplicate-source-id", {B: CLAIMS_B.replace("id: src-b", "id: src-a")}, [(B, 2, "duplicate-id")]),
     ("unknown-stance", a("stance: divergence", "stance: divergance"), [(A, 10, "unknown-stance")]),
-    ("unknown-approach", a("stance: divergence\n", "stance: divergence\n    approach: trilateral\n"), [(A, 11, "unknown-approach")]),
-    ("unknown-confidence", a("stance: divergence\n", "stance: divergence\n    confidence: 'yes'\n"), [(A, 11, "unknown-confidence")]),
-    ("no-stays-text", a("stance: divergence\n", "stance: divergence\n    confidence: no\n"), [(A, 11, "unknown-confidence")]),
+    (
+        "unknown-approach",
+        a("stance: divergence\n", "stance: divergence\n    approach: trilateral\n"),
+        [(A, 11, "unknown-approach")],
+    ),
+    (
+        "unknown-confidence",
+        a("stance: divergence\n", "stance: divergence\n    confidence: 'yes'\n"),
+        [(A, 11, "unknown-confidence")],
+    ),
+    (
+        "no-stays-text",
+        a("stance: divergence\n", "stance: divergence\n    confidence: no\n"),
+        [(A, 11, "unknown-confidence")],
+    ),
     ("unknown-topic", a("topic: export-controls", "topic: export-control"), [(A, 9, "unknown-topic")]),
     ("unknown-actor", a("stance: divergence\n", "stance: divergence\n    actor: USA\n"), [(A, 11, "unknown-actor")]),
     ("unknown-perspective", a("perspective: US-India", "perspective: US-Indai"), [(A, 5, "unknown-perspective")]),
@@ -73,29 +101,59 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("invalid-url", a("  text:", "  url: ftp//x\n  text:"), [(A, 6, "invalid-url")]),
     # codebook
     ("codebook-missing", {CB: None}, [(CB, 1, "codebook-missing")]),
-    ("codebook-empty", cb("actors:\n  - {id: US, label: United States}\n  - {id: India, label: India}\n", "actors: []\n"), [(B, 12, "unknown-actor"), (CB, 4, "codebook-empty")]),
+    (
+        "codebook-empty",
+        cb("actors:\n  - {id: US, label: United States}\n  - {id: India, label: India}\n", "actors: []\n"),
+        [(B, 12, "unknown-actor"), (CB, 4, "codebook-empty")],
+    ),
     ("codebook-no-label", cb("{id: space, label: Space}", "{id: space}"), [(CB, 9, "missing-field")]),
-    ("codebook-duplicate", cb("{id: space, label: Space}", "{id: export-controls, label: Space}"), [(B, 9, "unknown-topic"), (CB, 9, "duplicate-id")]),
-    ("codebook-malformed-id", cb("{id: space, label: Space}", "{id: 'space age', label: Space}"), [(B, 9, "unknown-topic"), (CB, 9, "malformed-id")]),
+    (
+        "codebook-duplicate",
+        cb("{id: space, label: Space}", "{id: export-controls, label: Space}"),
+        [(B, 9, "unknown-topic"), (CB, 9, "duplicate-id")],
+    ),
+    (
+        "codebook-malformed-id",
+        cb("{id: space, label: Space}", "{id: 'space age', label: Space}"),
+        [(B, 9, "unknown-topic"), (CB, 9, "malformed-id")],
+    ),
     # source texts
     ("text-missing", a("text: seeds/a.txt", "text: seeds/aa.txt"), [(A, 6, "text-missing")]),
     ("text-dotdot", a("text: seeds/a.txt", "text: ../outside.txt"), [(A, 6, "text-outside-root")]),
     ("text-absolute", a("text: seeds/a.txt", "text: /etc/hostname"), [(A, 6, "text-outside-root")]),
     ("text-not-file", a("text: seeds/a.txt", "text: seeds"), [(A, 6, "text-not-file")]),
-    ("text-not-utf8", {"seeds/a.txt": SEED_A.encode().replace(b"sharply", b"sh\xe9rply")}, [("seeds/a.txt", 2, "text-not-utf8")]),
+    (
+        "text-not-utf8",
+        {"seeds/a.txt": SEED_A.encode().replace(b"sharply", b"sh\xe9rply")},
+        [("seeds/a.txt", 2, "text-not-utf8")],
+    ),
     # quotes
     ("quote-not-found", a("differ sharply", "differ slightly"), [(A, 11, "quote-not-found")]),
     ("quote-case", a("The United States", "the United States"), [(A, 11, "quote-not-found")]),
     ("short-quote", a(QUOTE_A, "    quote: differ sharply on\n"), [(A, 11, "short-quote")]),
-    ("ambiguous-quote", {"seeds/a.txt": SEED_A + "The United States and India differ sharply on export controls policy.\n"}, [(A, 11, "ambiguous-quote")]),
-    ("source-without-claims", {A: CLAIMS_A.split("claims:")[0] + "claims: []\n"}, [(A, 2, "source-without-claims"), (CB, 8, "unused-topic")]),
-    ("unused-perspective", {B: CLAIMS_B.replace("perspective: CFR", "perspective: US-India")}, [(CB, 3, "unused-perspective")]),
+    (
+        "ambiguous-quote",
+        {"seeds/a.txt": SEED_A + "The United States and India differ sharply on export controls policy.\n"},
+        [(A, 11, "ambiguous-quote")],
+    ),
+    (
+        "source-without-claims",
+        {A: CLAIMS_A.split("claims:")[0] + "claims: []\n"},
+        [(A, 2, "source-without-claims"), (CB, 8, "unused-topic")],
+    ),
+    (
+        "unused-perspective",
+        {B: CLAIMS_B.replace("perspective: CFR", "perspective: US-India")},
+        [(CB, 3, "unused-perspective")],
+    ),
     ("unused-topic", {B: CLAIMS_B.replace("topic: space", "topic: export-controls")}, [(CB, 9, "unused-topic")]),
 ]
 
 
 @pytest.mark.parametrize("files, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_problem_locations(problems_of: Callable[..., Found], files: Mapping[str, str | bytes | None], expected: Found) -> None:
+def test_problem_locations(
+    problems_of: Callable[..., Found], files: Mapping[str, str | bytes | None], expected: Found
+) -> None:
     assert problems_of(files) == expected
 
 
