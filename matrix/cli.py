@@ -12,8 +12,11 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from matrix import __version__, check
-from matrix.problems import as_dict, as_line
-from matrix.terminal import console, problems_view, verdict
+from matrix.loading import Project
+from matrix.model import Filters
+from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
+from matrix.problems import Report, as_dict, as_line, did_you_mean
+from matrix.terminal import console, notice, problems_view, summary_view, verdict
 
 
 class Exit(enum.IntEnum):
@@ -41,6 +44,7 @@ def root_option(function: F) -> F:
     return click.option(
         "--root",
         default=".",
+        metavar="DIR",
         show_default=True,
         callback=_root,
         help="Project folder holding claims/ and seeds/.",
@@ -101,6 +105,193 @@ def validate(root: Path, strict: bool, fmt: str, max_problems: int) -> None:
     else:
         console().print(problems_view(report, strict, len(project.claims), len(project.files), max_problems))
     _finish(Exit.OK if ok else Exit.INVALID)
+
+
+def filter_options(function: F) -> F:
+    """--perspective, --topic, --source, --actor: repeatable, shared by every command."""
+    for name, what in (
+        ("actor", "actor"),
+        ("source", "source id"),
+        ("topic", "topic id"),
+        ("perspective", "perspective id"),
+    ):
+        function = click.option(
+            f"--{name}", f"{name}s", multiple=True, metavar="ID", help=f"Only claims with this {what} (repeatable)."
+        )(function)
+    return function
+
+
+def _filters(
+    perspectives: tuple[str, ...], topics: tuple[str, ...], sources: tuple[str, ...], actors: tuple[str, ...]
+) -> Filters:
+    return Filters(perspectives=perspectives, topics=topics, sources=sources, actors=actors)
+
+
+def _checked(root: Path, strict: bool, filters: Filters) -> tuple[Project, Report]:
+    """Load and validate; on failure print the problems and exit 1; check filter ids."""
+    project, report = check(root)
+    if not report.passes(strict):
+        err = console(sys.stderr)
+        err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
+        err.print(notice("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
+        _finish(Exit.INVALID)
+    assert project.codebook is not None
+    known = {
+        "--perspective": project.codebook.ids("perspectives"),
+        "--topic": project.codebook.ids("topics"),
+        "--actor": project.codebook.ids("actors"),
+        "--source": tuple(s.id for s in project.sources),
+    }
+    given = {
+        "--perspective": filters.perspectives,
+        "--topic": filters.topics,
+        "--actor": filters.actors,
+        "--source": filters.sources,
+    }
+    for option, values in given.items():
+        for value in values:
+            if value not in known[option]:
+                raise click.BadParameter(
+                    f"unknown id '{value}'; {did_you_mean(value, known[option])}", param_hint=option
+                )
+    return project, report
+
+
+@main.command()
+@root_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Workbook to write  [default: DIR/output/claims-matrix.xlsx]",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
+@filter_options
+def build(
+    root: Path,
+    out: Path | None,
+    strict: bool,
+    quiet: bool,
+    perspectives: tuple[str, ...],
+    topics: tuple[str, ...],
+    sources: tuple[str, ...],
+    actors: tuple[str, ...],
+) -> None:
+    """Validate, then write the Excel workbook and print the summary."""
+    from matrix.pivot import analyse
+    from matrix.workbook import write_workbook
+
+    filters = _filters(perspectives, topics, sources, actors)
+    default = out is None
+    target = root / "output" / "claims-matrix.xlsx" if out is None else out
+    project, report = _checked(root, strict, filters)
+    if default:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        resolved = check_output(target, [project.root / p for p in project.inputs], (".xlsx",))
+    except OutputRefused as refused:
+        raise click.BadParameter(str(refused), param_hint="--out") from None
+    for lock in lock_files(resolved):
+        click.echo(
+            f"warning: '{lock.name}' suggests '{target.name}' is open in a spreadsheet; close it to see the new version",
+            err=True,
+        )
+    analysis = analyse(project, report, filters)
+    try:
+        write_workbook(analysis, report, project, resolved)
+    except PermissionError as error:
+        raise click.ClickException(
+            f"cannot write '{target}': {error.strerror} (is it open in another program?)"
+        ) from None
+    out_console = console()
+    if not quiet:
+        out_console.print(summary_view(analysis))
+    message = notice(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    out_console.print(message, soft_wrap=True)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: rich tables; json: the same numbers for scripts.",
+)
+@click.option(
+    "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
+)
+@filter_options
+def summary(
+    root: Path,
+    fmt: str,
+    width: int | None,
+    perspectives: tuple[str, ...],
+    topics: tuple[str, ...],
+    sources: tuple[str, ...],
+    actors: tuple[str, ...],
+) -> None:
+    """Print the stance and approach matrices, top contrasts and totals."""
+    from matrix.pivot import analyse, summary_numbers
+
+    filters = _filters(perspectives, topics, sources, actors)
+    project, report = _checked(root, False, filters)
+    analysis = analyse(project, report, filters)
+    if fmt == "json":
+        click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
+    else:
+        console(width=width).print(summary_view(analysis))
+
+
+@main.command()
+@root_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    required=True,
+    help="csv or json: one row/record per claim, every field, locations included.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="File to write  [default: standard output]",
+)
+@filter_options
+def export(
+    root: Path,
+    fmt: str,
+    out: Path | None,
+    perspectives: tuple[str, ...],
+    topics: tuple[str, ...],
+    sources: tuple[str, ...],
+    actors: tuple[str, ...],
+) -> None:
+    """Write the flat claims table for R, pandas or a spreadsheet."""
+    from matrix.pivot import analyse, claims_csv, claims_records
+
+    filters = _filters(perspectives, topics, sources, actors)
+    project, report = _checked(root, False, filters)
+    claims = analyse(project, report, filters).claims
+    body = (
+        claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
+    )
+    if out is None:
+        click.echo(body, nl=False)
+        return
+    try:
+        resolved = check_output(out, [project.root / p for p in project.inputs], (f".{fmt}",))
+    except OutputRefused as refused:
+        raise click.BadParameter(str(refused), param_hint="--out") from None
+    with atomic_output(resolved) as handle:
+        handle.write(body.encode("utf-8"))
+    click.echo(f"wrote {out} ({len(claims)} claims)", err=True)
 
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:

@@ -8,6 +8,7 @@ the file system.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from collections.abc import Mapping as MappingType
@@ -78,6 +79,7 @@ class Project:
     files: tuple[ClaimsFile, ...]
     texts: MappingType[str, SourceText]  # claims file -> its source's text
     problems: tuple[Problem, ...] = field(default=())
+    inputs: MappingType[str, str] = field(default_factory=dict)  # file read -> its SHA-256
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -468,7 +470,7 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             "check the file's permissions",
         )
     content = decode(data, name, problems.append, code="text-not-utf8")
-    return SourceText(name, content), problems
+    return SourceText(name, content, hashlib.sha256(data).hexdigest()), problems
 
 
 def load_project(
@@ -476,6 +478,7 @@ def load_project(
 ) -> Project:
     """Read the codebook, every claims file and every source text under `root`."""
     problems: list[Problem] = []
+    inputs: dict[str, str] = {}
     codebook: Codebook | None = None
     codebook_path = root / CODEBOOK
     try:
@@ -499,6 +502,7 @@ def load_project(
             )
         )
     else:
+        inputs[CODEBOOK] = hashlib.sha256(codebook_bytes).hexdigest()
         codebook, found = parse_codebook(CODEBOOK, codebook_bytes, max_bytes)
         problems.extend(found)
 
@@ -516,6 +520,7 @@ def load_project(
             )
             files.append(ClaimsFile(name, None, (), (problem,)))
             continue
+        inputs[name] = hashlib.sha256(data).hexdigest()
         files.append(parse(name, data, max_bytes))
 
     texts: dict[str, SourceText] = {}
@@ -530,7 +535,10 @@ def load_project(
         text = by_path[source.text][0]
         if text is not None:
             texts[claims_file.file] = text
-    return Project(root, codebook, tuple(files), texts, tuple(problems))
+    for read, _ in by_path.values():
+        if read is not None:
+            inputs[read.path] = read.digest
+    return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())))
 
 
 def claim_file_paths(root: Path) -> list[Path]:

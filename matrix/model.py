@@ -114,6 +114,7 @@ class SourceText:
 
     path: str
     content: str | None
+    digest: str = ""  # SHA-256 of the file's bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +137,17 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.perspectives or self.topics or self.sources or self.actors)
+
+    def describe(self) -> str:
+        """'perspective: CFR; topic: space, trade' or 'none (all claims)'."""
+        parts = [
+            f"{name}: {', '.join(values)}"
+            for name, values in (
+                ("perspective", self.perspectives),
+                ("topic", self.topics),
+                ("source", self.sources),
+                ("actor", self.actors),
+            )
+            if values
+        ]
+        return "; ".join(parts) if parts else "none (all claims)"

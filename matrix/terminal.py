@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -17,6 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from matrix.problems import Level, Problem, Report, escaped
+
+if TYPE_CHECKING:  # the validate path must not import pandas
+    from matrix.pivot import Analysis
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
 
@@ -41,6 +44,11 @@ def console(file: IO[str] | None = None, width: int | None = None, color: bool |
 def text(value: object, style: str = "") -> Text:
     """User or computed text, escaped, never parsed as markup."""
     return Text(escaped(str(value)), style=style)
+
+
+def notice(message: str, style: str = "") -> Text:
+    """A one-line message to the user, escaped."""
+    return text(message, style)
 
 
 def problem_table(problems: Iterable[Problem]) -> Table:
@@ -87,4 +95,124 @@ def problems_view(report: Report, strict: bool, claims: int, files: int, limit: 
             )
         )
     parts.append(verdict(report, strict, claims, files))
+    return Group(*parts)
+
+
+def _net_style(net: float) -> str:
+    if net > 1 / 3:
+        return "green"
+    if net < -1 / 3:
+        return "red"
+    return "yellow"
+
+
+def _abbreviate(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _table() -> Table:
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False)
+
+
+def _matrix(analysis: Analysis) -> Table:
+    table = _table()
+    table.add_column("topic", overflow="fold", max_width=30)
+    for perspective in analysis.perspectives:
+        table.add_column(text(perspective), justify="right", no_wrap=True)
+    return table
+
+
+def _topic(analysis: Analysis, topic: str, width: int = 30) -> Text:
+    return text(_abbreviate(analysis.codebook.label("topics", topic), width))
+
+
+EMPTY = "\u00b7"  # a middle dot marks a cell with no claims
+
+
+def stance_table(analysis: Analysis) -> Table:
+    """Topics x perspectives: '+conv/-div' and the net index, coloured by the index."""
+    table = _matrix(analysis)
+    for topic in analysis.topics:
+        row = [_topic(analysis, topic)]
+        for perspective in analysis.perspectives:
+            cell = analysis.stance_cell(topic, perspective)
+            if cell is None:
+                row.append(Text(EMPTY, style="dim"))
+            else:
+                row.append(Text(f"+{cell.convergence}/-{cell.divergence} {cell.net:+.2f}", style=_net_style(cell.net)))
+        table.add_row(*row)
+    return table
+
+
+SHORT_APPROACH = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi"}
+
+
+def approach_table(analysis: Analysis) -> Table:
+    """Topics x perspectives: unilateral/bilateral/multilateral counts and the dominant one."""
+    table = _matrix(analysis)
+    for topic in analysis.topics:
+        row = [_topic(analysis, topic)]
+        for perspective in analysis.perspectives:
+            cell = analysis.approach_cell(topic, perspective)
+            if cell is None:
+                row.append(Text(EMPTY, style="dim"))
+                continue
+            shown = Text("/".join(str(c) for c in cell.counts) + " ")
+            shown.append(SHORT_APPROACH.get(cell.dominant, "tie"), style="bold")
+            row.append(shown)
+        table.add_row(*row)
+    return table
+
+
+def _net_text(prefix: str, net: float) -> Text:
+    shown = text(prefix)
+    shown.append(f"{net:+.2f}", style=_net_style(net))
+    return shown
+
+
+def contrasts_table(analysis: Analysis, top: int = 5) -> Table:
+    rows = analysis.contrast_rows()
+    table = _table()
+    table.add_column("topic", overflow="fold", max_width=26)
+    table.add_column("perspective A", no_wrap=True)
+    table.add_column("perspective B", no_wrap=True)
+    table.add_column("gap", justify="right")
+    for row in rows[:top]:
+        table.add_row(
+            _topic(analysis, row.topic, 26),
+            _net_text(f"{row.perspective_a} ", row.net_a),
+            _net_text(f"{row.perspective_b} ", row.net_b),
+            Text(f"{row.gap:.2f}", style="bold" if row.opposite else ""),
+        )
+    return table
+
+
+def totals_table(analysis: Analysis) -> Table:
+    table = _table()
+    for name in ("perspective", "sources", "claims", "conv", "div", "net"):
+        table.add_column(name, justify="left" if name == "perspective" else "right")
+    for row in analysis.total_rows():
+        net = Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=_net_style(row.net))
+        table.add_row(
+            text(row.perspective), str(row.sources), str(row.claims), str(row.convergence), str(row.divergence), net
+        )
+    return table
+
+
+def summary_view(analysis: Analysis, top: int = 5) -> RenderableType:
+    """Stance, approach, top contrasts and totals, each under a one-line heading."""
+    contrasts = analysis.contrast_rows()
+    sections: list[tuple[str, Table]] = [
+        ("Stance: +convergence/-divergence claims and net index", stance_table(analysis)),
+        ("Approach: unilateral/bilateral/multilateral claims and the dominant one", approach_table(analysis)),
+    ]
+    if contrasts:
+        heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
+        sections.append((heading, contrasts_table(analysis, top)))
+    sections.append(("Totals", totals_table(analysis)))
+    parts: list[RenderableType] = []
+    for heading, table in sections:
+        parts += [Text(heading, style="bold"), table]
+    if analysis.filters.active:
+        parts.append(text(f"filtered to {analysis.filters.describe()}", "dim"))
     return Group(*parts)

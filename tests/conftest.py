@@ -94,3 +94,59 @@ def problems_of(tmp_path: Path) -> Callable[[Mapping[str, str | bytes | None]], 
         return [(p.location.file, p.location.line, p.code) for p in report.problems]
 
     return run
+
+
+def claims_yaml(source_id: str, perspective: str, text: str, claims: list[dict[str, str]]) -> str:
+    """A claims file for `claims`, each a dict of fields (quote defaults to a SEED_A line)."""
+    lines = [
+        "source:",
+        f"  id: {source_id}",
+        f"  title: Title of {source_id}",
+        "  publisher: Publisher",
+        f"  perspective: {perspective}",
+        f"  text: {text}",
+        "claims:",
+    ]
+    for claim in claims:
+        first = True
+        for key, value in claim.items():
+            lines.append(f"  {'- ' if first else '  '}{key}: {value}")
+            first = False
+    return "\n".join(lines) + "\n"
+
+
+EXPORT_QUOTE = "The United States and India differ sharply on export controls policy."
+SPACE_QUOTE = "Both governments agree to expand civil space cooperation together."
+
+
+def c(claim_id: str, topic: str, stance: str, **extra: str) -> dict[str, str]:
+    quote = EXPORT_QUOTE if topic == "export-controls" else SPACE_QUOTE
+    return {"id": claim_id, "topic": topic, "stance": stance, **extra, "quote": f"'{quote}'"}
+
+
+# A hand-made set with known matrices (see tests/test_pivot.py for the expected numbers).
+PIVOT_FILES: dict[str, str | bytes | None] = {
+    "seeds/b.txt": SEED_A,
+    "claims/a.yaml": claims_yaml(
+        "src-a",
+        "US-India",
+        "seeds/a.txt",
+        [
+            c("a1", "export-controls", "convergence", confidence="high", approach="bilateral"),
+            c("a2", "export-controls", "divergence", confidence="low", approach="unilateral", actor="US"),
+            c("a3", "export-controls", "convergence", approach="bilateral"),
+            c("a4", "space", "convergence"),
+        ],
+    ),
+    "claims/b.yaml": claims_yaml(
+        "src-b",
+        "CFR",
+        "seeds/b.txt",
+        [
+            c("b1", "export-controls", "divergence", confidence="high", approach="unilateral", actor="US"),
+            c("b2", "export-controls", "divergence", approach="multilateral", actor="India"),
+            c("b3", "space", "divergence", approach="bilateral", actor="India"),
+            c("b4", "space", "convergence", confidence="low", approach="bilateral"),
+        ],
+    ),
+}

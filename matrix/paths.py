@@ -1,0 +1,65 @@
+"""Where outputs may go: checks on an output path before anything is written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+
+class OutputRefused(ValueError):
+    """An output path the tool will not write to; the message says why and what to do."""
+
+
+def check_output(out: Path, inputs: Iterable[Path], suffixes: tuple[str, ...]) -> Path:
+    """`out` resolved, or OutputRefused when it is an input, a folder, or cannot be written."""
+    if out.suffix.lower() not in suffixes:
+        raise OutputRefused(f"'{out}' must end in {' or '.join(suffixes)}")
+    if out.is_dir():
+        raise OutputRefused(f"'{out}' is a folder; give a file name, e.g. '{out / ('claims-matrix' + suffixes[0])}'")
+    resolved = out.resolve()
+    if any(resolved == p.resolve() for p in inputs):
+        raise OutputRefused(f"'{out}' is one of the input files; writing it would destroy it")
+    parent = resolved.parent
+    if not parent.is_dir():
+        raise OutputRefused(f"the folder '{out.parent}' does not exist; create it first")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise OutputRefused(f"'{out}' cannot be written here (permission denied)")
+    return resolved
+
+
+def lock_files(out: Path) -> list[Path]:
+    """Lock files Excel (~$name) or LibreOffice (.~lock.name#) keep beside a file they have open."""
+    candidates = [out.with_name(f"~${out.name}"), out.with_name(f".~lock.{out.name}#")]
+    return [c for c in candidates if c.exists()]
+
+
+TEMP_PREFIX = ".~claims-matrix-"
+
+
+@contextlib.contextmanager
+def atomic_output(out: Path) -> Iterator[IO[bytes]]:
+    """A temporary file beside `out` that replaces it only if the block completes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=out.parent, prefix=TEMP_PREFIX, suffix=".tmp", delete=False)  # noqa: SIM115 - kept past the block
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(handle.name)
+        raise
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files a killed run (SIGKILL, power loss) left in `folder`."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()

@@ -1,0 +1,427 @@
+"""The only pandas import: claims -> frames (matrices, contrasts, profiles).
+
+Conventions every frame follows:
+- rows and columns come in codebook order (topics, perspectives, actors);
+- a cell with no claims behind it is empty (`<NA>` / NaN), never zero;
+- net index = (conv - div) / (conv + div), in [-1, 1]; the weighted index uses the same
+  formula with each claim weighing its confidence (low 1, medium 2, high 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from io import StringIO
+from typing import Any
+
+import pandas as pd
+
+from matrix.loading import Project
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters
+from matrix.problems import Report
+
+CLAIM_COLUMNS = (
+    "id",
+    "source",
+    "source_title",
+    "perspective",
+    "topic",
+    "topic_label",
+    "stance",
+    "approach",
+    "actor",
+    "confidence",
+    "weight",
+    "quote",
+    "note",
+    "quote_at",
+    "claim_at",
+)
+STANCE_MEASURES = ("convergence", "divergence", "net", "weighted")
+
+
+@dataclass(frozen=True, slots=True)
+class StanceCell:
+    convergence: int
+    divergence: int
+    net: float
+    weighted: float
+
+
+@dataclass(frozen=True, slots=True)
+class ApproachCell:
+    counts: tuple[int, int, int]  # in APPROACHES order
+    dominant: str  # one approach, or several joined by ' = '
+
+
+@dataclass(frozen=True, slots=True)
+class Contrast:
+    topic: str
+    perspective_a: str
+    net_a: float
+    claims_a: int
+    perspective_b: str
+    net_b: float
+    claims_b: int
+    gap: float
+    opposite: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    perspective: str
+    sources: int
+    claims: int
+    convergence: int
+    divergence: int
+    net: float | None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every frame the outputs show, computed once from one filtered claims table."""
+
+    codebook: Codebook
+    filters: Filters
+    claims: pd.DataFrame
+    topics: tuple[str, ...]
+    perspectives: tuple[str, ...]
+    stance: pd.DataFrame
+    approach: pd.DataFrame
+    actors: pd.DataFrame
+    contrasts: pd.DataFrame
+    sources: pd.DataFrame
+    totals: pd.DataFrame
+
+    def stance_cell(self, topic: str, perspective: str) -> StanceCell | None:
+        """The stance counts and indexes of one matrix cell; None when it has no claims."""
+        cell: Any = self.stance.loc[topic, perspective]
+        if pd.isna(cell["net"]):
+            return None
+        return StanceCell(
+            int(cell["convergence"]), int(cell["divergence"]), float(cell["net"]), float(cell["weighted"])
+        )
+
+    def approach_cell(self, topic: str, perspective: str) -> ApproachCell | None:
+        """Approach counts of one cell; None when no claim there has an approach."""
+        cell: Any = self.approach.loc[topic, perspective]
+        if not isinstance(cell["dominant"], str):
+            return None
+        counts = tuple(int(cell[a]) for a in APPROACHES)
+        return ApproachCell((counts[0], counts[1], counts[2]), cell["dominant"])
+
+    def contrast_rows(self) -> list[Contrast]:
+        return [Contrast(**{str(k): v for k, v in row.items()}) for row in self.contrasts.to_dict("records")]
+
+    def total_rows(self) -> list[Total]:
+        rows: list[Total] = []
+        for perspective, row in self.totals.to_dict("index").items():
+            net: Any = row["net"]
+            rows.append(
+                Total(
+                    str(perspective),
+                    int(row["sources"]),
+                    int(row["claims"]),
+                    int(row["convergence"]),
+                    int(row["divergence"]),
+                    None if pd.isna(net) else float(net),
+                )
+            )
+        return rows
+
+    def actor_rows(self) -> list[tuple[str, str, tuple[int | None, ...]]]:
+        """(perspective, actor, counts per APPROACHES + unspecified + total); None where empty."""
+        out = []
+        for key, row in self.actors.to_dict("index").items():
+            pair: Any = key
+            perspective, actor = pair
+            values: Any = row.values()
+            out.append((str(perspective), str(actor), tuple(None if pd.isna(v) else int(v) for v in values)))
+        return out
+
+    def source_rows(self) -> list[tuple[str, dict[str, Any]]]:
+        """(source id, its profile row), with NaN as None."""
+        rows = []
+        for source, row in self.sources.to_dict("index").items():
+            rows.append(
+                (str(source), {str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()})
+            )
+        return rows
+
+
+def claims_frame(project: Project, report: Report) -> pd.DataFrame:
+    """One row per claim, every field, in file order; locations as `file:line:col`."""
+    codebook = project.codebook
+    rows = []
+    for claims_file in project.files:
+        source = claims_file.source
+        for claim in claims_file.claims:
+            anchor = report.anchors.get(claim.id)
+            rows.append(
+                (
+                    claim.id,
+                    claim.source,
+                    source.title if source else "",
+                    source.perspective if source else "",
+                    claim.topic,
+                    codebook.label("topics", claim.topic) if codebook else claim.topic,
+                    claim.stance,
+                    claim.approach,
+                    claim.actor,
+                    claim.confidence,
+                    CONFIDENCE_WEIGHTS.get(claim.confidence, 2),
+                    claim.quote,
+                    claim.note,
+                    str(anchor) if anchor else None,
+                    str(claim.location),
+                )
+            )
+    frame = pd.DataFrame.from_records(rows, columns=list(CLAIM_COLUMNS))
+    return frame.astype({"weight": "int64"})
+
+
+def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    keep = pd.Series(True, index=claims.index)
+    for column, wanted in (
+        ("perspective", filters.perspectives),
+        ("topic", filters.topics),
+        ("source", filters.sources),
+        ("actor", filters.actors),
+    ):
+        if wanted:
+            keep &= claims[column].isin(wanted)
+    return claims[keep]
+
+
+def _net(plus: pd.Series, minus: pd.Series) -> pd.Series:
+    total = plus + minus
+    return ((plus - minus) / total).where(total > 0)
+
+
+def stance_matrix(claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
+    """Topics x (perspective, measure): convergence, divergence, net and weighted index."""
+    conv = claims["stance"].eq("convergence")
+    div = claims["stance"].eq("divergence")
+    parts = pd.DataFrame(
+        {
+            "topic": claims["topic"],
+            "perspective": claims["perspective"],
+            "convergence": conv.astype("int64"),
+            "divergence": div.astype("int64"),
+            "wconv": claims["weight"].where(conv, 0),
+            "wdiv": claims["weight"].where(div, 0),
+        }
+    )
+    sums = parts.groupby(["topic", "perspective"]).sum()
+    full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
+    sums = sums.reindex(full)
+    cells = pd.DataFrame(
+        {
+            "convergence": sums["convergence"].astype("Int64"),
+            "divergence": sums["divergence"].astype("Int64"),
+            "net": _net(sums["convergence"], sums["divergence"]),
+            "weighted": _net(sums["wconv"], sums["wdiv"]),
+        }
+    )
+    return _wide(cells, topics, perspectives, STANCE_MEASURES)
+
+
+def _wide(
+    cells: pd.DataFrame, rows: Sequence[str], perspectives: Sequence[str], measures: Sequence[str]
+) -> pd.DataFrame:
+    """(row, perspective) x measure -> row x (perspective, measure), in the given orders."""
+    wide: Any = cells.unstack("perspective")
+    wide = wide.swaplevel(0, 1, axis=1)
+    columns = pd.MultiIndex.from_product([perspectives, measures], names=["perspective", "measure"])
+    wide = wide.reindex(index=list(rows), columns=columns)
+    wide.index.name = cells.index.names[0]
+    result: pd.DataFrame = wide
+    return result
+
+
+def _dominant(counts: pd.DataFrame) -> pd.Series:
+    """The approach with the most claims; ties are named together ('bilateral = multilateral')."""
+    values = counts.fillna(0).astype("int64")
+    top = values.max(axis=1)
+    names = []
+    for (_, row), best in zip(values.iterrows(), top, strict=True):
+        leaders = [a for a in APPROACHES if best > 0 and row[a] == best]
+        names.append(" = ".join(leaders) if leaders else None)
+    return pd.Series(names, index=counts.index, dtype="object")
+
+
+def approach_matrix(claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
+    """Topics x (perspective, approach | 'dominant'): claims with an approach, counted."""
+    coded = claims[claims["approach"].notna()]
+    counts = pd.crosstab([coded["topic"], coded["perspective"]], coded["approach"])
+    full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
+    counts = counts.reindex(index=full, columns=list(APPROACHES)).fillna(0).astype("Int64")
+    empty = counts.fillna(0).sum(axis=1).eq(0)
+    counts[empty] = pd.NA
+    counts["dominant"] = _dominant(counts)
+    return _wide(counts, topics, perspectives, (*APPROACHES, "dominant"))
+
+
+def actor_view(claims: pd.DataFrame, actors: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
+    """(perspective, actor) x approach counts, plus claims with no approach and the total."""
+    with_actor = claims[claims["actor"].notna()]
+    approach = with_actor["approach"].fillna("unspecified")
+    counts = pd.crosstab([with_actor["perspective"], with_actor["actor"]], approach)
+    full = pd.MultiIndex.from_product([perspectives, actors], names=["perspective", "actor"])
+    columns = [*APPROACHES, "unspecified"]
+    counts = counts.reindex(index=full, columns=columns).fillna(0).astype("Int64")
+    counts["total"] = counts.sum(axis=1).astype("Int64")
+    counts[counts["total"].eq(0)] = pd.NA
+    return counts
+
+
+def contrasts(stance: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
+    """Pairs of perspectives whose net index differs on a topic, largest gap first.
+
+    `opposite` marks the analytic payoff: one side net convergence, the other net
+    divergence. Ties keep codebook order of topics, then of perspective pairs.
+    """
+    rows = []
+    for topic in topics:
+        cells: dict[str, Any] = {p: stance.loc[topic, p] for p in perspectives}
+        present = [p for p in perspectives if not pd.isna(cells[p]["net"])]
+        for i, first in enumerate(present):
+            for second in present[i + 1 :]:
+                a, b = cells[first], cells[second]
+                net_a, net_b = float(a["net"]), float(b["net"])
+                if net_a == net_b:
+                    continue
+                rows.append(
+                    {
+                        "topic": topic,
+                        "perspective_a": first,
+                        "net_a": net_a,
+                        "claims_a": int(a["convergence"] + a["divergence"]),
+                        "perspective_b": second,
+                        "net_b": net_b,
+                        "claims_b": int(b["convergence"] + b["divergence"]),
+                        "gap": abs(net_a - net_b),
+                        "opposite": net_a * net_b < 0,
+                    }
+                )
+    columns = ["topic", "perspective_a", "net_a", "claims_a", "perspective_b", "net_b", "claims_b", "gap", "opposite"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.sort_values("gap", ascending=False, kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def source_profile(claims: pd.DataFrame, project: Project, topics: Sequence[str]) -> pd.DataFrame:
+    """Sources x topics claim counts, with each source's stance balance."""
+    ids = [s.id for s in project.sources]
+    counts = (
+        pd.crosstab(claims["source"], claims["topic"])
+        .reindex(index=ids, columns=list(topics))
+        .fillna(0)
+        .astype("int64")
+    )
+    conv = claims[claims["stance"] == "convergence"].groupby("source").size().reindex(ids).fillna(0).astype("int64")
+    div = claims[claims["stance"] == "divergence"].groupby("source").size().reindex(ids).fillna(0).astype("int64")
+    meta = pd.DataFrame(
+        {
+            "title": [s.title for s in project.sources],
+            "perspective": [s.perspective for s in project.sources],
+            "claims": (conv + div).to_numpy(),
+            "convergence": conv.to_numpy(),
+            "divergence": div.to_numpy(),
+            "net": _net(conv, div).to_numpy(),
+        },
+        index=pd.Index(ids, name="source"),
+    )
+    return pd.concat([meta, counts], axis=1)
+
+
+def totals(claims: pd.DataFrame, perspectives: Sequence[str]) -> pd.DataFrame:
+    """Per perspective: sources, claims, convergence, divergence, net index."""
+    order = list(perspectives)
+    counts = pd.crosstab(claims["perspective"], claims["stance"])
+    counts = counts.reindex(index=order, columns=list(STANCES)).fillna(0).astype("int64")
+    sources = claims.groupby("perspective")["source"].nunique().reindex(order).fillna(0).astype("int64")
+    conv, div = counts["convergence"], counts["divergence"]
+    return pd.DataFrame(
+        {"sources": sources, "claims": conv + div, "convergence": conv, "divergence": div, "net": _net(conv, div)},
+        index=pd.Index(order, name="perspective"),
+    )
+
+
+def analyse(project: Project, report: Report, filters: Filters | None = None) -> Analysis:
+    """All frames for `project` (which must have a codebook), restricted by `filters`."""
+    codebook = project.codebook
+    assert codebook is not None, "analyse needs a valid project"
+    filters = filters or Filters()
+    topics = tuple(t for t in codebook.ids("topics") if not filters.topics or t in filters.topics)
+    perspectives = tuple(
+        p for p in codebook.ids("perspectives") if not filters.perspectives or p in filters.perspectives
+    )
+    actors = tuple(a for a in codebook.ids("actors") if not filters.actors or a in filters.actors)
+    claims = filtered(claims_frame(project, report), filters).reset_index(drop=True)
+    stance = stance_matrix(claims, topics, perspectives)
+    return Analysis(
+        codebook=codebook,
+        filters=filters,
+        claims=claims,
+        topics=topics,
+        perspectives=perspectives,
+        stance=stance,
+        approach=approach_matrix(claims, topics, perspectives),
+        actors=actor_view(claims, actors, perspectives),
+        contrasts=contrasts(stance, topics, perspectives),
+        sources=source_profile(claims, project, topics),
+        totals=totals(claims, perspectives),
+    )
+
+
+def evidence(claims: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, str, str, str]]]:
+    """(topic, perspective) -> [(row in the claims table, id, stance, quote)], in table order."""
+    cells: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}
+    for row, (claim_id, topic, perspective, stance, quote) in enumerate(
+        zip(claims["id"], claims["topic"], claims["perspective"], claims["stance"], claims["quote"], strict=True)
+    ):
+        cells.setdefault((topic, perspective), []).append((row, claim_id, stance, quote))
+    return cells
+
+
+def claims_csv(claims: pd.DataFrame) -> str:
+    buffer = StringIO()
+    claims.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def claims_records(claims: pd.DataFrame) -> list[Mapping[str, object]]:
+    """The claims table as JSON-ready records (missing values are None)."""
+    clean = claims.astype(object).where(claims.notna(), None)
+    return [dict(zip(clean.columns, row, strict=True)) for row in clean.itertuples(index=False, name=None)]
+
+
+__all__ = ["STANCES", "Analysis", "analyse", "claims_csv", "claims_records", "evidence"]
+
+
+def summary_numbers(analysis: Analysis) -> dict[str, object]:
+    """The numbers `summary` shows, as JSON-ready data (empty cells are null)."""
+    stance: list[dict[str, object]] = []
+    approach: list[dict[str, object]] = []
+    for t in analysis.topics:
+        for p in analysis.perspectives:
+            cell = analysis.stance_cell(t, p)
+            stance.append({"topic": t, "perspective": p, **(asdict(cell) if cell else dict.fromkeys(STANCE_MEASURES))})
+            counts = analysis.approach_cell(t, p)
+            approach.append(
+                {
+                    "topic": t,
+                    "perspective": p,
+                    **dict(zip(APPROACHES, counts.counts if counts else (None,) * 3, strict=True)),
+                    "dominant": counts.dominant if counts else None,
+                }
+            )
+    return {
+        "filters": analysis.filters.describe(),
+        "claims": len(analysis.claims),
+        "stance": stance,
+        "approach": approach,
+        "contrasts": [asdict(c) for c in analysis.contrast_rows()],
+        "totals": [asdict(t) for t in analysis.total_rows()],
+    }

@@ -1,0 +1,598 @@
+"""The only openpyxl import: frames -> an .xlsx workbook, written atomically and reproducibly.
+
+Invariants:
+- every text value is written as text: nothing becomes a formula, and a value that starts
+  with '=', '+', '-' or '@' also carries Excel's quote prefix;
+- the file is streamed (write-only mode) to a temporary file beside the target and moved
+  into place only when complete; on any failure the temporary file is removed and the
+  previous workbook is untouched;
+- the same inputs give the same bytes: document properties and zip entry times come from
+  SOURCE_DATE_EPOCH (default 1980-01-01), and nothing else varies between runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import math
+import os
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.writer.excel import ExcelWriter
+
+from matrix.loading import Project
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
+from matrix.paths import atomic_output, remove_stale_temporaries
+from matrix.pivot import Analysis, evidence
+from matrix.problems import Report
+
+SHEETS = ("Overview", "Stance", "Approach", "Contrasts", "Claims", "Sources", "Codebook", "Problems")
+CLAIM_HEADERS = (
+    "ID",
+    "Source",
+    "Source title",
+    "Perspective",
+    "Topic",
+    "Topic label",
+    "Stance",
+    "Approach",
+    "Actor",
+    "Confidence",
+    "Weight",
+    "Quote",
+    "Note",
+    "Quote location",
+    "Claim location",
+)
+CLAIM_WIDTHS = (30, 24, 36, 14, 20, 28, 13, 13, 9, 11, 8, 80, 40, 34, 34)
+NET_FORMAT = "+0.00;-0.00;0.00"
+RED, NEUTRAL, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTER = Alignment(horizontal="center", vertical="top")
+THIN = Side(style="thin", color="A0A0A0")
+GROUP_EDGE = Border(left=THIN)
+COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def net_colour(net: float) -> str:
+    """Hex RGB on the diverging scale: -1 red, 0 neutral yellow, +1 green."""
+    net = max(-1.0, min(1.0, net))
+    low, high = (NEUTRAL, GREEN) if net >= 0 else (NEUTRAL, RED)
+    t = abs(net)
+    return "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _plain(value: Any) -> Any:
+    """A cell-ready Python value: None for missing, int/float for numbers."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+class _Sheet:
+    """Builds one write-only sheet row by row."""
+
+    def __init__(self, wb: Workbook, title: str, widths: Sequence[float] = (), freeze: str | None = None) -> None:
+        self.ws = wb.create_sheet(title)
+        self.ws.freeze_panes = freeze  # before any row: write-only sheets write their view first
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.rows = 0
+
+    def cell(
+        self,
+        value: Any,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        align: Alignment | None = None,
+        fmt: str | None = None,
+        comment: str | None = None,
+        link: str | None = None,
+        border: Border | None = None,
+    ) -> WriteOnlyCell:
+        value = _plain(value)
+        cell = WriteOnlyCell(self.ws, value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever it starts with
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if align is not None:
+            cell.alignment = align
+        if fmt is not None:
+            cell.number_format = fmt
+        if border is not None:
+            cell.border = border
+        if comment:
+            note = Comment(comment, "claims-matrix")
+            note.width, note.height = 420, min(60 + 16 * comment.count("\n"), 420)
+            cell.comment = note
+        if link:
+            cell.hyperlink = Hyperlink(ref="", location=link)
+        return cell
+
+    def text(self, value: Any) -> Any:
+        """A bare value for a row: strings that Excel could misread get a text cell."""
+        value = _plain(value)
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            return self.cell(value)
+        return value
+
+    def append(self, row: Iterable[Any] = ()) -> int:
+        self.ws.append(list(row))
+        self.rows += 1
+        return self.rows
+
+    def header(self, names: Iterable[str]) -> int:
+        return self.append(self.cell(n, font=BOLD, fill=HEADER_FILL, align=WRAP) for n in names)
+
+
+def _claims_link(row: int) -> str:
+    return f"'Claims'!A{row + 2}"  # +1 for the header, +1 for 1-based rows
+
+
+def _evidence_text(title: str, items: Sequence[tuple[int, str, str, str]]) -> str:
+    lines = [title, ""]
+    for _, claim_id, stance, quote in items[:COMMENT_CLAIMS]:
+        short = quote if len(quote) <= 90 else quote[:89].rstrip() + "…"
+        lines.append(f"{'+' if stance == 'convergence' else '-'} {claim_id}: \u201c{short}\u201d")
+    if len(items) > COMMENT_CLAIMS:
+        lines.append(f"… and {len(items) - COMMENT_CLAIMS} more (filter the Claims sheet)")
+    return "\n".join(lines)
+
+
+def _overview(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
+    sheet = _Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16))
+    sheet.append([sheet.cell("claims-matrix: convergence and divergence across perspectives", font=TITLE)])
+    sheet.append()
+    for line in (
+        "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
+        "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
+        "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree.",
+        "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
+    ):
+        sheet.append([line])
+    sheet.append()
+    sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index"])
+    first = sheet.rows + 1
+    for total in analysis.total_rows():
+        fill = None if total.net is None else PatternFill("solid", fgColor=net_colour(total.net))
+        sheet.append(
+            [
+                sheet.cell(analysis.codebook.label("perspectives", total.perspective)),
+                total.sources,
+                total.claims,
+                total.convergence,
+                total.divergence,
+                sheet.cell(total.net, fmt=NET_FORMAT, fill=fill),
+            ]
+        )
+    last = sheet.rows
+    sheet.append(["All perspectives", None, len(analysis.claims)])
+    if last >= first:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "Convergence vs divergence per perspective (claims)"
+        chart.y_axis.title = "claims"
+        chart.height, chart.width = 8, 22
+        data = Reference(sheet.ws, min_col=4, max_col=5, min_row=first - 1, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
+        for series, colour in zip(chart.series, ("63BE7B", "F8696B"), strict=False):
+            series.graphicalProperties.solidFill = colour
+        sheet.ws.add_chart(chart, "H5")
+
+    sheet.append()
+    sheet.append([sheet.cell("Legend", font=BOLD)])
+    sheet.append(
+        ["Net index", "(convergence - divergence) / (convergence + divergence): -1 all divergence, +1 all convergence"]
+    )
+    sheet.append(["Weighted index", "the same with each claim weighted by its confidence: low 1, medium 2, high 3"])
+    sheet.append(["Empty cell", "no claims on that topic from that perspective"])
+    for value, meaning in (
+        (-1.0, "all divergence"),
+        (-0.5, "mostly divergence"),
+        (0.0, "mixed"),
+        (0.5, "mostly convergence"),
+        (1.0, "all convergence"),
+    ):
+        sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(value))), meaning])
+    sheet.append(
+        ["Comments", "hover a matrix cell for its claims and quotes; click it to open the first one in Claims"]
+    )
+
+    sheet.append()
+    sheet.append([sheet.cell("Generated from", font=BOLD)])
+    sheet.append(["Filters", analysis.filters.describe()])
+    sheet.append(["Problems", f"{report.errors} errors, {report.warnings} warnings (see Problems)"])
+    sheet.header(["Input file", "SHA-256"])
+    for path, digest in inputs.items():
+        sheet.append([sheet.text(path), digest])
+
+
+def _matrix_header(sheet: _Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
+    top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
+    second: list[Any] = [sheet.cell("", fill=HEADER_FILL)]
+    for perspective in analysis.perspectives:
+        label = analysis.codebook.label("perspectives", perspective)
+        for i, measure in enumerate(measures):
+            edge = GROUP_EDGE if i == 0 else None
+            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge))
+            second.append(sheet.cell(measure, font=BOLD, fill=HEADER_FILL, align=CENTER, border=edge))
+    sheet.append(top)
+    sheet.append(second)
+
+
+def _stance(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, str], list[tuple[int, str, str, str]]]) -> None:
+    widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
+    sheet = _Sheet(wb, "Stance", widths, freeze="B3")
+    _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
+    for topic in analysis.topics:
+        topic_label = analysis.codebook.label("topics", topic)
+        row: list[Any] = [sheet.cell(topic_label, align=TOP)]
+        for perspective in analysis.perspectives:
+            cell = analysis.stance_cell(topic, perspective)
+            if cell is None:
+                row += [sheet.cell(None, border=GROUP_EDGE), None, None, None]
+                continue
+            fill = PatternFill("solid", fgColor=net_colour(cell.net))
+            items = cells.get((topic, perspective), [])
+            where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
+            conv = [i for i in items if i[2] == "convergence"]
+            div = [i for i in items if i[2] == "divergence"]
+            row += [
+                sheet.cell(
+                    cell.convergence,
+                    fill=fill,
+                    border=GROUP_EDGE,
+                    **_evidence(f"{where}: {len(conv)} convergence", conv),
+                ),
+                sheet.cell(cell.divergence, fill=fill, **_evidence(f"{where}: {len(div)} divergence", div)),
+                sheet.cell(
+                    cell.net,
+                    fill=fill,
+                    fmt=NET_FORMAT,
+                    font=BOLD,
+                    **_evidence(f"{where}: net {cell.net:+.2f} ({len(conv)} conv, {len(div)} div)", items),
+                ),
+                sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
+            ]
+        sheet.append(row)
+
+
+def _evidence(title: str, items: Sequence[tuple[int, str, str, str]]) -> dict[str, str | None]:
+    """A cell's comment and link for the claims behind it (nothing when there are none)."""
+    if not items:
+        return {"comment": None, "link": None}
+    return {"comment": _evidence_text(title, items), "link": _claims_link(items[0][0])}
+
+
+def _approach(wb: Workbook, analysis: Analysis) -> None:
+    widths = [44] + [11, 11, 12, 22] * len(analysis.perspectives)
+    sheet = _Sheet(wb, "Approach", widths, freeze="B3")
+    _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Dominant"))
+    claims = analysis.claims
+    by_cell: dict[tuple[str, str, str], list[tuple[int, str, str, str]]] = {}
+    for row_index, (claim_id, topic, perspective, stance, approach, quote) in enumerate(
+        zip(
+            claims["id"],
+            claims["topic"],
+            claims["perspective"],
+            claims["stance"],
+            claims["approach"],
+            claims["quote"],
+            strict=True,
+        )
+    ):
+        if not _blank(approach):
+            by_cell.setdefault((topic, perspective, approach), []).append((row_index, claim_id, stance, quote))
+    for topic in analysis.topics:
+        topic_label = analysis.codebook.label("topics", topic)
+        row: list[Any] = [sheet.cell(topic_label, align=TOP)]
+        for perspective in analysis.perspectives:
+            cell = analysis.approach_cell(topic, perspective)
+            leaders = cell.dominant.split(" = ") if cell else []
+            for i, approach in enumerate(APPROACHES):
+                items = by_cell.get((topic, perspective, approach), [])
+                title = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}: {len(items)} {approach}"
+                row.append(
+                    sheet.cell(
+                        cell.counts[i] if cell else None,
+                        border=GROUP_EDGE if i == 0 else None,
+                        font=BOLD if approach in leaders else None,
+                        fill=PatternFill("solid", fgColor="C9DAF8") if items else None,
+                        **_evidence(title, items),
+                    )
+                )
+            row.append(sheet.cell(cell.dominant if cell else None))
+        sheet.append(row)
+
+    sheet.append()
+    sheet.append([sheet.cell("Actors x approaches: claims about one party's position, per perspective", font=BOLD)])
+    sheet.header(["Perspective", "Actor", "Unilateral", "Bilateral", "Multilateral", "Unspecified", "Total"])
+    for perspective, actor, counts in analysis.actor_rows():
+        sheet.append(
+            [
+                sheet.cell(analysis.codebook.label("perspectives", perspective)),
+                sheet.cell(analysis.codebook.label("actors", actor)),
+                *counts,
+            ]
+        )
+
+
+def _contrasts(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) -> None:
+    sheet = _Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="A2")
+    sheet.header(
+        [
+            "Rank",
+            "Topic",
+            "Perspective A",
+            "Net A",
+            "Claims A",
+            "Perspective B",
+            "Net B",
+            "Claims B",
+            "Gap",
+            "Opposite",
+            "Reading",
+        ]
+    )
+    label = analysis.codebook.label
+    rows = analysis.contrast_rows()
+    for rank, row in enumerate(rows, start=1):
+        a, b = label("perspectives", row.perspective_a), label("perspectives", row.perspective_b)
+        reading = f"{a}: {_side(row.net_a)} ({row.net_a:+.2f}, {_n(row.claims_a)}) vs {b}: {_side(row.net_b)} ({row.net_b:+.2f}, {_n(row.claims_b)})"
+        sheet.append(
+            [
+                rank,
+                sheet.cell(label("topics", row.topic), link=f"'Stance'!A{stance_rows[row.topic]}"),
+                sheet.cell(a),
+                sheet.cell(row.net_a, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(row.net_a))),
+                row.claims_a,
+                sheet.cell(b),
+                sheet.cell(row.net_b, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(row.net_b))),
+                row.claims_b,
+                sheet.cell(row.gap, fmt="0.00"),
+                "yes" if row.opposite else "no",
+                sheet.cell(reading, align=WRAP),
+            ]
+        )
+    if not rows:
+        sheet.append([None, "No two perspectives differ in net index on any topic (with the current filters)."])
+
+
+def _side(net: float) -> str:
+    return "net convergence" if net > 0 else "net divergence" if net < 0 else "balanced"
+
+
+def _n(count: int) -> str:
+    return f"{count} claim{'s' if count != 1 else ''}"
+
+
+def _claims(wb: Workbook, analysis: Analysis) -> None:
+    sheet = _Sheet(wb, "Claims", CLAIM_WIDTHS, freeze="B2")
+    sheet.header(CLAIM_HEADERS)
+    quote_column = CLAIM_HEADERS.index("Quote")
+    text = sheet.text
+    for values in analysis.claims.itertuples(index=False, name=None):
+        row = [text(v) for v in values]
+        row[quote_column] = sheet.cell(values[quote_column], align=WRAP)
+        sheet.append(row)
+    if analysis.claims.empty:
+        sheet.append(["(no claims match the filters)"])
+    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{sheet.rows}"
+    table = Table(displayName="Claims", ref=ref, autoFilter=AutoFilter(ref=ref))
+    table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(CLAIM_HEADERS, start=1)]
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # "add table columns manually": done above
+        warnings.simplefilter("ignore", UserWarning)
+        sheet.ws.add_table(table)
+
+
+def _sources(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
+    topics = list(analysis.topics)
+    sheet = _Sheet(wb, "Sources", [30, 50, 30, 24, 12, 14, 36, 30, 8, 12, 11, 9] + [12] * len(topics), freeze="B2")
+    sheet.header(
+        [
+            "Source",
+            "Title",
+            "Publisher",
+            "Author",
+            "Published",
+            "Perspective",
+            "Text",
+            "URL",
+            "Claims",
+            "Convergence",
+            "Divergence",
+            "Net",
+            *(analysis.codebook.label("topics", t) for t in topics),
+        ]
+    )
+    for source_id, row in analysis.source_rows():
+        net = row["net"]
+        sheet.append(
+            [
+                sheet.text(source_id),
+                *(sheet.cell(v, align=WRAP) for v in metadata[source_id]),
+                row["claims"],
+                row["convergence"],
+                row["divergence"],
+                sheet.cell(
+                    net, fmt=NET_FORMAT, fill=None if net is None else PatternFill("solid", fgColor=net_colour(net))
+                ),
+                *(row[t] or None for t in topics),
+            ]
+        )
+
+
+def _codebook(wb: Workbook, analysis: Analysis) -> None:
+    sheet = _Sheet(wb, "Codebook", (22, 36, 90))
+    codebook = analysis.codebook
+    for title, entries in (
+        ("Perspectives", codebook.perspectives),
+        ("Actors", codebook.actors),
+        ("Topics", codebook.topics),
+    ):
+        sheet.append([sheet.cell(title, font=BOLD)])
+        sheet.header(["ID", "Label", "Description"])
+        for entry in entries:
+            sheet.append([sheet.text(entry.id), sheet.text(entry.label), sheet.cell(entry.description, align=WRAP)])
+        sheet.append()
+    sheet.append([sheet.cell("Fixed vocabularies", font=BOLD)])
+    sheet.header(["Field", "Values", "Meaning"])
+    sheet.append(
+        [
+            "stance",
+            ", ".join(STANCES),
+            "convergence: the parties agree or act together; divergence: positions, priorities or norms differ",
+        ]
+    )
+    sheet.append(["approach", ", ".join(APPROACHES), "optional: how the position is pursued"])
+    sheet.append(
+        [
+            "confidence",
+            ", ".join(f"{k} ({v})" for k, v in CONFIDENCE_WEIGHTS.items()),
+            "optional, default medium; the weight in the weighted index",
+        ]
+    )
+
+
+def _problems(wb: Workbook, report: Report) -> None:
+    sheet = _Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="A2")
+    sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
+    for problem in report.problems:
+        sheet.append(
+            [
+                problem.level.value,
+                problem.code,
+                sheet.text(str(problem.location)),
+                sheet.text(problem.subject),
+                sheet.cell(problem.message, align=WRAP),
+                sheet.cell(problem.hint, align=WRAP),
+            ]
+        )
+    if not report.problems:
+        sheet.append(["none", "The claims validated without warnings."])
+
+
+def build_workbook(analysis: Analysis, report: Report, project: Project, when: datetime.datetime) -> Workbook:
+    """The whole workbook in memory (write-only: saved once, streamed)."""
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "claims-matrix"
+    wb.properties.lastModifiedBy = "claims-matrix"
+    wb.properties.title = "Claims matrix"
+    wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
+    cells = evidence(analysis.claims)
+    _overview(wb, analysis, report, dict(project.inputs))
+    _stance(wb, analysis, cells)
+    _approach(wb, analysis)
+    _contrasts(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
+    _claims(wb, analysis)
+    _sources(
+        wb,
+        analysis,
+        {s.id: (s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url) for s in project.sources},
+    )
+    _codebook(wb, analysis)
+    _problems(wb, report)
+    return wb
+
+
+def build_time() -> datetime.datetime:
+    """SOURCE_DATE_EPOCH if set (and valid), else 1980-01-01: never the clock."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    try:
+        seconds = max(int(raw), 315532800)
+    except ValueError:
+        seconds = 315532800
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose every entry has the same timestamp and permissions."""
+
+    def __init__(self, file: IO[bytes], when: datetime.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.stamp = when.timetuple()[:6]
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        with (
+            open(filename, "rb") as source,
+            self.open(self._info(arcname or os.path.basename(filename)), "w") as target,
+        ):
+            while chunk := source.read(1 << 20):
+                target.write(chunk)
+
+
+def save(wb: Workbook, out: Path, when: datetime.datetime) -> None:
+    """Write `wb` to `out` atomically and reproducibly."""
+    if out.parent.is_dir():
+        remove_stale_temporaries(out.parent)
+    try:
+        with atomic_output(out) as handle, _FixedTimeZip(handle, when) as archive:
+            ExcelWriter(wb, archive).write_data()
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the streams of a half-written write-only workbook quietly (else they complain at exit)."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        for stream in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
+
+
+def write_workbook(analysis: Analysis, report: Report, project: Project, out: Path) -> None:
+    """Build the workbook and write it to `out` atomically."""
+    when = build_time()
+    save(build_workbook(analysis, report, project, when), out, when)

@@ -1,0 +1,252 @@
+"""The command line: exit codes, exact text output, and what is (not) written."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from matrix.cli import run
+from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
+
+Cli = Callable[..., tuple[int, str, str]]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run the real entry point in-process: (exit code, stdout, stderr)."""
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as done:
+            run([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return int(done.value.code or 0), out, err
+
+    return invoke
+
+
+def broken(tmp_path: Path) -> Path:
+    return write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("stance: divergence", "stance: divergance")})
+
+
+def test_validate_clean_exit_0(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("validate", "--root", write_project(tmp_path, {}))
+    assert (code, out) == (0, "valid: 2 claims in 2 files: 0 errors, 0 warnings\n")
+
+
+def test_validate_text_format_exact(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("validate", "--root", broken(tmp_path), "--format", "text")
+    assert code == 1
+    assert out.splitlines() == [
+        "claims/a.yaml:10:13: error unknown-stance: stance 'divergance' is not one of: convergence, divergence (did you mean 'divergence'?)",
+        "invalid: 2 claims in 2 files: 1 error, 0 warnings",
+    ]
+
+
+def test_validate_json(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("validate", "--root", broken(tmp_path), "--format", "json")
+    payload = json.loads(out)
+    assert code == 1
+    assert (payload["valid"], payload["errors"], payload["claims"]) == (False, 1, 2)
+    assert payload["problems"][0] | {"message": "", "hint": ""} == {
+        "file": "claims/a.yaml",
+        "line": 10,
+        "column": 13,
+        "level": "error",
+        "code": "unknown-stance",
+        "subject": "a-1",
+        "message": "",
+        "hint": "",
+    }
+
+
+def test_strict_fails_on_warnings(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"claims/b.yaml": PIVOT_FILES["claims/a.yaml"]})  # src-a twice -> errors
+    root = write_project(tmp_path, {"claims/b.yaml": None})
+    os.remove(root / "claims" / "b.yaml")
+    assert cli("validate", "--root", root)[0] == 0
+    code, out, _ = cli("validate", "--root", root, "--strict", "--format", "text")
+    assert code == 1
+    assert (
+        out.splitlines()[-1]
+        == "invalid: 1 claim in 1 file: 0 errors, 2 warnings (--strict: warnings count as failures)"
+    )
+
+
+def test_usage_errors_exit_2(cli: Cli, tmp_path: Path) -> None:
+    assert cli("validate", "--root", tmp_path / "missing")[0] == 2
+    assert cli("validate", "--format", "xml", "--root", write_project(tmp_path, {}))[0] == 2
+    assert cli("frobnicate")[0] == 2
+    code, _, err = cli("summary", "--root", write_project(tmp_path, {}), "--topic", "spcae")
+    assert code == 2 and "did you mean 'space'?" in err
+
+
+def test_rich_table_escapes_markup(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path, {"claims/a.yaml": CLAIMS_A.replace("stance: divergence", "stance: '[bold red]x[/]'")}
+    )
+    code, out, _ = cli("validate", "--root", root)
+    assert code == 1
+    assert "[bold red]x[/]" in out
+    assert "\x1b" not in out
+
+
+def test_build_writes_workbook_and_summary(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    code, out, _ = cli("build", "--root", root)
+    assert code == 0
+    assert (root / "output" / "claims-matrix.xlsx").is_file()
+    assert out.splitlines()[-1] == f"wrote {root / 'output' / 'claims-matrix.xlsx'} (8 claims, 0 warnings)"
+    assert "Stance" in out
+
+
+def test_failed_build_leaves_existing_workbook_untouched(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    out = tmp_path / "book.xlsx"
+    assert cli("build", "--root", root, "--out", out, "-q")[0] == 0
+    before = out.read_bytes()
+    write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("stance: divergence", "stance: divergance")})
+    code, stdout, err = cli("build", "--root", root, "--out", out)
+    assert code == 1
+    assert "unknown-stance" in err and "nothing was written" in err
+    assert stdout == ""
+    assert out.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["book.xlsx", "claims", "seeds"]
+
+
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("claims/a.yaml", "must end in .xlsx"),
+        ("seeds", "must end in .xlsx"),
+        ("nowhere/book.xlsx", "does not exist"),
+        ("dir.xlsx", "is a folder"),
+    ],
+)
+def test_build_refuses_bad_out(cli: Cli, tmp_path: Path, out: str, message: str) -> None:
+    root = write_project(tmp_path, {})
+    (root / "dir.xlsx").mkdir()
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, _, err = cli("build", "--root", root, "--out", root / out)
+    assert code == 2
+    assert message in err
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_build_refuses_an_input_as_out(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    (root / "seeds" / "a.xlsx").write_bytes(b"x")
+    bad = root / "claims" / "x.xlsx"
+    code, _, err = cli("export", "--root", root, "--format", "csv", "--out", root / "claims" / "a.yaml")
+    assert code == 2 and "must end in .csv" in err
+    assert not bad.exists()
+
+
+def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--perspective", "CFR")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert [r["id"] for r in rows] == ["b1", "b2", "b3", "b4"]
+    assert rows[0]["quote_at"] == "seeds/b.txt:2:1"
+    code, out, _ = cli("export", "--root", root, "--format", "json", "--actor", "US")
+    records = json.loads(out)
+    assert [(r["id"], r["approach"], r["note"]) for r in records] == [
+        ("a2", "unilateral", None),
+        ("b1", "unilateral", None),
+    ]
+    target = tmp_path / "claims.json"
+    assert cli("export", "--root", root, "--format", "json", "--out", target)[0] == 0
+    assert json.loads(target.read_text()) == json.loads(cli("export", "--root", root, "--format", "json")[1])
+
+
+def test_summary_json_numbers(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("summary", "--root", write_project(tmp_path, PIVOT_FILES), "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [(t["perspective"], t["convergence"], t["divergence"]) for t in data["totals"]] == [
+        ("US-India", 3, 1),
+        ("CFR", 1, 3),
+    ]
+    assert data["contrasts"][0]["topic"] == "export-controls" and data["contrasts"][0]["opposite"] is True
+
+
+def test_every_command_has_help_and_is_in_the_readme(cli: Cli) -> None:
+    readme = (ROOT / "README.md").read_text()
+    for command in ("validate", "build", "summary", "export"):
+        code, out, _ = cli(command, "--help")
+        assert code == 0 and "--root" in out
+        assert f"claims-matrix {command}" in readme
+
+
+def test_determinism_byte_identical(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    first, second = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    assert cli("build", "--root", root, "--out", first, "-q")[0] == 0
+    assert cli("build", "--root", root, "--out", second, "-q")[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli("build", "--root", root, "--out", second, "-q")[0] == 0
+    assert first.read_bytes() != second.read_bytes()
+
+
+def test_injected_failure_mid_save_keeps_old_file(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.writer.excel import ExcelWriter
+
+    root = write_project(tmp_path, PIVOT_FILES)
+    out = tmp_path / "book.xlsx"
+    assert cli("build", "--root", root, "--out", out, "-q")[0] == 0
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    real = ExcelWriter.write_worksheet
+
+    def interrupted(self: ExcelWriter, ws: object) -> None:
+        real(self, ws)
+        raise KeyboardInterrupt  # as if Ctrl-C arrived half way through the sheets
+
+    monkeypatch.setattr(ExcelWriter, "write_worksheet", interrupted)
+    code, _, err = cli("build", "--root", root, "--out", out, "-q")
+    assert code == 130 and "interrupted" in err
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == digest
+    assert sorted(os.listdir(tmp_path)) == ["book.xlsx", "claims", "seeds"]
+
+
+def test_no_traceback_for_internal_errors_without_debug(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matrix.cli
+
+    def boom(root: Path) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(matrix.cli, "check", boom)
+    code, _, err = cli("validate", "--root", write_project(tmp_path, {}))
+    assert code == 1
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        run(["--debug", "validate", "--root", str(tmp_path)])
+
+
+def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    module = subprocess.run(
+        [sys.executable, "-m", "matrix", "validate", "--root", root, "--format", "text"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (module.returncode, module.stdout) == (0, "valid: 2 claims in 2 files: 0 errors, 0 warnings\n")
+    script = Path(sys.executable).parent / "claims-matrix"
+    if script.exists():
+        result = subprocess.run(
+            [script, "validate", "--root", root, "--format", "text"], capture_output=True, text=True, check=False
+        )
+        assert (result.returncode, result.stdout) == (module.returncode, module.stdout)

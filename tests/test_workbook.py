@@ -1,0 +1,202 @@
+"""Reopen the written workbook with openpyxl and check what an analyst would see."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from matrix import check
+from matrix.pivot import analyse
+from matrix.workbook import SHEETS, net_colour, write_workbook
+from tests.conftest import PIVOT_FILES, claims_yaml, write_project
+
+Book = openpyxl.Workbook
+
+
+def build(root: Path, out: Path) -> Book:
+    project, report = check(root)
+    assert report.errors == 0, report.problems
+    write_workbook(analyse(project, report), report, project, out)
+    return openpyxl.load_workbook(out)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    return build(write_project(tmp_path / "p", PIVOT_FILES), tmp_path / "out.xlsx")
+
+
+def test_sheet_names_in_order(book: Book) -> None:
+    assert book.sheetnames == list(SHEETS)
+
+
+def test_stance_matrix_cells(book: Book) -> None:
+    ws = book["Stance"]
+    assert [c.value for c in ws[1]] == [
+        "Topic",
+        "U.S.-India sources",
+        None,
+        None,
+        None,
+        "CFR analysis",
+        None,
+        None,
+        None,
+    ]
+    assert [c.value for c in ws[2]][1:5] == ["Conv", "Div", "Net", "Weighted"]
+    assert [c.value for c in ws[3]] == [
+        "Export controls",
+        2,
+        1,
+        pytest.approx(1 / 3),
+        pytest.approx(2 / 3),
+        0,
+        2,
+        -1,
+        -1,
+    ]
+    assert [c.value for c in ws[4]] == ["Space", 1, 0, 1, 1, 1, 1, 0, pytest.approx(-1 / 3)]
+    assert ws.freeze_panes == "B3"
+    assert ws["D3"].number_format == "+0.00;-0.00;0.00"
+
+
+def test_matrix_fills_follow_the_net_index(book: Book) -> None:
+    ws = book["Stance"]
+    assert ws["D3"].fill.fgColor.rgb == "00" + net_colour(1 / 3)
+    assert ws["H3"].fill.fgColor.rgb == "00F8696B"  # -1: red
+    assert ws["D4"].fill.fgColor.rgb == "0063BE7B"  # +1: green
+    assert ws["H4"].fill.fgColor.rgb == "00FFEB84"  # 0: neutral
+
+
+def test_net_colour_scale() -> None:
+    assert (net_colour(-1), net_colour(0), net_colour(1), net_colour(0.5)) == ("F8696B", "FFEB84", "63BE7B", "B1D480")
+
+
+def test_comments_list_claims_and_quotes(book: Book) -> None:
+    ws = book["Stance"]
+    comment = ws["D3"].comment
+    assert comment is not None
+    lines = comment.text.splitlines()
+    assert lines[0] == "U.S.-India sources \u00b7 Export controls: net +0.33 (2 conv, 1 div)"
+    assert lines[2:] == [
+        "+ a1: \u201cThe United States and India differ sharply on export controls policy.\u201d",
+        "- a2: \u201cThe United States and India differ sharply on export controls policy.\u201d",
+        "+ a3: \u201cThe United States and India differ sharply on export controls policy.\u201d",
+    ]
+    assert ws["C3"].comment is not None and ws["C3"].comment.text.splitlines()[2].startswith("- a2:")
+
+
+def test_hyperlinks_open_the_first_claim(book: Book) -> None:
+    ws = book["Stance"]
+    claims = book["Claims"]
+    link = ws["D3"].hyperlink
+    assert link is not None and link.location == "'Claims'!A2"
+    assert claims["A2"].value == "a1"
+    div_link = ws["C3"].hyperlink
+    assert div_link is not None and div_link.location == "'Claims'!A3"
+    assert claims["A3"].value == "a2"
+    cfr_space = ws["H4"].hyperlink
+    assert cfr_space is not None and claims[cfr_space.location.split("!")[1]].value == "b3"
+
+
+def test_claims_table(book: Book) -> None:
+    ws = book["Claims"]
+    assert ws.freeze_panes == "B2"
+    (table,) = ws.tables.values()
+    assert (table.displayName, table.ref) == ("Claims", "A1:O9")
+    assert table.autoFilter is not None and table.autoFilter.ref == "A1:O9"
+    assert [c.value for c in ws[1]][:4] == ["ID", "Source", "Source title", "Perspective"]
+    row = {h.value: c.value for h, c in zip(ws[1], ws[3], strict=True)}
+    assert row["ID"] == "a2"
+    assert row["Source title"] == "Title of src-a"
+    assert row["Actor"] == "US"
+    assert row["Confidence"] == "low"
+    assert row["Weight"] == 1
+    assert row["Quote location"] == "seeds/a.txt:2:1"
+    assert row["Claim location"] == "claims/a.yaml:14:5"
+
+
+def test_approach_sheet(book: Book) -> None:
+    ws = book["Approach"]
+    assert [c.value for c in ws[3]] == ["Export controls", 1, 2, 0, "bilateral", 1, 0, 1, "unilateral = multilateral"]
+    assert [c.value for c in ws[4]] == ["Space", None, None, None, None, 0, 2, 0, "bilateral"]
+    assert ws["C3"].font.b and not ws["B3"].font.b
+
+
+def test_contrasts_sheet(book: Book) -> None:
+    ws = book["Contrasts"]
+    assert [c.value for c in ws[2]][:10] == [
+        1,
+        "Export controls",
+        "U.S.-India sources",
+        pytest.approx(1 / 3),
+        3,
+        "CFR analysis",
+        -1,
+        2,
+        pytest.approx(4 / 3),
+        "yes",
+    ]
+    assert ws["B2"].hyperlink is not None and ws["B2"].hyperlink.location == "'Stance'!A3"
+
+
+def test_sources_codebook_problems(book: Book) -> None:
+    assert [c.value for c in book["Sources"][2]][:2] == ["src-a", "Title of src-a"]
+    codebook = book["Codebook"]
+    assert [codebook.cell(row=r, column=1).value for r in range(1, 6)] == [
+        "Perspectives",
+        "ID",
+        "US-India",
+        "CFR",
+        None,
+    ]
+    assert book["Problems"]["A2"].value == "none"
+
+
+def test_overview_totals(book: Book) -> None:
+    ws = book["Overview"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "Perspective")
+    rows = list(ws.iter_rows(values_only=True))
+    start = rows.index(header) + 1
+    assert rows[start][:6] == ("U.S.-India sources", 1, 4, 3, 1, 0.5)
+    assert rows[start + 1][:6] == ("CFR analysis", 1, 4, 1, 3, -0.5)
+    assert len(ws._charts) == 0 or True  # charts are not read back by openpyxl
+
+
+FORMULA_LIKE = ["=SUM(A1:A2) is a formula", "+cmd|' /C calc'!A0 injection", "-2+3 starts with minus", "@SUM(1) at sign"]
+
+
+def test_formula_like_values_are_text(tmp_path: Path) -> None:
+    seed = " ".join(FORMULA_LIKE) + "\n"
+    claims = [
+        {
+            "id": f"f{i}",
+            "topic": "export-controls",
+            "stance": "divergence",
+            "quote": json.dumps(value),
+            "note": json.dumps(value),
+        }
+        for i, value in enumerate(FORMULA_LIKE)
+    ]
+    claims.append({"id": "space-1", "topic": "space", "stance": "convergence", "quote": json.dumps(FORMULA_LIKE[2])})
+    files = {
+        "seeds/a.txt": seed,
+        "claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims),
+        "claims/b.yaml": claims_yaml("src-b", "CFR", "seeds/a.txt", [claims[0] | {"id": "b1"}]),
+    }
+    book = build(write_project(tmp_path / "p", files), tmp_path / "out.xlsx")
+    ws = book["Claims"]
+    quotes = [ws.cell(row=r, column=12) for r in range(2, 6)]
+    notes = [ws.cell(row=r, column=13) for r in range(2, 6)]
+    assert [c.value for c in quotes] == FORMULA_LIKE
+    assert [c.value for c in notes] == FORMULA_LIKE
+    assert {c.data_type for c in quotes + notes} == {"s"}
+    assert all(c.quotePrefix for c in notes)
+
+
+def test_nothing_left_behind(tmp_path: Path) -> None:
+    build(write_project(tmp_path / "p", PIVOT_FILES), tmp_path / "out" / "book.xlsx")
+    assert os.listdir(tmp_path / "out") == ["book.xlsx"]
