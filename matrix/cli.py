@@ -6,6 +6,7 @@ import enum
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -16,7 +17,7 @@ from matrix.loading import Project
 from matrix.model import Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.problems import Report, as_dict, as_line, did_you_mean
-from matrix.terminal import console, notice, problems_view, summary_view, verdict
+from matrix.terminal import console, coverage_view, notice, problems_view, summary_view, verdict
 
 
 class Exit(enum.IntEnum):
@@ -292,6 +293,45 @@ def export(
     with atomic_output(resolved) as handle:
         handle.write(body.encode("utf-8"))
     click.echo(f"wrote {out} ({len(claims)} claims)", err=True)
+
+
+@main.command(name="coverage")
+@root_option
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
+@click.option(
+    "--min-score",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Only sentences with at least this many distinct cues.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="List at most this many uncovered sentences (table).",
+)
+@click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def coverage_command(root: Path, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str) -> None:
+    """Find the passages of each source that no claim has coded yet."""
+    from matrix.coverage import coverage, stubs_yaml
+
+    project, _ = _checked(root, False, Filters(sources=sources))
+    result = coverage(project, sources, min_score)
+    if stubs:
+        click.echo(stubs_yaml(result.candidates[:limit], project), nl=False)
+    elif fmt == "json":
+        payload = {
+            "sources": [
+                asdict(s) | {"share": s.share, "claims_per_1000_words": s.claims_per_1000_words} for s in result.sources
+            ],
+            "uncovered": [asdict(c) for c in result.candidates],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        console().print(coverage_view(result, limit))
 
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:

@@ -53,6 +53,8 @@ class Match:
     line: int
     column: int
     occurrences: int  # 1, or 2 meaning "more than once"
+    start: int = 0  # span of the first occurrence in the original text
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,10 @@ class NormalisedText:
         if index < 0:
             return None
         again = self.text.find(needle, index + 1)
-        line, column = line_column(self.original, self.original_index(index))
-        return Match(line, column, 1 if again < 0 else 2)
+        start = self.original_index(index)
+        end = self.original_index(index + len(needle) - 1) + 1
+        line, column = line_column(self.original, start)
+        return Match(line, column, 1 if again < 0 else 2, start, end)
 
     def closest(self, quote: str) -> tuple[int, int, str, float] | None:
         """The passage most like `quote`: (line, column, passage, score 0-100)."""

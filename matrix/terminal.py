@@ -13,12 +13,14 @@ from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from matrix.problems import Level, Problem, Report, escaped
 
 if TYPE_CHECKING:  # the validate path must not import pandas
+    from matrix.coverage import Coverage
     from matrix.pivot import Analysis
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
@@ -215,4 +217,30 @@ def summary_view(analysis: Analysis, top: int = 5) -> RenderableType:
         parts += [Text(heading, style="bold"), table]
     if analysis.filters.active:
         parts.append(text(f"filtered to {analysis.filters.describe()}", "dim"))
+    return Group(*parts)
+
+
+def coverage_view(result: Coverage, limit: int) -> RenderableType:
+    """Per-source coverage figures, then the best uncovered sentences with their cues."""
+    per_source = _table()
+    for name in ("source", "sentences", "covered", "share", "claims/1k words"):
+        per_source.add_column(name, justify="left" if name == "source" else "right", overflow="fold")
+    for row in result.sources:
+        share = Text(f"{row.share:.0%}", style="green" if row.share >= 0.5 else "yellow")
+        per_source.add_row(
+            text(row.source), str(row.sentences), str(row.covered), share, f"{row.claims_per_1000_words:.1f}"
+        )
+    parts: list[RenderableType] = [Text("Coverage: sentences a claim's quote overlaps", style="bold"), per_source]
+    shown = result.candidates[:limit]
+    heading = f"Uncovered sentences most likely to state a position: {len(shown)} of {len(result.candidates)}"
+    parts.append(Text(heading, style="bold"))
+    if not shown:
+        parts.append(Text("none: every sentence with position cues is coded", style="green"))
+        return Group(*parts)
+    for candidate in shown:
+        head = Text(f"{candidate.score:>2}  ", style="bold")
+        head.append_text(text(f"{candidate.path}:{candidate.line}:{candidate.column}"))
+        head.append_text(text(f"  guess: {candidate.stance or '?'} / {candidate.approach or '?'}", "cyan"))
+        head.append_text(text(f"  cues: {', '.join(candidate.cues)}", "dim"))
+        parts += [head, Padding(text(candidate.text), (0, 0, 1, 4))]
     return Group(*parts)

@@ -33,13 +33,14 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
+from matrix.coverage import Coverage, coverage
 from matrix.loading import Project
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
 from matrix.paths import atomic_output, remove_stale_temporaries
 from matrix.pivot import Analysis, evidence
 from matrix.problems import Report
 
-SHEETS = ("Overview", "Stance", "Approach", "Contrasts", "Claims", "Sources", "Codebook", "Problems")
+SHEETS = ("Overview", "Stance", "Approach", "Contrasts", "Claims", "Sources", "Coverage", "Codebook", "Problems")
 CLAIM_HEADERS = (
     "ID",
     "Source",
@@ -460,6 +461,44 @@ def _sources(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ..
         )
 
 
+def _coverage(wb: Workbook, result: Coverage) -> None:
+    sheet = _Sheet(wb, "Coverage", (30, 44, 12, 12, 10, 16, 16, 40, 90), freeze="A3")
+    sheet.append([sheet.cell("Coverage: sentences that a claim's quote overlaps", font=BOLD)])
+    sheet.header(["Source", "", "Sentences", "Covered", "Share", "Claims per 1,000 words"])
+    for row in result.sources:
+        sheet.append(
+            [
+                sheet.text(row.source),
+                None,
+                row.sentences,
+                row.covered,
+                sheet.cell(row.share, fmt="0%"),
+                sheet.cell(row.claims_per_1000_words, fmt="0.0"),
+            ]
+        )
+    sheet.append()
+    sheet.append(
+        [sheet.cell("Uncovered sentences most likely to state a position (score = distinct cues matched)", font=BOLD)]
+    )
+    sheet.header(["Source", "Location", "Score", "Stance guess", "", "Approach guess", "", "Cues", "Sentence"])
+    for candidate in result.candidates:
+        sheet.append(
+            [
+                sheet.text(candidate.source),
+                sheet.text(f"{candidate.path}:{candidate.line}:{candidate.column}"),
+                candidate.score,
+                candidate.stance,
+                None,
+                candidate.approach,
+                None,
+                sheet.cell(", ".join(candidate.cues), align=WRAP),
+                sheet.cell(candidate.text, align=WRAP),
+            ]
+        )
+    if not result.candidates:
+        sheet.append(["none: every sentence with position cues is coded"])
+
+
 def _codebook(wb: Workbook, analysis: Analysis) -> None:
     sheet = _Sheet(wb, "Codebook", (22, 36, 90))
     codebook = analysis.codebook
@@ -510,7 +549,9 @@ def _problems(wb: Workbook, report: Report) -> None:
         sheet.append(["none", "The claims validated without warnings."])
 
 
-def build_workbook(analysis: Analysis, report: Report, project: Project, when: datetime.datetime) -> Workbook:
+def build_workbook(
+    analysis: Analysis, report: Report, project: Project, when: datetime.datetime, coverage: Coverage
+) -> Workbook:
     """The whole workbook in memory (write-only: saved once, streamed)."""
     wb = Workbook(write_only=True)
     wb.properties.creator = "claims-matrix"
@@ -528,6 +569,7 @@ def build_workbook(analysis: Analysis, report: Report, project: Project, when: d
         analysis,
         {s.id: (s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url) for s in project.sources},
     )
+    _coverage(wb, coverage)
     _codebook(wb, analysis)
     _problems(wb, report)
     return wb
@@ -595,4 +637,5 @@ def _discard(wb: Workbook) -> None:
 def write_workbook(analysis: Analysis, report: Report, project: Project, out: Path) -> None:
     """Build the workbook and write it to `out` atomically."""
     when = build_time()
-    save(build_workbook(analysis, report, project, when), out, when)
+    result = coverage(project, analysis.filters.sources)
+    save(build_workbook(analysis, report, project, when, result), out, when)

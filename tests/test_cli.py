@@ -182,7 +182,7 @@ def test_summary_json_numbers(cli: Cli, tmp_path: Path) -> None:
 
 def test_every_command_has_help_and_is_in_the_readme(cli: Cli) -> None:
     readme = (ROOT / "README.md").read_text()
-    for command in ("validate", "build", "summary", "export"):
+    for command in ("validate", "build", "summary", "export", "coverage"):
         code, out, _ = cli(command, "--help")
         assert code == 0 and "--root" in out
         assert f"claims-matrix {command}" in readme

@@ -12,7 +12,7 @@ import pytest
 
 from matrix import check
 from matrix.pivot import analyse
-from matrix.workbook import write_workbook
+from matrix.workbook import SHEETS, write_workbook
 from tests.conftest import PIVOT_FILES, claims_yaml, write_project
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -78,7 +78,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
     write_workbook(analysis, report, project, book)
 
     sheets = convert(book, tmp_path / "lo")
-    assert set(sheets) == {"Overview", "Stance", "Approach", "Contrasts", "Claims", "Sources", "Codebook", "Problems"}
+    assert set(sheets) == set(SHEETS)
     stance = sheets["Stance"]
     for row_index, topic in enumerate(analysis.topics, start=2):
         row = stance[row_index]

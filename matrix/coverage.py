@@ -1,0 +1,167 @@
+"""Which passages of each source no claim has coded yet, ranked by how likely they state a position.
+
+A sentence (see `matrix.sentences`) is covered when a claim's quote overlaps it. Uncovered
+complete sentences (ending in '.', '!' or '?': no headings) of at least six words are scored with the codebook's cue lexicons (`cues:` lists
+per stance and approach): the score is the number of distinct cues the sentence contains,
+matched case-insensitively as whole words. The guessed stance (or approach) is the one
+whose cues matched most; a tie or no match is no guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from matrix.loading import Project
+from matrix.model import APPROACHES, STANCES, Source
+from matrix.quotes import NormalisedText
+from matrix.rules import Context
+from matrix.sentences import Sentence, split_sentences
+from matrix.yamltree import line_column
+
+MIN_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCoverage:
+    source: str
+    sentences: int
+    covered: int
+    words: int
+    claims: int
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.sentences if self.sentences else 0.0
+
+    @property
+    def claims_per_1000_words(self) -> float:
+        return 1000 * self.claims / self.words if self.words else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An uncovered sentence that may state a position."""
+
+    source: str
+    path: str
+    line: int
+    column: int
+    text: str
+    score: int
+    cues: tuple[str, ...]
+    stance: str | None
+    approach: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    sources: tuple[SourceCoverage, ...]
+    candidates: tuple[Candidate, ...]  # best first
+
+
+class CueMatcher:
+    """Whole-word, case-insensitive matching of each cue list."""
+
+    def __init__(self, cues: Mapping[str, Sequence[str]]) -> None:
+        self.patterns = {
+            kind: [(cue, re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)", re.IGNORECASE)) for cue in words]
+            for kind, words in cues.items()
+        }
+
+    def matches(self, sentence: str) -> dict[str, list[str]]:
+        return {
+            kind: [cue for cue, pattern in patterns if pattern.search(sentence)]
+            for kind, patterns in self.patterns.items()
+        }
+
+
+def _guess(found: Mapping[str, list[str]], kinds: Iterable[str]) -> str | None:
+    counts = sorted(((len(found.get(k, [])), k) for k in kinds), reverse=True)
+    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[0][0] == counts[1][0]):
+        return None
+    return counts[0][1]
+
+
+def _overlaps(sentence: Sentence, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < sentence.end and sentence.start < end for start, end in spans)
+
+
+def coverage(project: Project, sources: Sequence[str] = (), min_score: int = 1) -> Coverage:
+    """Coverage per source and the ranked uncovered sentences, for a validated project."""
+    ctx = Context(project)
+    matcher = CueMatcher(project.codebook.cues if project.codebook else {})
+    rows: list[SourceCoverage] = []
+    candidates: list[tuple[int, int, int, Candidate]] = []
+    for order, claims_file in enumerate(project.files):
+        source = claims_file.source
+        text = project.texts.get(claims_file.file)
+        if source is None or text is None or text.content is None or (sources and source.id not in sources):
+            continue
+        spans = [(m.start, m.end) for c in claims_file.claims if (m := ctx.matches.get(id(c))) is not None]
+        sentences = split_sentences(text.content)
+        covered = [s for s in sentences if _overlaps(s, spans)]
+        rows.append(
+            SourceCoverage(source.id, len(sentences), len(covered), len(text.content.split()), len(claims_file.claims))
+        )
+        for sentence in sentences:
+            if sentence.words < MIN_WORDS or not sentence.complete or _overlaps(sentence, spans):
+                continue
+            found = matcher.matches(sentence.text)
+            cues = tuple(dict.fromkeys(cue for kind in (*STANCES, *APPROACHES) for cue in found.get(kind, [])))
+            if len(cues) < min_score:
+                continue
+            line, column = line_column(text.content, sentence.start)
+            readable = NormalisedText.of(sentence.text).text  # markdown links and escapes read as text
+            candidate = Candidate(
+                source.id,
+                text.path,
+                line,
+                column,
+                readable,
+                len(cues),
+                cues,
+                _guess(found, STANCES),
+                _guess(found, APPROACHES),
+            )
+            candidates.append((-candidate.score, order, sentence.start, candidate))
+    candidates.sort(key=lambda item: item[:3])
+    return Coverage(tuple(rows), tuple(c for *_, c in candidates))
+
+
+def _suggest_id(candidate: Candidate, taken: set[str]) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", candidate.text.lower()) if len(w) > 3][:4]
+    base = f"{candidate.source}-{'-'.join(words) or 'claim'}"
+    suggestion, n = base, 2
+    while suggestion in taken:
+        suggestion, n = f"{base}-{n}", n + 1
+    taken.add(suggestion)
+    return suggestion
+
+
+def stubs_yaml(candidates: Sequence[Candidate], project: Project) -> str:
+    """Ready-to-paste YAML claim stubs, grouped by source file, guesses marked as guesses."""
+    taken = {c.id for c in project.claims}
+    by_source: dict[str, Source] = {s.id: s for s in project.sources}
+    out: list[str] = []
+    current = None
+    for candidate in candidates:
+        source = by_source[candidate.source]
+        if source.file != current:
+            current = source.file
+            out.append(f"# paste under 'claims:' in {source.file}")
+        guesses = f"guessed from cues: {', '.join(candidate.cues)}"
+        out += [
+            f"  - id: {_suggest_id(candidate, taken)}",
+            "    topic: TODO  # a topic id from claims/codebook.yaml",
+            f"    stance: {candidate.stance or 'TODO'}  # {guesses}; convergence | divergence",
+        ]
+        if candidate.approach:
+            out.append(f"    approach: {candidate.approach}  # guess: confirm or delete the line")
+        out.append(
+            f"    quote: {json.dumps(candidate.text, ensure_ascii=False)}  # {candidate.path}:{candidate.line}:{candidate.column}"
+        )
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,79 @@
+"""Coverage figures and the ranking of uncovered sentences, on a small text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matrix import check
+from matrix.coverage import coverage, stubs_yaml
+from tests.conftest import CODEBOOK, claims_yaml, write_project
+
+CUES = """
+cues:
+  convergence: [agree, joint, shared]
+  divergence: [differ, whereas, far apart]
+  unilateral: [unilaterally]
+  bilateral: [bilateral, two sides]
+  multilateral: [United Nations, multilateral]
+"""
+TEXT = (
+    "Source Title\n"
+    "The two sides agree on a joint plan for space. "  # covered by a claim
+    "India and the U.S. differ on trade, whereas they remain far apart on tariffs. "  # 3 divergence cues
+    "They agree to work through the United Nations and multilateral forums. "  # 1 conv + 2 multi
+    "The weather was fine that day in Delhi. "  # no cues
+    "Short joint one. "  # under six words
+    "The bilateral track is a shared priority for both."  # bilateral + shared
+)
+
+
+def project(tmp_path: Path) -> Path:
+    claims = [
+        {
+            "id": "a-1",
+            "topic": "space",
+            "stance": "convergence",
+            "quote": "'The two sides agree on a joint plan for space.'",
+        }
+    ]
+    files = {
+        "claims/codebook.yaml": CODEBOOK + CUES,
+        "seeds/a.txt": TEXT,
+        "claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims),
+        "claims/b.yaml": None,
+    }
+    root = write_project(tmp_path, files)
+    return root
+
+
+def test_coverage_figures_and_ranking(tmp_path: Path) -> None:
+    proj, report = check(project(tmp_path))
+    assert report.errors == 0, report.problems
+    result = coverage(proj)
+    (figures,) = result.sources
+    assert (figures.sentences, figures.covered, figures.words, figures.claims) == (7, 1, 57, 1)
+    assert round(figures.claims_per_1000_words, 2) == 17.54
+    ranked = [(c.score, c.cues, c.stance, c.approach, c.line, c.column) for c in result.candidates]
+    assert ranked == [
+        (3, ("differ", "whereas", "far apart"), "divergence", None, 2, 48),
+        (3, ("agree", "United Nations", "multilateral"), "convergence", "multilateral", 2, 126),
+        (2, ("shared", "bilateral"), "convergence", "bilateral", 2, 254),
+    ]
+
+
+def test_ties_keep_text_order_and_min_score_filters(tmp_path: Path) -> None:
+    proj, _ = check(project(tmp_path))
+    assert [c.score for c in coverage(proj, min_score=3).candidates] == [3, 3]
+    assert len(coverage(proj, min_score=0).candidates) == 4  # the cue-less sentence too, not the short one
+
+
+def test_stubs_validate_once_topic_is_filled(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    proj, _ = check(root)
+    stubs = stubs_yaml(coverage(proj).candidates, proj)
+    assert stubs.startswith("# paste under 'claims:' in claims/a.yaml\n  - id: src-a-")
+    assert "stance: divergence  # guessed from cues: differ, whereas, far apart" in stubs
+    path = root / "claims" / "a.yaml"
+    path.write_text(path.read_text() + stubs.replace("topic: TODO", "topic: space"))
+    _, report = check(root)
+    assert [p.code for p in report.problems if p.level.value == "error"] == []
