@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -318,8 +319,8 @@ def coverage_command(root: Path, sources: tuple[str, ...], min_score: int, limit
     """Find the passages of each source that no claim has coded yet."""
     from matrix.coverage import coverage, stubs_yaml
 
-    project, _ = _checked(root, False, Filters(sources=sources))
-    result = coverage(project, sources, min_score)
+    project, report = _checked(root, False, Filters(sources=sources))
+    result = coverage(project, report, sources, min_score)
     if stubs:
         click.echo(stubs_yaml(result.candidates[:limit], project), nl=False)
     elif fmt == "json":
@@ -337,6 +338,9 @@ def coverage_command(root: Path, sources: tuple[str, ...], min_score: int, limit
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
     """Entry point: no traceback for any error unless --debug is given."""
     argv = list(sys.argv[1:] if args is None else args)
+    # A short-lived process that builds hundreds of thousands of small acyclic objects:
+    # the cycle collector would rescan them again and again for nothing.
+    gc.disable()
     try:
         main.main(argv, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -358,4 +362,6 @@ def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> 
         click.echo(f"claims-matrix: internal error: {type(error).__name__}: {error}", err=True)
         click.echo("run again with --debug for the traceback, and report it", err=True)
         _finish(Exit.INVALID)
+    finally:
+        gc.enable()
     _finish(Exit.OK)

@@ -9,6 +9,7 @@ whose cues matched most; a tie or no match is no guess.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 
 from matrix.loading import Project
 from matrix.model import APPROACHES, STANCES, Source
+from matrix.problems import Report
 from matrix.quotes import NormalisedText
-from matrix.rules import Context
 from matrix.sentences import Sentence, split_sentences
 from matrix.yamltree import line_column
 
@@ -63,19 +64,24 @@ class Coverage:
 
 
 class CueMatcher:
-    """Whole-word, case-insensitive matching of each cue list."""
+    """Whole-word, case-insensitive matching of every cue list in one pass."""
 
     def __init__(self, cues: Mapping[str, Sequence[str]]) -> None:
-        self.patterns = {
-            kind: [(cue, re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)", re.IGNORECASE)) for cue in words]
-            for kind, words in cues.items()
-        }
+        self.kinds: dict[str, list[tuple[str, str]]] = {}  # lower-cased cue -> [(kind, cue)]
+        for kind, words in cues.items():
+            for cue in words:
+                self.kinds.setdefault(cue.lower(), []).append((kind, cue))
+        alternatives = sorted(self.kinds, key=len, reverse=True)
+        body = "|".join(re.escape(cue) for cue in alternatives) or "(?!)"
+        self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
     def matches(self, sentence: str) -> dict[str, list[str]]:
-        return {
-            kind: [cue for cue, pattern in patterns if pattern.search(sentence)]
-            for kind, patterns in self.patterns.items()
-        }
+        found: dict[str, list[str]] = {}
+        for match in self.pattern.finditer(sentence):
+            for kind, cue in self.kinds[match.group().lower()]:
+                if cue not in found.setdefault(kind, []):
+                    found[kind].append(cue)
+        return found
 
 
 def _guess(found: Mapping[str, list[str]], kinds: Iterable[str]) -> str | None:
@@ -85,13 +91,20 @@ def _guess(found: Mapping[str, list[str]], kinds: Iterable[str]) -> str | None:
     return counts[0][1]
 
 
-def _overlaps(sentence: Sentence, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(start < sentence.end and sentence.start < end for start, end in spans)
+def _covered(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]]) -> set[int]:
+    """Indexes of the sentences that some span overlaps."""
+    ends = [s.end for s in sentences]
+    covered: set[int] = set()
+    for start, end in spans:
+        i = bisect.bisect_right(ends, start)
+        while i < len(sentences) and sentences[i].start < end:
+            covered.add(i)
+            i += 1
+    return covered
 
 
-def coverage(project: Project, sources: Sequence[str] = (), min_score: int = 1) -> Coverage:
+def coverage(project: Project, report: Report, sources: Sequence[str] = (), min_score: int = 1) -> Coverage:
     """Coverage per source and the ranked uncovered sentences, for a validated project."""
-    ctx = Context(project)
     matcher = CueMatcher(project.codebook.cues if project.codebook else {})
     rows: list[SourceCoverage] = []
     candidates: list[tuple[int, int, int, Candidate]] = []
@@ -100,14 +113,11 @@ def coverage(project: Project, sources: Sequence[str] = (), min_score: int = 1) 
         text = project.texts.get(claims_file.file)
         if source is None or text is None or text.content is None or (sources and source.id not in sources):
             continue
-        spans = [(m.start, m.end) for c in claims_file.claims if (m := ctx.matches.get(id(c))) is not None]
         sentences = split_sentences(text.content)
-        covered = [s for s in sentences if _overlaps(s, spans)]
-        rows.append(
-            SourceCoverage(source.id, len(sentences), len(covered), len(text.content.split()), len(claims_file.claims))
-        )
-        for sentence in sentences:
-            if sentence.words < MIN_WORDS or not sentence.complete or _overlaps(sentence, spans):
+        covered = _covered(sentences, (report.spans[c.id] for c in claims_file.claims if c.id in report.spans))
+        rows.append(SourceCoverage(source.id, len(sentences), len(covered), len(text.content.split()), len(claims_file.claims)))
+        for index, sentence in enumerate(sentences):
+            if index in covered or sentence.words < MIN_WORDS or not sentence.complete:
                 continue
             found = matcher.matches(sentence.text)
             cues = tuple(dict.fromkeys(cue for kind in (*STANCES, *APPROACHES) for cue in found.get(kind, [])))

@@ -98,6 +98,7 @@ class Report:
 
     problems: tuple[Problem, ...]
     anchors: Mapping[str, Location] = field(default_factory=dict)
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # claim id -> quote span in its text
 
     @property
     def errors(self) -> int:

@@ -16,8 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from matrix.yamltree import line_column
-
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -26,13 +24,16 @@ _TRANSLATE = str.maketrans(
         "\u2015": "-", "\u2212": "-",
     }
 )  # fmt: skip
-_SPACE = r"\s+"
+_SPACE = r" \s+|[^\S ]\s*"  # white space other than a lone space (which needs no change)
 _NON_ASCII = r"[A-Za-z0-9]?[^\x00-\x7f\s]+"  # with the letter a combining mark may join
 _MD_OPEN = r"\[(?=[^\]\n]*\]\([^)\s]*\))"
 _MD_CLOSE = r"\]\([^)\s]*\)"
 _ESCAPE = r"\\(?=[\\`*_{}\[\]()#+\-.!|~<>\"'])"
 _SOURCE_RE = re.compile(f"({_SPACE})|({_NON_ASCII})|{_MD_OPEN}|{_MD_CLOSE}|{_ESCAPE}")
+_NEWLINE = re.compile("\n")
 _QUOTE_RE = re.compile(f"({_SPACE})|({_NON_ASCII})")
+# where a replacement can start: fast to scan for, then confirmed with _SOURCE_RE
+_CANDIDATE = re.compile(r"[\t\n\r\f\v\[\]\\\x80-\U0010ffff]| (?=\s)")
 
 
 def _replacement(match: re.Match[str]) -> str:
@@ -45,6 +46,8 @@ def _replacement(match: re.Match[str]) -> str:
 
 def normalise_quote(quote: str) -> str:
     """The form of a quote that is searched for."""
+    if quote.isascii() and quote.isprintable() and "  " not in quote:
+        return quote.strip()
     return _QUOTE_RE.sub(_replacement, quote).strip()
 
 
@@ -55,6 +58,7 @@ class Match:
     occurrences: int  # 1, or 2 meaning "more than once"
     start: int = 0  # span of the first occurrence in the original text
     end: int = 0
+    words: int = 0  # in the normalised quote
 
 
 @dataclass(frozen=True)
@@ -75,22 +79,40 @@ class NormalisedText:
         orig: list[int] = [0]
         position = 0  # in the original
         length = 0  # of the normalised text so far
-        for match in _SOURCE_RE.finditer(original):
+        search, match_at = _CANDIDATE.search, _SOURCE_RE.match
+        hit = search(original)
+        while hit is not None:
+            at = hit.start()
+            # a combining mark may join the ASCII letter before it: normalise the pair
+            begin = at - 1 if at > position and original[at - 1].isascii() and original[at - 1].isalnum() else at
+            match = match_at(original, begin) or (match_at(original, at) if begin != at else None)
+            if match is None:
+                hit = search(original, at + 1)
+                continue
             start, end = match.span()
             replacement = _replacement(match)
-            if match.group() == replacement:
-                continue
-            parts.append(original[position:start])
-            length += start - position
-            norm.append(length)
-            orig.append(start)
-            parts.append(replacement)
-            length += len(replacement)
-            norm.append(length)
-            orig.append(end)
-            position = end
+            if match.group() != replacement:
+                parts.append(original[position:start])
+                length += start - position
+                norm.append(length)
+                orig.append(start)
+                parts.append(replacement)
+                length += len(replacement)
+                norm.append(length)
+                orig.append(end)
+                position = end
+            hit = search(original, max(end, at + 1))
         parts.append(original[position:])
         return cls(original, "".join(parts), tuple(norm), tuple(orig))
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return [0, *(m.end() for m in _NEWLINE.finditer(self.original))]
+
+    def line_column(self, index: int) -> tuple[int, int]:
+        """1-based line and column of `index` in the original text."""
+        line = bisect.bisect_right(self.line_starts, index)
+        return line, index - self.line_starts[line - 1] + 1
 
     def original_index(self, index: int) -> int:
         i = bisect.bisect_right(self.norm, index) - 1
@@ -99,10 +121,6 @@ class NormalisedText:
         if i + 1 < len(self.norm) and self.orig[i + 1] - self.orig[i] != self.norm[i + 1] - self.norm[i]:
             return self.orig[i]
         return self.orig[i] + offset
-
-    @cached_property
-    def words(self) -> int:
-        return len(self.text.split())
 
     def locate(self, quote: str) -> Match | None:
         """Where `quote` first occurs, as a 1-based line and column of the original text."""
@@ -115,8 +133,8 @@ class NormalisedText:
         again = self.text.find(needle, index + 1)
         start = self.original_index(index)
         end = self.original_index(index + len(needle) - 1) + 1
-        line, column = line_column(self.original, start)
-        return Match(line, column, 1 if again < 0 else 2, start, end)
+        line, column = self.line_column(start)
+        return Match(line, column, 1 if again < 0 else 2, start, end, needle.count(" ") + 1)
 
     def closest(self, quote: str) -> tuple[int, int, str, float] | None:
         """The passage most like `quote`: (line, column, passage, score 0-100)."""
@@ -129,9 +147,5 @@ class NormalisedText:
         if found is None:
             return None
         start, end = found.dest_start, found.dest_end
-        line, column = line_column(self.original, self.original_index(start))
+        line, column = self.line_column(self.original_index(start))
         return line, column, self.text[start:end], found.score
-
-
-def word_count(quote: str) -> int:
-    return len(normalise_quote(quote).split())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from matrix.loading import Project
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location
 from matrix.problems import Problem, did_you_mean, shown
-from matrix.quotes import Match, NormalisedText, word_count
+from matrix.quotes import Match, NormalisedText
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CODEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -60,15 +60,20 @@ class Context:
                     found[id(claim)] = text.locate(claim.quote)
         return found
 
-    def anchors(self) -> dict[str, Location]:
-        out: dict[str, Location] = {}
+    def anchors(self) -> tuple[dict[str, Location], dict[str, tuple[int, int]]]:
+        """Claim id -> where its quote starts (line, column), and its span in the text."""
+        anchors: dict[str, Location] = {}
+        spans: dict[str, tuple[int, int]] = {}
         for claims_file in self.project.files:
             text = self.project.texts.get(claims_file.file)
+            if text is None:
+                continue
             for claim in claims_file.claims:
                 match = self.matches.get(id(claim))
-                if match is not None and text is not None and claim.id not in out:
-                    out[claim.id] = Location(text.path, match.line, match.column)
-        return out
+                if match is not None and claim.id not in anchors:
+                    anchors[claim.id] = Location(text.path, match.line, match.column)
+                    spans[claim.id] = (match.start, match.end)
+        return anchors, spans
 
 
 def _slug(value: str) -> str:
@@ -174,9 +179,9 @@ def claim_ids(ctx: Context) -> Iterator[Problem]:
     yield from _duplicates(((c.id, c.spans["id"]) for c in claims), "claim")
 
 
-def _vocabulary(claim: Claim, name: str, value: str | None, allowed: Iterable[str], code: str) -> Iterator[Problem]:
-    options = tuple(allowed)
-    if value and value not in options:
+def _vocabulary(claim: Claim, name: str, value: str | None, allowed: Collection[str], code: str) -> Iterator[Problem]:
+    if value and value not in allowed:
+        options = tuple(allowed)
         yield Problem(
             claim.at(name),
             code,
@@ -188,13 +193,15 @@ def _vocabulary(claim: Claim, name: str, value: str | None, allowed: Iterable[st
 
 def claim_values(ctx: Context) -> Iterator[Problem]:
     codebook = ctx.codebook
+    topics = codebook.ids("topics") if codebook else None
+    actors = codebook.ids("actors") if codebook else None
     for claim in ctx.project.claims:
         yield from _vocabulary(claim, "stance", claim.stance, STANCES, "unknown-stance")
         yield from _vocabulary(claim, "approach", claim.approach, APPROACHES, "unknown-approach")
         yield from _vocabulary(claim, "confidence", claim.confidence, CONFIDENCE_WEIGHTS, "unknown-confidence")
-        if codebook is not None:
-            yield from _vocabulary(claim, "topic", claim.topic, codebook.ids("topics"), "unknown-topic")
-            yield from _vocabulary(claim, "actor", claim.actor, codebook.ids("actors"), "unknown-actor")
+        if topics is not None and actors is not None:
+            yield from _vocabulary(claim, "topic", claim.topic, topics, "unknown-topic")
+            yield from _vocabulary(claim, "actor", claim.actor, actors, "unknown-actor")
 
 
 def quotes(ctx: Context) -> Iterator[Problem]:
@@ -219,7 +226,7 @@ def quotes(ctx: Context) -> Iterator[Problem]:
                     "lengthen the quote until it names one passage",
                     claim.id or None,
                 )
-            words = word_count(claim.quote)
+            words = match.words
             if words < MIN_QUOTE_WORDS:
                 yield Problem(
                     where,

@@ -49,7 +49,7 @@ ABBREVIATIONS = frozenset(
 )
 _END = re.compile(r"[.!?](?:\]\([^)\s]*\))?[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[A-Z0-9])")
 _COMPLETE = re.compile(r"[.!?](?:\]\([^)\s]*\))?[\"'\u201d\u2019)\]]*$")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LINE_END_PUNCT = re.compile(r"[.!?:;,\"'\u201d\u2019)\]]\s*$")
 
 
@@ -69,17 +69,16 @@ class Sentence:
         return bool(_COMPLETE.search(self.text))
 
 
-def _is_abbreviation(before: str) -> bool:
-    match = _WORD_BEFORE.search(before)
-    if not match:
+def _is_abbreviation(block: str, stop: int) -> bool:
+    """Whether the word ending at the '.' at `stop` is an abbreviation (see the rules above)."""
+    word = block[block.rfind(" ", 0, stop) + 1 : stop].lstrip("\"'(\u201c\u2018[")
+    if not word or not word[0].isalpha():
         return False
-    word = match.group(1)
-    lowered = word.lower().rstrip(".")
-    if lowered in ABBREVIATIONS:
+    if word.lower() in ABBREVIATIONS:
         return True
     if len(word) == 1 and word.isupper():  # an initial: "J. Smith"
         return True
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))  # U.S, U.K, e.g
+    return bool(_INITIALISM.fullmatch(word))  # U.S, U.K, e.g
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -106,7 +105,7 @@ def split_sentences(text: str) -> list[Sentence]:
         block = text[block_start:block_end]
         cut = 0
         for match in _END.finditer(block):
-            if block[match.start()] == "." and _is_abbreviation(block[: match.start()]):
+            if block[match.start()] == "." and _is_abbreviation(block, match.start()):
                 continue
             sentences.append(_sentence(text, block_start + cut, block_start + match.end()))
             cut = match.end()

@@ -18,7 +18,8 @@ import math
 import os
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -404,24 +405,69 @@ def _n(count: int) -> str:
     return f"{count} claim{'s' if count != 1 else ''}"
 
 
-def _claims(wb: Workbook, analysis: Analysis) -> None:
+@dataclass(frozen=True)
+class _StreamedRows:
+    """Rows written straight into a sheet's XML (see `_FixedTimeZip.write`).
+
+    The Claims sheet can hold 100,000 rows; streaming them as inline strings costs a
+    fraction of building an openpyxl cell per value, and keeps the same guarantees: every
+    string is a string (never a formula), formula-like strings carry the quote prefix.
+    """
+
+    rows: Iterable[Sequence[Any]]
+    first_row: int
+    styles: Sequence[int | None]  # per column: the xf index of the cell style, or None
+    prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
+
+    def xml(self) -> Iterator[str]:
+        letters = [get_column_letter(i) for i in range(1, len(self.styles) + 1)]
+        for r, values in enumerate(self.rows, start=self.first_row):
+            cells = []
+            for letter, value, style, prefixed in zip(letters, values, self.styles, self.prefixed, strict=True):
+                value = _plain(value)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    xf = prefixed if value.startswith(FORMULA_START) else style
+                    attr = f' s="{xf}"' if xf is not None else ""
+                    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+                    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    cells.append(f'<c r="{letter}{r}"{attr} t="inlineStr"><is><t{space}>{escaped}</t></is></c>')
+                else:
+                    attr = f' s="{style}"' if style is not None else ""
+                    cells.append(f'<c r="{letter}{r}"{attr}><v>{value!r}</v></c>')
+            yield f'<row r="{r}">{"".join(cells)}</row>'
+
+
+def _style_id(ws: Any, align: Alignment | None = None, prefix: bool = False) -> int:
+    """The workbook's xf index for a cell style, registered if new."""
+    cell = WriteOnlyCell(ws, None)
+    if align is not None:
+        cell.alignment = align
+    cell.quotePrefix = prefix
+    return int(cell.style_id)
+
+
+def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     sheet = _Sheet(wb, "Claims", CLAIM_WIDTHS, freeze="B2")
     sheet.header(CLAIM_HEADERS)
-    quote_column = CLAIM_HEADERS.index("Quote")
-    text = sheet.text
-    for values in analysis.claims.itertuples(index=False, name=None):
-        row = [text(v) for v in values]
-        row[quote_column] = sheet.cell(values[quote_column], align=WRAP)
-        sheet.append(row)
-    if analysis.claims.empty:
-        sheet.append(["(no claims match the filters)"])
-    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{sheet.rows}"
+    quote = CLAIM_HEADERS.index("Quote")
+    styles: list[int | None] = [None] * len(CLAIM_HEADERS)
+    styles[quote] = _style_id(sheet.ws, WRAP)
+    prefixed = [_style_id(sheet.ws, prefix=True)] * len(CLAIM_HEADERS)
+    prefixed[quote] = _style_id(sheet.ws, WRAP, prefix=True)
+    rows: Iterable[Sequence[Any]] = analysis.claims.itertuples(index=False, name=None)
+    count = len(analysis.claims)
+    if not count:
+        rows, count = [("(no claims match the filters)",) + (None,) * (len(CLAIM_HEADERS) - 1)], 1
+    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{count + 1}"
     table = Table(displayName="Claims", ref=ref, autoFilter=AutoFilter(ref=ref))
     table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(CLAIM_HEADERS, start=1)]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     with warnings.catch_warnings():  # "add table columns manually": done above
         warnings.simplefilter("ignore", UserWarning)
         sheet.ws.add_table(table)
+    return _StreamedRows(rows, 2, styles, prefixed)
 
 
 def _sources(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
@@ -563,7 +609,7 @@ def build_workbook(
     _stance(wb, analysis, cells)
     _approach(wb, analysis)
     _contrasts(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
-    _claims(wb, analysis)
+    streamed = {"Claims": _claims(wb, analysis)}
     _sources(
         wb,
         analysis,
@@ -572,7 +618,7 @@ def build_workbook(
     _coverage(wb, coverage)
     _codebook(wb, analysis)
     _problems(wb, report)
-    return wb
+    return wb, streamed
 
 
 def build_time() -> datetime.datetime:
@@ -588,9 +634,10 @@ def build_time() -> datetime.datetime:
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose every entry has the same timestamp and permissions."""
 
-    def __init__(self, file: IO[bytes], when: datetime.datetime) -> None:
+    def __init__(self, file: IO[bytes], when: datetime.datetime, streamed: dict[str, _StreamedRows]) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.stamp = when.timetuple()[:6]
+        self.streamed = streamed  # archive name -> rows to add to that sheet
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self.stamp)
@@ -604,20 +651,33 @@ class _FixedTimeZip(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
-        with (
-            open(filename, "rb") as source,
-            self.open(self._info(arcname or os.path.basename(filename)), "w") as target,
-        ):
-            while chunk := source.read(1 << 20):
-                target.write(chunk)
+        name = arcname or os.path.basename(filename)
+        with open(filename, "rb") as source, self.open(self._info(name), "w") as target:
+            streamed = self.streamed.get(name)
+            if streamed is None:
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+                return
+            # openpyxl wrote the header row only: add the streamed rows before </sheetData>
+            head, tail = source.read().split(b"</sheetData>", 1)
+            target.write(head)
+            batch: list[str] = []
+            for row in streamed.xml():
+                batch.append(row)
+                if len(batch) == 2000:
+                    target.write("".join(batch).encode())
+                    batch.clear()
+            target.write("".join(batch).encode())
+            target.write(b"</sheetData>" + tail)
 
 
-def save(wb: Workbook, out: Path, when: datetime.datetime) -> None:
-    """Write `wb` to `out` atomically and reproducibly."""
+def save(wb: Workbook, out: Path, when: datetime.datetime, streamed: dict[str, _StreamedRows] | None = None) -> None:
+    """Write `wb` to `out` atomically and reproducibly, adding `streamed` rows by sheet title."""
+    by_part = {f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml": rows for title, rows in (streamed or {}).items()}
     if out.parent.is_dir():
         remove_stale_temporaries(out.parent)
     try:
-        with atomic_output(out) as handle, _FixedTimeZip(handle, when) as archive:
+        with atomic_output(out) as handle, _FixedTimeZip(handle, when, by_part) as archive:
             ExcelWriter(wb, archive).write_data()
     except BaseException:
         _discard(wb)
@@ -637,5 +697,6 @@ def _discard(wb: Workbook) -> None:
 def write_workbook(analysis: Analysis, report: Report, project: Project, out: Path) -> None:
     """Build the workbook and write it to `out` atomically."""
     when = build_time()
-    result = coverage(project, analysis.filters.sources)
-    save(build_workbook(analysis, report, project, when, result), out, when)
+    result = coverage(project, report, analysis.filters.sources)
+    wb, streamed = build_workbook(analysis, report, project, when, result)
+    save(wb, out, when, streamed)

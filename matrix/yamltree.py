@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -29,8 +28,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+class Scalar(NamedTuple):
     value: str
     location: Location
     plain: bool = True
@@ -41,21 +39,18 @@ class Scalar:
         return self.plain and self.value in ("", "~")
 
 
-@dataclass(frozen=True, slots=True)
-class Mapping:
+class Mapping(NamedTuple):
     items: tuple[tuple[Scalar, Node], ...]
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Sequence:
+class Sequence(NamedTuple):
     items: tuple[Node, ...]
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """A node already reported as a problem (alias, tag target, too deep); skip it."""
+class Rejected(NamedTuple):
+    """A node already reported as a problem (an alias); skip it."""
 
     location: Location
 
@@ -107,6 +102,9 @@ def parse_tree(text: str, file: str, max_depth: int = 4) -> tuple[Node | None, l
         problems.append(Problem(Location(file), "yaml-syntax", f"YAML error: {error}"))
         return None, problems
     return root, problems
+
+
+_SCALAR, _MAPPING_END, _SEQUENCE_END = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 class _TooDeep(Exception):
@@ -182,9 +180,11 @@ class _Builder:
         return flagged
 
     def node(self, event: yaml.Event, depth: int) -> Node:
-        if isinstance(event, yaml.ScalarEvent):
-            self.flagged(event)
-            return Scalar(event.value, self.at(event.start_mark), not event.style)  # '' or None: plain
+        if type(event) is _SCALAR:  # the common case first, without the generic checks
+            if event.anchor is not None or event.tag is not None:
+                self.flagged(event)
+            mark: Any = event.start_mark
+            return Scalar(event.value, Location(self.file, mark.line + 1, mark.column + 1), not event.style)
         if isinstance(event, yaml.AliasEvent):
             self.report(
                 Problem(
@@ -211,7 +211,7 @@ class _Builder:
             raise _TooDeep
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Node] = []
-            while not isinstance(event := self.get(), yaml.SequenceEndEvent):
+            while type(event := self.get()) is not _SEQUENCE_END:
                 items.append(self.node(event, depth + 1))
             return Sequence(tuple(items), location)
         return self.mapping(location, depth)
@@ -219,7 +219,7 @@ class _Builder:
     def mapping(self, location: Location, depth: int) -> Mapping:
         pairs: list[tuple[Scalar, Node]] = []
         seen: dict[str, Location] = {}
-        while not isinstance(event := self.get(), yaml.MappingEndEvent):
+        while type(event := self.get()) is not _MAPPING_END:
             key = self.node(event, depth + 1)
             value = self.node(self.get(), depth + 1)
             if not isinstance(key, Scalar):

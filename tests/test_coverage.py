@@ -49,7 +49,7 @@ def project(tmp_path: Path) -> Path:
 def test_coverage_figures_and_ranking(tmp_path: Path) -> None:
     proj, report = check(project(tmp_path))
     assert report.errors == 0, report.problems
-    result = coverage(proj)
+    result = coverage(proj, report)
     (figures,) = result.sources
     assert (figures.sentences, figures.covered, figures.words, figures.claims) == (7, 1, 57, 1)
     assert round(figures.claims_per_1000_words, 2) == 17.54
@@ -62,15 +62,15 @@ def test_coverage_figures_and_ranking(tmp_path: Path) -> None:
 
 
 def test_ties_keep_text_order_and_min_score_filters(tmp_path: Path) -> None:
-    proj, _ = check(project(tmp_path))
-    assert [c.score for c in coverage(proj, min_score=3).candidates] == [3, 3]
-    assert len(coverage(proj, min_score=0).candidates) == 4  # the cue-less sentence too, not the short one
+    proj, report = check(project(tmp_path))
+    assert [c.score for c in coverage(proj, report, min_score=3).candidates] == [3, 3]
+    assert len(coverage(proj, report, min_score=0).candidates) == 4  # the cue-less sentence too, not the short one
 
 
 def test_stubs_validate_once_topic_is_filled(tmp_path: Path) -> None:
     root = project(tmp_path)
-    proj, _ = check(root)
-    stubs = stubs_yaml(coverage(proj).candidates, proj)
+    proj, report = check(root)
+    stubs = stubs_yaml(coverage(proj, report).candidates, proj)
     assert stubs.startswith("# paste under 'claims:' in claims/a.yaml\n  - id: src-a-")
     assert "stance: divergence  # guessed from cues: differ, whereas, far apart" in stubs
     path = root / "claims" / "a.yaml"

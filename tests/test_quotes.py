@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from matrix.quotes import Match, NormalisedText, normalise_quote, word_count
+from matrix.quotes import Match, NormalisedText, normalise_quote
 
 
 @pytest.mark.parametrize(
@@ -44,8 +44,9 @@ def test_normalise_quote() -> None:
     assert normalise_quote("  India\u2019s\n  \u201cview\u201d \u2014 ok  ") == 'India\'s "view" - ok'
 
 
-def test_word_count() -> None:
-    assert word_count("one two\nthree   four") == 4
+def test_word_count_of_located_quote() -> None:
+    found = NormalisedText.of("x one two\nthree four y").locate("one two\nthree   four")
+    assert found is not None and found.words == 4
 
 
 def test_closest_passage() -> None:
