@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -14,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from matrix import __version__, check
+from matrix.cache import wait_for_writers
 from matrix.loading import Project
 from matrix.model import Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
@@ -43,6 +45,10 @@ def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 
 
 def root_option(function: F) -> F:
+    """--root DIR and --no-cache, which every command takes."""
+    function = click.option("--no-cache", is_flag=True, help="Ignore and do not write the parse cache in DIR/.cache.")(
+        function
+    )
     return click.option(
         "--root",
         default=".",
@@ -82,9 +88,9 @@ def main(debug: bool) -> None:
     show_default=True,
     help="Print at most this many problems (table and text); the rest are counted.",
 )
-def validate(root: Path, strict: bool, fmt: str, max_problems: int) -> None:
+def validate(root: Path, no_cache: bool, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
-    project, report = check(root)
+    project, report = check(root, cache=not no_cache, background=True)
     ok = report.passes(strict)
     if fmt == "json":
         payload = {
@@ -129,9 +135,9 @@ def _filters(
     return Filters(perspectives=perspectives, topics=topics, sources=sources, actors=actors)
 
 
-def _checked(root: Path, strict: bool, filters: Filters) -> tuple[Project, Report]:
+def _checked(root: Path, strict: bool, filters: Filters, cache: bool) -> tuple[Project, Report]:
     """Load and validate; on failure print the problems and exit 1; check filter ids."""
-    project, report = check(root)
+    project, report = check(root, cache=cache, background=True)
     if not report.passes(strict):
         err = console(sys.stderr)
         err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
@@ -173,6 +179,7 @@ def _checked(root: Path, strict: bool, filters: Filters) -> tuple[Project, Repor
 @filter_options
 def build(
     root: Path,
+    no_cache: bool,
     out: Path | None,
     strict: bool,
     quiet: bool,
@@ -188,7 +195,7 @@ def build(
     filters = _filters(perspectives, topics, sources, actors)
     default = out is None
     target = root / "output" / "claims-matrix.xlsx" if out is None else out
-    project, report = _checked(root, strict, filters)
+    project, report = _checked(root, strict, filters, not no_cache)
     if default:
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -230,6 +237,7 @@ def build(
 @filter_options
 def summary(
     root: Path,
+    no_cache: bool,
     fmt: str,
     width: int | None,
     perspectives: tuple[str, ...],
@@ -241,7 +249,7 @@ def summary(
     from matrix.pivot import analyse, summary_numbers
 
     filters = _filters(perspectives, topics, sources, actors)
-    project, report = _checked(root, False, filters)
+    project, report = _checked(root, False, filters, not no_cache)
     analysis = analyse(project, report, filters)
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
@@ -268,6 +276,7 @@ def summary(
 @filter_options
 def export(
     root: Path,
+    no_cache: bool,
     fmt: str,
     out: Path | None,
     perspectives: tuple[str, ...],
@@ -279,7 +288,7 @@ def export(
     from matrix.pivot import analyse, claims_csv, claims_records
 
     filters = _filters(perspectives, topics, sources, actors)
-    project, report = _checked(root, False, filters)
+    project, report = _checked(root, False, filters, not no_cache)
     claims = analyse(project, report, filters).claims
     body = (
         claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
@@ -315,11 +324,13 @@ def export(
 )
 @click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def coverage_command(root: Path, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str) -> None:
+def coverage_command(
+    root: Path, no_cache: bool, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str
+) -> None:
     """Find the passages of each source that no claim has coded yet."""
     from matrix.coverage import coverage, stubs_yaml
 
-    project, report = _checked(root, False, Filters(sources=sources))
+    project, report = _checked(root, False, Filters(sources=sources), not no_cache)
     result = coverage(project, report, sources, min_score)
     if stubs:
         click.echo(stubs_yaml(result.candidates[:limit], project), nl=False)
@@ -337,7 +348,18 @@ def coverage_command(root: Path, sources: tuple[str, ...], min_score: int, limit
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
     """Entry point: no traceback for any error unless --debug is given."""
-    argv = list(sys.argv[1:] if args is None else args)
+    if args is None:  # a real process: leave without tearing down every object one by one
+        try:
+            _run(sys.argv[1:], prog_name)
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _run(list(args), prog_name)
+
+
+def _run(argv: list[str], prog_name: str) -> NoReturn:
     # A short-lived process that builds hundreds of thousands of small acyclic objects:
     # the cycle collector would rescan them again and again for nothing.
     gc.disable()
@@ -363,5 +385,6 @@ def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> 
         click.echo("run again with --debug for the traceback, and report it", err=True)
         _finish(Exit.INVALID)
     finally:
+        wait_for_writers()
         gc.enable()
     _finish(Exit.OK)

@@ -115,7 +115,9 @@ def coverage(project: Project, report: Report, sources: Sequence[str] = (), min_
             continue
         sentences = split_sentences(text.content)
         covered = _covered(sentences, (report.spans[c.id] for c in claims_file.claims if c.id in report.spans))
-        rows.append(SourceCoverage(source.id, len(sentences), len(covered), len(text.content.split()), len(claims_file.claims)))
+        rows.append(
+            SourceCoverage(source.id, len(sentences), len(covered), len(text.content.split()), len(claims_file.claims))
+        )
         for index, sentence in enumerate(sentences):
             if index in covered or sentence.words < MIN_WORDS or not sentence.complete:
                 continue

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 _TRANSLATE = str.maketrans(
     {
@@ -51,8 +52,9 @@ def normalise_quote(quote: str) -> str:
     return _QUOTE_RE.sub(_replacement, quote).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """Where a quote occurs in its source text (a tuple: cheap to cache)."""
+
     line: int
     column: int
     occurrences: int  # 1, or 2 meaning "more than once"

@@ -8,27 +8,41 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from matrix.loading import Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location
+from matrix.loading import ClaimsFile, Project
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location, location
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
 
+T = TypeVar("T")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CODEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_QUOTE_WORDS = 6
 
 
+Located = Mapping[str, tuple["Match | None", ...]]  # claims file -> per claim, where its quote is
+
+
+def locate_file(claims_file: ClaimsFile, text: NormalisedText) -> tuple[Match | None, ...]:
+    """Where each claim's quote occurs in `text` (None: not found, or no quote)."""
+    return tuple(text.locate(c.quote) if c.quote else None for c in claims_file.claims)
+
+
 @dataclass(frozen=True)
 class Context:
-    """A project plus what several checks need, computed once."""
+    """A project plus what several checks need, computed once.
+
+    `located` may carry quote locations computed (or cached) beforehand, per claims file.
+    """
 
     project: Project
+    located: Located = field(default_factory=dict)
 
     @cached_property
     def codebook(self) -> Codebook | None:
@@ -47,17 +61,24 @@ class Context:
             out[file] = by_path[text.path]
         return out
 
+    def text(self, claims_file: ClaimsFile) -> NormalisedText | None:
+        return self.texts.get(claims_file.file)
+
     @cached_property
     def matches(self) -> dict[int, Match | None]:
         """id(claim) -> where its quote occurs, for claims whose text could be read."""
         found: dict[int, Match | None] = {}
         for claims_file in self.project.files:
-            text = self.texts.get(claims_file.file)
-            if text is None:
+            if claims_file.file not in self.project.texts or self.project.texts[claims_file.file].content is None:
                 continue
-            for claim in claims_file.claims:
+            located = self.located.get(claims_file.file)
+            if located is None or len(located) != len(claims_file.claims):
+                text = self.text(claims_file)
+                assert text is not None
+                located = locate_file(claims_file, text)
+            for claim, match in zip(claims_file.claims, located, strict=True):
                 if claim.quote:
-                    found[id(claim)] = text.locate(claim.quote)
+                    found[id(claim)] = match
         return found
 
     def anchors(self) -> tuple[dict[str, Location], dict[str, tuple[int, int]]]:
@@ -71,7 +92,7 @@ class Context:
             for claim in claims_file.claims:
                 match = self.matches.get(id(claim))
                 if match is not None and claim.id not in anchors:
-                    anchors[claim.id] = Location(text.path, match.line, match.column)
+                    anchors[claim.id] = location(text.path, match.line, match.column)
                     spans[claim.id] = (match.start, match.end)
         return anchors, spans
 
@@ -90,19 +111,23 @@ def _malformed_id(value: str, where: Location, what: str, subject: str | None) -
     )
 
 
-def _duplicates(items: Iterable[tuple[str, Location]], what: str) -> Iterator[Problem]:
-    first: dict[str, Location] = {}
-    for value, where in items:
+def _duplicates(
+    items: Iterable[T], key: Callable[[T], str], where: Callable[[T], Location], what: str
+) -> Iterator[Problem]:
+    """A problem at every repeat of a key, naming where it was first defined."""
+    first: dict[str, T] = {}
+    for item in items:
+        value = key(item)
         if value in first:
             yield Problem(
-                where,
+                where(item),
                 "duplicate-id",
-                f"{what} id '{value}' is already defined at {first[value]}",
+                f"{what} id '{value}' is already defined at {where(first[value])}",
                 "give one of them another id",
                 value,
             )
         else:
-            first[value] = where
+            first[value] = item
 
 
 def codebook_entries(ctx: Context) -> Iterator[Problem]:
@@ -119,7 +144,7 @@ def codebook_entries(ctx: Context) -> Iterator[Problem]:
                     f"try '{_slug(entry.id)}'",
                     entry.id,
                 )
-        yield from _duplicates(((e.id, e.location) for e in entries), kind[:-1])
+        yield from _duplicates(entries, lambda e: e.id, lambda e: e.location, kind[:-1])
 
 
 def source_ids(ctx: Context) -> Iterator[Problem]:
@@ -127,7 +152,7 @@ def source_ids(ctx: Context) -> Iterator[Problem]:
     for source in sources:
         if not ID_RE.match(source.id):
             yield _malformed_id(source.id, source.spans["id"], "source", source.id)
-    yield from _duplicates(((s.id, s.spans["id"]) for s in sources), "source")
+    yield from _duplicates(sources, lambda s: s.id, lambda s: s.spans["id"], "source")
 
 
 def source_fields(ctx: Context) -> Iterator[Problem]:
@@ -175,52 +200,53 @@ def claim_ids(ctx: Context) -> Iterator[Problem]:
     claims = [c for c in ctx.project.claims if c.id]
     for claim in claims:
         if not ID_RE.match(claim.id):
-            yield _malformed_id(claim.id, claim.spans["id"], "claim", claim.id)
-    yield from _duplicates(((c.id, c.spans["id"]) for c in claims), "claim")
+            yield _malformed_id(claim.id, claim.at("id"), "claim", claim.id)
+    yield from _duplicates(claims, lambda c: c.id, lambda c: c.at("id"), "claim")
 
 
-def _vocabulary(claim: Claim, name: str, value: str | None, allowed: Collection[str], code: str) -> Iterator[Problem]:
-    if value and value not in allowed:
-        options = tuple(allowed)
-        yield Problem(
-            claim.at(name),
-            code,
-            f"{name} {shown(value)} is not one of: {', '.join(options)}",
-            did_you_mean(value, options),
-            claim.id or None,
-        )
+def _unknown(claim: Claim, name: str, value: str, options: tuple[str, ...], code: str) -> Problem:
+    return Problem(
+        claim.at(name),
+        code,
+        f"{name} {shown(value)} is not one of: {', '.join(options)}",
+        did_you_mean(value, options),
+        claim.id or None,
+    )
 
 
 def claim_values(ctx: Context) -> Iterator[Problem]:
     codebook = ctx.codebook
-    topics = codebook.ids("topics") if codebook else None
-    actors = codebook.ids("actors") if codebook else None
+    topics: Collection[str] = codebook.ids("topics") if codebook else ()
+    actors: Collection[str] = codebook.ids("actors") if codebook else ()
     for claim in ctx.project.claims:
-        yield from _vocabulary(claim, "stance", claim.stance, STANCES, "unknown-stance")
-        yield from _vocabulary(claim, "approach", claim.approach, APPROACHES, "unknown-approach")
-        yield from _vocabulary(claim, "confidence", claim.confidence, CONFIDENCE_WEIGHTS, "unknown-confidence")
-        if topics is not None and actors is not None:
-            yield from _vocabulary(claim, "topic", claim.topic, topics, "unknown-topic")
-            yield from _vocabulary(claim, "actor", claim.actor, actors, "unknown-actor")
+        for name, value, allowed, code in (
+            ("stance", claim.stance, STANCES, "unknown-stance"),
+            ("approach", claim.approach, APPROACHES, "unknown-approach"),
+            ("confidence", claim.confidence, CONFIDENCE_WEIGHTS, "unknown-confidence"),
+            ("topic", claim.topic if codebook else None, topics, "unknown-topic"),
+            ("actor", claim.actor if codebook else None, actors, "unknown-actor"),
+        ):
+            if value and value not in allowed:
+                yield _unknown(claim, name, value, tuple(allowed), code)
 
 
 def quotes(ctx: Context) -> Iterator[Problem]:
     for claims_file in ctx.project.files:
-        text = ctx.texts.get(claims_file.file)
-        if text is None:
+        if claims_file.file not in ctx.project.texts or ctx.project.texts[claims_file.file].content is None:
             continue
         path = ctx.project.texts[claims_file.file].path
         for claim in claims_file.claims:
             if not claim.quote:
                 continue
-            where = claim.at("quote")
             match = ctx.matches.get(id(claim))
             if match is None:
+                text = ctx.text(claims_file)
+                assert text is not None
                 yield _quote_not_found(claim, text, path)
                 continue
             if match.occurrences > 1:
                 yield Problem(
-                    where,
+                    claim.at("quote"),
                     "ambiguous-quote",
                     f"the quote occurs more than once in {path} (first at line {match.line})",
                     "lengthen the quote until it names one passage",
@@ -229,7 +255,7 @@ def quotes(ctx: Context) -> Iterator[Problem]:
             words = match.words
             if words < MIN_QUOTE_WORDS:
                 yield Problem(
-                    where,
+                    claim.at("quote"),
                     "short-quote",
                     f"the quote has {words} word{'s' if words != 1 else ''}; a self-explanatory quote has at least {MIN_QUOTE_WORDS}",
                     "quote the whole clause or sentence that states the position",

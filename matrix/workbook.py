@@ -70,6 +70,7 @@ TOP = Alignment(vertical="top")
 CENTER = Alignment(horizontal="center", vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 GROUP_EDGE = Border(left=THIN)
+COVERAGE_ROWS = 1000  # uncovered sentences listed in the workbook; the CLI lists them all
 COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -527,7 +528,7 @@ def _coverage(wb: Workbook, result: Coverage) -> None:
         [sheet.cell("Uncovered sentences most likely to state a position (score = distinct cues matched)", font=BOLD)]
     )
     sheet.header(["Source", "Location", "Score", "Stance guess", "", "Approach guess", "", "Cues", "Sentence"])
-    for candidate in result.candidates:
+    for candidate in result.candidates[:COVERAGE_ROWS]:
         sheet.append(
             [
                 sheet.text(candidate.source),
@@ -543,6 +544,11 @@ def _coverage(wb: Workbook, result: Coverage) -> None:
         )
     if not result.candidates:
         sheet.append(["none: every sentence with position cues is coded"])
+    elif len(result.candidates) > COVERAGE_ROWS:
+        more = len(result.candidates) - COVERAGE_ROWS
+        sheet.append(
+            [f"… and {more:,} more with lower scores: run 'claims-matrix coverage --limit {len(result.candidates)}'"]
+        )
 
 
 def _codebook(wb: Workbook, analysis: Analysis) -> None:
@@ -673,7 +679,9 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 def save(wb: Workbook, out: Path, when: datetime.datetime, streamed: dict[str, _StreamedRows] | None = None) -> None:
     """Write `wb` to `out` atomically and reproducibly, adding `streamed` rows by sheet title."""
-    by_part = {f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml": rows for title, rows in (streamed or {}).items()}
+    by_part = {
+        f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml": rows for title, rows in (streamed or {}).items()
+    }
     if out.parent.is_dir():
         remove_stale_temporaries(out.parent)
     try:

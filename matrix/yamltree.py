@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from matrix.model import Location
+from matrix.model import location as make_location
 from matrix.problems import Problem
 
 try:
@@ -184,7 +185,7 @@ class _Builder:
             if event.anchor is not None or event.tag is not None:
                 self.flagged(event)
             mark: Any = event.start_mark
-            return Scalar(event.value, Location(self.file, mark.line + 1, mark.column + 1), not event.style)
+            return Scalar(event.value, make_location(self.file, mark.line + 1, mark.column + 1), not event.style)
         if isinstance(event, yaml.AliasEvent):
             self.report(
                 Problem(

@@ -34,6 +34,11 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     return invoke
 
 
+def inputs_of(root: Path) -> dict[Path, bytes]:
+    """Every file under root but the cache, with its bytes."""
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
 def broken(tmp_path: Path) -> Path:
     return write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("stance: divergence", "stance: divergance")})
 
@@ -120,7 +125,7 @@ def test_failed_build_leaves_existing_workbook_untouched(cli: Cli, tmp_path: Pat
     assert "unknown-stance" in err and "nothing was written" in err
     assert stdout == ""
     assert out.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["book.xlsx", "claims", "seeds"]
+    assert sorted(os.listdir(tmp_path)) == [".cache", "book.xlsx", "claims", "seeds"]
 
 
 @pytest.mark.parametrize(
@@ -135,11 +140,11 @@ def test_failed_build_leaves_existing_workbook_untouched(cli: Cli, tmp_path: Pat
 def test_build_refuses_bad_out(cli: Cli, tmp_path: Path, out: str, message: str) -> None:
     root = write_project(tmp_path, {})
     (root / "dir.xlsx").mkdir()
-    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    before = inputs_of(root)
     code, _, err = cli("build", "--root", root, "--out", root / out)
     assert code == 2
     assert message in err
-    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert inputs_of(root) == before
 
 
 def test_build_refuses_an_input_as_out(cli: Cli, tmp_path: Path) -> None:
@@ -216,7 +221,7 @@ def test_injected_failure_mid_save_keeps_old_file(cli: Cli, tmp_path: Path, monk
     code, _, err = cli("build", "--root", root, "--out", out, "-q")
     assert code == 130 and "interrupted" in err
     assert hashlib.sha256(out.read_bytes()).hexdigest() == digest
-    assert sorted(os.listdir(tmp_path)) == ["book.xlsx", "claims", "seeds"]
+    assert sorted(os.listdir(tmp_path)) == [".cache", "book.xlsx", "claims", "seeds"]
 
 
 def test_no_traceback_for_internal_errors_without_debug(
@@ -224,7 +229,7 @@ def test_no_traceback_for_internal_errors_without_debug(
 ) -> None:
     import matrix.cli
 
-    def boom(root: Path) -> None:
+    def boom(root: Path, **options: bool) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(matrix.cli, "check", boom)

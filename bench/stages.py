@@ -1,0 +1,75 @@
+"""Time each stage of the pipeline in this process: `python bench/stages.py ROOT OUT [naive]`.
+
+Prints one JSON object: per stage, the wall time in seconds and the peak RSS (MB) reached
+by the end of that stage (the process's high-water mark, so it only grows). The naive
+variant runs the same stages with PyYAML's pure-Python parser and writes the workbook with
+pandas' DataFrame.to_excel (openpyxl engine, normal mode).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    root, out = Path(sys.argv[1]), Path(sys.argv[2])
+    naive = len(sys.argv) > 3 and sys.argv[3] == "naive"
+    gc.disable()  # as the CLI does
+    stages: dict[str, dict[str, float]] = {}
+    clock = time.perf_counter()
+
+    def done(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[stage] = {"seconds": round(now - clock, 3), "peak_mb": round(peak_mb(), 1)}
+        clock = now
+
+    import yaml
+
+    from matrix import yamltree
+    from matrix.cache import Cache
+    from matrix.loading import load_project
+    from matrix.validation import locate_quotes, validate
+
+    if naive:
+        yamltree._Loader = yaml.SafeLoader  # the pure-Python parser
+    done("import")
+    project = load_project(root)
+    done("load")
+    report = validate(project, locate_quotes(project, Cache(None, tuple)))
+    done("validate")
+    from matrix.pivot import analyse
+
+    analysis = analyse(project, report)
+    done("pivot")
+    if naive:
+        import pandas as pd
+
+        with pd.ExcelWriter(out, engine="openpyxl") as writer:
+            analysis.stance.to_excel(writer, sheet_name="Stance")
+            analysis.approach.to_excel(writer, sheet_name="Approach")
+            analysis.contrasts.to_excel(writer, sheet_name="Contrasts")
+            analysis.claims.to_excel(writer, sheet_name="Claims", index=False)
+            analysis.sources.to_excel(writer, sheet_name="Sources")
+    else:
+        from matrix.workbook import write_workbook
+
+        write_workbook(analysis, report, project, out)
+    done("write")
+    stages["total"] = {"seconds": round(time.perf_counter() - T0, 3), "peak_mb": round(peak_mb(), 1)}
+    print(json.dumps({"claims": len(project.claims), "errors": report.errors, "stages": stages}))
+
+
+if __name__ == "__main__":
+    main()

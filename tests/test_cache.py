@@ -1,0 +1,59 @@
+"""The parse cache: reused when inputs are unchanged, ignored when stale or corrupt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matrix import check
+from matrix.cache import CACHE_DIR, Cache
+from matrix.loading import ClaimsFile, load_project
+from tests.conftest import CLAIMS_A, write_project
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / CACHE_DIR).rglob("*") if p.is_file())
+
+
+def summary(root: Path, cache: bool) -> list[tuple[str, int, str]]:
+    _, report = check(root, cache=cache)
+    return [(p.location.file, p.location.line, p.code) for p in report.problems] + [(k, 0, str(v)) for k, v in report.anchors.items()]
+
+
+def test_warm_run_hits_and_matches_a_cold_run(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("differ sharply", "differ slightly")})
+    cold = summary(root, cache=True)
+    assert len(entries(root)) == 4  # two parsed files, two quote-location results
+    cache = Cache(root, ClaimsFile)
+    load_project(root, cache=cache)
+    assert (cache.hits, cache.misses) == (2, 0)
+    assert summary(root, cache=True) == cold == summary(root, cache=False)
+
+
+def test_changed_file_misses(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    summary(root, cache=True)
+    (root / "claims" / "a.yaml").write_text(CLAIMS_A.replace("stance: divergence", "stance: divergance"))
+    cache = Cache(root, ClaimsFile)
+    load_project(root, cache=cache)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert [code for _, _, code in summary(root, cache=True)][:1] == ["unknown-stance"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x00" * 64])
+def test_corrupt_entries_are_ignored(tmp_path: Path, damage: bytes) -> None:
+    root = write_project(tmp_path, {})
+    cold = summary(root, cache=True)
+    for entry in entries(root):
+        entry.write_bytes(damage)
+    assert summary(root, cache=True) == cold
+    cache = Cache(root, ClaimsFile)
+    load_project(root, cache=cache)
+    assert cache.hits == 2  # rewritten by the previous run
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    summary(root, cache=False)
+    assert not (root / ".cache").exists()
