@@ -51,3 +51,6 @@ retest:
 
 clean:
 	rm -rf $(VENV) .cache output/*.xlsx .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py

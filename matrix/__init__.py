@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"  # first: matrix.cache keys its entries with it
 
+from collections.abc import Callable
 from pathlib import Path
 
 from matrix.loading import Project, load_project
@@ -16,7 +17,9 @@ from matrix.validation import locate_quotes, validate
 __all__ = ["CODES", "Level", "Problem", "Project", "Report", "__version__", "check", "load_project", "validate"]
 
 
-def check(root: Path, cache: bool = False, background: bool = False) -> tuple[Project, Report]:
+def check(
+    root: Path, cache: bool = False, background: bool = False, advance: Callable[[int], None] | None = None
+) -> tuple[Project, Report]:
     """Load and validate the project under `root`.
 
     `cache` reuses (and stores) parse and quote results in root/.cache; `background`
@@ -26,7 +29,7 @@ def check(root: Path, cache: bool = False, background: bool = False) -> tuple[Pr
     from matrix.loading import ClaimsFile
 
     parsed, quotes = Cache(root if cache else None, ClaimsFile), Cache(root if cache else None, tuple)
-    project = load_project(root, cache=parsed)
+    project = load_project(root, cache=parsed, advance=advance)
     located = locate_quotes(project, quotes)
     parsed.pending += quotes.pending
     parsed.flush(background)

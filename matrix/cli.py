@@ -16,11 +16,11 @@ import click
 
 from matrix import __version__, check
 from matrix.cache import wait_for_writers
-from matrix.loading import Project
+from matrix.loading import Project, claim_file_paths
 from matrix.model import Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.problems import Report, as_dict, as_line, did_you_mean
-from matrix.terminal import console, coverage_view, notice, problems_view, summary_view, verdict
+from matrix.terminal import console, coverage_view, notice, problems_view, progress, summary_view, verdict
 
 
 class Exit(enum.IntEnum):
@@ -90,7 +90,7 @@ def main(debug: bool) -> None:
 )
 def validate(root: Path, no_cache: bool, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
-    project, report = check(root, cache=not no_cache, background=True)
+    project, report = _loaded(root, not no_cache)
     ok = report.passes(strict)
     if fmt == "json":
         payload = {
@@ -135,9 +135,15 @@ def _filters(
     return Filters(perspectives=perspectives, topics=topics, sources=sources, actors=actors)
 
 
+def _loaded(root: Path, cache: bool) -> tuple[Project, Report]:
+    """check() with a progress bar on a terminal while the claims files are read."""
+    with progress("reading claims", len(claim_file_paths(root))) as advance:
+        return check(root, cache=cache, background=True, advance=advance)
+
+
 def _checked(root: Path, strict: bool, filters: Filters, cache: bool) -> tuple[Project, Report]:
     """Load and validate; on failure print the problems and exit 1; check filter ids."""
-    project, report = check(root, cache=cache, background=True)
+    project, report = _loaded(root, cache)
     if not report.passes(strict):
         err = console(sys.stderr)
         err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
@@ -209,7 +215,8 @@ def build(
         )
     analysis = analyse(project, report, filters)
     try:
-        write_workbook(analysis, report, project, resolved)
+        with progress("writing workbook", len(analysis.claims) // 100) as advance:
+            write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100))
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"

@@ -6,14 +6,16 @@ nothing a user typed is read as markup or reaches the terminal as an escape sequ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -244,3 +246,26 @@ def coverage_view(result: Coverage, limit: int) -> RenderableType:
         head.append_text(text(f"  cues: {', '.join(candidate.cues)}", "dim"))
         parts += [head, Padding(text(candidate.text), (0, 0, 1, 4))]
     return Group(*parts)
+
+
+PROGRESS_MIN_ITEMS = 200  # below this much work a progress bar would only flash
+
+
+@contextlib.contextmanager
+def progress(label: str, total: int, stream: IO[str] | None = None) -> Iterator[Callable[[int], None]]:
+    """A transient progress bar on stderr for long work; a no-op when not a terminal."""
+    stream = stream or sys.stderr
+    if total < PROGRESS_MIN_ITEMS or not stream.isatty() or os.environ.get("TERM") == "dumb":
+        yield lambda advance: None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stream),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(escaped(label), total=total)
+        yield lambda advance: bar.advance(task, advance)

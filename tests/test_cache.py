@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+import matrix.loading
 from matrix import check
 from matrix.cache import CACHE_DIR, Cache
 from matrix.loading import ClaimsFile, load_project
-from tests.conftest import CLAIMS_A, write_project
+from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
 def entries(root: Path) -> list[Path]:
@@ -18,7 +19,9 @@ def entries(root: Path) -> list[Path]:
 
 def summary(root: Path, cache: bool) -> list[tuple[str, int, str]]:
     _, report = check(root, cache=cache)
-    return [(p.location.file, p.location.line, p.code) for p in report.problems] + [(k, 0, str(v)) for k, v in report.anchors.items()]
+    return [(p.location.file, p.location.line, p.code) for p in report.problems] + [
+        (k, 0, str(v)) for k, v in report.anchors.items()
+    ]
 
 
 def test_warm_run_hits_and_matches_a_cold_run(tmp_path: Path) -> None:
@@ -57,3 +60,16 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     root = write_project(tmp_path, {})
     summary(root, cache=False)
     assert not (root / ".cache").exists()
+
+
+def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("title: Source A", "title: [x]")
+    root = write_project(tmp_path, {**PIVOT_FILES, "claims/c.yaml": broken.replace("src-a", "src-c")})
+    sequential = load_project(root)
+    monkeypatch.setattr(matrix.loading, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(matrix.loading.os, "cpu_count", lambda: 2)
+    parallel = load_project(root)
+    assert parallel.files == sequential.files
+    assert [c.spans for c in parallel.claims] == [c.spans for c in sequential.claims]
+    assert [f.source.spans if f.source else None for f in parallel.files] == [f.source.spans if f.source else None for f in sequential.files]
+    assert parallel.all_problems() == sequential.all_problems() != ()

@@ -255,3 +255,18 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
             [script, "validate", "--root", root, "--format", "text"], capture_output=True, text=True, check=False
         )
         assert (result.returncode, result.stdout) == (module.returncode, module.stdout)
+
+
+def test_validate_path_does_not_import_pandas_or_openpyxl(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    probe = (
+        "import sys\n"
+        "from matrix.cli import run\n"
+        "try:\n"
+        f"    run(['validate', '--root', {str(root)!r}, '--format', 'text'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('pandas', 'openpyxl', 'numpy') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"
