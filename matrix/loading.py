@@ -7,12 +7,8 @@ the file system.
 
 from __future__ import annotations
 
-import concurrent.futures
 import difflib
 import hashlib
-import itertools
-import marshal
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
@@ -35,6 +31,7 @@ from matrix.model import (
     location,
 )
 from matrix.problems import Problem, did_you_mean, is_hidden_char, shown
+from matrix.workers import shared_map
 from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence, line_column, parse_tree
 
 CODEBOOK = "claims/codebook.yaml"
@@ -481,9 +478,6 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
     return SourceText(name, content, hashlib.sha256(data).hexdigest()), problems
 
 
-PARALLEL_BYTES = 4 * 1024 * 1024  # below this, starting worker processes costs more than it saves
-
-
 def _flatten(parsed: ClaimsFile) -> tuple[Any, ...]:
     """A ClaimsFile as plain tuples, dicts and strings: marshal moves these between
     processes many times faster than pickle moves the typed objects."""
@@ -518,32 +512,14 @@ _SOURCE_VALUES = ("id", "title", "publisher", "perspective", "text", "author", "
 _new_tuple = tuple.__new__
 
 
-def _parse_batch(batch: list[tuple[str, bytes]], max_bytes: int) -> bytes:
-    return marshal.dumps([_flatten(parse_claims_file(name, data, max_bytes)) for name, data in batch])
-
-
-def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:
-    """`count` contiguous batches of about equal size in bytes."""
-    total = sum(len(data) for _, data in items) or 1
-    batches: list[list[tuple[str, bytes]]] = [[] for _ in range(count)]
-    done = 0
-    for item in items:
-        batches[min(count - 1, done * count // total)].append(item)
-        done += len(item[1])
-    return [b for b in batches if b]
+def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
+    return _flatten(parse_claims_file(*item))
 
 
 def parse_files(items: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES) -> Iterator[ClaimsFile]:
     """Parse claims files, in forked worker processes when there is enough to share out."""
-    workers = min(os.cpu_count() or 1, 8)
-    size = sum(len(data) for _, data in items)
-    if workers < 2 or size < PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (parse_claims_file(name, data, max_bytes) for name, data in items)
-        return
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for blob in pool.map(_parse_batch, _batches(items, workers), itertools.repeat(max_bytes)):
-            yield from (_unflatten(flat) for flat in marshal.loads(blob))
+    work = [(name, data, max_bytes) for name, data in items]
+    return (_unflatten(flat) for flat in shared_map(_parse_flat, work, [len(data) for _, data in items]))
 
 
 def load_project(

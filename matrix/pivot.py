@@ -152,6 +152,7 @@ class Analysis:
 def claims_frame(project: Project, report: Report) -> pd.DataFrame:
     """One row per claim, every field, in file order; locations as `file:line:col`."""
     codebook = project.codebook
+    topic_labels = {t.id: t.label for t in codebook.topics} if codebook else {}
     rows = []
     for claims_file in project.files:
         source = claims_file.source
@@ -164,7 +165,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     source.title if source else "",
                     source.perspective if source else "",
                     claim.topic,
-                    codebook.label("topics", claim.topic) if codebook else claim.topic,
+                    topic_labels.get(claim.topic, claim.topic),
                     claim.stance,
                     claim.approach,
                     claim.actor,
@@ -191,6 +192,14 @@ def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         if wanted:
             keep &= claims[column].isin(wanted)
     return claims[keep]
+
+
+def _count(claims: pd.DataFrame, rows: list[str], columns: pd.Series) -> pd.DataFrame:
+    """Claims counted by `rows` x the values of `columns` (pd.crosstab's result, vectorised)."""
+    keys = [claims[r] for r in rows] + [columns.rename("_column")]
+    counts: pd.DataFrame = pd.Series(1, index=claims.index).groupby(keys).sum().unstack("_column", fill_value=0)
+    counts.columns.name = None
+    return counts
 
 
 def _net(plus: pd.Series, minus: pd.Series) -> pd.Series:
@@ -253,7 +262,7 @@ def _dominant(counts: pd.DataFrame) -> pd.Series:
 def approach_matrix(claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
     """Topics x (perspective, approach | 'dominant'): claims with an approach, counted."""
     coded = claims[claims["approach"].notna()]
-    counts = pd.crosstab([coded["topic"], coded["perspective"]], coded["approach"])
+    counts = _count(coded, ["topic", "perspective"], coded["approach"])
     full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
     counts = counts.reindex(index=full, columns=list(APPROACHES)).fillna(0).astype("Int64")
     empty = counts.fillna(0).sum(axis=1).eq(0)
@@ -266,7 +275,7 @@ def actor_view(claims: pd.DataFrame, actors: Sequence[str], perspectives: Sequen
     """(perspective, actor) x approach counts, plus claims with no approach and the total."""
     with_actor = claims[claims["actor"].notna()]
     approach = with_actor["approach"].fillna("unspecified")
-    counts = pd.crosstab([with_actor["perspective"], with_actor["actor"]], approach)
+    counts = _count(with_actor, ["perspective", "actor"], approach)
     full = pd.MultiIndex.from_product([perspectives, actors], names=["perspective", "actor"])
     columns = [*APPROACHES, "unspecified"]
     counts = counts.reindex(index=full, columns=columns).fillna(0).astype("Int64")
@@ -314,10 +323,7 @@ def source_profile(claims: pd.DataFrame, project: Project, topics: Sequence[str]
     """Sources x topics claim counts, with each source's stance balance."""
     ids = [s.id for s in project.sources]
     counts = (
-        pd.crosstab(claims["source"], claims["topic"])
-        .reindex(index=ids, columns=list(topics))
-        .fillna(0)
-        .astype("int64")
+        _count(claims, ["source"], claims["topic"]).reindex(index=ids, columns=list(topics)).fillna(0).astype("int64")
     )
     conv = claims[claims["stance"] == "convergence"].groupby("source").size().reindex(ids).fillna(0).astype("int64")
     div = claims[claims["stance"] == "divergence"].groupby("source").size().reindex(ids).fillna(0).astype("int64")
@@ -338,7 +344,7 @@ def source_profile(claims: pd.DataFrame, project: Project, topics: Sequence[str]
 def totals(claims: pd.DataFrame, perspectives: Sequence[str]) -> pd.DataFrame:
     """Per perspective: sources, claims, convergence, divergence, net index."""
     order = list(perspectives)
-    counts = pd.crosstab(claims["perspective"], claims["stance"])
+    counts = _count(claims, ["perspective"], claims["stance"])
     counts = counts.reindex(index=order, columns=list(STANCES)).fillna(0).astype("int64")
     sources = claims.groupby("perspective")["source"].nunique().reindex(order).fillna(0).astype("int64")
     conv, div = counts["convergence"], counts["divergence"]

@@ -5,15 +5,23 @@ from __future__ import annotations
 from matrix.cache import Cache, key
 from matrix.loading import Project
 from matrix.problems import Report, sorted_problems
-from matrix.quotes import NormalisedText
-from matrix.rules import RULES, Context, Located, locate_file
+from matrix.quotes import Match, NormalisedText
+from matrix.rules import RULES, Context, Located
+from matrix.workers import shared_map
+
+
+def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, ...]:
+    quotes, content = item
+    text = NormalisedText.of(content)
+    return tuple(tuple(found) if quote and (found := text.locate(quote)) else None for quote in quotes)
 
 
 def locate_quotes(project: Project, cache: Cache) -> Located:
     """Where every quote occurs, per claims file; reuses cached results for unchanged pairs
-    of claims file and source text (keyed by both files' contents)."""
-    located: dict[str, tuple[object, ...]] = {}
-    normalised: dict[str, NormalisedText] = {}
+    of claims file and source text (keyed by both files' contents). Large projects share
+    the searching out to worker processes."""
+    located: dict[str, tuple[Match | None, ...]] = {}
+    todo: list[tuple[str, str, tuple[str, ...], str]] = []  # file, cache key, quotes, text
     for claims_file in project.files:
         text = project.texts.get(claims_file.file)
         digest = project.inputs.get(claims_file.file)
@@ -21,13 +29,20 @@ def locate_quotes(project: Project, cache: Cache) -> Located:
             continue
         name = key("quotes", claims_file.file, digest, text.path, text.digest)
         found = cache.get(name)
-        if found is None or len(found) != len(claims_file.claims):
-            if text.path not in normalised:
-                normalised[text.path] = NormalisedText.of(text.content)
-            found = locate_file(claims_file, normalised[text.path])
-            cache.put(name, found)
-        located[claims_file.file] = found
-    return located  # type: ignore[return-value]
+        if found is not None and len(found) == len(claims_file.claims):
+            located[claims_file.file] = found
+        else:
+            todo.append((claims_file.file, name, tuple(c.quote for c in claims_file.claims), text.content))
+    work = [(quotes, content) for _, _, quotes, content in todo]
+    results = shared_map(_locate, work, [len(content) for *_, content in todo])
+    for (file, name, _, _), plain in zip(todo, results, strict=True):
+        found = tuple(None if m is None else _new_tuple(Match, m) for m in plain)
+        cache.put(name, found)
+        located[file] = found
+    return located
+
+
+_new_tuple = tuple.__new__
 
 
 def validate(project: Project, located: Located | None = None) -> Report:

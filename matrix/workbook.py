@@ -417,17 +417,17 @@ def _cells(values: Sequence[Any], style: int | None, prefixed: int) -> list[str]
     takes the next column, so a column's cells do not depend on their row."""
     plain = f'<c s="{style}"' if style is not None else "<c"
     marked = f'<c s="{prefixed}"'
-    out = []
+    out: list[str] = []
+    append = out.append
     for value in values:
-        value = _plain(value)
-        if value is None:
-            out.append("<c/>")
-        elif isinstance(value, str):
+        if value.__class__ is str:
             space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
             start = marked if value.startswith(FORMULA_START) else plain
-            out.append(f'{start} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+            append(f'{start} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+        elif _blank(value):
+            append("<c/>")
         else:
-            out.append(f"{plain}><v>{value!r}</v></c>")
+            append(f"{plain}><v>{_plain(value)!r}</v></c>")
     return out
 
 
@@ -471,7 +471,7 @@ def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     styles[quote] = _style_id(sheet.ws, WRAP)
     prefixed = [_style_id(sheet.ws, prefix=True)] * len(CLAIM_HEADERS)
     prefixed[quote] = _style_id(sheet.ws, WRAP, prefix=True)
-    columns: list[list[Any]] = [analysis.claims[name].tolist() for name in analysis.claims.columns]
+    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for name in analysis.claims.columns]
     count = len(analysis.claims)
     if not count:
         columns, count = [["(no claims match the filters)"]] + [[None]] * (len(CLAIM_HEADERS) - 1), 1

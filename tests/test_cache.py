@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import matrix.loading
+import matrix.workers
 from matrix import check
 from matrix.cache import CACHE_DIR, Cache
 from matrix.loading import ClaimsFile, load_project
@@ -66,8 +66,8 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     broken = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("title: Source A", "title: [x]")
     root = write_project(tmp_path, {**PIVOT_FILES, "claims/c.yaml": broken.replace("src-a", "src-c")})
     sequential = load_project(root)
-    monkeypatch.setattr(matrix.loading, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(matrix.loading.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
     parallel = load_project(root)
     assert parallel.files == sequential.files
     assert [c.spans for c in parallel.claims] == [c.spans for c in sequential.claims]
