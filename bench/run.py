@@ -87,7 +87,10 @@ def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [1_000, 10_000, 100_000]
     OUT.mkdir(exist_ok=True)
     fixed_root = project(100)
-    fixed = min(timed([*CLI, "build", "--root", str(fixed_root), "--out", str(OUT / "fixed.xlsx"), "-q", "--no-cache"])[0] for _ in range(3))
+    fixed = min(
+        timed([*CLI, "build", "--root", str(fixed_root), "--out", str(OUT / "fixed.xlsx"), "-q", "--no-cache"])[0]
+        for _ in range(3)
+    )
     shipped = min(timed([*CLI, "validate", "--root", str(ROOT)])[0] for _ in range(5))
     results = [bench(size) for size in sizes]
 
@@ -100,12 +103,18 @@ def main() -> None:
         cells = [f"{r['stages'][n]['seconds']:.2f} s / {r['stages'][n]['peak_mb']:.0f} MB" for n in names]  # type: ignore[index]
         print(f"| {r['size']:,} | " + " | ".join(cells) + " |")
     print("\nWhole processes (wall s / peak RSS MB):\n")
-    print("| claims | `build` (cold) | `build` (warm cache) | naive (pure-Python YAML + to_excel) | naive / cold build | `validate` after 1 file changed |")
+    print(
+        "| claims | `build` (cold) | `build` (warm cache) | naive (pure-Python YAML + to_excel) | naive / cold build | `validate` after 1 file changed |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for r in results:
         b, w, n, v = r["build"], r["warm_build"], r["naive"], r["revalidate"]
-        print(f"| {r['size']:,} | {b[0]:.2f} s / {b[1]:.0f} MB | {w[0]:.2f} s / {w[1]:.0f} MB | {n[0]:.2f} s / {n[1]:.0f} MB | {n[0] / b[0]:.1f}x | {v[0]:.2f} s |")  # type: ignore[index]
-    print(f"\nFixed cost (`build` of 100 claims): {fixed:.2f} s. `validate` of the shipped claims: {shipped:.2f} s (best of 5).\n")
+        print(
+            f"| {r['size']:,} | {b[0]:.2f} s / {b[1]:.0f} MB | {w[0]:.2f} s / {w[1]:.0f} MB | {n[0]:.2f} s / {n[1]:.0f} MB | {n[0] / b[0]:.1f}x | {v[0]:.2f} s |"
+        )  # type: ignore[index]
+    print(
+        f"\nFixed cost (`build` of 100 claims): {fixed:.2f} s. `validate` of the shipped claims: {shipped:.2f} s (best of 5).\n"
+    )
 
     by_size = {r["size"]: r for r in results}
     checks: list[tuple[str, bool]] = [(f"validate shipped claims <= 0.3 s ({shipped:.2f} s)", shipped <= 0.3)]

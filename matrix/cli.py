@@ -338,9 +338,9 @@ def coverage_command(
     from matrix.coverage import coverage, stubs_yaml
 
     project, report = _checked(root, False, Filters(sources=sources), not no_cache)
-    result = coverage(project, report, sources, min_score)
+    result = coverage(project, report, sources, min_score, limit=None if fmt == "json" and not stubs else limit)
     if stubs:
-        click.echo(stubs_yaml(result.candidates[:limit], project), nl=False)
+        click.echo(stubs_yaml(result.candidates, project), nl=False)
     elif fmt == "json":
         payload = {
             "sources": [

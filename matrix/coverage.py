@@ -10,17 +10,20 @@ whose cues matched most; a tie or no match is no guess.
 from __future__ import annotations
 
 import bisect
+import functools
+import heapq
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from matrix.loading import Project
 from matrix.model import APPROACHES, STANCES, Source
 from matrix.problems import Report
 from matrix.quotes import NormalisedText
 from matrix.sentences import Sentence, split_sentences
-from matrix.yamltree import line_column
+from matrix.workers import shared_map
 
 MIN_WORDS = 6
 
@@ -61,6 +64,7 @@ class Candidate:
 class Coverage:
     sources: tuple[SourceCoverage, ...]
     candidates: tuple[Candidate, ...]  # best first
+    found: int  # uncovered sentences that scored, `candidates` being the best of them
 
 
 class CueMatcher:
@@ -103,44 +107,71 @@ def _covered(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]]) ->
     return covered
 
 
-def coverage(project: Project, report: Report, sources: Sequence[str] = (), min_score: int = 1) -> Coverage:
-    """Coverage per source and the ranked uncovered sentences, for a validated project."""
-    matcher = CueMatcher(project.codebook.cues if project.codebook else {})
-    rows: list[SourceCoverage] = []
-    candidates: list[tuple[int, int, int, Candidate]] = []
+@functools.lru_cache(maxsize=8)
+def _matcher(cues: tuple[tuple[str, tuple[str, ...]], ...]) -> CueMatcher:
+    return CueMatcher(dict(cues))
+
+
+def _source_coverage(item: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """One source's figures and scored uncovered sentences, as plain tuples (worker-safe)."""
+    source_id, path, content, claims, spans, order, cues, min_score = item
+    matcher = _matcher(cues)
+    sentences = split_sentences(content)
+    covered = _covered(sentences, spans)
+    row = (source_id, len(sentences), len(covered), len(content.split()), claims)
+    found_here: list[tuple[Any, ...]] = []
+    line_starts: list[int] | None = None
+    for index, sentence in enumerate(sentences):
+        if index in covered or sentence.words < MIN_WORDS or not sentence.complete:
+            continue
+        found = matcher.matches(sentence.text)
+        matched = tuple(dict.fromkeys(cue for kind in (*STANCES, *APPROACHES) for cue in found.get(kind, [])))
+        if len(matched) < min_score:
+            continue
+        if line_starts is None:
+            line_starts = [0, *(i + 1 for i, c in enumerate(content) if c == "\n")]
+        line = bisect.bisect_right(line_starts, sentence.start)
+        column = sentence.start - line_starts[line - 1] + 1
+        readable = NormalisedText.of(sentence.text).text  # markdown links and escapes read as text
+        candidate = (
+            source_id,
+            path,
+            line,
+            column,
+            readable,
+            len(matched),
+            matched,
+            _guess(found, STANCES),
+            _guess(found, APPROACHES),
+        )
+        found_here.append((-len(matched), order, sentence.start, candidate))
+    return row, found_here
+
+
+def coverage(
+    project: Project, report: Report, sources: Sequence[str] = (), min_score: int = 1, limit: int | None = None
+) -> Coverage:
+    """Coverage per source and the ranked uncovered sentences (the best `limit` of them)."""
+    cues = tuple((kind, tuple(words)) for kind, words in (project.codebook.cues if project.codebook else {}).items())
+    items = []
     for order, claims_file in enumerate(project.files):
         source = claims_file.source
         text = project.texts.get(claims_file.file)
         if source is None or text is None or text.content is None or (sources and source.id not in sources):
             continue
-        sentences = split_sentences(text.content)
-        covered = _covered(sentences, (report.spans[c.id] for c in claims_file.claims if c.id in report.spans))
-        rows.append(
-            SourceCoverage(source.id, len(sentences), len(covered), len(text.content.split()), len(claims_file.claims))
-        )
-        for index, sentence in enumerate(sentences):
-            if index in covered or sentence.words < MIN_WORDS or not sentence.complete:
-                continue
-            found = matcher.matches(sentence.text)
-            cues = tuple(dict.fromkeys(cue for kind in (*STANCES, *APPROACHES) for cue in found.get(kind, [])))
-            if len(cues) < min_score:
-                continue
-            line, column = line_column(text.content, sentence.start)
-            readable = NormalisedText.of(sentence.text).text  # markdown links and escapes read as text
-            candidate = Candidate(
-                source.id,
-                text.path,
-                line,
-                column,
-                readable,
-                len(cues),
-                cues,
-                _guess(found, STANCES),
-                _guess(found, APPROACHES),
-            )
-            candidates.append((-candidate.score, order, sentence.start, candidate))
-    candidates.sort(key=lambda item: item[:3])
-    return Coverage(tuple(rows), tuple(c for *_, c in candidates))
+        spans = tuple(report.spans[c.id] for c in claims_file.claims if c.id in report.spans)
+        items.append((source.id, text.path, text.content, len(claims_file.claims), spans, order, cues, min_score))
+    rows: list[SourceCoverage] = []
+    ranked: list[tuple[Any, ...]] = []
+    for row, found in shared_map(_source_coverage, items, [len(item[2]) for item in items]):
+        rows.append(SourceCoverage(*row))
+        ranked += found
+    best = (
+        heapq.nsmallest(limit, ranked, key=lambda c: c[:3])
+        if limit is not None
+        else sorted(ranked, key=lambda c: c[:3])
+    )
+    return Coverage(tuple(rows), tuple(Candidate(*c[3]) for c in best), len(ranked))
 
 
 def _suggest_id(candidate: Candidate, taken: set[str]) -> str:

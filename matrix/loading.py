@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence, line_colu
 CODEBOOK = "claims/codebook.yaml"
 CLAIMS_DIR = "claims"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TEXT_BYTES = 64 * 1024 * 1024
 EXCEL_CELL_LIMIT = 32_767
 
 # field name -> required
@@ -418,6 +420,43 @@ def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> t
     return codebook, out.problems
 
 
+def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
+    """A YAML input's bytes, or the problem that stops it being read: never blocks on a
+    FIFO or a device, never reads a file over the size limit."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, Problem(
+                Location(name), "file-unreadable", f"{name} is not a regular file", "replace it with a YAML file"
+            )
+        if info.st_size > max_bytes:
+            return None, Problem(
+                Location(name),
+                "file-too-large",
+                f"{name} is {info.st_size:,} bytes; the limit is {max_bytes:,}",
+                "split the source's claims over several files, or raise --max-file-size",
+            )
+        return path.read_bytes(), None
+    except FileNotFoundError:
+        if name == CODEBOOK:
+            return None, Problem(
+                Location(CODEBOOK),
+                "codebook-missing",
+                "there is no claims/codebook.yaml",
+                "create it: see 'Codebook' in README.md",
+            )
+        return None, Problem(
+            Location(name), "file-unreadable", f"{name} disappeared while it was being read", "run again"
+        )
+    except OSError as error:
+        return None, Problem(
+            Location(name),
+            "file-unreadable",
+            f"{name} cannot be read: {error.strerror}",
+            "check that it is a readable file",
+        )
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -442,17 +481,28 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             f"the text path {shown(raw)} is absolute",
             "give the path relative to the project root, e.g. 'seeds/name.txt'",
         )
-    real_root = root.resolve()
-    path = root / pure
-    resolved = path.resolve()
-    if not resolved.is_relative_to(real_root):
+    try:
+        real_root = root.resolve()
+        path = root / pure
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(real_root)
+        exists = path.exists()
+        regular = resolved.is_file()
+    except (OSError, ValueError) as error:  # a name too long, a loop of links, a NUL
+        reason = getattr(error, "strerror", None) or str(error)
+        return fail(
+            "text-unreadable",
+            f"the text path {shown(raw)} cannot be used: {reason}",
+            "give a short path to a .txt file under seeds/",
+        )
+    if not inside:
         how = "through a symbolic link" if ".." not in pure.parts else "with '..'"
         return fail(
             "text-outside-root",
             f"the text path {shown(raw)} leads outside the project root {how}",
             "copy the text into the project's seeds/ folder and point to it there",
         )
-    if not path.exists():
+    if not exists:
         seeds = (
             sorted(p.relative_to(real_root).as_posix() for p in (real_root / "seeds").glob("*.txt"))
             if (real_root / "seeds").is_dir()
@@ -463,10 +513,16 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             f"the text file {shown(raw)} does not exist",
             did_you_mean(raw, seeds) if seeds else "put the source's text under seeds/",
         )
-    if not resolved.is_file():
+    if not regular:
         return fail("text-not-file", f"the text path {shown(raw)} is not a regular file", "point 'text' at a .txt file")
     name = _relative(resolved, real_root)
     try:
+        if resolved.stat().st_size > MAX_TEXT_BYTES:
+            return fail(
+                "file-too-large",
+                f"the text file {shown(raw)} is larger than {MAX_TEXT_BYTES:,} bytes",
+                "split the source into several texts",
+            )
         data = resolved.read_bytes()
     except OSError as error:
         return fail(
@@ -534,28 +590,10 @@ def load_project(
     problems: list[Problem] = []
     inputs: dict[str, str] = {}
     codebook: Codebook | None = None
-    codebook_path = root / CODEBOOK
-    try:
-        codebook_bytes = codebook_path.read_bytes()
-    except FileNotFoundError:
-        problems.append(
-            Problem(
-                Location(CODEBOOK),
-                "codebook-missing",
-                "there is no claims/codebook.yaml",
-                "create it: see 'Codebook' in README.md",
-            )
-        )
-    except OSError as error:
-        problems.append(
-            Problem(
-                Location(CODEBOOK),
-                "file-unreadable",
-                f"claims/codebook.yaml cannot be read: {error.strerror}",
-                "check that it is a readable file",
-            )
-        )
-    else:
+    codebook_bytes, problem = read_input(root / CODEBOOK, CODEBOOK, max_bytes)
+    if problem is not None:
+        problems.append(problem)
+    elif codebook_bytes is not None:
         inputs[CODEBOOK] = hashlib.sha256(codebook_bytes).hexdigest()
         codebook, found = parse_codebook(CODEBOOK, codebook_bytes, max_bytes)
         problems.extend(found)
@@ -567,16 +605,9 @@ def load_project(
     for path in claim_file_paths(root):
         name = _relative(path, root)
         names.append(name)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            problem = Problem(
-                Location(name),
-                "file-unreadable",
-                f"{name} cannot be read: {error.strerror}",
-                "check that it is a readable file",
-            )
-            parsed[name] = ClaimsFile(name, None, (), (problem,))
+        data, problem = read_input(path, name, max_bytes)
+        if data is None:
+            parsed[name] = ClaimsFile(name, None, (), (problem,) if problem else ())
             continue
         inputs[name] = hashlib.sha256(data).hexdigest()
         keys[name] = cache_key("parse", name, str(max_bytes), data)

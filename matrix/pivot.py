@@ -177,8 +177,15 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     str(claim.location),
                 )
             )
-    frame = pd.DataFrame.from_records(rows, columns=list(CLAIM_COLUMNS))
-    return frame.astype({"weight": "int64"})
+    # object columns hold the loader's own strings: no copies into pandas' string storage
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(CLAIM_COLUMNS)
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(values, dtype="int64" if name == "weight" else object)
+            for name, values in zip(CLAIM_COLUMNS, columns, strict=True)
+        }
+    )
+    return frame
 
 
 def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -234,7 +234,7 @@ def coverage_view(result: Coverage, limit: int) -> RenderableType:
         )
     parts: list[RenderableType] = [Text("Coverage: sentences a claim's quote overlaps", style="bold"), per_source]
     shown = result.candidates[:limit]
-    heading = f"Uncovered sentences most likely to state a position: {len(shown)} of {len(result.candidates)}"
+    heading = f"Uncovered sentences most likely to state a position: {len(shown)} of {result.found}"
     parts.append(Text(heading, style="bold"))
     if not shown:
         parts.append(Text("none: every sentence with position cues is coded", style="green"))

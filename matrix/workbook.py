@@ -445,13 +445,16 @@ class _StreamedRows:
     styles: Sequence[int | None]  # per column: the xf index of the cell style, or None
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
 
-    def xml(self) -> Iterator[str]:
-        cells = [
-            _cells(values, style, mark)
-            for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
-        ]
-        for r, row in enumerate(zip(*cells, strict=True), start=self.first_row):
-            yield f'<row r="{r}">{"".join(row)}</row>'
+    def xml(self, chunk: int = 5000) -> Iterator[str]:
+        """The rows' XML, built a chunk of rows at a time (memory stays bounded)."""
+        count = len(self.columns[0]) if self.columns else 0
+        for first in range(0, count, chunk):
+            cells = [
+                _cells(values[first : first + chunk], style, mark)
+                for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
+            ]
+            for r, row in enumerate(zip(*cells, strict=True), start=self.first_row + first):
+                yield f'<row r="{r}">{"".join(row)}</row>'
 
 
 def _style_id(ws: Any, align: Alignment | None = None, prefix: bool = False) -> int:
@@ -542,7 +545,7 @@ def _coverage(wb: Workbook, result: Coverage) -> None:
         [sheet.cell("Uncovered sentences most likely to state a position (score = distinct cues matched)", font=BOLD)]
     )
     sheet.header(["Source", "Location", "Score", "Stance guess", "", "Approach guess", "", "Cues", "Sentence"])
-    for candidate in result.candidates[:COVERAGE_ROWS]:
+    for candidate in result.candidates:
         sheet.append(
             [
                 sheet.text(candidate.source),
@@ -739,6 +742,6 @@ def write_workbook(
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more claim rows written."""
     when = build_time()
-    result = coverage(project, report, analysis.filters.sources)
+    result = coverage(project, report, analysis.filters.sources, limit=COVERAGE_ROWS)
     wb, streamed = build_workbook(analysis, report, project, when, result)
     save(wb, out, when, streamed, advance)

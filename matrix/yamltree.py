@@ -24,9 +24,10 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-# Characters YAML forbids in a stream; replaced by U+FFFD after being reported so that
-# parsing can go on and find the file's other problems.
-_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters YAML forbids in a stream, and the line breaks only YAML knows (NEL, LS, PS:
+# invisible, they would silently turn into spaces inside quotes); replaced by U+FFFD after
+# being reported so that parsing can go on and find the file's other problems.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class Scalar(NamedTuple):
@@ -68,6 +69,8 @@ def line_column(text: str, index: int) -> tuple[int, int]:
 def parse_tree(text: str, file: str, max_depth: int = 4) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document into a tree; `None` when there is no usable document."""
     problems: list[Problem] = []
+    if "\r" in text:  # one line break everywhere, so that our lines are libyaml's lines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     for match in _UNPRINTABLE.finditer(text):
         line, column = line_column(text, match.start())
         problems.append(

@@ -71,5 +71,7 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     parallel = load_project(root)
     assert parallel.files == sequential.files
     assert [c.spans for c in parallel.claims] == [c.spans for c in sequential.claims]
-    assert [f.source.spans if f.source else None for f in parallel.files] == [f.source.spans if f.source else None for f in sequential.files]
+    assert [f.source.spans if f.source else None for f in parallel.files] == [
+        f.source.spans if f.source else None for f in sequential.files
+    ]
     assert parallel.all_problems() == sequential.all_problems() != ()
