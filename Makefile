@@ -10,7 +10,7 @@ OUT    := output/claims-matrix.xlsx
 
 SOURCES := $(wildcard matrix/*.py) pyproject.toml
 INPUTS  := $(wildcard claims/*.yaml) $(wildcard seeds/*.txt)
-TESTS   := $(wildcard tests/*.py tests/*/*)
+TESTS   := $(wildcard tests/*.py tests/*/* bench/*.py fuzz/*.py)
 
 .PHONY: build test retest validate bench fuzz clean
 
@@ -40,8 +40,8 @@ test: $(VENV)/.tested
 
 $(VENV)/.tested: $(VENV)/.installed-test $(SOURCES) $(INPUTS) $(TESTS)
 	$(PY) -m pytest
-	$(PY) -m ruff check matrix tests
-	$(PY) -m ruff format --check matrix tests
+	$(PY) -m ruff check matrix tests bench fuzz
+	$(PY) -m ruff format --check matrix tests bench fuzz
 	$(PY) -m mypy
 	@touch $@
 
@@ -54,3 +54,9 @@ clean:
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e '.[fuzz]'
+	@mkdir -p fuzz/corpus fuzz/crashes
+	$(PY) fuzz/fuzz_loader.py fuzz/corpus fuzz/seeds -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=fuzz/crashes/

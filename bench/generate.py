@@ -17,13 +17,7 @@ TEXT_BYTES = 20_000
 TOPICS = [f"topic-{i:02d}" for i in range(16)]
 PERSPECTIVES = ["US-India", "India-Russia", "CFR"]
 ACTORS = ["US", "India", "Russia"]
-WORDS = (
-    "security cooperation partnership strategic defense trade terrorism bilateral multilateral "
-    "agreement dialogue framework regional global India Russia United States export controls "
-    "technology space energy maritime intelligence sharing border financing cyber norms autonomy "
-    "deterrence interoperability sanctions convention treaty alliance summit ministers officials "
-    "policy priorities differences convergence divergence approach commitment pledge exercises"
-).split()
+WORDS = ["security", "cooperation", "partnership", "strategic", "defense", "trade", "terrorism", "bilateral", "multilateral", "agreement", "dialogue", "framework", "regional", "global", "India", "Russia", "United", "States", "export", "controls", "technology", "space", "energy", "maritime", "intelligence", "sharing", "border", "financing", "cyber", "norms", "autonomy", "deterrence", "interoperability", "sanctions", "convention", "treaty", "alliance", "summit", "ministers", "officials", "policy", "priorities", "differences", "convergence", "divergence", "approach", "commitment", "pledge", "exercises"]
 
 
 def _text(rng: random.Random) -> str:

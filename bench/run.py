@@ -24,7 +24,7 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
 PYTHON = sys.executable
 CLI = [PYTHON, "-m", "matrix"]

@@ -10,7 +10,7 @@ __version__ = "0.1.0"  # first: matrix.cache keys its entries with it
 from collections.abc import Callable
 from pathlib import Path
 
-from matrix.loading import Project, load_project
+from matrix.loading import MAX_FILE_BYTES, Project, load_project
 from matrix.problems import CODES, Level, Problem, Report
 from matrix.validation import locate_quotes, validate
 
@@ -18,7 +18,11 @@ __all__ = ["CODES", "Level", "Problem", "Project", "Report", "__version__", "che
 
 
 def check(
-    root: Path, cache: bool = False, background: bool = False, advance: Callable[[int], None] | None = None
+    root: Path,
+    cache: bool = False,
+    background: bool = False,
+    advance: Callable[[int], None] | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> tuple[Project, Report]:
     """Load and validate the project under `root`.
 
@@ -29,7 +33,7 @@ def check(
     from matrix.loading import ClaimsFile
 
     parsed, quotes = Cache(root if cache else None, ClaimsFile), Cache(root if cache else None, tuple)
-    project = load_project(root, cache=parsed, advance=advance)
+    project = load_project(root, max_bytes, cache=parsed, advance=advance)
     located = locate_quotes(project, quotes)
     parsed.pending += quotes.pending
     parsed.flush(background)

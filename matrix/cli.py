@@ -6,7 +6,9 @@ import enum
 import gc
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -16,7 +18,7 @@ import click
 
 from matrix import __version__, check
 from matrix.cache import wait_for_writers
-from matrix.loading import Project, claim_file_paths
+from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
 from matrix.model import Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.problems import Report, as_dict, as_line, did_you_mean
@@ -45,7 +47,15 @@ def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 
 
 def root_option(function: F) -> F:
-    """--root DIR and --no-cache, which every command takes."""
+    """--root DIR, --no-cache and --max-file-size, which every command takes."""
+    function = click.option(
+        "--max-file-size",
+        type=click.FloatRange(min=0, min_open=True),
+        default=MAX_FILE_BYTES / 1024 / 1024,
+        show_default=True,
+        metavar="MB",
+        help="Largest YAML file read, in MB; a larger one is reported, not read.",
+    )(function)
     function = click.option("--no-cache", is_flag=True, help="Ignore and do not write the parse cache in DIR/.cache.")(
         function
     )
@@ -88,9 +98,9 @@ def main(debug: bool) -> None:
     show_default=True,
     help="Print at most this many problems (table and text); the rest are counted.",
 )
-def validate(root: Path, no_cache: bool, strict: bool, fmt: str, max_problems: int) -> None:
+def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
-    project, report = _loaded(root, not no_cache)
+    project, report = _loaded(root, not no_cache, max_file_size)
     ok = report.passes(strict)
     if fmt == "json":
         payload = {
@@ -135,15 +145,15 @@ def _filters(
     return Filters(perspectives=perspectives, topics=topics, sources=sources, actors=actors)
 
 
-def _loaded(root: Path, cache: bool) -> tuple[Project, Report]:
+def _loaded(root: Path, cache: bool, max_file_size: float) -> tuple[Project, Report]:
     """check() with a progress bar on a terminal while the claims files are read."""
     with progress("reading claims", len(claim_file_paths(root))) as advance:
-        return check(root, cache=cache, background=True, advance=advance)
+        return check(root, cache=cache, background=True, advance=advance, max_bytes=int(max_file_size * 1024 * 1024))
 
 
-def _checked(root: Path, strict: bool, filters: Filters, cache: bool) -> tuple[Project, Report]:
+def _checked(root: Path, strict: bool, filters: Filters, cache: bool, max_file_size: float) -> tuple[Project, Report]:
     """Load and validate; on failure print the problems and exit 1; check filter ids."""
-    project, report = _loaded(root, cache)
+    project, report = _loaded(root, cache, max_file_size)
     if not report.passes(strict):
         err = console(sys.stderr)
         err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
@@ -186,6 +196,7 @@ def _checked(root: Path, strict: bool, filters: Filters, cache: bool) -> tuple[P
 def build(
     root: Path,
     no_cache: bool,
+    max_file_size: float,
     out: Path | None,
     strict: bool,
     quiet: bool,
@@ -201,7 +212,7 @@ def build(
     filters = _filters(perspectives, topics, sources, actors)
     default = out is None
     target = root / "output" / "claims-matrix.xlsx" if out is None else out
-    project, report = _checked(root, strict, filters, not no_cache)
+    project, report = _checked(root, strict, filters, not no_cache, max_file_size)
     if default:
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -245,6 +256,7 @@ def build(
 def summary(
     root: Path,
     no_cache: bool,
+    max_file_size: float,
     fmt: str,
     width: int | None,
     perspectives: tuple[str, ...],
@@ -256,7 +268,7 @@ def summary(
     from matrix.pivot import analyse, summary_numbers
 
     filters = _filters(perspectives, topics, sources, actors)
-    project, report = _checked(root, False, filters, not no_cache)
+    project, report = _checked(root, False, filters, not no_cache, max_file_size)
     analysis = analyse(project, report, filters)
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
@@ -284,6 +296,7 @@ def summary(
 def export(
     root: Path,
     no_cache: bool,
+    max_file_size: float,
     fmt: str,
     out: Path | None,
     perspectives: tuple[str, ...],
@@ -295,7 +308,7 @@ def export(
     from matrix.pivot import analyse, claims_csv, claims_records
 
     filters = _filters(perspectives, topics, sources, actors)
-    project, report = _checked(root, False, filters, not no_cache)
+    project, report = _checked(root, False, filters, not no_cache, max_file_size)
     claims = analyse(project, report, filters).claims
     body = (
         claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
@@ -332,12 +345,19 @@ def export(
 @click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def coverage_command(
-    root: Path, no_cache: bool, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    sources: tuple[str, ...],
+    min_score: int,
+    limit: int,
+    stubs: bool,
+    fmt: str,
 ) -> None:
     """Find the passages of each source that no claim has coded yet."""
     from matrix.coverage import coverage, stubs_yaml
 
-    project, report = _checked(root, False, Filters(sources=sources), not no_cache)
+    project, report = _checked(root, False, Filters(sources=sources), not no_cache, max_file_size)
     result = coverage(project, report, sources, min_score, limit=None if fmt == "json" and not stubs else limit)
     if stubs:
         click.echo(stubs_yaml(result.candidates, project), nl=False)
@@ -366,10 +386,16 @@ def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> 
     _run(list(args), prog_name)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: partial outputs are removed
+
+
 def _run(argv: list[str], prog_name: str) -> NoReturn:
     # A short-lived process that builds hundreds of thousands of small acyclic objects:
     # the cycle collector would rescan them again and again for nothing.
     gc.disable()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         main.main(argv, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as done:

@@ -270,3 +270,43 @@ def test_validate_path_does_not_import_pandas_or_openpyxl(tmp_path: Path) -> Non
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_max_file_size_option(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    code, out, _ = cli("validate", "--root", root, "--format", "text", "--max-file-size", "0.0001")
+    assert code == 1
+    assert [line.split(":")[0] + ":" + line.split(": ")[1].split(" ")[1] for line in out.splitlines()[:-1]] == [
+        "claims/a.yaml:file-too-large",
+        "claims/b.yaml:file-too-large",
+        "claims/codebook.yaml:file-too-large",
+    ]
+
+
+def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    root = write_project(tmp_path / "p", PIVOT_FILES)
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"previous workbook")
+    slow = (
+        "import time, openpyxl.writer.excel as x\n"
+        "real = x.ExcelWriter.write_worksheet\n"
+        "def slow(self, ws):\n"
+        "    real(self, ws)\n"
+        "    time.sleep(30)\n"
+        "x.ExcelWriter.write_worksheet = slow\n"
+        "from matrix.cli import run\n"
+        f"run(['build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q', '--no-cache'])\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", slow], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(tmp_path.glob(".~claims-matrix-*")):
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".~claims-matrix-*")), "the build never started writing"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert out.read_bytes() == b"previous workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "p"]

@@ -1,0 +1,68 @@
+"""Inputs that crashed or misled the loader under fuzzing and property tests, kept as tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from matrix import check
+from matrix.loading import parse_claims_file
+from tests.conftest import CLAIMS_A, write_project
+
+
+def located(root: Path) -> list[tuple[str, int, str]]:
+    _, report = check(root)
+    return [(p.location.file, p.location.line, p.code) for p in report.problems]
+
+
+def test_text_path_too_long_for_the_os(tmp_path: Path) -> None:
+    # was: OSError ENAMETOOLONG out of Path.resolve()
+    root = write_project(
+        tmp_path, {"claims/a.yaml": CLAIMS_A.replace("text: seeds/a.txt", "text: seeds/" + "[" * 300 + ".txt")}
+    )
+    assert located(root) == [("claims/a.yaml", 6, "text-unreadable")]
+
+
+def test_raw_next_line_character_is_reported(tmp_path: Path) -> None:
+    # was: a raw U+0085 inside double quotes silently became a space
+    root = write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("title: Source A", 'title: "Source\x85A"')})
+    assert located(root) == [("claims/a.yaml", 3, "control-character")]
+
+
+def test_line_separator_keeps_line_numbers(tmp_path: Path) -> None:
+    # was: libyaml counted U+2028 as a line break and every later line was off by one
+    text = CLAIMS_A.replace("title: Source A", "title: Source\u2028A").replace(
+        "stance: divergence", "stance: divergance"
+    )
+    assert located(write_project(tmp_path, {"claims/a.yaml": text})) == [
+        ("claims/a.yaml", 3, "control-character"),
+        ("claims/a.yaml", 10, "unknown-stance"),
+    ]
+
+
+def test_carriage_returns_keep_line_numbers() -> None:
+    for newline in ("\r\n", "\r"):
+        data = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("\n", newline).encode()
+        result = parse_claims_file("claims/a.yaml", data)
+        (claim,) = result.claims
+        assert claim.at("stance").line == 10
+
+
+def test_fifo_claims_file_is_not_read(tmp_path: Path) -> None:
+    # was: read_bytes() blocked forever on a named pipe
+    root = write_project(tmp_path, {})
+    os.mkfifo(root / "claims" / "pipe.yaml")
+    assert located(root) == [("claims/pipe.yaml", 1, "file-unreadable")]
+
+
+def test_device_behind_a_link_is_not_read(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    (root / "claims" / "zero.yaml").symlink_to("/dev/zero")
+    assert located(root) == [("claims/zero.yaml", 1, "file-unreadable")]
+
+
+def test_oversized_claims_file_is_not_read(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    with (root / "claims" / "big.yaml").open("wb") as handle:
+        handle.truncate(6 * 1024 * 1024)  # sparse: nothing is really written
+    assert located(root) == [("claims/big.yaml", 1, "file-too-large")]
