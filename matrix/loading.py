@@ -457,6 +457,14 @@ def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Pro
         )
 
 
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -604,6 +612,12 @@ def load_project(
     names: list[str] = []
     for path in claim_file_paths(root):
         name = _relative(path, root)
+        if not _is_utf8(name):  # undecodable bytes in the name: show them, never read or key on them
+            name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            problem = Problem(Location(name), "file-unreadable", f"the file name {shown(name)} is not valid UTF-8", "rename the file")
+            parsed[name] = ClaimsFile(name, None, (), (problem,))
+            names.append(name)
+            continue
         names.append(name)
         data, problem = read_input(path, name, max_bytes)
         if data is None:

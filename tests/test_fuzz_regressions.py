@@ -66,3 +66,10 @@ def test_oversized_claims_file_is_not_read(tmp_path: Path) -> None:
     with (root / "claims" / "big.yaml").open("wb") as handle:
         handle.truncate(6 * 1024 * 1024)  # sparse: nothing is really written
     assert located(root) == [("claims/big.yaml", 1, "file-too-large")]
+
+
+def test_undecodable_file_name_is_reported_not_read(tmp_path: Path) -> None:
+    # was: UnicodeEncodeError from the cache key and from --format json
+    root = write_project(tmp_path, {})
+    os.rename(root / "claims" / "b.yaml", os.fsencode(root / "claims") + b"/\xff\x1b[31m.yaml")
+    assert located(root) == [("claims/\\xff\x1b[31m.yaml", 1, "file-unreadable")]
