@@ -40,9 +40,8 @@ def main() -> None:
     import yaml
 
     from matrix import yamltree
-    from matrix.cache import Cache
     from matrix.loading import load_project
-    from matrix.validation import locate_quotes, validate
+    from matrix.validation import locate_quotes, quotes_cache, validate
 
     if naive:
         from matrix import loading, workers
@@ -65,7 +64,7 @@ def main() -> None:
     done("import")
     project = load_project(root)
     done("load")
-    report = validate(project, locate_quotes(project, Cache(None, tuple)))
+    report = validate(project, locate_quotes(project, quotes_cache(None)))
     done("validate")
     from matrix.pivot import analyse
 

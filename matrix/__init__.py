@@ -10,9 +10,9 @@ __version__ = "0.1.0"  # first: matrix.cache keys its entries with it
 from collections.abc import Callable
 from pathlib import Path
 
-from matrix.loading import MAX_FILE_BYTES, Project, load_project
+from matrix.loading import MAX_FILE_BYTES, Project, load_project, parse_cache
 from matrix.problems import CODES, Level, Problem, Report
-from matrix.validation import locate_quotes, validate
+from matrix.validation import locate_quotes, quotes_cache, validate
 
 __all__ = ["CODES", "Level", "Problem", "Project", "Report", "__version__", "check", "load_project", "validate"]
 
@@ -20,21 +20,11 @@ __all__ = ["CODES", "Level", "Problem", "Project", "Report", "__version__", "che
 def check(
     root: Path,
     cache: bool = False,
-    background: bool = False,
     advance: Callable[[int], None] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> tuple[Project, Report]:
-    """Load and validate the project under `root`.
-
-    `cache` reuses (and stores) parse and quote results in root/.cache; `background`
-    stores them from a child process (call `matrix.cache.wait_for_writers` before exiting).
-    """
-    from matrix.cache import Cache
-    from matrix.loading import ClaimsFile
-
-    parsed, quotes = Cache(root if cache else None, ClaimsFile), Cache(root if cache else None, tuple)
-    project = load_project(root, max_bytes, cache=parsed, advance=advance)
-    located = locate_quotes(project, quotes)
-    parsed.pending += quotes.pending
-    parsed.flush(background)
+    """Load and validate the project under `root`; `cache` reuses (and stores) parse and
+    quote-location results in root/.cache."""
+    project = load_project(root, max_bytes, cache=parse_cache(root if cache else None), advance=advance)
+    located = locate_quotes(project, quotes_cache(root if cache else None))
     return project, validate(project, located)

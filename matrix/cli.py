@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import gc
 import json
 import os
@@ -10,14 +11,13 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from matrix import __version__, check
-from matrix.cache import wait_for_writers
 from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
 from matrix.model import Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
@@ -46,27 +46,99 @@ def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     return root
 
 
-def root_option(function: F) -> F:
-    """--root DIR, --no-cache and --max-file-size, which every command takes."""
-    function = click.option(
-        "--max-file-size",
-        type=click.FloatRange(min=0, min_open=True),
-        default=MAX_FILE_BYTES / 1024 / 1024,
-        show_default=True,
-        metavar="MB",
-        help="Largest YAML file read, in MB; a larger one is reported, not read.",
-    )(function)
-    function = click.option("--no-cache", is_flag=True, help="Ignore and do not write the parse cache in DIR/.cache.")(
-        function
-    )
-    return click.option(
-        "--root",
-        default=".",
-        metavar="DIR",
-        show_default=True,
-        callback=_root,
-        help="Project folder holding claims/ and seeds/.",
-    )(function)
+@dataclass(frozen=True)
+class Inputs:
+    """What every command reads, and how: the options they all share."""
+
+    root: Path
+    cache: bool
+    max_bytes: int
+    filters: Filters
+
+    def load(self) -> tuple[Project, Report]:
+        """check() with a progress bar on a terminal while the claims files are read."""
+        with progress("reading claims", len(claim_file_paths(self.root))) as advance:
+            return check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes)
+
+    def checked(self, strict: bool = False) -> tuple[Project, Report]:
+        """Load and validate; on failure print the problems and exit 1; check the filter ids."""
+        project, report = self.load()
+        if not report.passes(strict):
+            err = console(sys.stderr)
+            err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
+            err.print(
+                notice("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold")
+            )
+            _finish(Exit.INVALID)
+        assert project.codebook is not None
+        known = {
+            "perspective": project.codebook.ids("perspectives"),
+            "topic": project.codebook.ids("topics"),
+            "actor": project.codebook.ids("actors"),
+            "source": tuple(s.id for s in project.sources),
+        }
+        given = {
+            "perspective": self.filters.perspectives,
+            "topic": self.filters.topics,
+            "actor": self.filters.actors,
+            "source": self.filters.sources,
+        }
+        for option, values in given.items():
+            for value in values:
+                if value not in known[option]:
+                    hint = did_you_mean(value, known[option])
+                    raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{option}")
+        return project, report
+
+    def output(self, path: Path, project: Project, suffix: str) -> Path:
+        """`path` checked as an output (never an input); a usage error otherwise."""
+        try:
+            return check_output(path, [project.root / p for p in project.inputs], (suffix,))
+        except OutputRefused as refused:
+            raise click.BadParameter(str(refused), param_hint="--out") from None
+
+
+FILTERS = (("perspective", "perspective id"), ("topic", "topic id"), ("source", "source id"), ("actor", "actor id"))
+
+
+def inputs_options(filters: bool = True) -> Callable[[F], F]:
+    """--root, --no-cache, --max-file-size and (with `filters`) the repeatable filters,
+    handed to the command as one `inputs` argument."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def command(*args: Any, root: Path, no_cache: bool, max_file_size: float, **options: Any) -> Any:
+            chosen = {name: tuple(options.pop(f"{name}s", ())) for name, _ in FILTERS}
+            filters_given = Filters(chosen["perspective"], chosen["topic"], chosen["source"], chosen["actor"])
+            inputs = Inputs(root, not no_cache, int(max_file_size * 1024 * 1024), filters_given)
+            return function(*args, inputs=inputs, **options)
+
+        if filters:
+            for name, what in reversed(FILTERS):
+                help_text = f"Only claims with this {what} (repeatable)."
+                command = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(command)
+        command = click.option(
+            "--max-file-size",
+            type=click.FloatRange(min=0, min_open=True),
+            default=MAX_FILE_BYTES / 1024 / 1024,
+            show_default=True,
+            metavar="MB",
+            help="Largest YAML file read, in MB; a larger one is reported, not read.",
+        )(command)
+        command = click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache.")(
+            command
+        )
+        command = click.option(
+            "--root",
+            default=".",
+            metavar="DIR",
+            show_default=True,
+            callback=_root,
+            help="Project folder holding claims/ and seeds/.",
+        )(command)
+        return command  # type: ignore[return-value]
+
+    return decorate
 
 
 def _finish(code: Exit) -> NoReturn:
@@ -81,7 +153,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@root_option
+@inputs_options(filters=False)
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
 @click.option(
     "--format",
@@ -98,9 +170,9 @@ def main(debug: bool) -> None:
     show_default=True,
     help="Print at most this many problems (table and text); the rest are counted.",
 )
-def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str, max_problems: int) -> None:
+def validate(inputs: Inputs, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
-    project, report = _loaded(root, not no_cache, max_file_size)
+    project, report = inputs.load()
     ok = report.passes(strict)
     if fmt == "json":
         payload = {
@@ -125,64 +197,8 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
     _finish(Exit.OK if ok else Exit.INVALID)
 
 
-def filter_options(function: F) -> F:
-    """--perspective, --topic, --source, --actor: repeatable, shared by every command."""
-    for name, what in (
-        ("actor", "actor"),
-        ("source", "source id"),
-        ("topic", "topic id"),
-        ("perspective", "perspective id"),
-    ):
-        function = click.option(
-            f"--{name}", f"{name}s", multiple=True, metavar="ID", help=f"Only claims with this {what} (repeatable)."
-        )(function)
-    return function
-
-
-def _filters(
-    perspectives: tuple[str, ...], topics: tuple[str, ...], sources: tuple[str, ...], actors: tuple[str, ...]
-) -> Filters:
-    return Filters(perspectives=perspectives, topics=topics, sources=sources, actors=actors)
-
-
-def _loaded(root: Path, cache: bool, max_file_size: float) -> tuple[Project, Report]:
-    """check() with a progress bar on a terminal while the claims files are read."""
-    with progress("reading claims", len(claim_file_paths(root))) as advance:
-        return check(root, cache=cache, background=True, advance=advance, max_bytes=int(max_file_size * 1024 * 1024))
-
-
-def _checked(root: Path, strict: bool, filters: Filters, cache: bool, max_file_size: float) -> tuple[Project, Report]:
-    """Load and validate; on failure print the problems and exit 1; check filter ids."""
-    project, report = _loaded(root, cache, max_file_size)
-    if not report.passes(strict):
-        err = console(sys.stderr)
-        err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
-        err.print(notice("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
-        _finish(Exit.INVALID)
-    assert project.codebook is not None
-    known = {
-        "--perspective": project.codebook.ids("perspectives"),
-        "--topic": project.codebook.ids("topics"),
-        "--actor": project.codebook.ids("actors"),
-        "--source": tuple(s.id for s in project.sources),
-    }
-    given = {
-        "--perspective": filters.perspectives,
-        "--topic": filters.topics,
-        "--actor": filters.actors,
-        "--source": filters.sources,
-    }
-    for option, values in given.items():
-        for value in values:
-            if value not in known[option]:
-                raise click.BadParameter(
-                    f"unknown id '{value}'; {did_you_mean(value, known[option])}", param_hint=option
-                )
-    return project, report
-
-
 @main.command()
-@root_option
+@inputs_options()
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -192,39 +208,22 @@ def _checked(root: Path, strict: bool, filters: Filters, cache: bool, max_file_s
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
-@filter_options
-def build(
-    root: Path,
-    no_cache: bool,
-    max_file_size: float,
-    out: Path | None,
-    strict: bool,
-    quiet: bool,
-    perspectives: tuple[str, ...],
-    topics: tuple[str, ...],
-    sources: tuple[str, ...],
-    actors: tuple[str, ...],
-) -> None:
+def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
     from matrix.workbook import write_workbook
 
-    filters = _filters(perspectives, topics, sources, actors)
-    default = out is None
-    target = root / "output" / "claims-matrix.xlsx" if out is None else out
-    project, report = _checked(root, strict, filters, not no_cache, max_file_size)
-    if default:
+    target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
+    project, report = inputs.checked(strict)
+    if out is None:
         target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        resolved = check_output(target, [project.root / p for p in project.inputs], (".xlsx",))
-    except OutputRefused as refused:
-        raise click.BadParameter(str(refused), param_hint="--out") from None
+    resolved = inputs.output(target, project, ".xlsx")
     for lock in lock_files(resolved):
         click.echo(
             f"warning: '{lock.name}' suggests '{target.name}' is open in a spreadsheet; close it to see the new version",
             err=True,
         )
-    analysis = analyse(project, report, filters)
+    analysis = analyse(project, report, inputs.filters)
     try:
         with progress("writing workbook", len(analysis.claims) // 100) as advance:
             write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100))
@@ -240,7 +239,7 @@ def build(
 
 
 @main.command()
-@root_option
+@inputs_options()
 @click.option(
     "--format",
     "fmt",
@@ -252,24 +251,12 @@ def build(
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
-@filter_options
-def summary(
-    root: Path,
-    no_cache: bool,
-    max_file_size: float,
-    fmt: str,
-    width: int | None,
-    perspectives: tuple[str, ...],
-    topics: tuple[str, ...],
-    sources: tuple[str, ...],
-    actors: tuple[str, ...],
-) -> None:
+def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
     """Print the stance and approach matrices, top contrasts and totals."""
     from matrix.pivot import analyse, summary_numbers
 
-    filters = _filters(perspectives, topics, sources, actors)
-    project, report = _checked(root, False, filters, not no_cache, max_file_size)
-    analysis = analyse(project, report, filters)
+    project, report = inputs.checked()
+    analysis = analyse(project, report, inputs.filters)
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
@@ -277,7 +264,7 @@ def summary(
 
 
 @main.command()
-@root_option
+@inputs_options()
 @click.option(
     "--format",
     "fmt",
@@ -292,41 +279,25 @@ def summary(
     metavar="FILE",
     help="File to write  [default: standard output]",
 )
-@filter_options
-def export(
-    root: Path,
-    no_cache: bool,
-    max_file_size: float,
-    fmt: str,
-    out: Path | None,
-    perspectives: tuple[str, ...],
-    topics: tuple[str, ...],
-    sources: tuple[str, ...],
-    actors: tuple[str, ...],
-) -> None:
+def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
 
-    filters = _filters(perspectives, topics, sources, actors)
-    project, report = _checked(root, False, filters, not no_cache, max_file_size)
-    claims = analyse(project, report, filters).claims
+    project, report = inputs.checked()
+    claims = analyse(project, report, inputs.filters).claims
     body = (
         claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     )
     if out is None:
         click.echo(body, nl=False)
         return
-    try:
-        resolved = check_output(out, [project.root / p for p in project.inputs], (f".{fmt}",))
-    except OutputRefused as refused:
-        raise click.BadParameter(str(refused), param_hint="--out") from None
-    with atomic_output(resolved) as handle:
+    with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
         handle.write(body.encode("utf-8"))
     click.echo(f"wrote {out} ({len(claims)} claims)", err=True)
 
 
 @main.command(name="coverage")
-@root_option
+@inputs_options(filters=False)
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
 @click.option(
     "--min-score",
@@ -345,19 +316,12 @@ def export(
 @click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def coverage_command(
-    root: Path,
-    no_cache: bool,
-    max_file_size: float,
-    sources: tuple[str, ...],
-    min_score: int,
-    limit: int,
-    stubs: bool,
-    fmt: str,
+    inputs: Inputs, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str
 ) -> None:
     """Find the passages of each source that no claim has coded yet."""
     from matrix.coverage import coverage, stubs_yaml
 
-    project, report = _checked(root, False, Filters(sources=sources), not no_cache, max_file_size)
+    project, report = replace(inputs, filters=Filters(sources=sources)).checked()
     result = coverage(project, report, sources, min_score, limit=None if fmt == "json" and not stubs else limit)
     if stubs:
         click.echo(stubs_yaml(result.candidates, project), nl=False)
@@ -418,6 +382,5 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
         click.echo("run again with --debug for the traceback, and report it", err=True)
         _finish(Exit.INVALID)
     finally:
-        wait_for_writers()
         gc.enable()
     _finish(Exit.OK)

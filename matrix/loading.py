@@ -586,10 +586,15 @@ def parse_files(items: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES)
     return (_unflatten(flat) for flat in shared_map(_parse_flat, work, [len(data) for _, data in items]))
 
 
+def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
+    """The cache of parsed claims files under root/.cache (None: no cache)."""
+    return Cache(root, _flatten, _unflatten)
+
+
 def load_project(
     root: Path,
     max_bytes: int = MAX_FILE_BYTES,
-    cache: Cache | None = None,
+    cache: Cache[ClaimsFile] | None = None,
     advance: Callable[[int], None] | None = None,
 ) -> Project:
     """Read the codebook, every claims file and every source text under `root`.
@@ -614,7 +619,9 @@ def load_project(
         name = _relative(path, root)
         if not _is_utf8(name):  # undecodable bytes in the name: show them, never read or key on them
             name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problem = Problem(Location(name), "file-unreadable", f"the file name {shown(name)} is not valid UTF-8", "rename the file")
+            problem = Problem(
+                Location(name), "file-unreadable", f"the file name {shown(name)} is not valid UTF-8", "rename the file"
+            )
             parsed[name] = ClaimsFile(name, None, (), (problem,))
             names.append(name)
             continue

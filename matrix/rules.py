@@ -297,26 +297,23 @@ def unused_vocabulary(ctx: Context) -> Iterator[Problem]:
     codebook = ctx.codebook
     if codebook is None or not ctx.project.files or any(f.problems for f in ctx.project.files):
         return
-    topics = {c.topic for c in ctx.project.claims}
-    perspectives = {s.perspective for s in ctx.project.sources}
-    for entry in codebook.topics:
-        if entry.id not in topics and topics <= set(codebook.ids("topics")):
-            yield Problem(
-                entry.location,
-                "unused-topic",
-                f"no claim uses topic '{entry.id}'",
-                "code a claim on it, or remove it from the codebook",
-                entry.id,
-            )
-    for entry in codebook.perspectives:
-        if entry.id not in perspectives and perspectives <= set(codebook.ids("perspectives")):
-            yield Problem(
-                entry.location,
-                "unused-perspective",
-                f"no source has perspective '{entry.id}'",
-                "add a source with it, or remove it from the codebook",
-                entry.id,
-            )
+    used = {
+        "topics": ({c.topic for c in ctx.project.claims}, "unused-topic", "no claim uses topic", "code a claim on it"),
+        "perspectives": (
+            {s.perspective for s in ctx.project.sources},
+            "unused-perspective",
+            "no source has perspective",
+            "add a source with it",
+        ),
+    }
+    for kind, (ids, code, message, fix) in used.items():
+        if not ids <= set(codebook.ids(kind)):
+            continue  # an unknown id (reported) may be a typo for an entry that looks unused
+        for entry in getattr(codebook, kind):
+            if entry.id not in ids:
+                yield Problem(
+                    entry.location, code, f"{message} '{entry.id}'", f"{fix}, or remove it from the codebook", entry.id
+                )
 
 
 Rule = Callable[[Context], Iterator[Problem]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from matrix.cache import Cache, key
 from matrix.loading import Project
 from matrix.problems import Report, sorted_problems
@@ -16,7 +18,20 @@ def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, 
     return tuple(tuple(found) if quote and (found := text.locate(quote)) else None for quote in quotes)
 
 
-def locate_quotes(project: Project, cache: Cache) -> Located:
+def _match_of(plain: tuple[int, ...] | None) -> Match | None:
+    return None if plain is None else _new_tuple(Match, plain)
+
+
+def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
+    """The cache of quote locations under root/.cache (None: no cache)."""
+    return Cache(
+        root,
+        lambda found: tuple(None if m is None else tuple(m) for m in found),
+        lambda plain: tuple(_match_of(m) for m in plain),
+    )
+
+
+def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:
     """Where every quote occurs, per claims file; reuses cached results for unchanged pairs
     of claims file and source text (keyed by both files' contents). Large projects share
     the searching out to worker processes."""
@@ -36,7 +51,7 @@ def locate_quotes(project: Project, cache: Cache) -> Located:
     work = [(quotes, content) for _, _, quotes, content in todo]
     results = shared_map(_locate, work, [len(content) for *_, content in todo])
     for (file, name, _, _), plain in zip(todo, results, strict=True):
-        found = tuple(None if m is None else _new_tuple(Match, m) for m in plain)
+        found = tuple(_match_of(m) for m in plain)
         cache.put(name, found)
         located[file] = found
     return located

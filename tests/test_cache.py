@@ -8,8 +8,8 @@ import pytest
 
 import matrix.workers
 from matrix import check
-from matrix.cache import CACHE_DIR, Cache
-from matrix.loading import ClaimsFile, load_project
+from matrix.cache import CACHE_DIR
+from matrix.loading import load_project, parse_cache
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
@@ -28,7 +28,7 @@ def test_warm_run_hits_and_matches_a_cold_run(tmp_path: Path) -> None:
     root = write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("differ sharply", "differ slightly")})
     cold = summary(root, cache=True)
     assert len(entries(root)) == 4  # two parsed files, two quote-location results
-    cache = Cache(root, ClaimsFile)
+    cache = parse_cache(root)
     load_project(root, cache=cache)
     assert (cache.hits, cache.misses) == (2, 0)
     assert summary(root, cache=True) == cold == summary(root, cache=False)
@@ -38,7 +38,7 @@ def test_changed_file_misses(tmp_path: Path) -> None:
     root = write_project(tmp_path, {})
     summary(root, cache=True)
     (root / "claims" / "a.yaml").write_text(CLAIMS_A.replace("stance: divergence", "stance: divergance"))
-    cache = Cache(root, ClaimsFile)
+    cache = parse_cache(root)
     load_project(root, cache=cache)
     assert (cache.hits, cache.misses) == (1, 1)
     assert [code for _, _, code in summary(root, cache=True)][:1] == ["unknown-stance"]
@@ -51,7 +51,7 @@ def test_corrupt_entries_are_ignored(tmp_path: Path, damage: bytes) -> None:
     for entry in entries(root):
         entry.write_bytes(damage)
     assert summary(root, cache=True) == cold
-    cache = Cache(root, ClaimsFile)
+    cache = parse_cache(root)
     load_project(root, cache=cache)
     assert cache.hits == 2  # rewritten by the previous run
 

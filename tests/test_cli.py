@@ -229,7 +229,7 @@ def test_no_traceback_for_internal_errors_without_debug(
 ) -> None:
     import matrix.cli
 
-    def boom(root: Path, **options: bool) -> None:
+    def boom(*args: object, **options: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(matrix.cli, "check", boom)
