@@ -65,6 +65,7 @@ def bench(size: int) -> dict[str, object]:
     root = project(size)
     book = OUT / f"claims-{size}.xlsx"
     stages = json.loads(timed([PYTHON, str(HERE / "stages.py"), str(root), str(book)])[2])
+    same_work = timed([*CLI, "build", "--root", str(root), "--out", str(book), "-q", "--no-cache"])
     build = timed([*CLI, "build", "--root", str(root), "--out", str(book), "-q"])
     warm_build = timed([*CLI, "build", "--root", str(root), "--out", str(book), "-q"])
     change_one_file(root)
@@ -76,6 +77,7 @@ def bench(size: int) -> dict[str, object]:
         "size": size,
         "stages": stages["stages"],
         "build": build[:2],
+        "same_work": same_work[:2],
         "warm_build": warm_build[:2],
         "revalidate": revalidate[:2],
         "naive": naive[:2],
@@ -104,14 +106,16 @@ def main() -> None:
         print(f"| {r['size']:,} | " + " | ".join(cells) + " |")
     print("\nWhole processes (wall s / peak RSS MB):\n")
     print(
-        "| claims | `build` (cold) | `build` (warm cache) | naive (pure-Python YAML + to_excel) | naive / cold build | `validate` after 1 file changed |"
+        "| claims | `build --no-cache` | `build`, cold (writes the cache) | `build`, warm cache "
+        "| naive (pure-Python YAML + to_excel) | naive / `--no-cache` | `validate` after 1 file changed |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        b, w, n, v = r["build"], r["warm_build"], r["naive"], r["revalidate"]
+        same, b, w, n, v = r["same_work"], r["build"], r["warm_build"], r["naive"], r["revalidate"]
         print(
-            f"| {r['size']:,} | {b[0]:.2f} s / {b[1]:.0f} MB | {w[0]:.2f} s / {w[1]:.0f} MB | {n[0]:.2f} s / {n[1]:.0f} MB | {n[0] / b[0]:.1f}x | {v[0]:.2f} s |"
-        )  # type: ignore[index]
+            f"| {r['size']:,} | {same[0]:.2f} s / {same[1]:.0f} MB | {b[0]:.2f} s / {b[1]:.0f} MB "  # type: ignore[index]
+            f"| {w[0]:.2f} s / {w[1]:.0f} MB | {n[0]:.2f} s / {n[1]:.0f} MB | {n[0] / same[0]:.1f}x | {v[0]:.2f} s |"  # type: ignore[index]
+        )
     print(
         f"\nFixed cost (`build` of 100 claims): {fixed:.2f} s. `validate` of the shipped claims: {shipped:.2f} s (best of 5).\n"
     )
@@ -125,7 +129,10 @@ def main() -> None:
         checks += [
             (f"100k build <= 18 s ({t:.2f} s)", t <= 18),
             (f"100k build <= 500 MB ({rss:.0f} MB)", rss <= 500),
-            (f"100k build <= naive / 8 ({t:.2f} s vs {naive_t / 8:.2f} s)", t <= naive_t / 8),
+            (
+                f"100k build --no-cache (the same work) <= naive / 8 ({big['same_work'][0]:.2f} s vs {naive_t / 8:.2f} s)",
+                big["same_work"][0] <= naive_t / 8,
+            ),  # type: ignore[index]
             (f"100k warm validate after 1 change <= 2 s ({big['revalidate'][0]:.2f} s)", big["revalidate"][0] <= 2),  # type: ignore[index]
         ]
     if 10_000 in by_size:

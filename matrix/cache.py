@@ -51,6 +51,7 @@ class Cache(Generic[V]):
     """get/put by key; a disabled cache (no root) misses every time and stores nothing."""
 
     def __init__(self, root: Path | None, encode: Callable[[V], Any], decode: Callable[[Any], V]) -> None:
+        self.root = root
         self.folder = root / CACHE_DIR if root is not None else None
         self.encode, self.decode = encode, decode
         self.hits = 0
@@ -76,10 +77,14 @@ class Cache(Generic[V]):
         return value
 
     def put(self, name: str, value: V) -> None:
+        self.put_plain(name, self.encode(value))
+
+    def put_plain(self, name: str, plain: Any) -> None:
+        """Store a value already in its encoded, plain form."""
         path = self._path(name)
         if path is None:
             return
-        payload = marshal.dumps(self.encode(value))
+        payload = marshal.dumps(plain)
         temporary = path.with_name(f"{name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,4 +93,4 @@ class Cache(Generic[V]):
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink()
-            self.folder = None  # read-only or full disk: carry on without a cache
+            self.folder = self.root = None  # read-only or full disk: carry on without a cache

@@ -576,14 +576,27 @@ _SOURCE_VALUES = ("id", "title", "publisher", "perspective", "text", "author", "
 _new_tuple = tuple.__new__
 
 
-def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
-    return _flatten(parse_claims_file(*item))
+def _parse_flat(item: tuple[str, bytes, int, Path | None, str]) -> tuple[Any, ...]:
+    """Parse one file and store it in the cache (from the worker: the parent need not)."""
+    name, data, max_bytes, cache_root, cache_name = item
+    flat = _flatten(parse_claims_file(name, data, max_bytes))
+    if cache_root is not None:
+        parse_cache(cache_root).put_plain(cache_name, flat)
+    return flat
 
 
-def parse_files(items: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES) -> Iterator[ClaimsFile]:
-    """Parse claims files, in forked worker processes when there is enough to share out."""
-    work = [(name, data, max_bytes) for name, data in items]
+def parse_files(
+    items: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
+) -> Iterator[ClaimsFile]:
+    """Parse claims files, in forked worker processes when there is enough to share out,
+    storing each result in `cache` as it is made."""
+    root = cache.root if cache else None
+    work = [(name, data, max_bytes, root, parse_key(name, data, max_bytes)) for name, data in items]
     return (_unflatten(flat) for flat in shared_map(_parse_flat, work, [len(data) for _, data in items]))
+
+
+def parse_key(name: str, data: bytes, max_bytes: int) -> str:
+    return cache_key("parse", name, str(max_bytes), data)
 
 
 def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
@@ -613,7 +626,6 @@ def load_project(
 
     parsed: dict[str, ClaimsFile] = {}
     todo: list[tuple[str, bytes]] = []
-    keys: dict[str, str] = {}
     names: list[str] = []
     for path in claim_file_paths(root):
         name = _relative(path, root)
@@ -631,18 +643,15 @@ def load_project(
             parsed[name] = ClaimsFile(name, None, (), (problem,) if problem else ())
             continue
         inputs[name] = hashlib.sha256(data).hexdigest()
-        keys[name] = cache_key("parse", name, str(max_bytes), data)
-        hit = cache.get(keys[name]) if cache else None
+        hit = cache.get(parse_key(name, data, max_bytes)) if cache else None
         if hit is not None:
             parsed[name] = hit
             if advance:
                 advance(1)
         else:
             todo.append((name, data))
-    for result in parse_files(todo, max_bytes):
+    for result in parse_files(todo, max_bytes, cache):
         parsed[result.file] = result
-        if cache:
-            cache.put(keys[result.file], result)
         if advance:
             advance(1)
     files = [parsed[name] for name in names]
