@@ -267,23 +267,35 @@ def _items(node: Node | None, what: str, out: _Collector) -> Iterable[Node]:
     return node.items
 
 
+def _mappings(node: Node | None, what: str, shape: tuple[str, str], out: _Collector) -> Iterator[Mapping]:
+    """The mapping entries of the list `node`; any other entry is a wrong-shape problem."""
+    message, hint = shape
+    for item in _items(node, what, out):
+        if isinstance(item, Mapping):
+            yield item
+        elif not isinstance(item, Rejected):
+            out.add(item.location, "wrong-shape", f"{message}, not {_kind(item)}", hint)
+
+
+def _top_of(data: bytes, max_bytes: int, keys: MappingType[str, bool], out: _Collector) -> dict[str, Node]:
+    """The top-level sections of a YAML file's bytes; {} when it is too large, not UTF-8,
+    not YAML or not a mapping (all reported to `out`)."""
+    if len(data) > max_bytes:
+        message = f"the file is {len(data):,} bytes; the limit is {max_bytes:,}"
+        out.add(Location(out.file), "file-too-large", message, "split it, or raise --max-file-size")
+        return {}
+    text = decode(data, out.file, out.problems.append)
+    if text is None:
+        return {}
+    root, problems = parse_tree(text, out.file)
+    out.problems.extend(problems)
+    return _top_mapping(root, out.file, keys, out)
+
+
 def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> ClaimsFile:
     """One claims file's source and claims. Pure: the same bytes give the same result."""
     out = _Collector(file)
-    if len(data) > max_bytes:
-        out.add(
-            Location(file),
-            "file-too-large",
-            f"the file is {len(data):,} bytes; the limit is {max_bytes:,}",
-            "split the source's claims over several files, or raise --max-file-size",
-        )
-        return ClaimsFile(file, None, (), tuple(out.problems))
-    text = decode(data, file, out.problems.append)
-    if text is None:
-        return ClaimsFile(file, None, (), tuple(out.problems))
-    root, problems = parse_tree(text, file)
-    out.problems.extend(problems)
-    top = _top_mapping(root, file, {"source": True, "claims": True}, out)
+    top = _top_of(data, max_bytes, {"source": True, "claims": True}, out)
 
     source: Source | None = None
     block = top.get("source")
@@ -311,17 +323,8 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
         )
 
     claims: list[Claim] = []
-    for item in _items(top.get("claims"), "claims", out):
-        if isinstance(item, Rejected):
-            continue
-        if not isinstance(item, Mapping):
-            out.add(
-                item.location,
-                "wrong-shape",
-                f"each claim must be a mapping of fields, not {_kind(item)}",
-                "start each claim with '- id: ...' and indent its fields",
-            )
-            continue
+    claim_shape = ("each claim must be a mapping of fields", "start each claim with '- id: ...' and indent its fields")
+    for item in _mappings(top.get("claims"), "claims", claim_shape, out):
         claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
         values, spans = _read_fields(item, CLAIM_FIELDS, "the claim", out, claim_id)
         claims.append(
@@ -345,37 +348,15 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
 def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> tuple[Codebook | None, list[Problem]]:
     """The codebook's vocabularies in file order, or None when it is unusable."""
     out = _Collector(file)
-    if len(data) > max_bytes:
-        out.add(
-            Location(file),
-            "file-too-large",
-            f"the file is {len(data):,} bytes; the limit is {max_bytes:,}",
-            "a codebook needs far less",
-        )
-        return None, out.problems
-    text = decode(data, file, out.problems.append)
-    if text is None:
-        return None, out.problems
-    root, problems = parse_tree(text, file)
-    out.problems.extend(problems)
-    top = _top_mapping(root, file, {"perspectives": True, "actors": True, "topics": True, "cues": False}, out)
+    top = _top_of(data, max_bytes, {"perspectives": True, "actors": True, "topics": True, "cues": False}, out)
     if not top:
         return None, out.problems
     lists: dict[str, tuple[Entry, ...]] = {}
     for kind in CODEBOOK_LISTS:
         node = top.get(kind)
         entries: list[Entry] = []
-        for item in _items(node, kind, out):
-            if isinstance(item, Rejected):
-                continue
-            if not isinstance(item, Mapping):
-                out.add(
-                    item.location,
-                    "wrong-shape",
-                    f"each entry of '{kind}' must be a mapping with id and label, not {_kind(item)}",
-                    "write '- {id: ..., label: ...}'",
-                )
-                continue
+        entry_shape = (f"each entry of '{kind}' must be a mapping with id and label", "write '- {id: ..., label: ...}'")
+        for item in _mappings(node, kind, entry_shape, out):
             values, _ = _read_fields(item, ENTRY_FIELDS, f"this {kind[:-1]}", out)
             if "id" in values:
                 entries.append(
@@ -398,12 +379,12 @@ def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> t
                     key.location, "unknown-field", f"unknown cue list '{key.value}'", did_you_mean(key.value, CUE_KINDS)
                 )
                 continue
-            words = []
-            for item in _items(value, f"cues.{key.value}", out):
-                if isinstance(item, Scalar) and not item.null and _check_text(item, "cue", out, None):
-                    words.append(item.value.strip())
-                elif not isinstance(item, Rejected):
-                    out.add(item.location, "wrong-type", "a cue must be text", "write each cue as '- word or phrase'")
+            words: list[str] = []
+            for cue in _items(value, f"cues.{key.value}", out):
+                if isinstance(cue, Scalar) and not cue.null and _check_text(cue, "cue", out, None):
+                    words.append(cue.value.strip())
+                elif not isinstance(cue, Rejected):
+                    out.add(cue.location, "wrong-type", "a cue must be text", "write each cue as '- word or phrase'")
             cues[key.value] = tuple(words)
     elif (
         cue_node is not None

@@ -133,19 +133,25 @@ def _topic(analysis: Analysis, topic: str, width: int = 30) -> Text:
 EMPTY = "\u00b7"  # a middle dot marks a cell with no claims
 
 
-def stance_table(analysis: Analysis) -> Table:
-    """Topics x perspectives: '+conv/-div' and the net index, coloured by the index."""
+def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Text | None]) -> Table:
+    """Topics x perspectives, each cell rendered by `render` (None: no claims, a dot)."""
     table = _matrix(analysis)
     for topic in analysis.topics:
-        row = [_topic(analysis, topic)]
-        for perspective in analysis.perspectives:
-            cell = analysis.stance_cell(topic, perspective)
-            if cell is None:
-                row.append(Text(EMPTY, style="dim"))
-            else:
-                row.append(Text(f"+{cell.convergence}/-{cell.divergence} {cell.net:+.2f}", style=_net_style(cell.net)))
-        table.add_row(*row)
+        cells = [render(topic, perspective) or Text(EMPTY, style="dim") for perspective in analysis.perspectives]
+        table.add_row(_topic(analysis, topic), *cells)
     return table
+
+
+def stance_table(analysis: Analysis) -> Table:
+    """Topics x perspectives: '+conv/-div' and the net index, coloured by the index."""
+
+    def render(topic: str, perspective: str) -> Text | None:
+        cell = analysis.stance_cell(topic, perspective)
+        if cell is None:
+            return None
+        return Text(f"+{cell.convergence}/-{cell.divergence} {cell.net:+.2f}", style=_net_style(cell.net))
+
+    return _matrix_rows(analysis, render)
 
 
 SHORT_APPROACH = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi"}
@@ -153,19 +159,16 @@ SHORT_APPROACH = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi
 
 def approach_table(analysis: Analysis) -> Table:
     """Topics x perspectives: unilateral/bilateral/multilateral counts and the dominant one."""
-    table = _matrix(analysis)
-    for topic in analysis.topics:
-        row = [_topic(analysis, topic)]
-        for perspective in analysis.perspectives:
-            cell = analysis.approach_cell(topic, perspective)
-            if cell is None:
-                row.append(Text(EMPTY, style="dim"))
-                continue
-            shown = Text("/".join(str(c) for c in cell.counts) + " ")
-            shown.append(SHORT_APPROACH.get(cell.dominant, "tie"), style="bold")
-            row.append(shown)
-        table.add_row(*row)
-    return table
+
+    def render(topic: str, perspective: str) -> Text | None:
+        cell = analysis.approach_cell(topic, perspective)
+        if cell is None:
+            return None
+        shown = Text("/".join(str(c) for c in cell.counts) + " ")
+        shown.append(SHORT_APPROACH.get(cell.dominant, "tie"), style="bold")
+        return shown
+
+    return _matrix_rows(analysis, render)
 
 
 def _net_text(prefix: str, net: float) -> Text:
