@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -108,6 +109,7 @@ class _Sheet:
         self.ws.freeze_panes = freeze  # before any row: write-only sheets write their view first
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.widths = tuple(widths)
         self.rows = 0
 
     def cell(
@@ -154,12 +156,33 @@ class _Sheet:
         return value
 
     def append(self, row: Iterable[Any] = ()) -> int:
-        self.ws.append(list(row))
+        """Add a row, tall enough for its wrapped text (spreadsheets do not fit heights on open)."""
+        values = list(row)
+        lines = max(
+            (
+                wrapped_lines(cell.value, self.widths[i] if i < len(self.widths) else 10)
+                for i, cell in enumerate(values)
+                if isinstance(cell, Cell) and cell.alignment.wrap_text and isinstance(cell.value, str)
+            ),
+            default=1,
+        )
+        if lines > 1:
+            self.ws.row_dimensions[self.rows + 1].height = LINE_HEIGHT * lines
+        self.ws.append(values)
         self.rows += 1
         return self.rows
 
     def header(self, names: Iterable[str]) -> int:
         return self.append(self.cell(n, font=BOLD, fill=HEADER_FILL, align=WRAP) for n in names)
+
+
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines `text` takes wrapped in a column `width` characters wide."""
+    chars = max(1, int(width * 1.1))
+    return sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
 
 
 def _claims_link(row: int) -> str:
@@ -444,6 +467,8 @@ class _StreamedRows:
     first_row: int
     styles: Sequence[int | None]  # per column: the xf index of the cell style, or None
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
+    tall: int | None = None  # a wrapped column whose text sets each row's height
+    tall_width: float = 80
 
     def xml(self, chunk: int = 5000) -> Iterator[str]:
         """The rows' XML, built a chunk of rows at a time (memory stays bounded)."""
@@ -453,8 +478,18 @@ class _StreamedRows:
                 _cells(values[first : first + chunk], style, mark)
                 for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
             ]
-            for r, row in enumerate(zip(*cells, strict=True), start=self.first_row + first):
-                yield f'<row r="{r}">{"".join(row)}</row>'
+            heights = [""] * len(cells[0])
+            if self.tall is not None:
+                heights = [
+                    f' ht="{LINE_HEIGHT * lines}" customHeight="1"'
+                    if isinstance(v, str) and (lines := wrapped_lines(v, self.tall_width)) > 1
+                    else ""
+                    for v in self.columns[self.tall][first : first + chunk]
+                ]
+            for r, (height, row) in enumerate(
+                zip(heights, zip(*cells, strict=True), strict=True), start=self.first_row + first
+            ):
+                yield f'<row r="{r}"{height}>{"".join(row)}</row>'
 
 
 def _style_id(ws: Any, align: Alignment | None = None, prefix: bool = False) -> int:
@@ -485,7 +520,7 @@ def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     with warnings.catch_warnings():  # "add table columns manually": done above
         warnings.simplefilter("ignore", UserWarning)
         sheet.ws.add_table(table)
-    return _StreamedRows(columns, 2, styles, prefixed)
+    return _StreamedRows(columns, 2, styles, prefixed, tall=quote, tall_width=CLAIM_WIDTHS[quote])
 
 
 def _sources(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
