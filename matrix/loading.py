@@ -117,6 +117,7 @@ def decode(data: bytes, file: str, report: Callable[[Problem], None], code: str 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         good = data[: error.start].decode("utf-8-sig", errors="replace")
+        good = good.replace("\r\n", "\n").replace("\r", "\n")  # lines as the parser counts them
         line, column = line_column(good, len(good))
         report(
             Problem(

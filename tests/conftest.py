@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from matrix import check
 
@@ -150,3 +152,13 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         ],
     ),
 }
+
+
+# CI runs the property tests derandomized: a red run must be reproducible, never a coin toss.
+# `HYPOTHESIS_PROFILE=long` searches much harder, by hand.
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("long", max_examples=3000)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
+    settings.load_profile("ci")

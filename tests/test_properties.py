@@ -20,18 +20,16 @@ from matrix.terminal import coverage_view, problems_view, summary_view
 from matrix.workbook import write_workbook
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, PIVOT_FILES, claims_yaml, write_project
 
-FAST = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
-SLOW = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
+_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+_LOADED = settings.default  # the profile from conftest (ci: derandomized; long: many more examples)
+FAST = settings(_LOADED, max_examples=max(150, _LOADED.max_examples), deadline=None, suppress_health_check=_CHECKS)
+SLOW = settings(_LOADED, max_examples=max(25, _LOADED.max_examples // 10), deadline=None, suppress_health_check=_CHECKS)
 
 
 def assert_locations_inside(data: bytes, problems: tuple[Problem, ...] | list[Problem]) -> None:
     """Every problem points at a line of the file and a column at most one past its end."""
     text = data.decode("utf-8-sig", errors="replace")
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # a lone CR is a line break, as in YAML
     for problem in problems:
         line, column = problem.location.line, problem.location.column
         assert 1 <= line <= len(lines) + 1, (problem, len(lines))
