@@ -2,7 +2,7 @@
 
 Entries are keyed by a SHA-256 of everything the result depends on (file names, bytes,
 the tool's own source code), so a changed input simply misses. Values are stored as
-`marshal` bytes of plain tuples (the caller's `encode`/`decode` convert), which both ends
+`marshal` bytes of plain tuples (the caller's `decode` rebuilds them), which both ends
 handle many times faster than pickle. Each entry carries the SHA-256 of its payload,
 checked before decoding: a truncated, corrupt or foreign file is ignored and rewritten,
 never trusted. Writes are atomic; an I/O error turns the cache off for the run.
@@ -50,10 +50,10 @@ def key(*parts: bytes | str) -> str:
 class Cache(Generic[V]):
     """get/put by key; a disabled cache (no root) misses every time and stores nothing."""
 
-    def __init__(self, root: Path | None, encode: Callable[[V], Any], decode: Callable[[Any], V]) -> None:
+    def __init__(self, root: Path | None, decode: Callable[[Any], V]) -> None:
         self.root = root
         self.folder = root / CACHE_DIR if root is not None else None
-        self.encode, self.decode = encode, decode
+        self.decode = decode  # plain data (as stored) -> value
         self.hits = 0
         self.misses = 0
 
@@ -76,11 +76,8 @@ class Cache(Generic[V]):
         self.hits += 1
         return value
 
-    def put(self, name: str, value: V) -> None:
-        self.put_plain(name, self.encode(value))
-
-    def put_plain(self, name: str, plain: Any) -> None:
-        """Store a value already in its encoded, plain form."""
+    def put(self, name: str, plain: Any) -> None:
+        """Store a value in its plain form (tuples, lists, dicts, str, int, float, None)."""
         path = self._path(name)
         if path is None:
             return

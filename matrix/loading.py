@@ -563,7 +563,7 @@ def _parse_flat(item: tuple[str, bytes, int, Path | None, str]) -> tuple[Any, ..
     name, data, max_bytes, cache_root, cache_name = item
     flat = _flatten(parse_claims_file(name, data, max_bytes))
     if cache_root is not None:
-        parse_cache(cache_root).put_plain(cache_name, flat)
+        parse_cache(cache_root).put(cache_name, flat)
     return flat
 
 
@@ -583,7 +583,7 @@ def parse_key(name: str, data: bytes, max_bytes: int) -> str:
 
 def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
     """The cache of parsed claims files under root/.cache (None: no cache)."""
-    return Cache(root, _flatten, _unflatten)
+    return Cache(root, _unflatten)
 
 
 def load_project(

@@ -142,14 +142,6 @@ class Filters:
     sources: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
 
-    def keeps(self, claim: Claim, perspective: str) -> bool:
-        return (
-            (not self.perspectives or perspective in self.perspectives)
-            and (not self.topics or claim.topic in self.topics)
-            and (not self.sources or claim.source in self.sources)
-            and (not self.actors or (claim.actor or "") in self.actors)
-        )
-
     @property
     def active(self) -> bool:
         return bool(self.perspectives or self.topics or self.sources or self.actors)

@@ -18,7 +18,7 @@ def _locate(item: tuple[tuple[str, ...], str, Path | None, str]) -> tuple[tuple[
     text = NormalisedText.of(content)
     found = tuple(tuple(match) if quote and (match := text.locate(quote)) else None for quote in quotes)
     if cache_root is not None:
-        quotes_cache(cache_root).put_plain(cache_name, found)
+        quotes_cache(cache_root).put(cache_name, found)
     return found
 
 
@@ -28,11 +28,7 @@ def _match_of(plain: tuple[int, ...] | None) -> Match | None:
 
 def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
     """The cache of quote locations under root/.cache (None: no cache)."""
-    return Cache(
-        root,
-        lambda found: tuple(None if m is None else tuple(m) for m in found),
-        lambda plain: tuple(_match_of(m) for m in plain),
-    )
+    return Cache(root, lambda plain: tuple(_match_of(m) for m in plain))
 
 
 def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -163,7 +165,34 @@ def test_overview_totals(book: Book) -> None:
     start = rows.index(header) + 1
     assert rows[start][:6] == ("U.S.-India sources", 1, 4, 3, 1, 0.5)
     assert rows[start + 1][:6] == ("CFR analysis", 1, 4, 1, 3, -0.5)
-    assert len(ws._charts) == 0 or True  # charts are not read back by openpyxl
+
+
+def test_overview_has_the_stacked_chart(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    build(write_project(tmp_path / "p", PIVOT_FILES), out)
+    with zipfile.ZipFile(out) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+        drawing_rels = archive.read("xl/drawings/_rels/drawing1.xml.rels").decode()
+    assert "<barChart>" in chart and '<grouping val="stacked"/>' in chart and '<barDir val="bar"/>' in chart
+    series = re.findall(r"<f>([^<]*)</f>", chart)
+    # convergence and divergence (columns D and E) for the two perspectives, labelled from column A
+    assert series == [
+        "'Overview'!D8",
+        "'Overview'!$A$9:$A$10",
+        "'Overview'!$D$9:$D$10",
+        "'Overview'!E8",
+        "'Overview'!$A$9:$A$10",
+        "'Overview'!$E$9:$E$10",
+    ]
+    overview = openpyxl.load_workbook(out)["Overview"]
+    assert [overview[c].value for c in ("D8", "E8", "A9", "D9", "E9")] == [
+        "Convergence",
+        "Divergence",
+        "U.S.-India sources",
+        3,
+        1,
+    ]
+    assert "chart1.xml" in drawing_rels
 
 
 FORMULA_LIKE = ["=SUM(A1:A2) is a formula", "+cmd|' /C calc'!A0 injection", "-2+3 starts with minus", "@SUM(1) at sign"]
