@@ -157,7 +157,7 @@ def coverage(
     for order, claims_file in enumerate(project.files):
         source = claims_file.source
         text = project.texts.get(claims_file.file)
-        if source is None or text is None or text.content is None or (sources and source.id not in sources):
+        if source is None or text is None or (sources and source.id not in sources):
             continue
         spans = tuple(report.spans[c.id] for c in claims_file.claims if c.id in report.spans)
         items.append((source.id, text.path, text.content, len(claims_file.claims), spans, order, cues, min_score))

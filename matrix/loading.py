@@ -521,6 +521,8 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             "check the file's permissions",
         )
     content = decode(data, name, problems.append, code="text-not-utf8")
+    if content is None:
+        return None, problems
     return SourceText(name, content, hashlib.sha256(data).hexdigest()), problems
 
 
@@ -568,17 +570,18 @@ def _parse_flat(item: tuple[str, bytes, int, Path | None, str]) -> tuple[Any, ..
 
 
 def parse_files(
-    items: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
+    items: list[tuple[str, bytes, str]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
 ) -> Iterator[ClaimsFile]:
-    """Parse claims files, in forked worker processes when there is enough to share out,
-    storing each result in `cache` as it is made."""
+    """Parse claims files (name, bytes, their SHA-256), in forked worker processes when
+    there is enough to share out, storing each result in `cache` as it is made."""
     root = cache.root if cache else None
-    work = [(name, data, max_bytes, root, parse_key(name, data, max_bytes)) for name, data in items]
-    return (_unflatten(flat) for flat in shared_map(_parse_flat, work, [len(data) for _, data in items]))
+    work = [(name, data, max_bytes, root, parse_key(name, digest, max_bytes)) for name, data, digest in items]
+    return (_unflatten(flat) for flat in shared_map(_parse_flat, work, [len(data) for _, data, _ in items]))
 
 
-def parse_key(name: str, data: bytes, max_bytes: int) -> str:
-    return cache_key("parse", name, str(max_bytes), data)
+def parse_key(name: str, digest: str, max_bytes: int) -> str:
+    """The cache key of a claims file's parse: its name, content digest and the size limit."""
+    return cache_key("parse", name, digest, str(max_bytes))
 
 
 def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
@@ -607,7 +610,7 @@ def load_project(
         problems.extend(found)
 
     parsed: dict[str, ClaimsFile] = {}
-    todo: list[tuple[str, bytes]] = []
+    todo: list[tuple[str, bytes, str]] = []
     names: list[str] = []
     for path in claim_file_paths(root):
         name = _relative(path, root)
@@ -624,14 +627,14 @@ def load_project(
         if data is None:
             parsed[name] = ClaimsFile(name, None, (), (problem,) if problem else ())
             continue
-        inputs[name] = hashlib.sha256(data).hexdigest()
-        hit = cache.get(parse_key(name, data, max_bytes)) if cache else None
+        inputs[name] = digest = hashlib.sha256(data).hexdigest()
+        hit = cache.get(parse_key(name, digest, max_bytes)) if cache else None
         if hit is not None:
             parsed[name] = hit
             if advance:
                 advance(1)
         else:
-            todo.append((name, data))
+            todo.append((name, data, digest))
     for result in parse_files(todo, max_bytes, cache):
         parsed[result.file] = result
         if advance:

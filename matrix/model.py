@@ -126,10 +126,10 @@ class Claim(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
-    """A source's text file, read as strict UTF-8; `content` is None when unreadable."""
+    """A source's text file, read as strict UTF-8 (one that cannot be read is a problem, not a SourceText)."""
 
     path: str
-    content: str | None
+    content: str
     digest: str = ""  # SHA-256 of the file's bytes
 
 

@@ -388,13 +388,17 @@ def analyse(project: Project, report: Report, filters: Filters | None = None) ->
     )
 
 
-def evidence(claims: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, str, str, str]]]:
-    """(topic, perspective) -> [(row in the claims table, id, stance, quote)], in table order."""
-    cells: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}
-    for row, (claim_id, topic, perspective, stance, quote) in enumerate(
-        zip(claims["id"], claims["topic"], claims["perspective"], claims["stance"], claims["quote"], strict=True)
-    ):
-        cells.setdefault((topic, perspective), []).append((row, claim_id, stance, quote))
+def evidence(
+    claims: pd.DataFrame, by: Sequence[str] = ("topic", "perspective")
+) -> dict[tuple[str, ...], list[tuple[int, str, str, str]]]:
+    """Values of the `by` columns -> [(row in the claims table, id, stance, quote)], in table
+    order; claims with no value in one of those columns (say, no approach) are left out."""
+    cells: dict[tuple[str, ...], list[tuple[int, str, str, str]]] = {}
+    keys = zip(*(claims[column] for column in by), strict=True)
+    rows = zip(claims["id"], claims["stance"], claims["quote"], keys, strict=True)
+    for row, (claim_id, stance, quote, key) in enumerate(rows):
+        if all(isinstance(value, str) for value in key):
+            cells.setdefault(key, []).append((row, claim_id, stance, quote))
     return cells
 
 

@@ -54,8 +54,6 @@ class Context:
         by_path: dict[str, NormalisedText] = {}
         out: dict[str, NormalisedText] = {}
         for file, text in self.project.texts.items():
-            if text.content is None:
-                continue
             if text.path not in by_path:
                 by_path[text.path] = NormalisedText.of(text.content)
             out[file] = by_path[text.path]
@@ -69,7 +67,7 @@ class Context:
         """id(claim) -> where its quote occurs, for claims whose text could be read."""
         found: dict[int, Match | None] = {}
         for claims_file in self.project.files:
-            if claims_file.file not in self.project.texts or self.project.texts[claims_file.file].content is None:
+            if claims_file.file not in self.project.texts:
                 continue
             located = self.located.get(claims_file.file)
             if located is None or len(located) != len(claims_file.claims):
@@ -232,7 +230,7 @@ def claim_values(ctx: Context) -> Iterator[Problem]:
 
 def quotes(ctx: Context) -> Iterator[Problem]:
     for claims_file in ctx.project.files:
-        if claims_file.file not in ctx.project.texts or ctx.project.texts[claims_file.file].content is None:
+        if claims_file.file not in ctx.project.texts:
             continue
         path = ctx.project.texts[claims_file.file].path
         for claim in claims_file.claims:

@@ -40,7 +40,7 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
     for claims_file in project.files:
         text = project.texts.get(claims_file.file)
         digest = project.inputs.get(claims_file.file)
-        if text is None or text.content is None or digest is None:
+        if text is None or digest is None:
             continue
         name = key("quotes", claims_file.file, digest, text.path, text.digest)
         found = cache.get(name)

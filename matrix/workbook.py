@@ -283,7 +283,7 @@ def _matrix_header(sheet: _Sheet, analysis: Analysis, measures: Sequence[str]) -
     sheet.append(second)
 
 
-def _stance(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, str], list[tuple[int, str, str, str]]]) -> None:
+def _stance(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[tuple[int, str, str, str]]]) -> None:
     widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
     sheet = _Sheet(wb, "Stance", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
@@ -331,21 +331,7 @@ def _approach(wb: Workbook, analysis: Analysis) -> None:
     widths = [44] + [11, 11, 12, 22] * len(analysis.perspectives)
     sheet = _Sheet(wb, "Approach", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Dominant"))
-    claims = analysis.claims
-    by_cell: dict[tuple[str, str, str], list[tuple[int, str, str, str]]] = {}
-    for row_index, (claim_id, topic, perspective, stance, approach, quote) in enumerate(
-        zip(
-            claims["id"],
-            claims["topic"],
-            claims["perspective"],
-            claims["stance"],
-            claims["approach"],
-            claims["quote"],
-            strict=True,
-        )
-    ):
-        if not _blank(approach):
-            by_cell.setdefault((topic, perspective, approach), []).append((row_index, claim_id, stance, quote))
+    by_cell = evidence(analysis.claims, ("topic", "perspective", "approach"))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
         row: list[Any] = [sheet.cell(topic_label, align=TOP)]

@@ -126,6 +126,13 @@ def test_approach_sheet(book: Book) -> None:
     assert [c.value for c in ws[3]] == ["Export controls", 1, 2, 0, "bilateral", 1, 0, 1, "unilateral = multilateral"]
     assert [c.value for c in ws[4]] == ["Space", None, None, None, None, 0, 2, 0, "bilateral"]
     assert ws["C3"].font.b and not ws["B3"].font.b
+    comment = ws["C3"].comment
+    assert comment is not None
+    assert comment.text.splitlines()[0] == "U.S.-India sources \u00b7 Export controls: 2 bilateral"
+    assert [line.split(":")[0] for line in comment.text.splitlines()[2:]] == ["+ a1", "+ a3"]
+    link = ws["C3"].hyperlink
+    assert link is not None and link.location == "'Claims'!A2"
+    assert ws["D3"].comment is None and ws["D3"].hyperlink is None  # no multilateral claims there
 
 
 def test_contrasts_sheet(book: Book) -> None:
