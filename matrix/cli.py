@@ -314,7 +314,14 @@ def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
     help="List at most this many uncovered sentences (table).",
 )
 @click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: figures and the best sentences; json: figures and every scored sentence.",
+)
 def coverage_command(
     inputs: Inputs, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str
 ) -> None:
