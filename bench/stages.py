@@ -68,6 +68,11 @@ def main() -> None:
     done("validate")
     from matrix.pivot import analyse
 
+    if not naive:  # as the CLI does: the Coverage sheet's figures are worked out meanwhile
+        from matrix.workbook import coverage_weight, workbook_coverage
+        from matrix.workers import Background
+
+        covering = Background(lambda: workbook_coverage(project, report, ()), coverage_weight(project))
     analysis = analyse(project, report)
     done("pivot")
     if naive:
@@ -82,7 +87,7 @@ def main() -> None:
     else:
         from matrix.workbook import write_workbook
 
-        write_workbook(analysis, report, project, out)
+        write_workbook(analysis, report, project, out, covered=covering.result)
     done("write")
     stages["total"] = {"seconds": round(time.perf_counter() - T0, 3), "peak_mb": round(peak_mb(), 1)}
     print(json.dumps({"claims": len(project.claims), "errors": report.errors, "stages": stages}))

@@ -211,7 +211,8 @@ def validate(inputs: Inputs, strict: bool, fmt: str, max_problems: int) -> None:
 def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
-    from matrix.workbook import write_workbook
+    from matrix.workbook import coverage_weight, workbook_coverage, write_workbook
+    from matrix.workers import Background
 
     target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
     project, report = inputs.checked(strict)
@@ -223,10 +224,15 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
             f"warning: '{lock.name}' suggests '{target.name}' is open in a spreadsheet; close it to see the new version",
             err=True,
         )
-    analysis = analyse(project, report, inputs.filters)
+    # the Coverage sheet's figures are worked out by a child process meanwhile
+    covering = Background(
+        functools.partial(workbook_coverage, project, report, inputs.filters.sources), coverage_weight(project)
+    )
     try:
-        with progress("writing workbook", len(analysis.claims) // 100) as advance:
-            write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100))
+        with covering:
+            analysis = analyse(project, report, inputs.filters)
+            with progress("writing workbook", len(analysis.claims) // 100) as advance:
+                write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100), covering.result)
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"

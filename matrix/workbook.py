@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import math
 import os
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -41,6 +43,7 @@ from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
 from matrix.paths import atomic_output, remove_stale_temporaries
 from matrix.pivot import Analysis, evidence
 from matrix.problems import Report
+from matrix.workers import Background
 
 SHEETS = ("Overview", "Stance", "Approach", "Contrasts", "Claims", "Sources", "Coverage", "Codebook", "Problems")
 CLAIM_HEADERS = (
@@ -72,6 +75,7 @@ CENTER = Alignment(horizontal="center", vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 GROUP_EDGE = Border(left=THIN)
 COVERAGE_ROWS = 1000  # uncovered sentences listed in the workbook; the CLI lists them all
+ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
 COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -456,10 +460,27 @@ class _StreamedRows:
     tall: int | None = None  # a wrapped column whose text sets each row's height
     tall_width: float = 80
 
+    @property
+    def count(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def render(self, file: IO[bytes], chunk: int = 5000) -> int:
+        """Write the rows' XML to `file` (flushed); the number of rows."""
+        rows = 0
+        batch: list[str] = []
+        for row in self.xml(chunk):
+            batch.append(row)
+            if len(batch) == 2000:
+                file.write("".join(batch).encode())
+                rows += len(batch)
+                batch.clear()
+        file.write("".join(batch).encode())
+        file.flush()
+        return rows + len(batch)
+
     def xml(self, chunk: int = 5000) -> Iterator[str]:
         """The rows' XML, built a chunk of rows at a time (memory stays bounded)."""
-        count = len(self.columns[0]) if self.columns else 0
-        for first in range(0, count, chunk):
+        for first in range(0, self.count, chunk):
             cells = [
                 _cells(values[first : first + chunk], style, mark)
                 for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
@@ -640,10 +661,16 @@ def _problems(wb: Workbook, report: Report) -> None:
 
 
 def build_workbook(
-    analysis: Analysis, report: Report, project: Project, when: datetime.datetime, coverage: Coverage
-) -> Workbook:
-    """The whole workbook in memory (write-only: saved once, streamed)."""
-    wb = Workbook(write_only=True)
+    wb: Workbook,
+    analysis: Analysis,
+    report: Report,
+    project: Project,
+    when: datetime.datetime,
+    covered: Callable[[], Coverage],
+    stack: contextlib.ExitStack,
+) -> dict[str, _Prerendered]:
+    """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
+    by a child process that lives as long as `stack`, and returned by sheet title."""
     wb.properties.creator = "claims-matrix"
     wb.properties.lastModifiedBy = "claims-matrix"
     wb.properties.title = "Claims matrix"
@@ -653,16 +680,16 @@ def build_workbook(
     _stance(wb, analysis, cells)
     _approach(wb, analysis)
     _contrasts(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
-    streamed = {"Claims": _claims(wb, analysis)}
+    streamed = {"Claims": _Prerendered(_claims(wb, analysis), stack)}
     _sources(
         wb,
         analysis,
         {s.id: (s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url) for s in project.sources},
     )
-    _coverage(wb, coverage)
+    _coverage(wb, covered())
     _codebook(wb, analysis)
     _problems(wb, report)
-    return wb, streamed
+    return streamed
 
 
 def build_time() -> datetime.datetime:
@@ -675,6 +702,25 @@ def build_time() -> datetime.datetime:
     return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
 
 
+class _Prerendered:
+    """A sheet's streamed rows, rendered to an anonymous temporary file by a forked child
+    while this process builds the rest of the workbook (the file is shared by descriptor)."""
+
+    def __init__(self, rows: _StreamedRows, stack: contextlib.ExitStack) -> None:
+        self.file = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by `stack`
+        self.job = stack.enter_context(Background(lambda: rows.render(self.file), ROW_BYTES * rows.count))
+
+    def copy(self, target: IO[bytes], advance: Callable[[int], None]) -> None:
+        rows = self.job.result()
+        size = self.file.seek(0, os.SEEK_END)
+        self.file.seek(0)
+        done = 0
+        while chunk := self.file.read(1 << 22):
+            target.write(chunk)
+            done, before = done + len(chunk), done
+            advance(rows * done // size - rows * before // size)
+
+
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose every entry has the same timestamp and permissions."""
 
@@ -682,7 +728,7 @@ class _FixedTimeZip(zipfile.ZipFile):
         self,
         file: IO[bytes],
         when: datetime.datetime,
-        streamed: dict[str, _StreamedRows],
+        streamed: dict[str, _Prerendered],
         advance: Callable[[int], None],
     ) -> None:
         # level 1: a third of the time of the default level, for a file a fifth larger
@@ -716,14 +762,7 @@ class _FixedTimeZip(zipfile.ZipFile):
             # openpyxl wrote the header row only: add the streamed rows before </sheetData>
             head, tail = source.read().split(b"</sheetData>", 1)
             target.write(head)
-            batch: list[str] = []
-            for row in streamed.xml():
-                batch.append(row)
-                if len(batch) == 2000:
-                    target.write("".join(batch).encode())
-                    batch.clear()
-                    self.advance(2000)
-            target.write("".join(batch).encode())
+            streamed.copy(target, self.advance)
             target.write(b"</sheetData>" + tail)
 
 
@@ -731,21 +770,15 @@ def save(
     wb: Workbook,
     out: Path,
     when: datetime.datetime,
-    streamed: dict[str, _StreamedRows] | None = None,
+    streamed: dict[str, _Prerendered],
     advance: Callable[[int], None] = lambda n: None,
 ) -> None:
     """Write `wb` to `out` atomically and reproducibly, adding `streamed` rows by sheet title."""
-    by_part = {
-        f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml": rows for title, rows in (streamed or {}).items()
-    }
+    by_part = {f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml": rows for title, rows in streamed.items()}
     if out.parent.is_dir():
         remove_stale_temporaries(out.parent)
-    try:
-        with atomic_output(out) as handle, _FixedTimeZip(handle, when, by_part, advance) as archive:
-            ExcelWriter(wb, archive).write_data()
-    except BaseException:
-        _discard(wb)
-        raise
+    with atomic_output(out) as handle, _FixedTimeZip(handle, when, by_part, advance) as archive:
+        ExcelWriter(wb, archive).write_data()
 
 
 def _discard(wb: Workbook) -> None:
@@ -758,11 +791,34 @@ def _discard(wb: Workbook) -> None:
                     stream.close()
 
 
+def workbook_coverage(project: Project, report: Report, sources: Sequence[str]) -> Coverage:
+    """The coverage the Coverage sheet shows (its best COVERAGE_ROWS sentences)."""
+    return coverage(project, report, sources, limit=COVERAGE_ROWS)
+
+
+def coverage_weight(project: Project) -> int:
+    """The bytes of source text that coverage reads (see `Background`)."""
+    return sum(len(text.content) for text in project.texts.values())
+
+
 def write_workbook(
-    analysis: Analysis, report: Report, project: Project, out: Path, advance: Callable[[int], None] = lambda n: None
+    analysis: Analysis,
+    report: Report,
+    project: Project,
+    out: Path,
+    advance: Callable[[int], None] = lambda n: None,
+    covered: Callable[[], Coverage] | None = None,
 ) -> None:
-    """Build the workbook and write it to `out` atomically; `advance(n)`: n more claim rows written."""
+    """Build the workbook and write it to `out` atomically; `advance(n)`: n more claim rows
+    written. `covered()` gives the coverage (default: `workbook_coverage`, computed here)."""
     when = build_time()
-    result = coverage(project, report, analysis.filters.sources, limit=COVERAGE_ROWS)
-    wb, streamed = build_workbook(analysis, report, project, when, result)
-    save(wb, out, when, streamed, advance)
+    if covered is None:
+        covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
+    wb = Workbook(write_only=True)
+    try:
+        with contextlib.ExitStack() as stack:
+            streamed = build_workbook(wb, analysis, report, project, when, covered, stack)
+            save(wb, out, when, streamed, advance)
+    except BaseException:
+        _discard(wb)
+        raise

@@ -1,47 +1,142 @@
-"""Sharing CPU-bound work over forked worker processes, for large projects only.
+"""Sharing CPU-bound work with forked child processes, for large projects only.
 
-Results travel back as `marshal` bytes of plain tuples, strings and numbers: for 100,000
-claims that is many times cheaper than pickling the typed objects. Where fork is not
-available, or the work is small, everything runs in this process.
+A child is forked, so it inherits the work and its inputs instead of receiving them
+pickled; it sends back one value. `shared_map` results travel as `marshal` bytes of plain
+tuples, strings and numbers: for 100,000 claims that is many times cheaper than pickling
+typed objects. Where fork is not available, the work is small, or this process is itself
+a child, everything runs in this process.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import itertools
+import contextlib
 import marshal
 import multiprocessing
 import os
+import pickle
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
-PARALLEL_WEIGHT = 4 * 1024 * 1024  # below this (in bytes of input), workers cost more than they save
+PARALLEL_WEIGHT = 4 * 1024 * 1024  # below this (in bytes of input), a child costs more than it saves
+_in_child = False  # True in a forked child: it never forks again
 
 
-def _batches(items: Sequence[T], weights: Sequence[int], count: int) -> list[list[T]]:
-    """`count` contiguous batches of about equal weight (contiguous keeps the order)."""
+def worth_sharing(weight: int) -> bool:
+    """Whether work of this weight (about its bytes of input or output) is worth a forked
+    child process here: it is large, there is a second core, and this is not a child."""
+    return (
+        weight >= PARALLEL_WEIGHT
+        and not _in_child
+        and (os.cpu_count() or 1) >= 2
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+class Background(Generic[T]):
+    """`work()` computed in a forked child process while this one goes on, when its
+    `weight` is `worth_sharing`; otherwise here, at `result()`.
+
+    Use as a context manager: leaving the block early (an error, Ctrl-C) stops the child.
+    """
+
+    def __init__(self, work: Callable[[], T], weight: int) -> None:
+        self.work = work
+        self.process: Any = None
+        if worth_sharing(weight):
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_child, args=(work, send), daemon=True)
+            self.process.start()
+            send.close()
+
+    def result(self) -> T:
+        if self.process is None:
+            return self.work()
+        try:
+            ok, value = pickle.loads(self.receive.recv_bytes())
+        except EOFError:
+            raise ChildProcessError(f"a worker process ended without a result (exit code {self.close()})") from None
+        self.close()
+        if not ok:
+            raise ChildProcessError(f"a worker process failed:\n{value}")
+        return value  # type: ignore[no-any-return]
+
+    def close(self) -> int | None:
+        """Stop the child if it still runs; its exit code."""
+        if self.process is None:
+            return None
+        with contextlib.suppress(OSError):
+            self.receive.close()
+        if self.process.exitcode is None:
+            self.process.join(timeout=0.05)
+            if self.process.exitcode is None:  # still working: its result is not wanted
+                self.process.kill()
+        self.process.join()
+        code: int | None = self.process.exitcode
+        self.process = None
+        return code
+
+    def __enter__(self) -> Background[T]:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _child(work: Callable[[], Any], send: Any) -> None:
+    global _in_child
+    _in_child = True
+    code = 0
+    try:
+        try:
+            reply = pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a bug: the parent raises it with this traceback
+            reply = pickle.dumps((False, traceback.format_exc()))
+        send.send_bytes(reply)
+    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C reaches the whole group; the parent reports it
+        code = 130
+    finally:
+        os._exit(code)  # no atexit handlers, no inherited buffers flushed twice
+
+
+def _split(weights: Sequence[int], count: int) -> list[range]:
+    """`count` contiguous index ranges of about equal weight (contiguous keeps the order)."""
     total = sum(weights) or 1
-    batches: list[list[T]] = [[] for _ in range(count)]
+    ends = [0] * count
     done = 0
-    for item, weight in zip(items, weights, strict=True):
-        batches[min(count - 1, done * count // total)].append(item)
+    for index, weight in enumerate(weights):
+        ends[min(count - 1, done * count // total)] = index + 1
         done += weight
-    return [b for b in batches if b]
-
-
-def _run_batch(work: Callable[[T], Any], batch: list[T]) -> bytes:
-    return marshal.dumps([work(item) for item in batch])
+    ranges, start = [], 0
+    for end in ends:
+        if end > start:
+            ranges.append(range(start, end))
+            start = end
+    return ranges
 
 
 def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[int]) -> Iterator[Any]:
-    """`work(item)` for every item, in order; in forked workers when the total weight is
-    large. `work` must return plain data (tuples, lists, dicts, str, int, float, None)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or sum(weights) < PARALLEL_WEIGHT or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (work(item) for item in items)
+    """`work(item)` for every item, in order. With a large total weight, the items are split
+    into contiguous shares: this process works through the first while forked children work
+    through the others. `work` must return plain data (tuples, lists, dicts, str, int,
+    float, None)."""
+    total = sum(weights)
+    if not worth_sharing(total):
+        yield from map(work, items)
         return
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for blob in pool.map(_run_batch, itertools.repeat(work), _batches(items, weights, workers)):
-            yield from marshal.loads(blob)
+    mine, *theirs = _split(weights, min(os.cpu_count() or 1, 8))
+
+    def batch(share: range) -> Callable[[], bytes]:
+        return lambda: marshal.dumps([work(items[i]) for i in share])
+
+    with contextlib.ExitStack() as stack:
+        children = [stack.enter_context(Background(batch(share), total)) for share in theirs]
+        for index in mine:
+            yield work(items[index])
+        for child in children:
+            yield from marshal.loads(child.result())

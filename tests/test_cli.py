@@ -202,6 +202,18 @@ def test_determinism_byte_identical(cli: Cli, tmp_path: Path, monkeypatch: pytes
     assert first.read_bytes() != second.read_bytes()
 
 
+def test_child_processes_give_the_same_bytes(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matrix.workers
+
+    root = write_project(tmp_path, PIVOT_FILES)
+    alone, shared = tmp_path / "alone.xlsx", tmp_path / "shared.xlsx"
+    assert cli("build", "--root", root, "--out", alone, "-q", "--no-cache")[0] == 0
+    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)  # parse, quotes, coverage and Claims rows in children
+    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    assert cli("build", "--root", root, "--out", shared, "-q", "--no-cache")[0] == 0
+    assert alone.read_bytes() == shared.read_bytes()
+
+
 def test_injected_failure_mid_save_keeps_old_file(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl.writer.excel import ExcelWriter
 
@@ -281,22 +293,32 @@ def test_max_file_size_option(cli: Cli, tmp_path: Path) -> None:
     ]
 
 
-def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path) -> None:
+@pytest.mark.parametrize("children", [False, True], ids=["alone", "with-children"])
+def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path, children: bool) -> None:
     import signal
     import time
 
     root = write_project(tmp_path / "p", PIVOT_FILES)
     out = tmp_path / "book.xlsx"
     out.write_bytes(b"previous workbook")
+    sharing = (
+        "import os, time, matrix.workers as w, matrix.workbook as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+        "render = b._StreamedRows.render\n"
+        "b._StreamedRows.render = lambda *a: (time.sleep(60), render(*a))[1]\n"  # a child still at work
+        if children
+        else ""
+    )
     slow = (
-        "import time, openpyxl.writer.excel as x\n"
+        f"{sharing}import time, openpyxl.writer.excel as x\n"
         "real = x.ExcelWriter.write_worksheet\n"
         "def slow(self, ws):\n"
         "    real(self, ws)\n"
         "    time.sleep(30)\n"
         "x.ExcelWriter.write_worksheet = slow\n"
+        "import sys\n"
         "from matrix.cli import run\n"
-        f"run(['build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q', '--no-cache'])\n"
+        f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q', '--no-cache']\n"
+        "run()\n"  # as the console script does: leaves with os._exit, no atexit clean-up
     )
     process = subprocess.Popen([sys.executable, "-c", slow], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
@@ -308,3 +330,12 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
     assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
     assert out.read_bytes() == b"previous workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "p"]
+    survivors = [p for p in Path("/proc").glob("[0-9]*") if _cmdline(p) == process.args]
+    assert survivors == []  # no forked child goes on working after the build is gone
+
+
+def _cmdline(proc: Path) -> list[str]:
+    try:
+        return proc.joinpath("cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []

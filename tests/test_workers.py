@@ -1,0 +1,72 @@
+"""Forked children: the same results as in-process work, failures reported, never left running."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from matrix import workers
+from matrix.workers import Background, shared_map
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Share even the smallest work, as if on a machine with two cores."""
+    if "fork" not in workers.multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+
+
+def test_shared_map_keeps_order_and_shares_the_work(forking: None) -> None:
+    items = list(range(40))
+    weights = [1 + (i % 7) for i in items]
+    results = list(shared_map(lambda i: (i * i, os.getpid()), items, weights))
+    assert [r[0] for r in results] == [i * i for i in items]
+    pids = [r[1] for r in results]
+    assert pids[0] == os.getpid() and len(set(pids)) == 2  # this process took the first share, a child the rest
+    assert pids == sorted(pids, key=lambda p: p != os.getpid())  # each share is contiguous
+
+
+def test_small_work_stays_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert {pid for pid in shared_map(lambda i: os.getpid(), range(5), [1] * 5)} == {os.getpid()}
+    with Background(os.getpid, 10) as job:
+        assert job.result() == os.getpid()
+
+
+def test_split_is_contiguous_and_balanced() -> None:
+    ranges = workers._split([5, 1, 1, 1, 1, 1, 5, 5], 2)
+    assert [list(r) for r in ranges] == [[0, 1, 2, 3, 4, 5], [6, 7]]
+    assert workers._split([3], 4) == [range(1)]
+    assert workers._split([], 2) == []
+
+
+def test_background_runs_in_a_child(forking: None) -> None:
+    with Background(os.getpid, 1) as job:
+        assert job.result() != os.getpid()
+
+
+def test_a_failing_child_raises_with_its_traceback(forking: None) -> None:
+    def broken() -> None:
+        raise ValueError("bad value in the child")
+
+    with Background(broken, 1) as job, pytest.raises(ChildProcessError, match=r"(?s)Traceback.*bad value in the child"):
+        job.result()
+
+
+def test_a_child_that_dies_is_an_error_not_a_hang(forking: None) -> None:
+    with Background(lambda: os._exit(3), 1) as job, pytest.raises(ChildProcessError, match="exit code 3"):
+        job.result()
+
+
+def test_leaving_the_block_early_stops_the_child(forking: None, tmp_path: Path) -> None:
+    marker = tmp_path / "finished"
+    start = time.monotonic()
+    with Background(lambda: (time.sleep(30), marker.touch()), 1) as job:
+        process = job.process
+    assert time.monotonic() - start < 5
+    assert process.exitcode is not None and not marker.exists()
