@@ -603,11 +603,9 @@ def _coverage(wb: Workbook, result: Coverage) -> None:
         )
     if not result.candidates:
         sheet.append(["none: every sentence with position cues is coded"])
-    elif len(result.candidates) > COVERAGE_ROWS:
-        more = len(result.candidates) - COVERAGE_ROWS
-        sheet.append(
-            [f"… and {more:,} more with lower scores: run 'claims-matrix coverage --limit {len(result.candidates)}'"]
-        )
+    elif result.found > len(result.candidates):
+        more = result.found - len(result.candidates)
+        sheet.append([f"… and {more:,} more with lower scores: run 'claims-matrix coverage --limit {result.found}'"])
 
 
 def _codebook(wb: Workbook, analysis: Analysis) -> None:

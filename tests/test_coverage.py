@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix import check
+import openpyxl
+import pytest
+
+from matrix import check, workbook
 from matrix.coverage import coverage, stubs_yaml
+from matrix.pivot import analyse
 from tests.conftest import CODEBOOK, claims_yaml, write_project
 
 CUES = """
@@ -77,3 +81,16 @@ def test_stubs_validate_once_topic_is_filled(tmp_path: Path) -> None:
     path.write_text(path.read_text() + stubs.replace("topic: TODO", "topic: space"))
     _, report = check(root)
     assert [p.code for p in report.problems if p.level.value == "error"] == []
+
+
+def test_workbook_lists_the_best_and_counts_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proj, report = check(project(tmp_path))
+    monkeypatch.setattr(workbook, "COVERAGE_ROWS", 2)
+    workbook.write_workbook(analyse(proj, report), report, proj, tmp_path / "book.xlsx")
+    rows = [
+        [c for c in row if c is not None] for row in openpyxl.load_workbook(tmp_path / "book.xlsx")["Coverage"].values
+    ]
+    header = ["Source", "Location", "Score", "Stance guess", "Approach guess", "Cues", "Sentence"]
+    listed = rows[rows.index(header) + 1 :]
+    assert [row[:3] for row in listed[:2]] == [["src-a", "seeds/a.txt:2:48", 3], ["src-a", "seeds/a.txt:2:126", 3]]
+    assert listed[2:] == [["… and 1 more with lower scores: run 'claims-matrix coverage --limit 3'"]]
