@@ -163,6 +163,29 @@ def _check_text(value: Scalar, name: str, out: _Collector, subject: str | None) 
     return ok
 
 
+def _sound_fields(node: Mapping, fields: MappingType[str, bool]) -> tuple[dict[str, str], dict[str, Location]] | None:
+    """What `_read_fields` gives when it finds nothing to report, or None: the common case,
+    checked without building a problem or a hint."""
+    values: dict[str, str] = {}
+    spans: dict[str, Location] = {}
+    for key, value in node.items:
+        name = key.value
+        if name not in fields or type(value) is not Scalar:
+            return None
+        text = value.value
+        if not text.isprintable() or len(text) > EXCEL_CELL_LIMIT or (value.plain and text == "~"):
+            return None
+        stripped = text.strip()
+        if not stripped:
+            return None
+        values[name] = stripped if name != "quote" else text
+        spans[name] = value.location
+    for name, required in fields.items():
+        if required and name not in values:
+            return None
+    return values, spans
+
+
 def _read_fields(
     node: Mapping,
     fields: MappingType[str, bool],
@@ -325,22 +348,30 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
 
     claims: list[Claim] = []
     claim_shape = ("each claim must be a mapping of fields", "start each claim with '- id: ...' and indent its fields")
+    source_id = source.id if source else ""
     for item in _mappings(top.get("claims"), "claims", claim_shape, out):
-        claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
-        values, spans = _read_fields(item, CLAIM_FIELDS, "the claim", out, claim_id)
+        found = _sound_fields(item, CLAIM_FIELDS)
+        if found is None:
+            claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
+            found = _read_fields(item, CLAIM_FIELDS, "the claim", out, claim_id)
+        values, spans = found
+        get = values.get
         claims.append(
-            Claim(
-                id=values.get("id", ""),
-                source=source.id if source else "",
-                topic=values.get("topic", ""),
-                stance=values.get("stance", ""),
-                quote=values.get("quote", ""),
-                approach=values.get("approach"),
-                actor=values.get("actor"),
-                confidence=values.get("confidence", DEFAULT_CONFIDENCE),
-                note=values.get("note"),
-                location=item.location,
-                spans={name: (where.line, where.column) for name, where in spans.items()},
+            _new_tuple(
+                Claim,
+                (
+                    get("id", ""),
+                    source_id,
+                    get("topic", ""),
+                    get("stance", ""),
+                    get("quote", ""),
+                    get("approach"),
+                    get("actor"),
+                    get("confidence", DEFAULT_CONFIDENCE),
+                    get("note"),
+                    item.location,
+                    {name: (where.line, where.column) for name, where in spans.items()},
+                ),
             )
         )
     return ClaimsFile(file, source, tuple(claims), tuple(out.problems))
