@@ -1,11 +1,16 @@
-"""A content-keyed cache of parse and quote-location results in `.cache/` under the root.
+"""A content-keyed cache of parse and quote-location results: one SQLite file under the root.
 
 Entries are keyed by a SHA-256 of everything the result depends on (file names, bytes,
 the tool's own source code), so a changed input simply misses. Values are stored as
 `marshal` bytes of plain tuples (the caller's `decode` rebuilds them), which both ends
-handle many times faster than pickle. Each entry carries the SHA-256 of its payload,
-checked before decoding: a truncated, corrupt or foreign file is ignored and rewritten,
-never trusted. Writes are atomic; an I/O error turns the cache off for the run.
+handle many times faster than pickle, each with the SHA-256 of its key and payload,
+checked before decoding: a damaged value, or one stored under another key, is ignored and
+rewritten, never trusted. A database that cannot be read is deleted and started afresh;
+one that cannot be written turns the cache off for the run.
+
+One file, written in one transaction per `flush()`, because creating thousands of small
+files costs more than parsing them on some filesystems. Only the process that made the
+`Cache` uses it: forked children hand their results back instead.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +27,8 @@ from typing import Any, Generic, TypeVar
 from matrix import __version__
 
 CACHE_DIR = ".cache/claims-matrix"
+CACHE_FILE = f"{CACHE_DIR}/cache.sqlite3"
+LOCK_TIMEOUT = 2.0  # seconds to wait for another run that is writing the cache
 V = TypeVar("V")
 
 
@@ -47,27 +54,71 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+def _checksum(name: str, payload: bytes) -> bytes:
+    return hashlib.sha256(name.encode() + b"\0" + payload).digest()
+
+
 class Cache(Generic[V]):
     """get/put by key; a disabled cache (no root) misses every time and stores nothing."""
 
     def __init__(self, root: Path | None, decode: Callable[[Any], V]) -> None:
         self.root = root
-        self.folder = root / CACHE_DIR if root is not None else None
+        self.path = root / CACHE_FILE if root is not None else None
         self.decode = decode  # plain data (as stored) -> value
         self.hits = 0
         self.misses = 0
+        self.pending: list[tuple[str, bytes]] = []
+        self.db: sqlite3.Connection | None = None
 
-    def _path(self, name: str) -> Path | None:
-        return self.folder / name[:2] / name if self.folder is not None else None
+    def _open(self) -> sqlite3.Connection | None:
+        if self.db is None and self.path is not None:
+            for attempt in range(2):
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
+                    db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is a miss, not a loss
+                    db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")
+                    self.db = db
+                    break
+                except sqlite3.OperationalError:  # cannot open or lock it (read-only, another run)
+                    self._off()
+                    break
+                except sqlite3.DatabaseError:  # not a database, or damaged: start afresh
+                    self._discard()
+                    if attempt:
+                        self._off()
+                except (sqlite3.Error, OSError):
+                    self._off()
+                    break
+        return self.db
+
+    def _discard(self) -> None:
+        """Delete a damaged database file, so that the next run starts afresh."""
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+    def _off(self) -> None:
+        """Carry on without a cache (read-only folder, full disk, locked by another run)."""
+        self.path = self.root = None
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+        self.db = None
 
     def get(self, name: str) -> V | None:
-        path = self._path(name)
-        if path is None:
+        db = self._open()
+        if db is None:
             return None
         try:
-            blob = path.read_bytes()
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (name,)).fetchone()
+            blob = row[0]
             payload = blob[_DIGEST:]
-            if hashlib.sha256(payload).digest() != blob[:_DIGEST]:
+            if _checksum(name, payload) != blob[:_DIGEST]:
                 raise ValueError("checksum mismatch")
             value = self.decode(marshal.loads(payload))
         except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: a miss, whatever the cause
@@ -77,17 +128,27 @@ class Cache(Generic[V]):
         return value
 
     def put(self, name: str, plain: Any) -> None:
-        """Store a value in its plain form (tuples, lists, dicts, str, int, float, None)."""
-        path = self._path(name)
-        if path is None:
+        """Store a value in its plain form (tuples, lists, dicts, str, int, float, None) at
+        the next `flush()`."""
+        if self.path is not None:
+            payload = marshal.dumps(plain)
+            self.pending.append((name, _checksum(name, payload) + payload))
+
+    def flush(self) -> None:
+        """Write what was put, in one transaction."""
+        pending, self.pending = self.pending, []
+        db = self._open() if pending else None
+        if db is None:
             return
-        payload = marshal.dumps(plain)
-        temporary = path.with_name(f"{name}.{os.getpid()}.tmp")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            self.folder = self.root = None  # read-only or full disk: carry on without a cache
+            with contextlib.closing(db.cursor()) as cursor:
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending)
+                cursor.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked by another run, read-only, full disk
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self._off()
+        except sqlite3.DatabaseError:
+            self._discard()
+            self._off()

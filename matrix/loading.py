@@ -591,23 +591,24 @@ _SOURCE_VALUES = ("id", "title", "publisher", "perspective", "text", "author", "
 _new_tuple = tuple.__new__
 
 
-def _parse_flat(item: tuple[str, bytes, int, Path | None, str]) -> tuple[Any, ...]:
-    """Parse one file and store it in the cache (from the worker: the parent need not)."""
-    name, data, max_bytes, cache_root, cache_name = item
-    flat = _flatten(parse_claims_file(name, data, max_bytes))
-    if cache_root is not None:
-        parse_cache(cache_root).put(cache_name, flat)
-    return flat
+def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
+    name, data, max_bytes = item
+    return _flatten(parse_claims_file(name, data, max_bytes))
 
 
 def parse_files(
     items: list[tuple[str, bytes, str]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
 ) -> Iterator[ClaimsFile]:
     """Parse claims files (name, bytes, their SHA-256), in forked worker processes when
-    there is enough to share out, storing each result in `cache` as it is made."""
-    root = cache.root if cache else None
-    work = [(name, data, max_bytes, root, parse_key(name, digest, max_bytes)) for name, data, digest in items]
-    return (_unflatten(flat) for flat in shared_map(_parse_flat, work, [len(data) for _, data, _ in items]))
+    there is enough to share out, storing each result in `cache` once all are made."""
+    work = [(name, data, max_bytes) for name, data, _ in items]
+    results = shared_map(_parse_flat, work, [len(data) for _, data, _ in items])
+    for (name, _, digest), flat in zip(items, results, strict=True):
+        if cache is not None:
+            cache.put(parse_key(name, digest, max_bytes), flat)
+        yield _unflatten(flat)
+    if cache is not None:
+        cache.flush()
 
 
 def parse_key(name: str, digest: str, max_bytes: int) -> str:

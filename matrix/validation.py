@@ -12,14 +12,11 @@ from matrix.rules import RULES, Context, Located
 from matrix.workers import shared_map
 
 
-def _locate(item: tuple[tuple[str, ...], str, Path | None, str]) -> tuple[tuple[int, ...] | None, ...]:
-    """Locate one file's quotes and store the result in the cache (from the worker)."""
-    quotes, content, cache_root, cache_name = item
+def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, ...]:
+    """Where one file's quotes occur in its text, as plain tuples."""
+    quotes, content = item
     text = NormalisedText.of(content)
-    found = tuple(tuple(match) if quote and (match := text.locate(quote)) else None for quote in quotes)
-    if cache_root is not None:
-        quotes_cache(cache_root).put(cache_name, found)
-    return found
+    return tuple(tuple(match) if quote and (match := text.locate(quote)) else None for quote in quotes)
 
 
 def _match_of(plain: tuple[int, ...] | None) -> Match | None:
@@ -48,10 +45,12 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
             located[claims_file.file] = found
         else:
             todo.append((claims_file.file, name, tuple(c.quote for c in claims_file.claims), text.content))
-    work = [(quotes, content, cache.root, name) for _, name, quotes, content in todo]
+    work = [(quotes, content) for _, _, quotes, content in todo]
     results = shared_map(_locate, work, [len(content) for *_, content in todo])
-    for (file, *_), plain in zip(todo, results, strict=True):
+    for (file, name, *_), plain in zip(todo, results, strict=True):
+        cache.put(name, plain)
         located[file] = tuple(_match_of(m) for m in plain)
+    cache.flush()
     return located
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+import matrix.cache
 import matrix.workers
 from matrix import check
-from matrix.cache import CACHE_DIR
+from matrix.cache import CACHE_FILE
 from matrix.loading import load_project, parse_cache
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
-def entries(root: Path) -> list[Path]:
-    return sorted(p for p in (root / CACHE_DIR).rglob("*") if p.is_file())
+def entries(root: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(root / CACHE_FILE)) as db:
+        return [key for (key,) in db.execute("SELECT key FROM entries ORDER BY key")]
 
 
 def summary(root: Path, cache: bool) -> list[tuple[str, int, str]]:
@@ -44,16 +48,50 @@ def test_changed_file_misses(tmp_path: Path) -> None:
     assert [code for _, _, code in summary(root, cache=True)][:1] == ["unknown-stance"]
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x00" * 64])
-def test_corrupt_entries_are_ignored(tmp_path: Path, damage: bytes) -> None:
+@pytest.mark.parametrize("damage", ["empty", "garbage", "zeros", "swapped"])
+def test_corrupt_entries_are_ignored(tmp_path: Path, damage: str) -> None:
     root = write_project(tmp_path, {})
     cold = summary(root, cache=True)
-    for entry in entries(root):
-        entry.write_bytes(damage)
+    with contextlib.closing(sqlite3.connect(root / CACHE_FILE)) as db:
+        values = [value for (value,) in db.execute("SELECT value FROM entries ORDER BY key")]
+        damaged = {"empty": [b""] * 4, "garbage": [b"garbage"] * 4, "zeros": [b"\0" * 64] * 4}.get(
+            damage,
+            values[::-1],  # swapped: sound values, each under another entry's key
+        )
+        db.executemany("UPDATE entries SET value = ? WHERE key = ?", zip(damaged, entries(root), strict=True))
+        db.commit()
     assert summary(root, cache=True) == cold
     cache = parse_cache(root)
     load_project(root, cache=cache)
     assert cache.hits == 2  # rewritten by the previous run
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\0" + b"\xff" * 4000])
+def test_a_damaged_database_is_replaced(tmp_path: Path, damage: bytes) -> None:
+    root = write_project(tmp_path, {})
+    cold = summary(root, cache=True)
+    (root / CACHE_FILE).write_bytes(damage)
+    assert summary(root, cache=True) == cold
+    assert len(entries(root)) == 4
+    cache = parse_cache(root)
+    load_project(root, cache=cache)
+    assert cache.hits == 2
+
+
+def test_a_cache_locked_by_another_run_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {})
+    cold = summary(root, cache=True)
+    (root / "claims" / "a.yaml").write_text(CLAIMS_A.replace("stance: divergence", "stance: divergance"))
+    monkeypatch.setattr(matrix.cache, "LOCK_TIMEOUT", 0.05)
+    with contextlib.closing(sqlite3.connect(root / CACHE_FILE, isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another run writing
+        cache = parse_cache(root)
+        project = load_project(root, cache=cache)  # cannot even read: every file parsed afresh
+        assert (cache.hits, cache.misses, cache.path) == (0, 0, None)
+        assert "divergance" in {c.stance for c in project.claims}
+        other.execute("ROLLBACK")
+    assert summary(root, cache=True) != cold
+    assert len(entries(root)) == 6  # the changed file's entries were stored by the run after
 
 
 def test_no_cache_writes_nothing(tmp_path: Path) -> None:
