@@ -407,5 +407,6 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
         click.echo("run again with --debug for the traceback, and report it", err=True)
         _finish(Exit.INVALID)
     finally:
-        gc.enable()
+        if not _exit_at_once:  # re-enabled, it would first sweep everything made meanwhile
+            gc.enable()
     _finish(Exit.OK)
