@@ -216,16 +216,19 @@ def claim_values(ctx: Context) -> Iterator[Problem]:
     codebook = ctx.codebook
     topics: Collection[str] = codebook.ids("topics") if codebook else ()
     actors: Collection[str] = codebook.ids("actors") if codebook else ()
+    vocabularies = [
+        ("stance", STANCES, "unknown-stance"),
+        ("approach", APPROACHES, "unknown-approach"),
+        ("confidence", tuple(CONFIDENCE_WEIGHTS), "unknown-confidence"),
+    ]
+    if codebook:
+        vocabularies += [("topic", tuple(topics), "unknown-topic"), ("actor", tuple(actors), "unknown-actor")]
+    checks = [(name, frozenset(allowed), allowed, code) for name, allowed, code in vocabularies]
     for claim in ctx.project.claims:
-        for name, value, allowed, code in (
-            ("stance", claim.stance, STANCES, "unknown-stance"),
-            ("approach", claim.approach, APPROACHES, "unknown-approach"),
-            ("confidence", claim.confidence, CONFIDENCE_WEIGHTS, "unknown-confidence"),
-            ("topic", claim.topic if codebook else None, topics, "unknown-topic"),
-            ("actor", claim.actor if codebook else None, actors, "unknown-actor"),
-        ):
-            if value and value not in allowed:
-                yield _unknown(claim, name, value, tuple(allowed), code)
+        for name, known, allowed, code in checks:
+            value = getattr(claim, name)
+            if value and value not in known:
+                yield _unknown(claim, name, value, allowed, code)
 
 
 def quotes(ctx: Context) -> Iterator[Problem]:

@@ -78,6 +78,12 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("duplicate-claim-id", {B: CLAIMS_B.replace("id: b-1", "id: a-1")}, [(B, 8, "duplicate-id")]),
     ("duplicate-source-id", {B: CLAIMS_B.replace("id: src-b", "id: src-a")}, [(B, 2, "duplicate-id")]),
     ("unknown-stance", a("stance: divergence", "stance: divergance"), [(A, 10, "unknown-stance")]),
+    ("stance-from-another-list", a("stance: divergence", "stance: bilateral"), [(A, 10, "unknown-stance")]),
+    (
+        "actor-from-another-list",
+        a("stance: divergence\n", "stance: divergence\n    actor: trade\n"),
+        [(A, 11, "unknown-actor")],
+    ),
     (
         "unknown-approach",
         a("stance: divergence\n", "stance: divergence\n    approach: trilateral\n"),
