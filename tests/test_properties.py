@@ -139,6 +139,13 @@ def test_mutated_projects_validate_without_raising(tmp_path_factory: object, see
 
 
 user_text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=300)
+# what validates as a label: no hidden characters (drawn so, not filtered: filtering most
+# draws away fails Hypothesis' health check on some seeds)
+visible_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")),
+    min_size=1,
+    max_size=300,
+)
 
 
 @SLOW
@@ -186,11 +193,11 @@ def test_renderers_never_emit_raw_escapes(message: str, hint: str, subject: str)
 
 
 @SLOW
-@given(user_text)
+@given(visible_text)
 def test_summary_and_coverage_render_any_label(tmp_path_factory: object, label: str) -> None:
     import tempfile
 
-    assume(not any(is_hidden_char(c) for c in label) and label.strip())
+    assume(label.strip())
     files = dict(PIVOT_FILES)
     files["claims/codebook.yaml"] = CODEBOOK.replace("label: Space", f"label: {json.dumps(label, ensure_ascii=False)}")
     with tempfile.TemporaryDirectory() as folder:
