@@ -17,6 +17,7 @@ import datetime
 import functools
 import math
 import os
+import re
 import tempfile
 import warnings
 import zipfile
@@ -425,11 +426,41 @@ def _escape(text: str) -> str:
     return text
 
 
+# a value boundary in a column's values joined by NUL (scanned for as a literal) where the
+# next value starts with white space or a formula character, or the last one ends in white space
+_CAREFUL_BOUNDARY = re.compile(r"\x00(?:[\s=+\-@]|(?<=\s\x00))")
+
+
+def _plain_text(joined: str) -> bool:
+    """Whether values joined by NUL are all text that needs no escape, no quote prefix and
+    no preserved white space."""
+    return not (
+        "&" in joined
+        or "<" in joined
+        or ">" in joined
+        or _CAREFUL_BOUNDARY.search(joined)
+        or joined[:1] in ("=", "+", "-", "@")
+        or joined[:1].isspace()
+        or joined[-1:].isspace()
+    )
+
+
 def _cells(values: Sequence[Any], style: int | None, prefixed: int) -> list[str]:
     """One column's cells as XML, without their reference: a cell with no `r` attribute
     takes the next column, so a column's cells do not depend on their row."""
     plain = f'<c s="{style}"' if style is not None else "<c"
     marked = f'<c s="{prefixed}"'
+    try:
+        joined = "\x00".join(values)  # fails unless every value is text
+    except TypeError:
+        joined = None
+    if joined is not None and _plain_text(joined):  # the common case: text as it is
+        return [f'{plain} t="inlineStr"><is><t>{value}</t></is></c>' for value in values]
+    return _careful_cells(values, plain, marked)
+
+
+def _careful_cells(values: Sequence[Any], plain: str, marked: str) -> list[str]:
+    """`_cells`, one value at a time: escapes, quote prefixes, preserved white space, numbers."""
     out: list[str] = []
     append = out.append
     for value in values:
@@ -487,9 +518,12 @@ class _StreamedRows:
             ]
             heights = [""] * len(cells[0])
             if self.tall is not None:
+                one_line = int(self.tall_width * 1.1)  # as wrapped_lines: shorter text needs no height
                 heights = [
                     f' ht="{LINE_HEIGHT * lines}" customHeight="1"'
-                    if isinstance(v, str) and (lines := wrapped_lines(v, self.tall_width)) > 1
+                    if isinstance(v, str)
+                    and (len(v) > one_line or "\n" in v)
+                    and (lines := wrapped_lines(v, self.tall_width)) > 1
                     else ""
                     for v in self.columns[self.tall][first : first + chunk]
                 ]

@@ -238,3 +238,19 @@ def test_builds_are_byte_identical(tmp_path_factory: object, stances: list[str],
             write_workbook(analyse(project, report), report, project, root / name)
             outputs.append((root / name).read_bytes())
         assert outputs[0] == outputs[1]
+
+
+# mostly ordinary text (spaces included, so that white space at either end is common),
+# now and then a value with the characters that need care
+cell_text = st.one_of(
+    st.text(st.sampled_from("ab Z."), max_size=5),
+    st.text(st.sampled_from(" \t\u00a0\u2028=+-@&<>\x00aZ.'\""), max_size=3),
+)
+
+
+@FAST
+@given(st.lists(cell_text, min_size=1, max_size=6))
+def test_claims_cells_fast_path_writes_what_the_careful_one_does(values: list[str]) -> None:
+    from matrix.workbook import _careful_cells, _cells
+
+    assert _cells(values, 7, 9) == _careful_cells(values, '<c s="7"', '<c s="9"')
