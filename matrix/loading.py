@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from sys import intern
 from typing import Any
 
 from matrix.cache import Cache
@@ -356,21 +357,24 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
             found = _read_fields(item, CLAIM_FIELDS, "the claim", out, claim_id)
         values, spans = found
         get = values.get
+        # coded values and field names come from small vocabularies: one string object each
+        # (less memory for 100,000 claims, and marshal writes a repeat as a reference)
+        approach, actor = get("approach"), get("actor")
         claims.append(
             _new_tuple(
                 Claim,
                 (
                     get("id", ""),
                     source_id,
-                    get("topic", ""),
-                    get("stance", ""),
+                    intern(get("topic", "")),
+                    intern(get("stance", "")),
                     get("quote", ""),
-                    get("approach"),
-                    get("actor"),
-                    get("confidence", DEFAULT_CONFIDENCE),
+                    approach and intern(approach),
+                    actor and intern(actor),
+                    intern(get("confidence", DEFAULT_CONFIDENCE)),
                     get("note"),
                     item.location,
-                    {name: (where.line, where.column) for name, where in spans.items()},
+                    {intern(name): (where.line, where.column) for name, where in spans.items()},
                 ),
             )
         )
