@@ -30,8 +30,8 @@ def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
 
 def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:
     """Where every quote occurs, per claims file; reuses cached results for unchanged pairs
-    of claims file and source text (keyed by both files' contents). Large projects share
-    the searching out to worker processes."""
+    of claims file and source text (keyed by both files' contents) and stores new ones.
+    Large projects share the searching with a forked child (`shared_map`)."""
     located: dict[str, tuple[Match | None, ...]] = {}
     todo: list[tuple[str, str, tuple[str, ...], str]] = []  # file, cache key, quotes, text
     for claims_file in project.files:
