@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from matrix.model import Location
+from matrix.model import location as make_location
 from matrix.problems import Problem
 
 try:
@@ -108,7 +109,7 @@ def parse_tree(text: str, file: str, max_depth: int = 4) -> tuple[Node | None, l
 
 
 _SCALAR, _MAPPING_END, _SEQUENCE_END = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
-_new_tuple = tuple.__new__  # a NamedTuple without its Python-level __new__: one per value, millions per run
+_new_tuple = tuple.__new__  # a Scalar without the NamedTuple's Python-level __new__: one per value
 
 
 class _TooDeep(Exception):
@@ -189,8 +190,7 @@ class _Builder:
                 self.flagged(event)
             mark: Any = event.start_mark
             return _new_tuple(
-                Scalar,
-                (event.value, _new_tuple(Location, (self.file, mark.line + 1, mark.column + 1)), not event.style),
+                Scalar, (event.value, make_location(self.file, mark.line + 1, mark.column + 1), not event.style)
             )
         if isinstance(event, yaml.AliasEvent):
             self.report(
@@ -226,32 +226,10 @@ class _Builder:
     def mapping(self, location: Location, depth: int) -> Mapping:
         pairs: list[tuple[Scalar, Node]] = []
         seen: dict[str, Location] = {}
-        get, node, file = self.get, self.node, self.file
-        while True:
-            # node(), inlined for the common case of a plain key and a scalar value
-            event = get()
-            kind = type(event)
-            if kind is _SCALAR and event.anchor is None and event.tag is None:
-                mark: Any = event.start_mark
-                key: Node = _new_tuple(
-                    Scalar, (event.value, _new_tuple(Location, (file, mark.line + 1, mark.column + 1)), not event.style)
-                )
-            elif kind is _MAPPING_END:
-                break
-            else:
-                key = node(event, depth + 1)
-            event = get()
-            if type(event) is _SCALAR and event.anchor is None and event.tag is None:
-                mark = event.start_mark
-                value: Node = _new_tuple(
-                    Scalar, (event.value, _new_tuple(Location, (file, mark.line + 1, mark.column + 1)), not event.style)
-                )
-            else:
-                value = node(event, depth + 1)
-            if type(key) is Scalar and key.plain and key.value not in seen and key.value != "<<":
-                seen[key.value] = key.location
-                pairs.append((key, value))
-                continue
+        get, node = self.get, self.node
+        while type(event := get()) is not _MAPPING_END:
+            key = node(event, depth + 1)
+            value = node(get(), depth + 1)
             if not isinstance(key, Scalar):
                 if not isinstance(key, Rejected):
                     self.report(
