@@ -161,17 +161,17 @@ def coverage(
             continue
         spans = tuple(report.spans[c.id] for c in claims_file.claims if c.id in report.spans)
         items.append((source.id, text.path, text.content, len(claims_file.claims), spans, order, cues, min_score))
-    rows: list[SourceCoverage] = []
+    rows: list[SourceCoverage | None] = [None] * len(items)
     ranked: list[tuple[Any, ...]] = []
-    for row, found in shared_map(_source_coverage, items, [len(item[2]) for item in items]):
-        rows.append(SourceCoverage(*row))
+    for index, (row, found) in shared_map(_source_coverage, items, [len(item[2]) for item in items]):
+        rows[index] = SourceCoverage(*row)
         ranked += found
     best = (
         heapq.nsmallest(limit, ranked, key=lambda c: c[:3])
         if limit is not None
         else sorted(ranked, key=lambda c: c[:3])
     )
-    return Coverage(tuple(rows), tuple(Candidate(*c[3]) for c in best), len(ranked))
+    return Coverage(tuple(r for r in rows if r), tuple(Candidate(*c[3]) for c in best), len(ranked))
 
 
 def _suggest_id(candidate: Candidate, taken: set[str]) -> str:

@@ -604,10 +604,11 @@ def parse_files(
     items: list[tuple[str, bytes, str]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
 ) -> Iterator[ClaimsFile]:
     """Parse claims files (name, bytes, their SHA-256), shared with a forked child when
-    there is enough to share (`shared_map`); the results go to `cache` once all are made."""
+    there is enough to share (`shared_map`), in no set order; the results go to `cache` once
+    all are made."""
     work = [(name, data, max_bytes) for name, data, _ in items]
-    results = shared_map(_parse_flat, work, [len(data) for _, data, _ in items])
-    for (name, _, digest), flat in zip(items, results, strict=True):
+    for index, flat in shared_map(_parse_flat, work, [len(data) for _, data, _ in items]):
+        name, _, digest = items[index]
         if cache is not None:
             cache.put(parse_key(name, digest, max_bytes), flat)
         yield _unflatten(flat)

@@ -46,8 +46,8 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
         else:
             todo.append((claims_file.file, name, tuple(c.quote for c in claims_file.claims), text.content))
     work = [(quotes, content) for _, _, quotes, content in todo]
-    results = shared_map(_locate, work, [len(content) for *_, content in todo])
-    for (file, name, *_), plain in zip(todo, results, strict=True):
+    for index, plain in shared_map(_locate, work, [len(content) for *_, content in todo]):
+        file, name, *_ = todo[index]
         cache.put(name, plain)
         located[file] = tuple(_match_of(m) for m in plain)
     cache.flush()

@@ -120,23 +120,40 @@ def _split(weights: Sequence[int], count: int) -> list[range]:
     return ranges
 
 
-def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[int]) -> Iterator[Any]:
-    """`work(item)` for every item, in order. With a large total weight, the items are split
-    into contiguous shares: this process works through the first while forked children work
-    through the others. `work` must return plain data (tuples, lists, dicts, str, int,
-    float, None)."""
+CHUNKS_PER_PROCESS = 32  # small enough that a process on a slower core simply takes fewer
+
+
+def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[int]) -> Iterator[tuple[int, Any]]:
+    """(index, `work(item)`) for every item, in no set order. With a large total weight the
+    items are cut into chunks that this process and forked children take one at a time
+    until none are left, so a busier core does less; this process's own results come as it
+    makes them, the children's at the end. `work` must return plain data (tuples, lists,
+    dicts, str, int, float, None)."""
     total = sum(weights)
     if not worth_sharing(total):
-        yield from map(work, items)
+        yield from enumerate(map(work, items))
         return
-    mine, *theirs = _split(weights, min(os.cpu_count() or 1, 8))
+    processes = min(os.cpu_count() or 1, 8)
+    chunks = _split(weights, CHUNKS_PER_PROCESS * processes)
+    taken = multiprocessing.get_context("fork").Value("l", 0)  # the next chunk; shared across the fork
 
-    def batch(share: range) -> Callable[[], bytes]:
-        return lambda: marshal.dumps([work(items[i]) for i in share])
+    def take() -> int:
+        with taken.get_lock():
+            chunk: int = taken.value
+            taken.value += 1
+        return chunk
+
+    def child() -> bytes:
+        done = []
+        while (chunk := take()) < len(chunks):
+            done.append((chunk, [work(items[i]) for i in chunks[chunk]]))
+        return marshal.dumps(done)
 
     with contextlib.ExitStack() as stack:
-        children = [stack.enter_context(Background(batch(share), total)) for share in theirs]
-        for index in mine:
-            yield work(items[index])
-        for child in children:
-            yield from marshal.loads(child.result())
+        children = [stack.enter_context(Background(child, total)) for _ in range(processes - 1)]
+        while (chunk := take()) < len(chunks):
+            for index in chunks[chunk]:
+                yield index, work(items[index])
+        for process in children:
+            for chunk, results in marshal.loads(process.result()):
+                yield from zip(chunks[chunk], results, strict=True)

@@ -21,19 +21,35 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
 
 
-def test_shared_map_keeps_order_and_shares_the_work(forking: None) -> None:
+def test_shared_map_gives_every_result_once_and_shares_the_work(forking: None) -> None:
     items = list(range(40))
     weights = [1 + (i % 7) for i in items]
-    results = list(shared_map(lambda i: (i * i, os.getpid()), items, weights))
-    assert [r[0] for r in results] == [i * i for i in items]
-    pids = [r[1] for r in results]
-    assert pids[0] == os.getpid() and len(set(pids)) == 2  # this process took the first share, a child the rest
-    assert pids == sorted(pids, key=lambda p: p != os.getpid())  # each share is contiguous
+
+    def work(i: int) -> tuple[int, int]:
+        time.sleep(0.005)  # long enough for the child to start before this process is done
+        return i * i, os.getpid()
+
+    results = list(shared_map(work, items, weights))
+    assert sorted(index for index, _ in results) == items
+    assert all(value == index * index for index, (value, _) in results)
+    pids = [pid for _, (_, pid) in results]
+    assert pids[0] == os.getpid() and len(set(pids)) == 2  # this process's results first, then a child's
+
+
+def test_a_slower_process_takes_fewer_chunks(forking: None) -> None:
+    parent = os.getpid()
+
+    def work(i: int) -> int:
+        time.sleep(0.005 if os.getpid() == parent else 0.03)  # the child's core is busy elsewhere
+        return os.getpid()
+
+    pids = [pid for _, pid in shared_map(work, range(64), [1] * 64)]
+    assert pids.count(parent) > 2 * pids.count(next(p for p in pids if p != parent))
 
 
 def test_small_work_stays_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
-    assert {pid for pid in shared_map(lambda i: os.getpid(), range(5), [1] * 5)} == {os.getpid()}
+    assert list(shared_map(lambda i: os.getpid(), range(3), [1] * 3)) == [(i, os.getpid()) for i in range(3)]
     with Background(os.getpid, 10) as job:
         assert job.result() == os.getpid()
 
