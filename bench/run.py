@@ -59,14 +59,17 @@ def project(size: int) -> Path:
     return root
 
 
-def median_run(command: list[str], before: Callable[[], None] = lambda: None) -> tuple[float, float, str]:
-    """The run of median wall time out of RUNS, `before()` each: one run on this machine
-    can be 20% off, a median of three rarely is."""
-    runs = []
+def median_runs(commands: dict[str, tuple[list[str], Callable[[], None]]]) -> dict[str, tuple[float, float, str]]:
+    """Per name, the run of median wall time out of RUNS rounds, each round running every
+    command once (after its `before()`), so that a machine slowing down or speeding up
+    mid-benchmark weighs on all of them alike; one run here can be 20% off, a median of
+    three rarely is."""
+    runs: dict[str, list[tuple[float, float, str]]] = {name: [] for name in commands}
     for _ in range(RUNS):
-        before()
-        runs.append(timed(command))
-    return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+        for name, (command, before) in commands.items():
+            before()
+            runs[name].append(timed(command))
+    return {name: sorted(found, key=lambda run: run[0])[len(found) // 2] for name, found in runs.items()}
 
 
 def change_one_file(root: Path) -> None:
@@ -84,12 +87,19 @@ def bench(size: int) -> dict[str, object]:
     book = OUT / f"claims-{size}.xlsx"
     stages = json.loads(timed([PYTHON, str(HERE / "stages.py"), str(root), str(book)])[2])
     build_command = [*CLI, "build", "--root", str(root), "--out", str(book), "-q"]
-    same_work = median_run([*build_command, "--no-cache"])
-    build = median_run(build_command, lambda: shutil.rmtree(root / ".cache", ignore_errors=True))
-    warm_build = median_run(build_command)
-    revalidate = median_run(
-        [*CLI, "validate", "--root", str(root), "--format", "text", "--max-problems", "1"],
-        lambda: change_one_file(root),
+    timings = median_runs(
+        {
+            "same_work": ([*build_command, "--no-cache"], lambda: None),
+            "build": (build_command, lambda: shutil.rmtree(root / ".cache", ignore_errors=True)),
+            "warm_build": (build_command, lambda: None),
+            "revalidate": (
+                [*CLI, "validate", "--root", str(root), "--format", "text", "--max-problems", "1"],
+                lambda: change_one_file(root),
+            ),
+        }
+    )
+    same_work, build, warm_build, revalidate = (
+        timings[name] for name in ("same_work", "build", "warm_build", "revalidate")
     )
     naive = timed([PYTHON, str(HERE / "stages.py"), str(root), str(OUT / f"naive-{size}.xlsx"), "naive"])
     naive_stages = json.loads(naive[2])
