@@ -250,6 +250,8 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"
         ) from None
+    except OSError as error:  # a full disk, a vanished folder: the old workbook is untouched
+        raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
     out_console = console()
     if not quiet:
         out_console.print(summary_view(analysis))

@@ -61,7 +61,11 @@ class Background(Generic[T]):
             raise ChildProcessError(f"a worker process ended without a result (exit code {self.close()})") from None
         self.close()
         if not ok:
-            raise ChildProcessError(f"a worker process failed:\n{value}")
+            error, trace = value
+            cause = ChildProcessError(f"a worker process failed:\n{trace}")
+            if error is None:
+                raise cause
+            raise error from cause  # as if raised here: a full disk is a full disk
         return value  # type: ignore[no-any-return]
 
     def close(self) -> int | None:
@@ -95,8 +99,12 @@ def _child(work: Callable[[], Any], send: Any) -> None:
     try:
         try:
             reply = pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001 - a bug: the parent raises it with this traceback
-            reply = pickle.dumps((False, traceback.format_exc()))
+        except Exception as error:  # noqa: BLE001 - the parent raises it, with this traceback as its cause
+            trace = traceback.format_exc()
+            try:
+                reply = pickle.dumps((False, (error, trace)))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle: its traceback will do
+                reply = pickle.dumps((False, (None, trace)))
         send.send_bytes(reply)
     except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C reaches the whole group; the parent reports it
         code = 130

@@ -214,6 +214,33 @@ def test_child_processes_give_the_same_bytes(cli: Cli, tmp_path: Path, monkeypat
     assert alone.read_bytes() == shared.read_bytes()
 
 
+@pytest.mark.parametrize("children", [False, True], ids=["alone", "with-children"])
+def test_full_disk_is_a_clear_error_and_keeps_old_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: bool
+) -> None:
+    import errno
+
+    import matrix.workbook
+    import matrix.workers
+
+    root = write_project(tmp_path, PIVOT_FILES)
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"previous workbook")
+    if children:  # the Claims rows are rendered by a child, which hits the full disk
+        monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
+        monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(matrix.workbook._StreamedRows, "render", full)
+    code, _, err = cli("build", "--root", root, "--out", out, "-q")
+    assert code == 1
+    assert f"cannot write '{out}': No space left on device" in err and "Traceback" not in err
+    assert out.read_bytes() == b"previous workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "book.xlsx", "claims", "seeds"]
+
+
 def test_injected_failure_mid_save_keeps_old_file(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl.writer.excel import ExcelWriter
 

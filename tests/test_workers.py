@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from pathlib import Path
@@ -66,11 +67,26 @@ def test_background_runs_in_a_child(forking: None) -> None:
         assert job.result() != os.getpid()
 
 
-def test_a_failing_child_raises_with_its_traceback(forking: None) -> None:
-    def broken() -> None:
-        raise ValueError("bad value in the child")
+def test_a_failing_child_raises_its_error_here_with_its_traceback(forking: None) -> None:
+    def full_disk() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    with Background(broken, 1) as job, pytest.raises(ChildProcessError, match=r"(?s)Traceback.*bad value in the child"):
+    with Background(full_disk, 1) as job, pytest.raises(OSError) as raised:
+        job.result()
+    assert raised.value.errno == errno.ENOSPC
+    assert isinstance(raised.value.__cause__, ChildProcessError)
+    assert "Traceback" in str(raised.value.__cause__) and "full_disk" in str(raised.value.__cause__)
+
+
+def test_an_error_that_does_not_pickle_still_arrives(forking: None) -> None:
+    class Unpicklable(Exception):
+        def __reduce__(self) -> str | tuple[object, ...]:
+            raise TypeError("no")
+
+    def broken() -> None:
+        raise Unpicklable("local to the child")
+
+    with Background(broken, 1) as job, pytest.raises(ChildProcessError, match=r"(?s)Traceback.*local to the child"):
         job.result()
 
 
