@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -54,6 +55,14 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+def _remove_file_entries(folder: Path) -> None:
+    """Remove the entries of the earlier cache of one file per entry (in folders named by
+    the key's first two hex digits): nothing reads them any more."""
+    for old in folder.iterdir():
+        if len(old.name) == 2 and old.is_dir() and all(c in "0123456789abcdef" for c in old.name):
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def _checksum(name: str, payload: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\0" + payload).digest()
 
@@ -80,6 +89,7 @@ class Cache(Generic[V]):
                     db.execute("PRAGMA page_size=16384")  # values of tens of KB: fewer overflow pages
                     db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
                     self.db = db
+                    _remove_file_entries(self.path.parent)
                     break
                 except sqlite3.OperationalError:  # cannot open or lock it (read-only, another run)
                     self._off()

@@ -113,3 +113,14 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
         f.source.spans if f.source else None for f in sequential.files
     ]
     assert parallel.all_problems() == sequential.all_problems() != ()
+
+
+def test_entries_of_the_earlier_file_cache_are_removed(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    old = root / CACHE_FILE
+    (old.parent / "ab").mkdir(parents=True)
+    (old.parent / "ab" / ("ab" + "0" * 62)).write_bytes(b"an entry of the earlier cache")
+    (old.parent / "notes").mkdir()  # not ours to remove
+    cold = summary(root, cache=True)
+    assert sorted(p.name for p in old.parent.iterdir()) == ["cache.sqlite3", "notes"]
+    assert summary(root, cache=True) == cold and len(entries(root)) == 4
