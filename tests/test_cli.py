@@ -366,3 +366,52 @@ def _cmdline(proc: Path) -> list[str]:
         return proc.joinpath("cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
     except OSError:
         return []
+
+
+def _build_on(stderr_is_terminal: bool, root: Path, out: Path, term: str = "xterm") -> tuple[str, str]:
+    """A real `build` process (every bar forced by a threshold of 0), its stderr a
+    pseudo-terminal or a pipe: (stdout, stderr)."""
+    import select
+
+    snippet = (
+        "import sys, matrix.terminal as t\n"
+        "t.PROGRESS_MIN_ITEMS = 0\n"
+        "from matrix.cli import run\n"
+        f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q']\n"
+        "run()\n"
+    )
+    env = {**os.environ, "TERM": term}
+    env.pop("NO_COLOR", None)
+    if not stderr_is_terminal:
+        done = subprocess.run(
+            [sys.executable, "-c", snippet], check=True, capture_output=True, text=True, env=env, timeout=60
+        )
+        return done.stdout, done.stderr
+    master, slave = os.openpty()
+    process = subprocess.Popen([sys.executable, "-c", snippet], stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        try:
+            chunk = os.read(master, 65536) if ready else b""
+        except OSError:  # the process closed the terminal
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    stdout = process.communicate(timeout=60)[0].decode()
+    return stdout, seen.decode(errors="replace")
+
+
+def test_progress_bars_on_a_terminal_only(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", PIVOT_FILES)
+    out = tmp_path / "book.xlsx"
+    stdout, terminal = _build_on(True, root, out)
+    assert "reading claims" in terminal and "writing workbook" in terminal
+    assert stdout.startswith("wrote ") and "reading claims" not in stdout
+    stdout, piped = _build_on(False, root, out)
+    assert piped == "" and stdout.startswith("wrote ")
+    _, dumb = _build_on(True, root, out, term="dumb")
+    assert "reading claims" not in dumb and "writing workbook" not in dumb
