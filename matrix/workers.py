@@ -143,7 +143,11 @@ def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[i
         return
     processes = min(os.cpu_count() or 1, 8)
     chunks = _split(weights, CHUNKS_PER_PROCESS * processes)
-    taken = multiprocessing.get_context("fork").Value("l", 0)  # the next chunk; shared across the fork
+    try:
+        taken = multiprocessing.get_context("fork").Value("l", 0)  # the next chunk; shared across the fork
+    except OSError:  # no shared memory or semaphores here (some sandboxes): no sharing either
+        yield from enumerate(map(work, items))
+        return
 
     def take() -> int:
         with taken.get_lock():

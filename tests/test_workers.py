@@ -102,3 +102,13 @@ def test_leaving_the_block_early_stops_the_child(forking: None, tmp_path: Path) 
         process = job.process
     assert time.monotonic() - start < 5
     assert process.exitcode is not None and not marker.exists()
+
+
+def test_without_shared_memory_the_work_stays_here(forking: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    context = workers.multiprocessing.get_context("fork")
+
+    def refused(*args: object, **options: object) -> None:
+        raise OSError(38, "Function not implemented")  # as sem_open in some sandboxes
+
+    monkeypatch.setattr(type(context), "Value", refused)
+    assert list(shared_map(lambda i: (i, os.getpid()), range(4), [1] * 4)) == [(i, (i, os.getpid())) for i in range(4)]
