@@ -71,7 +71,6 @@ class Cache(Generic[V]):
     """get/put by key; a disabled cache (no root) misses every time and stores nothing."""
 
     def __init__(self, root: Path | None, decode: Callable[[Any], V]) -> None:
-        self.root = root
         self.path = root / CACHE_FILE if root is not None else None
         self.decode = decode  # plain data (as stored) -> value
         self.hits = 0
@@ -103,23 +102,23 @@ class Cache(Generic[V]):
                     break
         return self.db
 
-    def _discard(self) -> None:
-        """Delete a damaged database file, so that the next run starts afresh."""
+    def _close(self) -> None:
         if self.db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
             self.db = None
+
+    def _discard(self) -> None:
+        """Delete a damaged database file, so that the next run starts afresh."""
+        self._close()
         if self.path is not None:
             with contextlib.suppress(OSError):
                 self.path.unlink()
 
     def _off(self) -> None:
         """Carry on without a cache (read-only folder, full disk, locked by another run)."""
-        self.path = self.root = None
-        if self.db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.close()
-        self.db = None
+        self._close()
+        self.path = None
 
     def get(self, name: str) -> V | None:
         db = self._open()

@@ -128,6 +128,15 @@ def _split(weights: Sequence[int], count: int) -> list[range]:
     return ranges
 
 
+def _shared_counter() -> Any:
+    """A counter in memory shared across a fork; None where shared memory or semaphores are
+    refused (some sandboxes): then nothing is shared."""
+    try:
+        return multiprocessing.get_context("fork").Value("l", 0)
+    except OSError:
+        return None
+
+
 CHUNKS_PER_PROCESS = 32  # small enough that a process on a slower core simply takes fewer
 
 
@@ -138,16 +147,12 @@ def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[i
     makes them, the children's at the end. `work` must return plain data (tuples, lists,
     dicts, str, int, float, None)."""
     total = sum(weights)
-    if not worth_sharing(total):
+    taken = _shared_counter() if worth_sharing(total) else None  # the next chunk to take
+    if taken is None:
         yield from enumerate(map(work, items))
         return
     processes = min(os.cpu_count() or 1, 8)
     chunks = _split(weights, CHUNKS_PER_PROCESS * processes)
-    try:
-        taken = multiprocessing.get_context("fork").Value("l", 0)  # the next chunk; shared across the fork
-    except OSError:  # no shared memory or semaphores here (some sandboxes): no sharing either
-        yield from enumerate(map(work, items))
-        return
 
     def take() -> int:
         with taken.get_lock():
