@@ -428,7 +428,7 @@ def _escape(text: str) -> str:
 
 # a value boundary in a column's values joined by NUL (scanned for as a literal) where the
 # next value starts with white space or a formula character, or the last one ends in white space
-_CAREFUL_BOUNDARY = re.compile(r"\x00(?:[\s=+\-@]|(?<=\s\x00))")
+_CAREFUL_BOUNDARY = re.compile(rf"\x00(?:[\s{re.escape(''.join(FORMULA_START))}]|(?<=\s\x00))")
 
 
 def _plain_text(joined: str) -> bool:
@@ -439,7 +439,7 @@ def _plain_text(joined: str) -> bool:
         or "<" in joined
         or ">" in joined
         or _CAREFUL_BOUNDARY.search(joined)
-        or joined[:1] in ("=", "+", "-", "@")
+        or joined.startswith(FORMULA_START)
         or joined[:1].isspace()
         or joined[-1:].isspace()
     )
