@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -20,7 +20,7 @@ import click
 
 from matrix import __version__, check
 from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
-from matrix.model import Filters
+from matrix.model import FILTER_DIMENSIONS, Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.problems import Report, as_dict, as_line, did_you_mean
 from matrix.terminal import console, coverage_view, notice, problems_view, progress, summary_view, verdict
@@ -49,12 +49,17 @@ def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What every command reads, and how: the options they all share."""
+    """What every command reads, and how: the values of the shared options, built in one place."""
 
     root: Path
     cache: bool
     max_bytes: int
     filters: Filters
+
+    @classmethod
+    def of(cls, root: Path, no_cache: bool, max_file_size: float, filters: Filters | None = None) -> Inputs:
+        """From the values of `project_options` (and, where the command has them, `filter_options`)."""
+        return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
 
     def load(self) -> tuple[Project, Report]:
         """check() with a progress bar on a terminal while the claims files are read."""
@@ -81,17 +86,11 @@ class Inputs:
             "actor": project.codebook.ids("actors"),
             "source": tuple(s.id for s in project.sources),
         }
-        given = {
-            "perspective": self.filters.perspectives,
-            "topic": self.filters.topics,
-            "actor": self.filters.actors,
-            "source": self.filters.sources,
-        }
-        for option, values in given.items():
+        for dimension, values in self.filters.items():
             for value in values:
-                if value not in known[option]:
-                    hint = did_you_mean(value, known[option])
-                    raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{option}")
+                if value not in known[dimension]:
+                    hint = did_you_mean(value, known[dimension])
+                    raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{dimension}")
         return project, report
 
     def output(self, path: Path, project: Project, suffix: str) -> Path:
@@ -102,47 +101,54 @@ class Inputs:
             raise click.BadParameter(str(refused), param_hint="--out") from None
 
 
-FILTERS = (("perspective", "perspective id"), ("topic", "topic id"), ("source", "source id"), ("actor", "actor id"))
+def _stack(function: F, options: Sequence[Callable[[F], F]]) -> F:
+    """`options` applied so that they list in --help in the order given."""
+    for option in reversed(options):
+        function = option(function)
+    return function
 
 
-def inputs_options(filters: bool = True) -> Callable[[F], F]:
-    """--root, --no-cache, --max-file-size and (with `filters`) the repeatable filters,
-    handed to the command as one `inputs` argument."""
+def project_options(function: F) -> F:
+    """--root, --no-cache and --max-file-size: handed to the command unchanged (see Inputs.of)."""
+    return _stack(
+        function,
+        [
+            click.option(
+                "--root",
+                default=".",
+                metavar="DIR",
+                show_default=True,
+                callback=_root,
+                help="Project folder holding claims/ and seeds/.",
+            ),
+            click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache."),
+            click.option(
+                "--max-file-size",
+                type=click.FloatRange(min=0, min_open=True),
+                default=MAX_FILE_BYTES / 1024 / 1024,
+                show_default=True,
+                metavar="MB",
+                help="Largest YAML file read, in MB; a larger one is reported, not read.",
+            ),
+        ],
+    )
 
-    def decorate(function: F) -> F:
-        @functools.wraps(function)
-        def command(*args: Any, root: Path, no_cache: bool, max_file_size: float, **options: Any) -> Any:
-            chosen = {name: tuple(options.pop(f"{name}s", ())) for name, _ in FILTERS}
-            filters_given = Filters(chosen["perspective"], chosen["topic"], chosen["source"], chosen["actor"])
-            inputs = Inputs(root, not no_cache, int(max_file_size * 1024 * 1024), filters_given)
-            return function(*args, inputs=inputs, **options)
 
-        if filters:
-            for name, what in reversed(FILTERS):
-                help_text = f"Only claims with this {what} (repeatable)."
-                command = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(command)
-        command = click.option(
-            "--max-file-size",
-            type=click.FloatRange(min=0, min_open=True),
-            default=MAX_FILE_BYTES / 1024 / 1024,
-            show_default=True,
-            metavar="MB",
-            help="Largest YAML file read, in MB; a larger one is reported, not read.",
-        )(command)
-        command = click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache.")(
-            command
-        )
-        command = click.option(
-            "--root",
-            default=".",
-            metavar="DIR",
-            show_default=True,
-            callback=_root,
-            help="Project folder holding claims/ and seeds/.",
-        )(command)
-        return command  # type: ignore[return-value]
-
-    return decorate
+def filter_options(function: F) -> F:
+    """One repeatable --DIMENSION option per filter dimension, passed on as `DIMENSIONs` (see Filters)."""
+    return _stack(
+        function,
+        [
+            click.option(
+                f"--{dimension}",
+                f"{dimension}s",
+                multiple=True,
+                metavar="ID",
+                help=f"Only claims with this {dimension} id (repeatable).",
+            )
+            for dimension in FILTER_DIMENSIONS
+        ],
+    )
 
 
 _exit_at_once = False  # a real process (see `run`): leave with os._exit
@@ -166,7 +172,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@inputs_options(filters=False)
+@project_options
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
 @click.option(
     "--format",
@@ -183,9 +189,9 @@ def main(debug: bool) -> None:
     show_default=True,
     help="Print at most this many problems (table and text); the rest are counted.",
 )
-def validate(inputs: Inputs, strict: bool, fmt: str, max_problems: int) -> None:
+def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
-    project, report = inputs.load()
+    project, report = Inputs.of(root, no_cache, max_file_size).load()
     ok = report.passes(strict)
     if fmt == "json":
         payload = {
@@ -211,7 +217,8 @@ def validate(inputs: Inputs, strict: bool, fmt: str, max_problems: int) -> None:
 
 
 @main.command()
-@inputs_options()
+@project_options
+@filter_options
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -221,12 +228,21 @@ def validate(inputs: Inputs, strict: bool, fmt: str, max_problems: int) -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
-def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
+def build(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    out: Path | None,
+    strict: bool,
+    quiet: bool,
+    **filters: tuple[str, ...],
+) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
     from matrix.workbook import coverage_weight, workbook_coverage, write_workbook
     from matrix.workers import Background
 
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
     project, report = inputs.checked(strict)
     if out is None:
@@ -260,7 +276,8 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
 
 
 @main.command()
-@inputs_options()
+@project_options
+@filter_options
 @click.option(
     "--format",
     "fmt",
@@ -272,10 +289,13 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
-def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
+def summary(
+    root: Path, no_cache: bool, max_file_size: float, fmt: str, width: int | None, **filters: tuple[str, ...]
+) -> None:
     """Print the stance and approach matrices, top contrasts and totals."""
     from matrix.pivot import analyse, summary_numbers
 
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters)
     if fmt == "json":
@@ -285,7 +305,8 @@ def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
 
 
 @main.command()
-@inputs_options()
+@project_options
+@filter_options
 @click.option(
     "--format",
     "fmt",
@@ -300,10 +321,13 @@ def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
     metavar="FILE",
     help="File to write  [default: standard output]",
 )
-def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
+def export(
+    root: Path, no_cache: bool, max_file_size: float, fmt: str, out: Path | None, **filters: tuple[str, ...]
+) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
 
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     claims = analyse(project, report, inputs.filters).claims
     body = (
@@ -318,7 +342,7 @@ def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
 
 
 @main.command(name="coverage")
-@inputs_options(filters=False)
+@project_options
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
 @click.option(
     "--min-score",
@@ -344,12 +368,19 @@ def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
     help="table: figures and the best sentences; json: figures and every scored sentence.",
 )
 def coverage_command(
-    inputs: Inputs, sources: tuple[str, ...], min_score: int, limit: int, stubs: bool, fmt: str
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    sources: tuple[str, ...],
+    min_score: int,
+    limit: int,
+    stubs: bool,
+    fmt: str,
 ) -> None:
     """Find the passages of each source that no claim has coded yet."""
     from matrix.coverage import coverage, stubs_yaml
 
-    project, report = replace(inputs, filters=Filters(sources=sources)).checked()
+    project, report = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources)).checked()
     result = coverage(project, report, sources, min_score, limit=None if fmt == "json" and not stubs else limit)
     if stubs:
         click.echo(stubs_yaml(result.candidates, project), nl=False)

@@ -133,29 +133,32 @@ class SourceText:
     digest: str = ""  # SHA-256 of the file's bytes
 
 
+FILTER_DIMENSIONS = ("perspective", "topic", "source", "actor")
+"""The claim fields a command can filter on; `Filters` has one field per dimension, plural."""
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Row filters shared by every command; an empty tuple means "all"."""
+    """Row filters shared by every command; an empty tuple means "all".
+
+    One field per entry of FILTER_DIMENSIONS, named in the plural (`perspectives` filters the
+    `perspective` field), so that `Filters(**options)` takes the CLI's options as they come.
+    """
 
     perspectives: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
 
+    def items(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(dimension, wanted ids) for every filter dimension, in FILTER_DIMENSIONS order."""
+        return tuple((dimension, tuple(getattr(self, f"{dimension}s"))) for dimension in FILTER_DIMENSIONS)
+
     @property
     def active(self) -> bool:
-        return bool(self.perspectives or self.topics or self.sources or self.actors)
+        return any(values for _, values in self.items())
 
     def describe(self) -> str:
         """'perspective: CFR; topic: space, trade' or 'none (all claims)'."""
-        parts = [
-            f"{name}: {', '.join(values)}"
-            for name, values in (
-                ("perspective", self.perspectives),
-                ("topic", self.topics),
-                ("source", self.sources),
-                ("actor", self.actors),
-            )
-            if values
-        ]
+        parts = [f"{name}: {', '.join(values)}" for name, values in self.items() if values]
         return "; ".join(parts) if parts else "none (all claims)"

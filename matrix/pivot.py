@@ -190,12 +190,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
 
 def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     keep = pd.Series(True, index=claims.index)
-    for column, wanted in (
-        ("perspective", filters.perspectives),
-        ("topic", filters.topics),
-        ("source", filters.sources),
-        ("actor", filters.actors),
-    ):
+    for column, wanted in filters.items():
         if wanted:
             keep &= claims[column].isin(wanted)
     return claims[keep]
