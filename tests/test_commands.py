@@ -1,0 +1,359 @@
+"""Every command and every option, end to end, as a user runs them.
+
+`CASES` holds, for each (command, option) registered on the CLI group, a run with a valid value
+and what it must produce (exit code, parsed JSON/CSV/YAML, workbook cells) and, where the option
+takes a value, a run with an invalid one, which must be a usage error (exit 2) that writes
+nothing. A meta-test fails when a command or option is added without its cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import openpyxl
+import pytest
+import yaml
+
+from matrix.cli import main, run
+from tests.conftest import CLAIMS_A, CODEBOOK, PIVOT_FILES, SEED_A, write_project
+
+Result = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One option of one command: `args` (after the command, `{root}` and `{tmp}` filled in) and
+    `check(result, root)` for a valid run; `bad` the arguments of a run that must exit 2."""
+
+    args: tuple[str, ...]
+    check: Callable[[Result, Path], None]
+    bad: tuple[str, ...] | None = None
+
+
+def _json(out: str) -> object:
+    return json.loads(out)
+
+
+def _rows(out: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def _sheet(path: Path, name: str) -> list[tuple[object, ...]]:
+    book = openpyxl.load_workbook(path)
+    return [tuple(row) for row in book[name].iter_rows(values_only=True)]
+
+
+def _validate_clean(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith("valid: 8 claims in 2 files")
+
+
+def _exit(code: int, needle: str = "") -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == code, result
+        assert needle in result[1] + result[2], result
+
+    return check
+
+
+def _claim_ids(expected: list[str]) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        assert [record["id"] for record in json.loads(result[1])] == expected
+
+    return check
+
+
+def _workbook_ids(expected: list[str]) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        rows = _sheet(root / "output" / "claims-matrix.xlsx", "Claims")
+        assert [row[0] for row in rows[1:]] == expected
+
+    return check
+
+
+def _summary_of(ids: list[str]) -> Callable[[Result, Path], None]:
+    """The summary counts exactly the claims `ids`, in the topics they have."""
+
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        data = json.loads(result[1])
+        assert data["claims"] == len(ids)
+        assert sorted({cell["topic"] for cell in data["stance"] if cell["convergence"] is not None}) == _topics_of(ids)
+
+    return check
+
+
+def _validate_json(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and data["valid"] is True and (data["claims"], data["files"]) == (8, 2)
+
+
+def _validate_strict(result: Result, root: Path) -> None:
+    # the project in BAD_FILES has one warning (a quote under six words): strict fails on it
+    assert result[0] == 1 and "short-quote" in result[1]
+
+
+def _max_problems(result: Result, root: Path) -> None:
+    lines = result[1].splitlines()
+    assert result[0] == 1 and lines[0].startswith("claims/a.yaml:") and lines[1] == "... and 1 more problems"
+
+
+def _max_file_size(result: Result, root: Path) -> None:
+    assert result[0] == 1 and result[1].count("file-too-large") == 3
+
+
+def _no_cache(result: Result, root: Path) -> None:
+    assert result[0] == 0 and not any(p.name == ".cache" for p in root.parent.glob("*/.cache"))
+
+
+def _build_out(result: Result, root: Path) -> None:
+    assert result[0] == 0 and "wrote" in result[1]
+    rows = _sheet(root.parent / "mine.xlsx", "Claims")
+    assert [row[0] for row in rows[1:]] == ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"]
+
+
+def _build_strict(result: Result, root: Path) -> None:
+    assert result[0] == 1 and not (root / "output" / "claims-matrix.xlsx").exists()
+
+
+def _build_quiet(result: Result, root: Path) -> None:
+    assert result[0] == 0 and "Stance" not in result[1] and "wrote" in result[1]
+
+
+def _summary_table(result: Result, root: Path) -> None:
+    assert result[0] == 0 and "Export controls" in result[1] and "+2/-1" in result[1]
+
+
+def _summary_width(result: Result, root: Path) -> None:
+    assert result[0] == 0 and max(len(line) for line in result[1].splitlines()) <= 60
+
+
+def _export_csv(result: Result, root: Path) -> None:
+    rows = _rows(result[1])
+    assert result[0] == 0 and [r["id"] for r in rows][:2] == ["a1", "a2"] and rows[0]["quote_at"] == "seeds/a.txt:2:1"
+
+
+def _export_out(result: Result, root: Path) -> None:
+    records = json.loads((root.parent / "claims.json").read_text())
+    assert result[0] == 0 and len(records) == 8 and records[0]["id"] == "a1"
+
+
+def _coverage_table(result: Result, root: Path) -> None:
+    assert result[0] == 0 and "src-a" in result[1] and "share" in result[1]
+
+
+def _coverage_json(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0
+    assert [(s["source"], s["sentences"], s["covered"]) for s in data["sources"]] == [
+        ("src-a", 5, 1),
+        ("src-b", 1, 1),
+    ]
+    assert data["uncovered"] and all(c["score"] >= 1 for c in data["uncovered"])
+
+
+def _coverage_sources(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and [s["source"] for s in data["sources"]] == ["src-b"]
+
+
+def _coverage_min_score(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and data["uncovered"] and all(c["score"] >= 2 for c in data["uncovered"])
+
+
+def _coverage_limit(result: Result, root: Path) -> None:
+    assert result[0] == 0 and "1 of 3" in result[1]
+
+
+def _coverage_stubs(result: Result, root: Path) -> None:
+    stubs = yaml.safe_load(result[1])
+    assert result[0] == 0 and isinstance(stubs, list) and stubs[0]["topic"] == "TODO"
+    assert stubs[0]["quote"] == "The two governments agree to deepen joint cooperation on cyber security."
+
+
+# Every command's project options, checked on the command itself.
+def _project_cases(
+    command: str, extra: tuple[str, ...], ok: Callable[[Result, Path], None], root: str = "{root}"
+) -> dict[str, Case]:
+    return {
+        "--root": Case((*extra, "--root", root), ok, (*extra, "--root", "{tmp}/nowhere")),
+        "--no-cache": Case((*extra, "--root", root, "--no-cache"), _no_cache),
+        "--max-file-size": Case(
+            (*extra, "--root", root, "--max-file-size", "0.00001"),
+            _exit(1, "file-too-large"),
+            (*extra, "--root", root, "--max-file-size", "0"),
+        ),
+    }
+
+
+def _filter_cases(command: str, extra: tuple[str, ...], ids: Callable[[list[str]], Callable[[Result, Path], None]]):  # type: ignore[no-untyped-def]
+    root = ("--root", "{root}")
+    return {
+        "--perspective": Case(
+            (*extra, *root, "--perspective", "CFR"),
+            ids(["b1", "b2", "b3", "b4"]),
+            (*extra, *root, "--perspective", "Nowhere"),
+        ),
+        "--topic": Case(
+            (*extra, *root, "--topic", "space"), ids(["a4", "b3", "b4"]), (*extra, *root, "--topic", "spase")
+        ),
+        "--source": Case(
+            (*extra, *root, "--source", "src-a"), ids(["a1", "a2", "a3", "a4"]), (*extra, *root, "--source", "src-z")
+        ),
+        "--actor": Case((*extra, *root, "--actor", "US"), ids(["a2", "b1"]), (*extra, *root, "--actor", "Russia")),
+    }
+
+
+def _topics_of(ids: list[str]) -> list[str]:
+    by_id = {"a1": "export-controls", "a2": "export-controls", "a3": "export-controls", "a4": "space",
+             "b1": "export-controls", "b2": "export-controls", "b3": "space", "b4": "space"}  # fmt: skip
+    return sorted({by_id[i] for i in ids})
+
+
+ROOT_ARGS = ("--root", "{root}")
+COV_ARGS = ("--root", "{cov}")
+CASES: dict[str, dict[str, Case]] = {
+    "validate": {
+        **_project_cases("validate", ("--format", "text"), _validate_clean),
+        "--strict": Case(("--format", "text", "--strict", "--root", "{bad}"), _validate_strict),
+        "--format": Case(("--format", "json", *ROOT_ARGS), _validate_json, ("--format", "xml", *ROOT_ARGS)),
+        "--max-problems": Case(
+            ("--format", "text", "--max-problems", "1", "--root", "{broken}"),
+            _max_problems,
+            ("--max-problems", "0", *ROOT_ARGS),
+        ),
+    },
+    "build": {
+        **_project_cases("build", ("-q",), _workbook_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
+        **_filter_cases("build", ("-q",), _workbook_ids),
+        "--out": Case(("--out", "{tmp}/mine.xlsx", *ROOT_ARGS), _build_out, ("--out", "{tmp}/mine.csv", *ROOT_ARGS)),
+        "--strict": Case(("--strict", "--root", "{bad}"), _build_strict),
+        "--quiet": Case(("--quiet", *ROOT_ARGS), _build_quiet),
+    },
+    "summary": {
+        **_project_cases("summary", ("--format", "json"), _summary_of(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
+        **_filter_cases("summary", ("--format", "json"), _summary_of),
+        "--format": Case(("--format", "table", "--width", "100", *ROOT_ARGS), _summary_table,
+                         ("--format", "csv", *ROOT_ARGS)),
+        "--width": Case(("--width", "60", *ROOT_ARGS), _summary_width, ("--width", "39", *ROOT_ARGS)),
+    },
+    "export": {
+        **_project_cases("export", ("--format", "json"), _claim_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
+        **_filter_cases("export", ("--format", "json"), _claim_ids),
+        "--format": Case(("--format", "csv", *ROOT_ARGS), _export_csv, ("--format", "xlsx", *ROOT_ARGS)),
+        "--out": Case(("--format", "json", "--out", "{tmp}/claims.json", *ROOT_ARGS), _export_out,
+                      ("--format", "json", "--out", "{root}/claims/a.yaml", *ROOT_ARGS)),
+    },
+    "coverage": {
+        **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
+        "--source": Case(("--format", "json", "--source", "src-b", *COV_ARGS), _coverage_sources,
+                         ("--source", "src-z", *COV_ARGS)),
+        "--min-score": Case(("--format", "json", "--min-score", "2", *COV_ARGS), _coverage_min_score,
+                            ("--min-score", "-1", *COV_ARGS)),
+        "--limit": Case(("--limit", "1", *COV_ARGS), _coverage_limit, ("--limit", "0", *COV_ARGS)),
+        "--stubs": Case(("--stubs", "--source", "src-a", *COV_ARGS), _coverage_stubs),
+        "--format": Case(("--format", "table", *COV_ARGS), _coverage_table, ("--format", "csv", *COV_ARGS)),
+    },
+}  # fmt: skip
+
+
+def _options(command: click.Command) -> list[str]:
+    return [p.opts[0] for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+
+
+def test_every_registered_command_and_option_has_cases() -> None:
+    assert sorted(main.commands) == sorted(CASES), "a command without end-to-end cases (tests/test_commands.py)"
+    for name, command in main.commands.items():
+        assert sorted(_options(command)) == sorted(CASES[name]), f"options of '{name}' without cases"
+
+
+def _invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> Result:
+    with pytest.raises(SystemExit) as done:
+        run(args)
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err
+
+
+def _fill(args: tuple[str, ...], tmp_path: Path) -> list[str]:
+    places = {
+        "{root}": tmp_path / "p",
+        "{tmp}": tmp_path,
+        "{bad}": tmp_path / "bad",
+        "{broken}": tmp_path / "broken",
+        "{cov}": tmp_path / "cov",
+    }
+    filled = []
+    for arg in args:
+        for key, place in places.items():
+            arg = arg.replace(key, str(place))
+        filled.append(arg)
+    return filled
+
+
+@pytest.fixture
+def projects(tmp_path: Path) -> Path:
+    write_project(tmp_path / "p", PIVOT_FILES)
+    short = CLAIMS_A.replace(
+        "policy.", "policy.\n  - {id: a-2, topic: space, stance: convergence, quote: Both governments}"
+    )
+    write_project(tmp_path / "bad", {"claims/a.yaml": short})
+    two_errors = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("src-a", "SRC A")
+    write_project(tmp_path / "broken", {"claims/a.yaml": two_errors})
+    write_project(tmp_path / "cov", COVERAGE_FILES)
+    return tmp_path
+
+
+COVERAGE_FILES: dict[str, str | bytes | None] = {
+    "claims/codebook.yaml": CODEBOOK
+    + "cues:\n  convergence: [agree, joint, cooperation, deepen]\n  divergence: [differ, however]\n",
+    "seeds/a.txt": SEED_A
+    + "The two governments agree to deepen joint cooperation on cyber security.\n"
+    + "However, the two sides differ on the pace of trade talks this year.\n",
+}
+
+ALL = [(command, option) for command, options in CASES.items() for option in options]
+
+
+@pytest.mark.parametrize(("command", "option"), ALL, ids=[f"{c} {o}" for c, o in ALL])
+def test_option_with_a_valid_value(
+    command: str, option: str, projects: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES[command][option]
+    result = _invoke([command, *_fill(case.args, projects)], capsys)
+    assert "Traceback" not in result[2] and "internal error" not in result[2]
+    case.check(result, projects / "p")
+
+
+BAD = [(command, option) for command, option in ALL if CASES[command][option].bad is not None]
+
+
+@pytest.mark.parametrize(("command", "option"), BAD, ids=[f"{c} {o}" for c, o in BAD])
+def test_option_with_an_invalid_value_is_a_usage_error(
+    command: str, option: str, projects: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {p: p.read_bytes() for p in projects.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    bad = CASES[command][option].bad
+    assert bad is not None
+    code, out, err = _invoke([command, *_fill(bad, projects)], capsys)
+    assert code == 2, (out, err)
+    assert "Error" in err and "Traceback" not in err
+    after = {p: p.read_bytes() for p in projects.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert after == before, "a usage error wrote or changed a file"
+
+
+def test_group_options(capsys: pytest.CaptureFixture[str]) -> None:
+    from matrix import __version__
+
+    assert _invoke(["--version"], capsys)[:2] == (0, f"claims-matrix, version {__version__}\n")
+    code, out, _ = _invoke(["--help"], capsys)
+    assert code == 0 and all(f"  {name}" in out for name in CASES)
+    assert _invoke(["--nope"], capsys)[0] == 2
+    assert _invoke(["nope"], capsys)[0] == 2
