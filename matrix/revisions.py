@@ -104,11 +104,10 @@ def checkout(spec: str, root: Path) -> Iterator[Version]:
         revision = spec[len(GIT_PREFIX) :]
         if not revision:
             raise RevisionError("'git:' needs a revision, e.g. git:HEAD or git:main")
-        with tempfile.TemporaryDirectory(prefix="claims-matrix-") as folder:
-            write_revision(root, revision, Path(folder))
-            yield Version(spec, Path(folder))
+        with tempfile.TemporaryDirectory(prefix="claims-matrix-") as temporary:
+            write_revision(root, revision, Path(temporary))
+            yield Version(spec, Path(temporary))
         return
-    folder = Path(spec)
-    if not folder.is_dir():
+    if not Path(spec).is_dir():
         raise RevisionError(f"'{spec}' is neither a folder nor git:REV")
-    yield Version(spec, folder)
+    yield Version(spec, Path(spec))
