@@ -75,6 +75,81 @@ def test_deep_nesting_is_reported_not_recursed() -> None:
     assert [(p.location.line, p.code) for p in result.problems][:1] == [(1, "too-deep")]
 
 
+def _first_problem(text: str) -> tuple[int, int, str]:
+    problems = parse_claims_file("claims/a.yaml", text.encode()).problems
+    assert problems, text[:80]
+    first = problems[0]
+    return first.location.line, first.location.column, first.code
+
+
+# the root mapping is level 1, so the fourth bracket after 'source: ' (column 9) is level 5;
+# libyaml itself gives up at 1,000 levels, before it has given a single event
+@pytest.mark.parametrize("depth", [4, 5, 999, 1_000, 1_001, 5_000])
+@pytest.mark.parametrize("brackets", ["[]", "{}"])
+def test_flow_nesting_is_too_deep_where_it_passes_the_limit(depth: int, brackets: str) -> None:
+    opener, closer = brackets
+    inner = "x" if opener == "[" else "k: x"
+    step = "" if opener == "[" else "k: "
+    text = "source: " + (opener + step) * depth + inner + closer * depth + "\nclaims:\n"
+    assert _first_problem(text) == (1, 9 + 3 * len(opener + step), "too-deep")
+
+
+def test_flow_nesting_at_the_limit_is_no_problem() -> None:
+    problems = parse_claims_file("claims/a.yaml", b"source: [[[x]]]\nclaims:\n").problems
+    assert "too-deep" not in {p.code for p in problems}
+
+
+@pytest.mark.parametrize("depth", [5, 1_001, 2_000])
+@pytest.mark.parametrize("item", ["k:", "-"])
+def test_block_nesting_is_too_deep_where_it_passes_the_limit(depth: int, item: str) -> None:
+    text = "".join("  " * level + item + "\n" for level in range(depth))
+    # line n holds the first entry of level n: the fifth line's is the first too deep
+    assert _first_problem(text) == (5, 9, "too-deep")
+
+
+def _long_file_with(line: int, broken: str) -> str:
+    """A 268-line claims-like file whose line `line` is `broken`."""
+    lines = [f"key{n}: value {n}" for n in range(1, 269)]
+    lines[line - 1] = broken
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "broken, column",
+    [
+        ('note: "never closed', 7),
+        ("note: 'never closed", 7),
+        ("note: [a, b", 7),
+        ("note: {a: b", 7),
+        ("note: [a, [b, c]", 7),
+        ("note: {a: [b, c], d: 'e'", 7),
+        ('note: ["a]", b', 7),
+    ],
+)
+def test_unclosed_quote_or_bracket_is_reported_where_it_opens(broken: str, column: int) -> None:
+    assert _first_problem(_long_file_with(23, broken)) == (23, column, "yaml-syntax")
+
+
+def test_unclosed_quote_names_where_the_file_ends() -> None:
+    problems = parse_claims_file("claims/a.yaml", _long_file_with(23, 'note: "oops').encode()).problems
+    assert [(p.location.line, p.location.column, p.code) for p in problems] == [(23, 7, "yaml-syntax")]
+    assert "line 269" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ('a: ["x" "y"]\nb: 1\n', (1, 9)),  # a missing comma inside brackets that close: at the comma's place
+        ('a: [1,\n  "b" "c",\n  3]\n', (2, 7)),
+        ('a: "bad \\q escape"\n', (1, 9)),  # a bad escape inside a closed quote: at the escape
+    ],
+)
+def test_errors_inside_closed_quotes_and_brackets_stay_where_the_parser_stopped(
+    text: str, where: tuple[int, int]
+) -> None:
+    assert _first_problem(text) == (*where, "yaml-syntax")
+
+
 def test_codebook_in_order() -> None:
     codebook, problems = parse_codebook("claims/codebook.yaml", CODEBOOK.encode())
     assert problems == []

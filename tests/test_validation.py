@@ -31,7 +31,7 @@ QUOTE_A = "    quote: The United States and India differ sharply on export contr
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
     # YAML traps
-    ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 10, "yaml-syntax")]),
+    ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 9, "yaml-syntax")]),
     ("multiple-documents", {A: CLAIMS_A + "---\nsource: {}\n"}, [(A, 12, "multiple-documents")]),
     ("anchor", a("topic: export-controls", "topic: &t export-controls"), [(A, 9, "yaml-anchor")]),
     (
