@@ -132,6 +132,14 @@ def _syntax_problem(text: str, file: str, max_depth: int, error: yaml.MarkedYAML
             f"YAML syntax error: the {name} that opens here is never closed; {gave_up}",
             hint,
         )
+    if opened is not None and error.context == "while scanning a simple key":
+        return Problem(
+            Location(file, opened.line + 1, opened.column + 1),
+            "yaml-syntax",
+            f"YAML syntax error: the text that starts here needs a ':' after its name, or more indentation "
+            f"to continue the value above; the parser gave up at line {line}, column {column}",
+            "write 'name: value', or indent the line under the value it continues",
+        )
     context = f" ({error.context})" if error.context else ""
     return Problem(
         Location(file, line, column),

@@ -139,6 +139,17 @@ def test_unclosed_quote_names_where_the_file_ends() -> None:
 @pytest.mark.parametrize(
     "text, where",
     [
+        ("a: 1\nb\nc: 2\n", (2, 1)),  # a key without ':', found only on the next line
+        ("a: |\n  x\ny\n  z: 1\n", (3, 1)),  # a line that leaves a block value too early
+    ],
+)
+def test_a_key_without_colon_is_reported_on_its_own_line(text: str, where: tuple[int, int]) -> None:
+    assert _first_problem(text) == (*where, "yaml-syntax")
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
         ('a: ["x" "y"]\nb: 1\n', (1, 9)),  # a missing comma inside brackets that close: at the comma's place
         ('a: [1,\n  "b" "c",\n  3]\n', (2, 7)),
         ('a: "bad \\q escape"\n', (1, 9)),  # a bad escape inside a closed quote: at the escape
