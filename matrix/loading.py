@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
@@ -129,6 +130,31 @@ def decode(data: bytes, file: str, report: Callable[[Problem], None], code: str 
             )
         )
         return None
+
+
+# What a spreadsheet cell cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE (the C0 controls
+# but tab, line feed and carriage return), plus the two non-characters XML forbids.
+_CELL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def cell_unsafe(content: str, file: str) -> Problem | None:
+    """The first character of a source text that cannot go into a workbook cell, as a
+    problem at its line and column (with how many more there are), or None."""
+    match = _CELL_UNSAFE.search(content)
+    if match is None:
+        return None
+    before = content[: match.start()].replace("\r\n", "\n").replace("\r", "\n")
+    line, column = line_column(before, len(before))
+    more = len(_CELL_UNSAFE.findall(content, match.end()))
+    others = f" (and {more:,} more such characters)" if more else ""
+    return Problem(
+        Location(file, line, column),
+        "text-control-character",
+        f"the text holds the control character U+{ord(match.group()):04X}{others}, "
+        "which a spreadsheet cell cannot hold",
+        "delete it (a text editor's 'show invisibles' finds it); if the file is not text, "
+        "save the source as plain text again",
+    )
 
 
 def _kind(node: Node) -> str:
@@ -558,6 +584,9 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
     content = decode(data, name, problems.append, code="text-not-utf8")
     if content is None:
         return None, problems
+    problem = cell_unsafe(content, name)
+    if problem is not None:
+        problems.append(problem)
     return SourceText(name, content, hashlib.sha256(data).hexdigest()), problems
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from matrix.loading import load_project, parse_claims_file, parse_codebook
 from matrix.model import Claim, Location
-from tests.conftest import CLAIMS_A, CODEBOOK, write_project
+from tests.conftest import CLAIMS_A, CODEBOOK, SEED_A, write_project
 
 
 def test_claims_are_typed_frozen_objects_with_locations() -> None:
@@ -183,3 +185,28 @@ def test_project_reads_texts_once(tmp_path: Path) -> None:
     assert [s.id for s in project.sources] == ["src-a", "src-b"]
     assert project.texts["claims/a.yaml"].path == "seeds/a.txt"
     assert [c.id for c in project.claims] == ["a-1", "b-1"]
+
+
+def test_a_control_character_in_a_text_is_an_error_at_its_line_and_column(tmp_path: Path) -> None:
+    seed = SEED_A.replace("governments agree", "governments \x00agree\x1b")
+    project = load_project(write_project(tmp_path, {"seeds/a.txt": seed}))
+    found = [(p.location.file, p.location.line, p.location.column, p.code) for p in project.problems]
+    assert found == [("seeds/a.txt", 3, 18, "text-control-character")]
+    assert "1 more" in project.problems[0].message
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build", "--out", "out.xlsx"], ["summary"], ["export", "--format", "json"]])
+def test_no_command_crashes_on_a_control_character_in_a_text(tmp_path: Path, command: list[str]) -> None:
+    root = write_project(tmp_path, {"seeds/a.txt": "\x00\x01" + SEED_A.replace("\n", "\x0b\n")})
+    result = subprocess.run(
+        [sys.executable, "-m", "matrix", *command, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr + result.stdout
+    assert "seeds/a.txt:1:1" in result.stdout + result.stderr
+    assert "text-control-character" in result.stdout + result.stderr
+    assert not (root / "out.xlsx").exists()

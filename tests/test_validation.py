@@ -9,7 +9,7 @@ import pytest
 
 from matrix import CODES, check, loading
 from matrix.loading import parse_claims_file
-from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, Found, write_project
+from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
 A = "claims/a.yaml"
 B = "claims/b.yaml"
@@ -133,6 +133,18 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         {"seeds/a.txt": SEED_A.encode().replace(b"sharply", b"sh\xe9rply")},
         [("seeds/a.txt", 2, "text-not-utf8")],
     ),
+    (
+        "text-nul",
+        {"seeds/a.txt": SEED_A.replace("line", "li\x00ne")},
+        [("seeds/a.txt", 1, "text-control-character")],
+    ),
+    (
+        "text-escape-after-crlf",
+        {"seeds/a.txt": SEED_A.replace("\n", "\r\n").replace("Both", "\x1b[31mBoth")},
+        [("seeds/a.txt", 3, "text-control-character")],
+    ),
+    ("text-form-feed", {"seeds/b.txt": "\x0c" + SEED_B}, [("seeds/b.txt", 1, "text-control-character")]),
+    ("text-tab-is-fine", {"seeds/b.txt": "\t" + SEED_B.replace(" ", "\t", 1)}, []),
     # quotes
     ("quote-not-found", a("differ sharply", "differ slightly"), [(A, 11, "quote-not-found")]),
     ("quote-case", a("The United States", "the United States"), [(A, 11, "quote-not-found")]),
