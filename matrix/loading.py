@@ -481,6 +481,14 @@ def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Pro
             )
         return path.read_bytes(), None
     except FileNotFoundError:
+        target = _broken_link(path)
+        if target is not None:
+            return None, Problem(
+                Location(name),
+                "file-unreadable",
+                f"{name} is a broken link: it points to {shown(target, 200)}, which does not exist",
+                "point the link at an existing file, or delete it",
+            )
         if name == CODEBOOK:
             return None, Problem(
                 Location(CODEBOOK),
@@ -498,6 +506,14 @@ def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Pro
             f"{name} cannot be read: {error.strerror}",
             "check that it is a readable file",
         )
+
+
+def _broken_link(path: Path) -> str | None:
+    """Where `path` points when it is a symbolic link, or None."""
+    try:
+        return os.readlink(path)
+    except (OSError, ValueError):  # not a link, gone, or a name the OS refuses
+        return None
 
 
 def _is_utf8(name: str) -> bool:
@@ -552,6 +568,13 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             "text-outside-root",
             f"the text path {shown(raw)} leads outside the project root {how}",
             "copy the text into the project's seeds/ folder and point to it there",
+        )
+    target = None if exists else _broken_link(path)
+    if target is not None:
+        return fail(
+            "text-missing",
+            f"the text path {shown(raw)} is a broken link: it points to {shown(target, 200)}, which does not exist",
+            "point the link at the source's text file, or point 'text' at the file itself",
         )
     if not exists:
         seeds = (
@@ -688,6 +711,16 @@ def load_project(
             parsed[name] = ClaimsFile(name, None, (), (problem,))
             names.append(name)
             continue
+        if _CELL_UNSAFE.search(name):  # a name no workbook cell can hold
+            problem = Problem(
+                Location(name),
+                "file-unreadable",
+                f"the file name {shown(name)} holds a control character",
+                "rename the file",
+            )
+            parsed[name] = ClaimsFile(name, None, (), (problem,))
+            names.append(name)
+            continue
         names.append(name)
         data, problem = read_input(path, name, max_bytes)
         if data is None:
@@ -726,9 +759,12 @@ def load_project(
 
 
 def claim_file_paths(root: Path) -> list[Path]:
-    """The claims files under root/claims, sorted by name; the codebook is not one."""
+    """The claims files under root/claims (names ending in .yaml or .yml, in any case),
+    sorted by name; the codebook is not one."""
     folder = root / CLAIMS_DIR
     names = sorted(os.listdir(folder))
     return [
-        folder / n for n in names if n.endswith((".yaml", ".yml")) and n != "codebook.yaml" and not n.startswith(".")
+        folder / n
+        for n in names
+        if n.lower().endswith((".yaml", ".yml")) and n != "codebook.yaml" and not n.startswith(".")
     ]
