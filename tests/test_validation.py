@@ -119,6 +119,16 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         [(B, 9, "unknown-topic"), (CB, 9, "duplicate-id")],
     ),
     (
+        "codebook-duplicate-in-another-case",
+        cb("  - {id: space, label: Space}\n", "  - {id: space, label: Space}\n  - {id: Space, label: Space 2}\n"),
+        [(CB, 10, "duplicate-id"), (CB, 10, "unused-topic")],
+    ),
+    (
+        "codebook-same-id-in-two-lists-is-fine",
+        cb("  - {id: India, label: India}\n", "  - {id: India, label: India}\n  - {id: space, label: Space}\n"),
+        [],
+    ),
+    (
         "codebook-malformed-id",
         cb("{id: space, label: Space}", "{id: 'space age', label: Space}"),
         [(B, 9, "unknown-topic"), (CB, 9, "malformed-id")],
@@ -251,6 +261,14 @@ def test_duplicate_names_both_places(tmp_path: Path) -> None:
     _, report = check(write_project(tmp_path, {B: CLAIMS_B.replace("id: b-1", "id: a-1")}))
     (problem,) = report.problems
     assert "claims/a.yaml:8:9" in problem.message
+
+
+def test_ids_differing_only_in_case_name_both_places(tmp_path: Path) -> None:
+    files = cb("{id: US, label: United States}", "{id: US, label: United States}\n  - {id: us, label: U.S.}")
+    _, report = check(write_project(tmp_path, files))
+    assert [(p.location.file, p.location.line, p.code) for p in report.problems] == [(CB, 6, "duplicate-id")]
+    assert "'us'" in report.problems[0].message
+    assert "claims/codebook.yaml:5:5" in report.problems[0].message
 
 
 def test_quote_not_found_hint_shows_closest_passage(tmp_path: Path) -> None:
