@@ -195,7 +195,9 @@ def test_a_control_character_in_a_text_is_an_error_at_its_line_and_column(tmp_pa
     assert "1 more" in project.problems[0].message
 
 
-@pytest.mark.parametrize("command", [["validate"], ["build", "--out", "out.xlsx"], ["summary"], ["export", "--format", "json"]])
+@pytest.mark.parametrize(
+    "command", [["validate"], ["build", "--out", "out.xlsx"], ["summary"], ["export", "--format", "json"]]
+)
 def test_no_command_crashes_on_a_control_character_in_a_text(tmp_path: Path, command: list[str]) -> None:
     root = write_project(tmp_path, {"seeds/a.txt": "\x00\x01" + SEED_A.replace("\n", "\x0b\n")})
     result = subprocess.run(
