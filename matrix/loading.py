@@ -590,6 +590,12 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
     if not regular:
         return fail("text-not-file", f"the text path {shown(raw)} is not a regular file", "point 'text' at a .txt file")
     name = _relative(resolved, real_root)
+    if _CELL_UNSAFE.search(name):  # reached through a link: a name no workbook cell can hold
+        return fail(
+            "text-unreadable",
+            f"the text path {shown(raw)} leads to {shown(name)}, a name with a control character",
+            "rename the text file",
+        )
     try:
         if resolved.stat().st_size > MAX_TEXT_BYTES:
             return fail(

@@ -121,3 +121,10 @@ def test_claims_files_with_any_case_of_yaml_or_yml_are_read(tmp_path: Path) -> N
     ]
     assert [c.id for c in project.claims] == ["a-1", "b-1", "c-1", "d-1", "e-1"]
     assert report.problems == ()
+
+
+def test_text_reached_through_a_link_to_a_name_with_a_control_character(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"seeds/a.txt": None})
+    (root / "seeds" / "a\x01.txt").write_text("x\n", encoding="utf-8")
+    (root / "seeds" / "a.txt").symlink_to("a\x01.txt")
+    assert located(root) == [("claims/a.yaml", 6, "text-unreadable")]
