@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
@@ -129,6 +130,31 @@ def decode(data: bytes, file: str, report: Callable[[Problem], None], code: str 
             )
         )
         return None
+
+
+# What a spreadsheet cell cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE (the C0 controls
+# but tab, line feed and carriage return), plus the two non-characters XML forbids.
+_CELL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def cell_unsafe(content: str, file: str) -> Problem | None:
+    """The first character of a source text that cannot go into a workbook cell, as a
+    problem at its line and column (with how many more there are), or None."""
+    match = _CELL_UNSAFE.search(content)
+    if match is None:
+        return None
+    before = content[: match.start()].replace("\r\n", "\n").replace("\r", "\n")
+    line, column = line_column(before, len(before))
+    more = len(_CELL_UNSAFE.findall(content, match.end()))
+    others = f" (and {more:,} more such characters)" if more else ""
+    return Problem(
+        Location(file, line, column),
+        "text-control-character",
+        f"the text holds the control character U+{ord(match.group()):04X}{others}, "
+        "which a spreadsheet cell cannot hold",
+        "delete it (a text editor's 'show invisibles' finds it); if the file is not text, "
+        "save the source as plain text again",
+    )
 
 
 def _kind(node: Node) -> str:
@@ -455,6 +481,14 @@ def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Pro
             )
         return path.read_bytes(), None
     except FileNotFoundError:
+        target = _broken_link(path)
+        if target is not None:
+            return None, Problem(
+                Location(name),
+                "file-unreadable",
+                f"{name} is a broken link: it points to {shown(target, 200)}, which does not exist",
+                "point the link at an existing file, or delete it",
+            )
         if name == CODEBOOK:
             return None, Problem(
                 Location(CODEBOOK),
@@ -472,6 +506,14 @@ def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Pro
             f"{name} cannot be read: {error.strerror}",
             "check that it is a readable file",
         )
+
+
+def _broken_link(path: Path) -> str | None:
+    """Where `path` points when it is a symbolic link, or None."""
+    try:
+        return os.readlink(path)
+    except (OSError, ValueError):  # not a link, gone, or a name the OS refuses
+        return None
 
 
 def _is_utf8(name: str) -> bool:
@@ -527,6 +569,13 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             f"the text path {shown(raw)} leads outside the project root {how}",
             "copy the text into the project's seeds/ folder and point to it there",
         )
+    target = None if exists else _broken_link(path)
+    if target is not None:
+        return fail(
+            "text-missing",
+            f"the text path {shown(raw)} is a broken link: it points to {shown(target, 200)}, which does not exist",
+            "point the link at the source's text file, or point 'text' at the file itself",
+        )
     if not exists:
         seeds = (
             sorted(p.relative_to(real_root).as_posix() for p in (real_root / "seeds").glob("*.txt"))
@@ -541,6 +590,12 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
     if not regular:
         return fail("text-not-file", f"the text path {shown(raw)} is not a regular file", "point 'text' at a .txt file")
     name = _relative(resolved, real_root)
+    if _CELL_UNSAFE.search(name):  # reached through a link: a name no workbook cell can hold
+        return fail(
+            "text-unreadable",
+            f"the text path {shown(raw)} leads to {shown(name)}, a name with a control character",
+            "rename the text file",
+        )
     try:
         if resolved.stat().st_size > MAX_TEXT_BYTES:
             return fail(
@@ -558,6 +613,9 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
     content = decode(data, name, problems.append, code="text-not-utf8")
     if content is None:
         return None, problems
+    problem = cell_unsafe(content, name)
+    if problem is not None:
+        problems.append(problem)
     return SourceText(name, content, hashlib.sha256(data).hexdigest()), problems
 
 
@@ -659,6 +717,16 @@ def load_project(
             parsed[name] = ClaimsFile(name, None, (), (problem,))
             names.append(name)
             continue
+        if _CELL_UNSAFE.search(name):  # a name no workbook cell can hold
+            problem = Problem(
+                Location(name),
+                "file-unreadable",
+                f"the file name {shown(name)} holds a control character",
+                "rename the file",
+            )
+            parsed[name] = ClaimsFile(name, None, (), (problem,))
+            names.append(name)
+            continue
         names.append(name)
         data, problem = read_input(path, name, max_bytes)
         if data is None:
@@ -697,9 +765,12 @@ def load_project(
 
 
 def claim_file_paths(root: Path) -> list[Path]:
-    """The claims files under root/claims, sorted by name; the codebook is not one."""
+    """The claims files under root/claims (names ending in .yaml or .yml, in any case),
+    sorted by name; the codebook is not one."""
     folder = root / CLAIMS_DIR
     names = sorted(os.listdir(folder))
     return [
-        folder / n for n in names if n.endswith((".yaml", ".yml")) and n != "codebook.yaml" and not n.startswith(".")
+        folder / n
+        for n in names
+        if n.lower().endswith((".yaml", ".yml")) and n != "codebook.yaml" and not n.startswith(".")
     ]

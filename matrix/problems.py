@@ -62,6 +62,7 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "text-not-file": (E, "a source text path is not a regular file"),
     "text-unreadable": (E, "a source text file cannot be read"),
     "text-not-utf8": (E, "a source text file is not valid UTF-8"),
+    "text-control-character": (E, "a source text holds a control character a spreadsheet cell cannot hold"),
     # quotes
     "quote-not-found": (E, "a quote does not occur in its source text"),
     "short-quote": (W, "a quote has fewer than six words"),

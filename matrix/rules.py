@@ -110,22 +110,31 @@ def _malformed_id(value: str, where: Location, what: str, subject: str | None) -
 
 
 def _duplicates(
-    items: Iterable[T], key: Callable[[T], str], where: Callable[[T], Location], what: str
+    items: Iterable[T],
+    key: Callable[[T], str],
+    where: Callable[[T], Location],
+    what: str,
+    fold: Callable[[str], str] = str,
 ) -> Iterator[Problem]:
-    """A problem at every repeat of a key, naming where it was first defined."""
+    """A problem at every repeat of a key (compared as `fold` makes it), naming where it
+    was first defined."""
     first: dict[str, T] = {}
     for item in items:
         value = key(item)
-        if value in first:
-            yield Problem(
-                where(item),
-                "duplicate-id",
-                f"{what} id '{value}' is already defined at {where(first[value])}",
-                "give one of them another id",
-                value,
-            )
-        else:
-            first[value] = item
+        earlier = first.get(fold(value))
+        if earlier is None:
+            first[fold(value)] = item
+            continue
+        shape = key(earlier)
+        yield Problem(
+            where(item),
+            "duplicate-id",
+            f"{what} id '{value}' is already defined at {where(earlier)}"
+            if shape == value
+            else f"{what} id '{value}' differs only in case from '{shape}', defined at {where(earlier)}",
+            "give one of them another id" if shape == value else f"use '{shape}' for both, or give one another id",
+            value,
+        )
 
 
 def codebook_entries(ctx: Context) -> Iterator[Problem]:
@@ -142,7 +151,8 @@ def codebook_entries(ctx: Context) -> Iterator[Problem]:
                     f"try '{_slug(entry.id)}'",
                     entry.id,
                 )
-        yield from _duplicates(entries, lambda e: e.id, lambda e: e.location, kind[:-1])
+        # ids that differ only in case are one id to a reader and to a case-blind file system
+        yield from _duplicates(entries, lambda e: e.id, lambda e: e.location, kind[:-1], str.lower)
 
 
 def source_ids(ctx: Context) -> Iterator[Problem]:

@@ -9,8 +9,11 @@ The rules, in order:
    quote or bracket -
 3. - unless the word before the '.' is an abbreviation that does not end sentences:
    titles (Dr., Mr., Mrs., Ms., Prof., Sen., Gen., St.), Latin and reference forms (e.g.,
-   i.e., etc., vs., cf., Vol., pp.), dotted initialisms (U.S., U.K., U.N., E.U.) and
-   single-letter initials (J. Smith).
+   i.e., etc., vs., cf., Vol., pp.), dotted initialisms (U.S., U.K., U.N., E.U.), also as
+   the last part of a word joined by '-' or '/' (India-U.S., US/U.K.), and single-letter
+   initials (J. Smith). A dotted initialism never ends a sentence inside a line, so
+   "... by the U.S. The next ..." stays one sentence: a missed break only joins two
+   sentences, where a false one would cut a name such as "U.S. Congress" in two.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?](?:\]\([^)\s]*\))?[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[A-Z0-9])")
 _COMPLETE = re.compile(r"[.!?](?:\]\([^)\s]*\))?[\"'\u201d\u2019)\]]*$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_JOINER = re.compile("[-/\u2010-\u2014]")  # hyphens, dashes and slashes that join words
 _LINE_END_PUNCT = re.compile(r"[.!?:;,\"'\u201d\u2019)\]]\s*$")
 
 
@@ -78,7 +82,7 @@ def _is_abbreviation(block: str, stop: int) -> bool:
         return True
     if len(word) == 1 and word.isupper():  # an initial: "J. Smith"
         return True
-    return bool(_INITIALISM.fullmatch(word))  # U.S, U.K, e.g
+    return bool(_INITIALISM.fullmatch(_JOINER.split(word)[-1]))  # U.S, U.K, e.g, India-U.S
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

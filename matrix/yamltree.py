@@ -9,6 +9,7 @@ than one document, and nesting deeper than `max_depth` containers.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -87,18 +88,7 @@ def parse_tree(text: str, file: str, max_depth: int = 4) -> tuple[Node | None, l
     try:
         root = builder.run(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = error.problem or "invalid YAML"
-        context = f" ({error.context})" if error.context else ""
-        problems.append(
-            Problem(
-                Location(file, line, column),
-                "yaml-syntax",
-                f"YAML syntax error: {what}{context}",
-                "check the indentation and quoting on this line and the one before it",
-            )
-        )
+        problems.append(_syntax_problem(text, file, max_depth, error))
         return None, problems
     except _TooDeep:
         return None, problems
@@ -106,6 +96,143 @@ def parse_tree(text: str, file: str, max_depth: int = 4) -> tuple[Node | None, l
         problems.append(Problem(Location(file), "yaml-syntax", f"YAML error: {error}"))
         return None, problems
     return root, problems
+
+
+# libyaml's own words for an unterminated quoted scalar, flow sequence and flow mapping
+_UNCLOSED = {
+    "while scanning a quoted scalar": ("quoted value", "close it with the same quote mark it opens with"),
+    "while parsing a flow sequence": ("list", "close it with ']', or write its entries as '- ' lines"),
+    "while parsing a flow mapping": ("mapping", "close it with '}', or write its fields as 'name: value' lines"),
+}
+_PAIRS = {"[": "]", "{": "}"}
+
+
+def _syntax_problem(text: str, file: str, max_depth: int, error: yaml.MarkedYAMLError) -> Problem:
+    """libyaml's error as a problem where a person must fix it: a nesting-depth error at the
+    depth where nesting first exceeds `max_depth`, an unterminated quote or bracket where it opens."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = error.problem or "invalid YAML"
+    if "nesting depth" in what:
+        return _too_deep_before(text, file, max_depth, _offset(text, line, column)) or _too_deep(
+            Location(file, line, column), max_depth
+        )
+    opened = error.context_mark
+    unclosed = _UNCLOSED.get(error.context or "")
+    if opened is not None and unclosed is not None and _unclosed(text, error, opened):
+        name, hint = unclosed
+        gave_up = (
+            f"the file ends at line {line}"
+            if "end of stream" in what
+            else f"the parser gave up at line {line}, column {column} ({what})"
+        )
+        return Problem(
+            Location(file, opened.line + 1, opened.column + 1),
+            "yaml-syntax",
+            f"YAML syntax error: the {name} that opens here is never closed; {gave_up}",
+            hint,
+        )
+    if opened is not None and error.context == "while scanning a simple key":
+        return Problem(
+            Location(file, opened.line + 1, opened.column + 1),
+            "yaml-syntax",
+            f"YAML syntax error: the text that starts here needs a ':' after its name, or more indentation "
+            f"to continue the value above; the parser gave up at line {line}, column {column}",
+            "write 'name: value', or indent the line under the value it continues",
+        )
+    context = f" ({error.context})" if error.context else ""
+    return Problem(
+        Location(file, line, column),
+        "yaml-syntax",
+        f"YAML syntax error: {what}{context}",
+        "check the indentation and quoting on this line and the one before it",
+    )
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The index in `text` of 1-based `line` and 1-based `column` (0: the line's start)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return len(text)
+    return min(start + max(column - 1, 0), len(text))
+
+
+def _too_deep_before(text: str, file: str, max_depth: int, stop: int) -> Problem | None:
+    """The too-deep problem that parsing `text` up to `stop` meets first, if any: libyaml
+    stops at its own nesting limit while reading ahead, before it has given us a single
+    event from deep inside; the text before that point gives them."""
+    found: list[Problem] = []
+    with contextlib.suppress(_TooDeep, yaml.YAMLError):
+        _Builder(file, max_depth, found.append).run(text[:stop])
+    return next((p for p in found if p.code == "too-deep"), None)
+
+
+def _too_deep(location: Location, max_depth: int) -> Problem:
+    return Problem(
+        location,
+        "too-deep",
+        f"values are nested more than {max_depth} levels deep",
+        "the format needs no deeper nesting; check the brackets and indentation",
+    )
+
+
+def _unclosed(text: str, error: yaml.MarkedYAMLError, opened: Any) -> bool:
+    """Whether libyaml gave up on a quoted value or bracket because it is never closed
+    (not because of a bad escape, or a missing comma inside brackets that do close)."""
+    if error.context == "while scanning a quoted scalar":
+        return error.problem in ("found unexpected end of stream", "found unexpected document indicator")
+    return _never_closed(text, _offset(text, opened.line + 1, opened.column + 1))
+
+
+def _never_closed(text: str, start: int) -> bool:
+    """Whether the bracket at `start` has no match in the rest of `text` (quoted values,
+    comments and nested brackets skipped as YAML's flow style reads them)."""
+    closers: list[str] = []
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in _PAIRS:
+            closers.append(_PAIRS[char])
+        elif closers and char == closers[-1]:
+            closers.pop()
+            if not closers:
+                return False
+        elif char in ("'", '"') and text[index - 1 : index] in ("", " ", "\t", "\n", "[", "{", ",", ":"):
+            index = _quote_end(text, index)
+            if index < 0:
+                return True
+        elif char == "#" and text[index - 1 : index] in (" ", "\t", "\n"):
+            index = text.find("\n", index)
+            if index < 0:
+                return True
+        index += 1
+    return True
+
+
+def _quote_end(text: str, start: int) -> int:
+    """The index of the quote mark closing the one at `start`, or -1."""
+    quote = text[start]
+    index = start + 1
+    while True:
+        index = text.find(quote, index)
+        if index < 0:
+            return -1
+        if quote == '"' and _escaped(text, index):
+            index += 1
+        elif quote == "'" and text[index + 1 : index + 2] == "'":
+            index += 2
+        else:
+            return index
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at `index` follows an odd run of backslashes."""
+    run = 0
+    while index - run - 1 >= 0 and text[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
 
 
 _SCALAR, _MAPPING_END, _SEQUENCE_END = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
@@ -206,14 +333,7 @@ class _Builder:
         location = self.at(event.start_mark)
         self.flagged(event)
         if depth > self.max_depth:
-            self.report(
-                Problem(
-                    location,
-                    "too-deep",
-                    f"values are nested more than {self.max_depth} levels deep",
-                    "the format needs no deeper nesting; check the brackets and indentation",
-                )
-            )
+            self.report(_too_deep(location, self.max_depth))
             # stop reading the file: libyaml slows quadratically with nesting depth
             raise _TooDeep
         if isinstance(event, yaml.SequenceStartEvent):

@@ -21,6 +21,15 @@ from matrix.sentences import split_sentences
         ("A Heading\nBody text here. More text.", ["A Heading", "Body text here.", "More text."]),
         ("its Western\n\nallies think so. Next.", ["its Western allies think so.", "Next."]),
         ("lower case after stop. then more", ["lower case after stop. then more"]),
+        (
+            "They signed the India-U.S. Global Strategic Partnership. It held.",
+            ["They signed the India-U.S. Global Strategic Partnership.", "It held."],
+        ),
+        ("A US/U.K. Accord and a U.S.\u2013U.K. Deal. Next.", ["A US/U.K. Accord and a U.S.\u2013U.K. Deal.", "Next."]),
+        # the documented trade-off: an initialism never ends a sentence inside a line
+        ("It was led by the U.S. The next step is India's.", ["It was led by the U.S. The next step is India's."]),
+        ("It was led by the U.S.\nThe next step is India's.", ["It was led by the U.S.", "The next step is India's."]),
+        ("Led by India-Japan. The next.", ["Led by India-Japan.", "The next."]),
     ],
 )
 def test_split(text: str, expected: list[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from matrix import CODES, check, loading
 from matrix.loading import parse_claims_file
-from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, Found, write_project
+from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
 A = "claims/a.yaml"
 B = "claims/b.yaml"
@@ -31,7 +31,7 @@ QUOTE_A = "    quote: The United States and India differ sharply on export contr
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
     # YAML traps
-    ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 10, "yaml-syntax")]),
+    ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 9, "yaml-syntax")]),
     ("multiple-documents", {A: CLAIMS_A + "---\nsource: {}\n"}, [(A, 12, "multiple-documents")]),
     ("anchor", a("topic: export-controls", "topic: &t export-controls"), [(A, 9, "yaml-anchor")]),
     (
@@ -119,6 +119,16 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         [(B, 9, "unknown-topic"), (CB, 9, "duplicate-id")],
     ),
     (
+        "codebook-duplicate-in-another-case",
+        cb("  - {id: space, label: Space}\n", "  - {id: space, label: Space}\n  - {id: Space, label: Space 2}\n"),
+        [(CB, 10, "duplicate-id"), (CB, 10, "unused-topic")],
+    ),
+    (
+        "codebook-same-id-in-two-lists-is-fine",
+        cb("  - {id: India, label: India}\n", "  - {id: India, label: India}\n  - {id: space, label: Space}\n"),
+        [],
+    ),
+    (
         "codebook-malformed-id",
         cb("{id: space, label: Space}", "{id: 'space age', label: Space}"),
         [(B, 9, "unknown-topic"), (CB, 9, "malformed-id")],
@@ -133,6 +143,18 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         {"seeds/a.txt": SEED_A.encode().replace(b"sharply", b"sh\xe9rply")},
         [("seeds/a.txt", 2, "text-not-utf8")],
     ),
+    (
+        "text-nul",
+        {"seeds/a.txt": SEED_A.replace("line", "li\x00ne")},
+        [("seeds/a.txt", 1, "text-control-character")],
+    ),
+    (
+        "text-escape-after-crlf",
+        {"seeds/a.txt": SEED_A.replace("\n", "\r\n").replace("Both", "\x1b[31mBoth")},
+        [("seeds/a.txt", 3, "text-control-character")],
+    ),
+    ("text-form-feed", {"seeds/b.txt": "\x0c" + SEED_B}, [("seeds/b.txt", 1, "text-control-character")]),
+    ("text-tab-is-fine", {"seeds/b.txt": "\t" + SEED_B.replace(" ", "\t", 1)}, []),
     # quotes
     ("quote-not-found", a("differ sharply", "differ slightly"), [(A, 11, "quote-not-found")]),
     ("quote-case", a("The United States", "the United States"), [(A, 11, "quote-not-found")]),
@@ -239,6 +261,14 @@ def test_duplicate_names_both_places(tmp_path: Path) -> None:
     _, report = check(write_project(tmp_path, {B: CLAIMS_B.replace("id: b-1", "id: a-1")}))
     (problem,) = report.problems
     assert "claims/a.yaml:8:9" in problem.message
+
+
+def test_ids_differing_only_in_case_name_both_places(tmp_path: Path) -> None:
+    files = cb("{id: US, label: United States}", "{id: US, label: United States}\n  - {id: us, label: U.S.}")
+    _, report = check(write_project(tmp_path, files))
+    assert [(p.location.file, p.location.line, p.code) for p in report.problems] == [(CB, 6, "duplicate-id")]
+    assert "'us'" in report.problems[0].message
+    assert "claims/codebook.yaml:5:5" in report.problems[0].message
 
 
 def test_quote_not_found_hint_shows_closest_passage(tmp_path: Path) -> None:
