@@ -22,7 +22,7 @@ from matrix import __version__, check
 from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
 from matrix.model import FILTER_DIMENSIONS, Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
-from matrix.problems import Report, as_dict, as_line, did_you_mean
+from matrix.problems import Report, as_dict, as_line, did_you_mean, escaped
 from matrix.terminal import console, coverage_view, notice, problems_view, progress, summary_view, verdict
 
 
@@ -436,7 +436,7 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
     except Exception as error:
         if "--debug" in argv:
             raise
-        click.echo(f"claims-matrix: internal error: {type(error).__name__}: {error}", err=True)
+        click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
         click.echo("run again with --debug for the traceback, and report it", err=True)
         _finish(Exit.INVALID)
     finally:

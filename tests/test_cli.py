@@ -275,12 +275,13 @@ def test_no_traceback_for_internal_errors_without_debug(
     import matrix.cli
 
     def boom(*args: object, **options: object) -> None:
-        raise RuntimeError("boom")
+        raise RuntimeError("boom \x1b[31m\x00")
 
     monkeypatch.setattr(matrix.cli, "check", boom)
     code, _, err = cli("validate", "--root", write_project(tmp_path, {}))
     assert code == 1
-    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    assert "internal error: RuntimeError: boom \\u001b[31m\\u0000" in err and "Traceback" not in err
+    assert "\x1b" not in err and "\x00" not in err
     with pytest.raises(RuntimeError):
         run(["--debug", "validate", "--root", str(tmp_path)])
 

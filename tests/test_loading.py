@@ -196,7 +196,8 @@ def test_a_control_character_in_a_text_is_an_error_at_its_line_and_column(tmp_pa
 
 
 @pytest.mark.parametrize(
-    "command", [["validate"], ["build", "--out", "out.xlsx"], ["summary"], ["export", "--format", "json"]]
+    "command",
+    [["validate"], ["build", "--out", "out.xlsx"], ["summary"], ["export", "--format", "json"], ["coverage"]],
 )
 def test_no_command_crashes_on_a_control_character_in_a_text(tmp_path: Path, command: list[str]) -> None:
     root = write_project(tmp_path, {"seeds/a.txt": "\x00\x01" + SEED_A.replace("\n", "\x0b\n")})
