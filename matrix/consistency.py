@@ -129,11 +129,7 @@ def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
             continue
         group = groups.setdefault((claim.topic, claim.stance, claim.approach, claim.actor), [])
         earlier = next(
-            (
-                other
-                for other in group
-                if any(near_duplicates(a, b) for a in claim.quotes for b in other.quotes)
-            ),
+            (other for other in group if any(near_duplicates(a, b) for a in claim.quotes for b in other.quotes)),
             None,
         )
         if earlier is not None:
@@ -147,7 +143,7 @@ def _duplicate_problem(claim: Claim, earlier: Claim) -> Problem:
         "near-duplicate-claims",
         f"the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
         "and actor, and a near-duplicate passage",
-        f"merge the two into one claim, with every passage under 'quotes:'; "
+        "merge the two into one claim, with every passage under 'quotes:'; "
         "or keep both and say why under 'accept: {near-duplicate-claims: <reason>}'",
         claim.id or None,
     )

@@ -68,6 +68,8 @@ CLAIM_FIELDS: MappingType[str, bool] = {
 # a claim that gives `quotes:` needs no `quote:`
 _LISTED_CLAIM_FIELDS: MappingType[str, bool] = {**CLAIM_FIELDS, "quote": False}
 _CLAIM_LISTS = ("quotes", "accept")  # claim fields whose value is not one text
+# what the fast path reads: a claim with `quotes:` or `accept:` takes the careful one
+_TEXT_CLAIM_FIELDS: MappingType[str, bool] = {k: v for k, v in CLAIM_FIELDS.items() if k not in _CLAIM_LISTS}
 ENTRY_FIELDS: MappingType[str, bool] = {"id": True, "label": True, "description": False}
 CODEBOOK_LISTS = ("perspectives", "actors", "topics")
 CUE_KINDS = (*STANCES, *APPROACHES, "hedges", "both-parties")
@@ -356,7 +358,7 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
     claim_shape = ("each claim must be a mapping of fields", "start each claim with '- id: ...' and indent its fields")
     source_id = source.id if source else ""
     for item in _mappings(top.get("claims"), "claims", claim_shape, out):
-        found = _sound_fields(item, CLAIM_FIELDS)
+        found = _sound_fields(item, _TEXT_CLAIM_FIELDS)
         listed: tuple[str, ...] = ()
         accept: dict[str, str] = {}
         if found is None:
@@ -475,7 +477,13 @@ def _read_accept(node: Node, out: _Collector, subject: str | None, spans: dict[s
     if isinstance(node, Rejected):
         return {}
     if isinstance(node, Scalar) and (node.null or not node.value.strip()):
-        out.add(node.location, "empty-value", "'accept' is empty", "give 'accept' a code and a reason, or delete the line", subject)
+        out.add(
+            node.location,
+            "empty-value",
+            "'accept' is empty",
+            "give 'accept' a code and a reason, or delete the line",
+            subject,
+        )
         return {}
     if not isinstance(node, Mapping):
         out.add(

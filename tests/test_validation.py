@@ -26,7 +26,9 @@ def cb(old: str, new: str) -> dict[str, str]:
     return {CB: CODEBOOK.replace(old, new, 1)}
 
 
-QUOTE_A = "    quote: The United States and India differ sharply on export controls policy.\n"
+EXPORT = "The United States and India differ sharply on export controls policy."
+SPACE = "Both governments agree to expand civil space cooperation together."
+QUOTE_A = f"    quote: {EXPORT}\n"
 
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
@@ -142,6 +144,77 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         {"seeds/a.txt": SEED_A + "The United States and India differ sharply on export controls policy.\n"},
         [(A, 11, "ambiguous-quote")],
     ),
+    # several passages
+    ("quotes-one-passage", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n"), []),
+    (
+        "quotes-second-not-found",
+        a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - Not a sentence of the text at all.\n"),
+        [(A, 13, "quote-not-found")],
+    ),
+    (
+        "quotes-second-short",
+        a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - differ sharply on\n"),
+        [(A, 13, "short-quote")],
+    ),
+    ("quote-and-quotes", a(QUOTE_A, f"{QUOTE_A}    quotes:\n      - {EXPORT}\n"), [(A, 12, "quote-and-quotes")]),
+    ("quotes-and-quote", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n{QUOTE_A}"), [(A, 13, "quote-and-quotes")]),
+    ("quotes-empty-list", a(QUOTE_A, "    quotes: []\n"), [(A, 11, "empty-value")]),
+    ("quotes-not-list", a(QUOTE_A, f"    quotes: {EXPORT}\n"), [(A, 11, "wrong-type")]),
+    ("quotes-empty-item", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - ''\n"), [(A, 13, "empty-value")]),
+    # a list or mapping as a passage nests deeper than the format allows
+    ("quotes-item-not-text", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - {{a: b}}\n"), [(A, 13, "too-deep")]),
+    # coding consistency
+    (
+        "hedged-confidence",
+        {**a("differ sharply", "may differ sharply"), "seeds/a.txt": SEED_A.replace("differ", "may differ")},
+        [(A, 11, "hedged-confidence")],
+    ),
+    (
+        "hedged-but-low",
+        {
+            A: CLAIMS_A.replace("differ sharply", "may differ sharply") + "    confidence: low\n",
+            "seeds/a.txt": SEED_A.replace("differ", "may differ"),
+        },
+        [],
+    ),
+    (
+        "hedged-accepted",
+        {
+            A: CLAIMS_A.replace("differ sharply", "may differ sharply")
+            + "    accept:\n      hedged-confidence: firm\n",
+            "seeds/a.txt": SEED_A.replace("differ", "may differ"),
+        },
+        [],
+    ),
+    (
+        "actor-names-both",
+        a(QUOTE_A, f"    actor: US\n    quote: {SPACE}\n"),
+        [(A, 11, "actor-names-both")],
+    ),
+    (
+        "near-duplicate-claims",
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: export-controls\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+        },
+        [(A, 12, "near-duplicate-claims")],
+    ),
+    (
+        "near-duplicate-other-stance",
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: export-controls\n    stance: convergence\n    quote: differ sharply on export controls policy\n"
+        },
+        [],
+    ),
+    (
+        "unknown-accept-code",
+        {A: CLAIMS_A + "    accept:\n      hedged-confidense: firm\n"},
+        [(A, 13, "unknown-accept-code")],
+    ),
+    ("accept-empty-reason", {A: CLAIMS_A + "    accept:\n      hedged-confidence: ''\n"}, [(A, 13, "empty-value")]),
+    ("accept-not-mapping", {A: CLAIMS_A + "    accept: hedged-confidence\n"}, [(A, 12, "wrong-type")]),
+    ("unneeded-accept", {A: CLAIMS_A + "    accept:\n      hedged-confidence: firm\n"}, [(A, 13, "unneeded-accept")]),
     (
         "source-without-claims",
         {A: CLAIMS_A.split("claims:")[0] + "claims: []\n"},
