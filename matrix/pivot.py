@@ -474,17 +474,20 @@ def analyse(project: Project, report: Report, filters: Filters | None = None, co
     )
 
 
+Evidence = tuple[int, str, str, tuple[str, ...]]  # row in the claims table, id, stance, passages
+
+
 def evidence(
     claims: pd.DataFrame, by: Sequence[str] = ("topic", "perspective")
-) -> dict[tuple[str, ...], list[tuple[int, str, str, str]]]:
-    """Values of the `by` columns -> [(row in the claims table, id, stance, quote)], in table
-    order; claims with no value in one of those columns (say, no approach) are left out."""
-    cells: dict[tuple[str, ...], list[tuple[int, str, str, str]]] = {}
+) -> dict[tuple[str, ...], list[Evidence]]:
+    """Values of the `by` columns -> [(row in the claims table, id, stance, passages)], in
+    table order; claims with no value in one of those columns (say, no approach) are left out."""
+    cells: dict[tuple[str, ...], list[Evidence]] = {}
     keys = zip(*(claims[column] for column in by), strict=True)
-    rows = zip(claims["id"], claims["stance"], claims["quote"], keys, strict=True)
-    for row, (claim_id, stance, quote, key) in enumerate(rows):
+    rows = zip(claims["id"], claims["stance"], claims["quotes"], keys, strict=True)
+    for row, (claim_id, stance, quotes, key) in enumerate(rows):
         if all(isinstance(value, str) for value in key):
-            cells.setdefault(key, []).append((row, claim_id, stance, quote))
+            cells.setdefault(key, []).append((row, claim_id, stance, quotes))
     return cells
 
 
