@@ -149,6 +149,17 @@ _exit_at_once = False  # a real process (see `run`): leave with os._exit
 _kept: list[object] = []  # what a real process loaded: freed by the exit, not object by object
 
 
+def count_option(function: F) -> F:
+    """--count claims|sources: the unit the matrices count."""
+    return click.option(
+        "--count",
+        type=click.Choice(["claims", "sources"]),
+        default="claims",
+        show_default=True,
+        help="What a matrix cell counts: claims, or sources (each at most once per stance and per approach).",
+    )(function)
+
+
 def _finish(code: int) -> NoReturn:
     if _exit_at_once:
         with contextlib.suppress(OSError):  # a closed pipe: nothing more to say
@@ -221,7 +232,8 @@ def validate(inputs: Inputs, strict: bool, fmt: str, max_problems: int) -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
-def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
+@count_option
+def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool, count: str) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
     from matrix.workbook import coverage_weight, workbook_coverage, write_workbook
@@ -243,7 +255,7 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
     )
     try:
         with covering:
-            analysis = analyse(project, report, inputs.filters)
+            analysis = analyse(project, report, inputs.filters, count)
             with progress("writing workbook", len(analysis.claims) // 100) as advance:
                 write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100), covering.result)
     except PermissionError as error:
@@ -272,12 +284,13 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
-def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
+@count_option
+def summary(inputs: Inputs, fmt: str, width: int | None, count: str) -> None:
     """Print the stance and approach matrices, top contrasts and totals."""
     from matrix.pivot import analyse, summary_numbers
 
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters)
+    analysis = analyse(project, report, inputs.filters, count)
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
@@ -291,7 +304,14 @@ def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
     "fmt",
     type=click.Choice(["csv", "json"]),
     required=True,
-    help="csv or json: one row/record per claim, every field, locations included.",
+    help="csv or json: one row/record per claim (or passage), every field, locations included.",
+)
+@click.option(
+    "--per",
+    type=click.Choice(["claim", "passage"]),
+    default="claim",
+    show_default=True,
+    help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
 )
 @click.option(
     "--out",
@@ -300,12 +320,13 @@ def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
     metavar="FILE",
     help="File to write  [default: standard output]",
 )
-def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
+def export(inputs: Inputs, fmt: str, out: Path | None, per: str) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
 
     project, report = inputs.checked()
-    claims = analyse(project, report, inputs.filters).claims
+    analysis = analyse(project, report, inputs.filters)
+    claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
     body = (
         claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     )
@@ -314,7 +335,7 @@ def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
         return
     with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
         handle.write(body.encode("utf-8"))
-    click.echo(f"wrote {out} ({len(claims)} claims)", err=True)
+    click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
 
 
 @main.command(name="coverage")

@@ -229,7 +229,10 @@ def _overview(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str
     for line in (
         "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
         "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
-        "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree.",
+        "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree."
+        if analysis.count == "claims"
+        else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
+        "Contrasts ranks where perspectives disagree.",
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
     ):
         sheet.append([line])
