@@ -335,3 +335,39 @@ def test_all_problems_in_one_run(tmp_path: Path) -> None:
         (11, "quote-not-found"),
         (13, "unknown-topic"),
     ]
+
+
+def test_cue_lists_in_the_codebook_replace_the_defaults(problems_of: Callable[..., Found]) -> None:
+    tuned = {CB: CODEBOOK + "cues:\n  hedges: [sharply]\n  both-parties: []\n"}
+    # 'bilateral' is no both-parties phrase any more: b-1's accept is not needed
+    assert problems_of(tuned) == [(A, 11, "hedged-confidence"), (B, 15, "unneeded-accept")]
+    assert problems_of({**tuned, B: CLAIMS_B.split("    accept:")[0]}) == [(A, 11, "hedged-confidence")]
+
+
+def test_a_claim_with_quotes_holds_each_passage_where_it_is_written() -> None:
+    text = CLAIMS_A.replace(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - >-\n        {SPACE}\n")
+    text += "    accept:\n      hedged-confidence: the view is the report's own\n"
+    (claim,) = parse_claims_file(A, text.encode()).claims
+    assert claim.quotes == (EXPORT, SPACE)
+    assert [claim.passage_at(i).line for i in range(2)] == [12, 13]
+    assert dict(claim.accept) == {"hedged-confidence": "the view is the report's own"}
+    assert claim.at("accept.hedged-confidence").line == 16
+
+
+def test_report_places_every_passage(tmp_path: Path) -> None:
+    text = CLAIMS_A.replace(QUOTE_A, f"    quotes:\n      - {SPACE}\n      - {EXPORT}\n")
+    _, report = check(write_project(tmp_path, {A: text}))
+    assert report.problems == ()
+    assert [str(p[0]) for p in report.passages["a-1"] if p] == ["seeds/a.txt:3:1", "seeds/a.txt:2:1"]
+    assert str(report.anchors["a-1"]) == "seeds/a.txt:3:1"
+
+
+def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> None:
+    text = (
+        CLAIMS_A
+        + "  - id: a-2\n    topic: export-controls\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+    )
+    _, report = check(write_project(tmp_path, {A: text}))
+    (problem,) = report.problems
+    assert (problem.code, problem.subject) == ("near-duplicate-claims", "a-2")
+    assert "'a-1' (line 8)" in problem.message and "quotes:" in problem.hint
