@@ -16,6 +16,7 @@ from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from sys import intern
+from types import MappingProxyType
 from typing import Any
 
 from matrix.cache import Cache
@@ -69,6 +70,7 @@ CLAIM_FIELDS: MappingType[str, bool] = {
 _LISTED_CLAIM_FIELDS: MappingType[str, bool] = {**CLAIM_FIELDS, "quote": False}
 _CLAIM_LISTS = ("quotes", "accept")  # claim fields whose value is not one text
 # what the fast path reads: a claim with `quotes:` or `accept:` takes the careful one
+_NO_ACCEPT: MappingType[str, str] = MappingProxyType({})  # shared by every claim that accepts nothing
 _TEXT_CLAIM_FIELDS: MappingType[str, bool] = {k: v for k, v in CLAIM_FIELDS.items() if k not in _CLAIM_LISTS}
 ENTRY_FIELDS: MappingType[str, bool] = {"id": True, "label": True, "description": False}
 CODEBOOK_LISTS = ("perspectives", "actors", "topics")
@@ -360,7 +362,7 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
     for item in _mappings(top.get("claims"), "claims", claim_shape, out):
         found = _sound_fields(item, _TEXT_CLAIM_FIELDS)
         listed: tuple[str, ...] = ()
-        accept: dict[str, str] = {}
+        accept: MappingType[str, str] = _NO_ACCEPT
         if found is None:
             claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
             found, listed, accept = _read_claim(item, out, claim_id)
@@ -735,7 +737,7 @@ def _unflatten(flat: tuple[Any, ...]) -> ClaimsFile:
     return ClaimsFile(
         file,
         source,
-        tuple(_new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11])) for c in claims),
+        tuple(_new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or _NO_ACCEPT)) for c in claims),
         tuple(Problem(location(*w), code, message, hint, subject) for w, code, message, hint, subject in problems),
     )
 
