@@ -155,6 +155,17 @@ _exit_at_once = False  # a real process (see `run`): leave with os._exit
 _kept: list[object] = []  # what a real process loaded: freed by the exit, not object by object
 
 
+def count_option(function: F) -> F:
+    """--count claims|sources: the unit the matrices count."""
+    return click.option(
+        "--count",
+        type=click.Choice(["claims", "sources"]),
+        default="claims",
+        show_default=True,
+        help="What a matrix cell counts: claims, or sources (each at most once per stance and per approach).",
+    )(function)
+
+
 def _finish(code: int) -> NoReturn:
     if _exit_at_once:
         with contextlib.suppress(OSError):  # a closed pipe: nothing more to say
@@ -228,6 +239,7 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
+@count_option
 def build(
     root: Path,
     no_cache: bool,
@@ -235,6 +247,7 @@ def build(
     out: Path | None,
     strict: bool,
     quiet: bool,
+    count: str,
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
@@ -259,7 +272,7 @@ def build(
     )
     try:
         with covering:
-            analysis = analyse(project, report, inputs.filters)
+            analysis = analyse(project, report, inputs.filters, count)
             with progress("writing workbook", len(analysis.claims) // 100) as advance:
                 write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100), covering.result)
     except PermissionError as error:
@@ -289,15 +302,22 @@ def build(
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
+@count_option
 def summary(
-    root: Path, no_cache: bool, max_file_size: float, fmt: str, width: int | None, **filters: tuple[str, ...]
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    fmt: str,
+    width: int | None,
+    count: str,
+    **filters: tuple[str, ...],
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals."""
     from matrix.pivot import analyse, summary_numbers
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters)
+    analysis = analyse(project, report, inputs.filters, count)
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
@@ -312,7 +332,14 @@ def summary(
     "fmt",
     type=click.Choice(["csv", "json"]),
     required=True,
-    help="csv or json: one row/record per claim, every field, locations included.",
+    help="csv or json: one row/record per claim (or passage), every field, locations included.",
+)
+@click.option(
+    "--per",
+    type=click.Choice(["claim", "passage"]),
+    default="claim",
+    show_default=True,
+    help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
 )
 @click.option(
     "--out",
@@ -322,14 +349,15 @@ def summary(
     help="File to write  [default: standard output]",
 )
 def export(
-    root: Path, no_cache: bool, max_file_size: float, fmt: str, out: Path | None, **filters: tuple[str, ...]
+    root: Path, no_cache: bool, max_file_size: float, fmt: str, out: Path | None, per: str, **filters: tuple[str, ...]
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    claims = analyse(project, report, inputs.filters).claims
+    analysis = analyse(project, report, inputs.filters)
+    claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
     body = (
         claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     )
@@ -338,7 +366,7 @@ def export(
         return
     with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
         handle.write(body.encode("utf-8"))
-    click.echo(f"wrote {out} ({len(claims)} claims)", err=True)
+    click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
 
 
 @main.command(name="coverage")

@@ -152,14 +152,17 @@ def coverage(
     project: Project, report: Report, sources: Sequence[str] = (), min_score: int = 1, limit: int | None = None
 ) -> Coverage:
     """Coverage per source and the ranked uncovered sentences (the best `limit` of them)."""
-    cues = tuple((kind, tuple(words)) for kind, words in (project.codebook.cues if project.codebook else {}).items())
+    all_cues = project.codebook.cues if project.codebook else {}
+    cues = tuple((kind, tuple(words)) for kind, words in all_cues.items() if kind in (*STANCES, *APPROACHES))
     items = []
     for order, claims_file in enumerate(project.files):
         source = claims_file.source
         text = project.texts.get(claims_file.file)
         if source is None or text is None or (sources and source.id not in sources):
             continue
-        spans = tuple(report.spans[c.id] for c in claims_file.claims if c.id in report.spans)
+        spans = tuple(
+            (found[1], found[2]) for c in claims_file.claims for found in report.passages.get(c.id, ()) if found
+        )
         items.append((source.id, text.path, text.content, len(claims_file.claims), spans, order, cues, min_score))
     rows: list[SourceCoverage | None] = [None] * len(items)
     ranked: list[tuple[Any, ...]] = []

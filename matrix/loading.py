@@ -17,6 +17,7 @@ from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from sys import intern
+from types import MappingProxyType
 from typing import Any
 
 from matrix.cache import Cache
@@ -33,7 +34,7 @@ from matrix.model import (
     SourceText,
     location,
 )
-from matrix.problems import Problem, did_you_mean, is_hidden_char, shown
+from matrix.problems import ACCEPTABLE_CODES, Problem, did_you_mean, is_hidden_char, shown
 from matrix.workers import shared_map
 from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence, line_column, parse_tree
 
@@ -62,11 +63,19 @@ CLAIM_FIELDS: MappingType[str, bool] = {
     "actor": False,
     "confidence": False,
     "quote": True,
+    "quotes": False,
     "note": False,
+    "accept": False,
 }
+# a claim that gives `quotes:` needs no `quote:`
+_LISTED_CLAIM_FIELDS: MappingType[str, bool] = {**CLAIM_FIELDS, "quote": False}
+_CLAIM_LISTS = ("quotes", "accept")  # claim fields whose value is not one text
+# what the fast path reads: a claim with `quotes:` or `accept:` takes the careful one
+_NO_ACCEPT: MappingType[str, str] = MappingProxyType({})  # shared by every claim that accepts nothing
+_TEXT_CLAIM_FIELDS: MappingType[str, bool] = {k: v for k, v in CLAIM_FIELDS.items() if k not in _CLAIM_LISTS}
 ENTRY_FIELDS: MappingType[str, bool] = {"id": True, "label": True, "description": False}
 CODEBOOK_LISTS = ("perspectives", "actors", "topics")
-CUE_KINDS = STANCES + APPROACHES
+CUE_KINDS = (*STANCES, *APPROACHES, "hedges", "both-parties")
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,12 +386,15 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
     claim_shape = ("each claim must be a mapping of fields", "start each claim with '- id: ...' and indent its fields")
     source_id = source.id if source else ""
     for item in _mappings(top.get("claims"), "claims", claim_shape, out):
-        found = _sound_fields(item, CLAIM_FIELDS)
+        found = _sound_fields(item, _TEXT_CLAIM_FIELDS)
+        listed: tuple[str, ...] = ()
+        accept: MappingType[str, str] = _NO_ACCEPT
         if found is None:
             claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
-            found = _read_fields(item, CLAIM_FIELDS, "the claim", out, claim_id)
+            found, listed, accept = _read_claim(item, out, claim_id)
         values, spans = found
         get = values.get
+        quote = get("quote")
         # coded values and field names come from small vocabularies: one string object each
         # (less memory for 100,000 claims, and marshal writes a repeat as a reference)
         approach, actor = get("approach"), get("actor")
@@ -394,17 +406,156 @@ def parse_claims_file(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -
                     source_id,
                     intern(get("topic", "")),
                     intern(get("stance", "")),
-                    get("quote", ""),
+                    listed if quote is None else (quote,),
                     approach and intern(approach),
                     actor and intern(actor),
                     intern(get("confidence", DEFAULT_CONFIDENCE)),
                     get("note"),
                     item.location,
                     {intern(name): (where.line, where.column) for name, where in spans.items()},
+                    accept,
                 ),
             )
         )
     return ClaimsFile(file, source, tuple(claims), tuple(out.problems))
+
+
+def _read_claim(
+    item: Mapping, out: _Collector, subject: str | None
+) -> tuple[tuple[dict[str, str], dict[str, Location]], tuple[str, ...], dict[str, str]]:
+    """A claim's text fields, its `quotes:` passages and its `accept:` reasons, checked;
+    problems go to `out`. Only one of `quote:` and `quotes:` is read: the first written."""
+    lists = {key.value: (key, value) for key, value in item.items if key.value in _CLAIM_LISTS}
+    first_quote = next((key for key, _ in item.items if key.value in ("quote", "quotes")), None)
+    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in _CLAIM_LISTS))
+    fields = _LISTED_CLAIM_FIELDS if "quotes" in lists else CLAIM_FIELDS
+    values, spans = _read_fields(rest, fields, "the claim", out, subject)
+    passages: tuple[str, ...] = ()
+    if "quotes" in lists:
+        key, node = lists["quotes"]
+        if first_quote is not None and first_quote.value == "quote":
+            out.add(
+                key.location,
+                "quote-and-quotes",
+                "the claim has both 'quote' and 'quotes'",
+                "keep one: 'quotes:' with every passage as a list item, or 'quote:' for one passage",
+                subject,
+            )
+        else:
+            if "quote" in values:
+                quote_key = next(k for k, _ in item.items if k.value == "quote")
+                out.add(
+                    quote_key.location,
+                    "quote-and-quotes",
+                    "the claim has both 'quotes' and 'quote'",
+                    "keep one: put this passage in the 'quotes:' list",
+                    subject,
+                )
+                del values["quote"]
+                spans.pop("quote", None)
+            passages = _read_passages(node, out, subject, spans)
+    accept: dict[str, str] = {}
+    if "accept" in lists:
+        accept = _read_accept(lists["accept"][1], out, subject, spans)
+    return (values, spans), passages, accept
+
+
+def _read_passages(node: Node, out: _Collector, subject: str | None, spans: dict[str, Location]) -> tuple[str, ...]:
+    """The passages of a `quotes:` list, each kept as written; `spans` gets `quotes.N`."""
+    if isinstance(node, Rejected):
+        return ()
+    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
+        out.add(node.location, "empty-value", "'quotes' is empty", "list at least one passage under 'quotes:'", subject)
+        return ()
+    if not isinstance(node, Sequence):
+        out.add(
+            node.location,
+            "wrong-type",
+            f"'quotes' must be a list of passages, not {_kind(node)}",
+            "write each passage on a line starting with '- ', or use 'quote:' for one passage",
+            subject,
+        )
+        return ()
+    if not node.items:
+        out.add(node.location, "empty-value", "'quotes' lists nothing", "list at least one passage", subject)
+        return ()
+    spans["quotes"] = node.location
+    passages: list[str] = []
+    for passage in node.items:
+        if isinstance(passage, Rejected):
+            continue
+        if not isinstance(passage, Scalar):
+            out.add(
+                passage.location,
+                "wrong-type",
+                f"a passage in 'quotes' must be text, not {_kind(passage)}",
+                "write the passage after '- ' on one line, or use '- >-' for long text",
+                subject,
+            )
+        elif passage.null or not passage.value.strip():
+            out.add(passage.location, "empty-value", "a passage in 'quotes' is empty", "give it a value", subject)
+        elif _check_text(passage, "quotes", out, subject):
+            spans[f"quotes.{len(passages)}"] = passage.location
+            passages.append(passage.value)
+    return tuple(passages)
+
+
+def _read_accept(node: Node, out: _Collector, subject: str | None, spans: dict[str, Location]) -> dict[str, str]:
+    """The `accept:` mapping of warning code -> reason; `spans` gets `accept.CODE`."""
+    if isinstance(node, Rejected):
+        return {}
+    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
+        out.add(
+            node.location,
+            "empty-value",
+            "'accept' is empty",
+            "give 'accept' a code and a reason, or delete the line",
+            subject,
+        )
+        return {}
+    if not isinstance(node, Mapping):
+        out.add(
+            node.location,
+            "wrong-type",
+            f"'accept' must be a mapping of warning code to reason, not {_kind(node)}",
+            "write 'accept:' then, indented, 'hedged-confidence: <why the coding is right>'",
+            subject,
+        )
+        return {}
+    spans["accept"] = node.location
+    accept: dict[str, str] = {}
+    for key, value in node.items:
+        code = key.value
+        if code not in ACCEPTABLE_CODES:
+            out.add(
+                key.location,
+                "unknown-accept-code",
+                f"{shown(code)} is not a warning that can be accepted",
+                did_you_mean(code, ACCEPTABLE_CODES),
+                subject,
+            )
+        elif isinstance(value, Rejected):
+            continue
+        elif not isinstance(value, Scalar):
+            out.add(
+                value.location,
+                "wrong-type",
+                f"the reason for accepting '{code}' must be text, not {_kind(value)}",
+                f"write '{code}: <why the coding is right>' on one line",
+                subject,
+            )
+        elif value.null or not value.value.strip():
+            out.add(
+                value.location,
+                "empty-value",
+                f"the reason for accepting '{code}' is empty",
+                "say why the coding is right: a reason is required",
+                subject,
+            )
+        elif _check_text(value, code, out, subject):
+            accept[intern(code)] = value.value.strip()
+            spans[f"accept.{code}"] = key.location
+    return accept
 
 
 def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> tuple[Codebook | None, list[Problem]]:
@@ -630,7 +781,7 @@ def _flatten(parsed: ClaimsFile) -> tuple[Any, ...]:
             tuple(source.location),
             {k: tuple(v) for k, v in source.spans.items()},
         )
-    claims = [(*claim[:9], tuple(claim.location), dict(claim.spans)) for claim in parsed.claims]
+    claims = [(*claim[:9], tuple(claim.location), dict(claim.spans), dict(claim.accept)) for claim in parsed.claims]
     problems = [(tuple(p.location), p.code, p.message, p.hint, p.subject) for p in parsed.problems]
     return (parsed.file, flat_source, claims, problems)
 
@@ -644,7 +795,7 @@ def _unflatten(flat: tuple[Any, ...]) -> ClaimsFile:
     return ClaimsFile(
         file,
         source,
-        tuple(_new_tuple(Claim, (*c[:9], location(*c[9]), c[10])) for c in claims),
+        tuple(_new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or _NO_ACCEPT)) for c in claims),
         tuple(Problem(location(*w), code, message, hint, subject) for w, code, message, hint, subject in problems),
     )
 

@@ -94,25 +94,40 @@ class Source:
 
 
 class Claim(NamedTuple):
-    """One coded claim: a verbatim quote from its source, with its coding.
+    """One coded claim: one or more verbatim passages of one position from its source,
+    with its coding.
 
-    `spans` maps each field the user wrote to the (line, column) of its value in the
-    claim's own file (`at` gives it as a Location); `location` is where the claim's mapping
-    starts. A NamedTuple of plain values, not a dataclass: a project can hold 100,000
-    claims, and such tuples are created and unpickled (from the cache) far faster.
+    `quotes` holds the passages in the order written: one for `quote:`, each item of
+    `quotes:` otherwise (empty when none could be read, already reported). `accept` maps a
+    consistency-warning code the coder accepts to the reason given. `spans` maps each field
+    the user wrote to the (line, column) of its value in the claim's own file (`at` gives it
+    as a Location; `quotes.N` is passage N of a `quotes:` list, `accept.CODE` the accepted
+    code); `location` is where the claim's mapping starts. A NamedTuple of plain values, not
+    a dataclass: a project can hold 100,000 claims, and such tuples are created and
+    unpickled (from the cache) far faster.
     """
 
     id: str
     source: str
     topic: str
     stance: str
-    quote: str
+    quotes: tuple[str, ...]
     approach: str | None
     actor: str | None
     confidence: str
     note: str | None
     location: Location
     spans: Mapping[str, tuple[int, int]] = MappingProxyType({})
+    accept: Mapping[str, str] = MappingProxyType({})
+
+    @property
+    def quote(self) -> str:
+        """The first passage ("" when there is none)."""
+        return self.quotes[0] if self.quotes else ""
+
+    def passage_at(self, index: int) -> Location:
+        """Where passage `index` is written (`quote:`, or item `index` of `quotes:`)."""
+        return self.at("quote" if "quote" in self.spans else f"quotes.{index}")
 
     @property
     def weight(self) -> int:

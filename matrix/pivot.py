@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from matrix.loading import Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location
 from matrix.problems import Report
 
 CLAIM_COLUMNS = (
@@ -38,14 +38,21 @@ CLAIM_COLUMNS = (
     "claim_at",
 )
 STANCE_MEASURES = ("convergence", "divergence", "net", "weighted")
+COUNTS = ("claims", "sources")  # what a matrix cell counts (`--count`)
+PASSAGE_SEPARATOR = " \u2026 \u00b6 "  # between a claim's passages in one cell or CSV field: ' … ¶ '
+PASSAGE_COLUMNS = ("claim", "source", "perspective", "topic", "stance", "location", "passage")
 
 
 @dataclass(frozen=True, slots=True)
 class StanceCell:
+    """Counts in the analysis's unit (claims, or sources once per stance) and how many
+    sources the cell's claims come from."""
+
     convergence: int
     divergence: int
     net: float
     weighted: float
+    sources: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +99,18 @@ class Analysis:
     contrasts: pd.DataFrame
     sources: pd.DataFrame
     totals: pd.DataFrame
+    count: str = "claims"  # the unit the Stance, Approach and actor matrices count: one of COUNTS
+    passages: pd.DataFrame | None = None  # one row per passage of the claims (PASSAGE_COLUMNS)
+    cell_sources: Mapping[tuple[str, str], int] | None = None  # (topic, perspective) -> sources of its claims
 
     def stance_cell(self, topic: str, perspective: str) -> StanceCell | None:
         """The stance counts and indexes of one matrix cell; None when it has no claims."""
         cell: Any = self.stance.loc[topic, perspective]
         if pd.isna(cell["net"]):
             return None
+        sources = (self.cell_sources or {}).get((topic, perspective), 0)
         return StanceCell(
-            int(cell["convergence"]), int(cell["divergence"]), float(cell["net"]), float(cell["weighted"])
+            int(cell["convergence"]), int(cell["divergence"]), float(cell["net"]), float(cell["weighted"]), sources
         )
 
     def approach_cell(self, topic: str, perspective: str) -> ApproachCell | None:
@@ -150,7 +161,11 @@ class Analysis:
 
 
 def claims_frame(project: Project, report: Report) -> pd.DataFrame:
-    """One row per claim, every field, in file order; locations as `file:line:col`."""
+    """One row per claim, every field, in file order; locations as `file:line:col`.
+
+    `quote` holds every passage, joined by PASSAGE_SEPARATOR, and `quote_at` where the
+    first starts; the columns after CLAIM_COLUMNS, `quotes` and `quotes_at`, hold the
+    passages and their locations as tuples (for JSON)."""
     codebook = project.codebook
     topic_labels = {t.id: t.label for t in codebook.topics} if codebook else {}
     rows = []
@@ -158,6 +173,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
         source = claims_file.source
         for claim in claims_file.claims:
             anchor = report.anchors.get(claim.id)
+            at = str(anchor) if anchor else None
             rows.append(
                 (
                     claim.id,
@@ -171,21 +187,54 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     claim.actor,
                     claim.confidence,
                     CONFIDENCE_WEIGHTS.get(claim.confidence, 2),
-                    claim.quote,
+                    claim.quote if len(claim.quotes) == 1 else PASSAGE_SEPARATOR.join(claim.quotes),
                     claim.note,
-                    str(anchor) if anchor else None,
+                    at,
                     str(claim.location),
+                    claim.quotes,
+                    (at,)
+                    if len(claim.quotes) == 1
+                    else _passage_locations(claim.quotes, report.passages.get(claim.id)),
                 )
             )
     # object columns hold the loader's own strings: no copies into pandas' string storage
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(CLAIM_COLUMNS)
+    names = (*CLAIM_COLUMNS, "quotes", "quotes_at")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     frame = pd.DataFrame(
         {
             name: pd.Series(values, dtype="int64" if name == "weight" else object)
-            for name, values in zip(CLAIM_COLUMNS, columns, strict=True)
+            for name, values in zip(names, columns, strict=True)
         }
     )
     return frame
+
+
+def _passage_locations(
+    quotes: tuple[str, ...], placed: tuple[tuple[Location, int, int] | None, ...] | None
+) -> tuple[str | None, ...]:
+    if placed is None:
+        return (None,) * len(quotes)
+    return tuple(None if p is None else str(p[0]) for p in placed)
+
+
+def passages_frame(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per passage of `claims` (a claims frame), in claim order (PASSAGE_COLUMNS)."""
+    rows = [
+        (claim_id, source, perspective, topic, stance, at, passage)
+        for claim_id, source, perspective, topic, stance, passages, places in zip(
+            claims["id"],
+            claims["source"],
+            claims["perspective"],
+            claims["topic"],
+            claims["stance"],
+            claims["quotes"],
+            claims["quotes_at"],
+            strict=True,
+        )
+        for passage, at in zip(passages, places, strict=False)
+    ]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(PASSAGE_COLUMNS)
+    return pd.DataFrame({n: pd.Series(v, dtype=object) for n, v in zip(PASSAGE_COLUMNS, columns, strict=True)})
 
 
 def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -209,8 +258,22 @@ def _net(plus: pd.Series, minus: pd.Series) -> pd.Series:
     return ((plus - minus) / total).where(total > 0)
 
 
-def stance_matrix(claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
-    """Topics x (perspective, measure): convergence, divergence, net and weighted index."""
+def once_per_source(claims: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """`claims` with one row per source and value of `keys` (the first in table order), each
+    weighing the highest confidence among the claims it stands for: the `sources` unit."""
+    group = ["source", *keys]
+    first = claims.drop_duplicates(group)
+    weight = claims.groupby(group, sort=False)["weight"].max()
+    return first.assign(weight=weight.reindex(pd.MultiIndex.from_frame(first[group])).to_numpy())
+
+
+def stance_matrix(
+    claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str], count: str = "claims"
+) -> pd.DataFrame:
+    """Topics x (perspective, measure): convergence, divergence, net and weighted index;
+    `count` 'sources' counts each source at most once per stance in a cell."""
+    if count == "sources":
+        claims = once_per_source(claims, ("topic", "stance"))
     conv = claims["stance"].eq("convergence")
     div = claims["stance"].eq("divergence")
     parts = pd.DataFrame(
@@ -261,9 +324,14 @@ def _dominant(counts: pd.DataFrame) -> pd.Series:
     return pd.Series(names, index=counts.index, dtype="object")
 
 
-def approach_matrix(claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
-    """Topics x (perspective, approach | 'dominant'): claims with an approach, counted."""
+def approach_matrix(
+    claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str], count: str = "claims"
+) -> pd.DataFrame:
+    """Topics x (perspective, approach | 'dominant'): claims with an approach, counted
+    (`count` 'sources': each source at most once per approach in a cell)."""
     coded = claims[claims["approach"].notna()]
+    if count == "sources":
+        coded = coded.drop_duplicates(["source", "topic", "approach"])
     counts = _count(coded, ["topic", "perspective"], coded["approach"])
     full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
     counts = counts.reindex(index=full, columns=list(APPROACHES)).fillna(0).astype("Int64")
@@ -273,9 +341,15 @@ def approach_matrix(claims: pd.DataFrame, topics: Sequence[str], perspectives: S
     return _wide(counts, topics, perspectives, (*APPROACHES, "dominant"))
 
 
-def actor_view(claims: pd.DataFrame, actors: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
-    """(perspective, actor) x approach counts, plus claims with no approach and the total."""
+def actor_view(
+    claims: pd.DataFrame, actors: Sequence[str], perspectives: Sequence[str], count: str = "claims"
+) -> pd.DataFrame:
+    """(perspective, actor) x approach counts, plus claims with no approach and the total
+    (`count` 'sources': each source at most once per actor and approach)."""
     with_actor = claims[claims["actor"].notna()]
+    if count == "sources":
+        with_actor = with_actor.assign(approach=with_actor["approach"].fillna("unspecified"))
+        with_actor = with_actor.drop_duplicates(["source", "actor", "approach"])
     approach = with_actor["approach"].fillna("unspecified")
     counts = _count(with_actor, ["perspective", "actor"], approach)
     full = pd.MultiIndex.from_product([perspectives, actors], names=["perspective", "actor"])
@@ -356,8 +430,17 @@ def totals(claims: pd.DataFrame, perspectives: Sequence[str]) -> pd.DataFrame:
     )
 
 
-def analyse(project: Project, report: Report, filters: Filters | None = None) -> Analysis:
-    """All frames for `project` (which must have a codebook), restricted by `filters`."""
+def cell_sources(claims: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """(topic, perspective) -> how many sources its claims come from."""
+    counts: dict[Any, Any] = claims.groupby(["topic", "perspective"])["source"].nunique().to_dict()
+    return {(str(key[0]), str(key[1])): int(n) for key, n in counts.items()}
+
+
+def analyse(project: Project, report: Report, filters: Filters | None = None, count: str = "claims") -> Analysis:
+    """All frames for `project` (which must have a codebook), restricted by `filters`;
+    the matrices count `count` (one of COUNTS; totals and source profiles count claims)."""
+    if count not in COUNTS:
+        raise ValueError(f"count must be one of {COUNTS}, not {count!r}")
     codebook = project.codebook
     assert codebook is not None, "analyse needs a valid project"
     filters = filters or Filters()
@@ -367,7 +450,7 @@ def analyse(project: Project, report: Report, filters: Filters | None = None) ->
     )
     actors = tuple(a for a in codebook.ids("actors") if not filters.actors or a in filters.actors)
     claims = filtered(claims_frame(project, report), filters).reset_index(drop=True)
-    stance = stance_matrix(claims, topics, perspectives)
+    stance = stance_matrix(claims, topics, perspectives, count)
     return Analysis(
         codebook=codebook,
         filters=filters,
@@ -375,41 +458,53 @@ def analyse(project: Project, report: Report, filters: Filters | None = None) ->
         topics=topics,
         perspectives=perspectives,
         stance=stance,
-        approach=approach_matrix(claims, topics, perspectives),
-        actors=actor_view(claims, actors, perspectives),
+        approach=approach_matrix(claims, topics, perspectives, count),
+        actors=actor_view(claims, actors, perspectives, count),
         contrasts=contrasts(stance, topics, perspectives),
         sources=source_profile(claims, project, topics),
         totals=totals(claims, perspectives),
+        count=count,
+        passages=passages_frame(claims),
+        cell_sources=cell_sources(claims),
     )
+
+
+Evidence = tuple[int, str, str, tuple[str, ...]]  # row in the claims table, id, stance, passages
 
 
 def evidence(
     claims: pd.DataFrame, by: Sequence[str] = ("topic", "perspective")
-) -> dict[tuple[str, ...], list[tuple[int, str, str, str]]]:
-    """Values of the `by` columns -> [(row in the claims table, id, stance, quote)], in table
-    order; claims with no value in one of those columns (say, no approach) are left out."""
-    cells: dict[tuple[str, ...], list[tuple[int, str, str, str]]] = {}
+) -> dict[tuple[str, ...], list[Evidence]]:
+    """Values of the `by` columns -> [(row in the claims table, id, stance, passages)], in
+    table order; claims with no value in one of those columns (say, no approach) are left out."""
+    cells: dict[tuple[str, ...], list[Evidence]] = {}
     keys = zip(*(claims[column] for column in by), strict=True)
-    rows = zip(claims["id"], claims["stance"], claims["quote"], keys, strict=True)
-    for row, (claim_id, stance, quote, key) in enumerate(rows):
+    rows = zip(claims["id"], claims["stance"], claims["quotes"], keys, strict=True)
+    for row, (claim_id, stance, quotes, key) in enumerate(rows):
         if all(isinstance(value, str) for value in key):
-            cells.setdefault(key, []).append((row, claim_id, stance, quote))
+            cells.setdefault(key, []).append((row, claim_id, stance, quotes))
     return cells
 
 
 def claims_csv(claims: pd.DataFrame) -> str:
+    """The claims table (CLAIM_COLUMNS; a passages table as it is) as CSV."""
     buffer = StringIO()
-    claims.to_csv(buffer, index=False, lineterminator="\n")
+    table = claims[list(CLAIM_COLUMNS)] if "quotes" in claims.columns else claims
+    table.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
 def claims_records(claims: pd.DataFrame) -> list[Mapping[str, object]]:
-    """The claims table as JSON-ready records (missing values are None)."""
+    """The claims (or passages) table as JSON-ready records (missing values are None;
+    `quotes` and `quotes_at` as lists)."""
     clean = claims.astype(object).where(claims.notna(), None)
-    return [dict(zip(clean.columns, row, strict=True)) for row in clean.itertuples(index=False, name=None)]
+    return [
+        {k: list(v) if isinstance(v, tuple) else v for k, v in zip(clean.columns, row, strict=True)}
+        for row in clean.itertuples(index=False, name=None)
+    ]
 
 
-__all__ = ["STANCES", "Analysis", "analyse", "claims_csv", "claims_records", "evidence"]
+__all__ = ["COUNTS", "STANCES", "Analysis", "analyse", "claims_csv", "claims_records", "evidence"]
 
 
 def summary_numbers(analysis: Analysis) -> dict[str, object]:
@@ -419,7 +514,8 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
     for t in analysis.topics:
         for p in analysis.perspectives:
             cell = analysis.stance_cell(t, p)
-            stance.append({"topic": t, "perspective": p, **(asdict(cell) if cell else dict.fromkeys(STANCE_MEASURES))})
+            empty = {**dict.fromkeys(STANCE_MEASURES), "sources": 0}
+            stance.append({"topic": t, "perspective": p, **(asdict(cell) if cell else empty)})
             counts = analysis.approach_cell(t, p)
             approach.append(
                 {
@@ -431,6 +527,7 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
             )
     return {
         "filters": analysis.filters.describe(),
+        "count": analysis.count,
         "claims": len(analysis.claims),
         "stance": stance,
         "approach": approach,

@@ -67,11 +67,22 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "quote-not-found": (E, "a quote does not occur in its source text"),
     "short-quote": (W, "a quote has fewer than six words"),
     "ambiguous-quote": (W, "a quote occurs more than once in its source text"),
+    "quote-and-quotes": (E, "a claim has both 'quote' and 'quotes'"),
+    # coding consistency (a coder may accept one on a claim, with a reason: `accept:`)
+    "hedged-confidence": (W, "a passage with a hedge (may, could, suggests…) coded above low confidence"),
+    "actor-names-both": (W, "a claim with an actor whose passage names both parties"),
+    "near-duplicate-claims": (W, "two claims of one source, coded alike, quote near-duplicate passages"),
+    "unknown-accept-code": (E, "'accept' names a code that is not an acceptable warning"),
+    "unneeded-accept": (W, "'accept' names a warning that does not fire on the claim"),
     # coverage of the codebook
     "source-without-claims": (W, "a source file has no claims"),
     "unused-topic": (W, "a codebook topic that no claim uses"),
     "unused-perspective": (W, "a codebook perspective that no source uses"),
 }
+
+
+# the warnings a coder may accept on a claim (`accept: {code: reason}`)
+ACCEPTABLE_CODES: tuple[str, ...] = ("hedged-confidence", "actor-names-both", "near-duplicate-claims")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -95,11 +106,15 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """All problems of one run, sorted, plus where each claim's quote starts in its text."""
+    """All problems of one run, sorted, plus where each claim's passages are in its text.
+
+    `anchors` and `spans` give a claim's first passage that was found; `passages` every
+    passage, in the claim's order (None: not found)."""
 
     problems: tuple[Problem, ...]
     anchors: Mapping[str, Location] = field(default_factory=dict)
     spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # claim id -> quote span in its text
+    passages: Mapping[str, tuple[tuple[Location, int, int] | None, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:

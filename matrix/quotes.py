@@ -151,3 +151,22 @@ class NormalisedText:
         start, end = found.dest_start, found.dest_end
         line, column = self.line_column(self.original_index(start))
         return line, column, self.text[start:end], found.score
+
+
+NEAR_DUPLICATE_SCORE = 90  # rapidfuzz token_sort_ratio, 0-100
+
+
+def near_duplicates(first: str, second: str) -> bool:
+    """Whether two passages say the same thing in nearly the same words: after rapidfuzz's
+    `default_process` (lower case, every non-alphanumeric character a space), one is a run
+    of whole words of the other, or `fuzz.token_sort_ratio` is at least NEAR_DUPLICATE_SCORE."""
+    from rapidfuzz import fuzz, utils
+
+    a, b = utils.default_process(normalise_quote(first)), utils.default_process(normalise_quote(second))
+    a, b = " ".join(a.split()), " ".join(b.split())
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if f" {short} " in f" {long} ":
+        return True
+    return bool(fuzz.token_sort_ratio(a, b) >= NEAR_DUPLICATE_SCORE)

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from matrix.consistency import consistency_problems
 from matrix.loading import ClaimsFile, Project
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location, location
 from matrix.problems import Problem, did_you_mean, shown
@@ -26,19 +27,24 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_QUOTE_WORDS = 6
 
 
-Located = Mapping[str, tuple["Match | None", ...]]  # claims file -> per claim, where its quote is
+Located = Mapping[str, tuple["Match | None", ...]]  # claims file -> per passage of its claims, where it is
+Passages = tuple["Match | None", ...]
 
 
 def locate_file(claims_file: ClaimsFile, text: NormalisedText) -> tuple[Match | None, ...]:
-    """Where each claim's quote occurs in `text` (None: not found, or no quote)."""
-    return tuple(text.locate(c.quote) if c.quote else None for c in claims_file.claims)
+    """Where each passage of each claim occurs in `text`, claim by claim (None: not found)."""
+    return tuple(text.locate(quote) if quote else None for c in claims_file.claims for quote in c.quotes)
+
+
+def passage_count(claims_file: ClaimsFile) -> int:
+    return sum(len(c.quotes) for c in claims_file.claims)
 
 
 @dataclass(frozen=True)
 class Context:
     """A project plus what several checks need, computed once.
 
-    `located` may carry quote locations computed (or cached) beforehand, per claims file.
+    `located` may carry passage locations computed (or cached) beforehand, per claims file.
     """
 
     project: Project
@@ -63,36 +69,51 @@ class Context:
         return self.texts.get(claims_file.file)
 
     @cached_property
-    def matches(self) -> dict[int, Match | None]:
-        """id(claim) -> where its quote occurs, for claims whose text could be read."""
-        found: dict[int, Match | None] = {}
+    def matches(self) -> dict[int, Passages]:
+        """id(claim) -> where each of its passages occurs, for claims whose text could be read."""
+        found: dict[int, Passages] = {}
         for claims_file in self.project.files:
             if claims_file.file not in self.project.texts:
                 continue
             located = self.located.get(claims_file.file)
-            if located is None or len(located) != len(claims_file.claims):
+            if located is None or len(located) != passage_count(claims_file):
                 text = self.text(claims_file)
                 assert text is not None
                 located = locate_file(claims_file, text)
-            for claim, match in zip(claims_file.claims, located, strict=True):
-                if claim.quote:
-                    found[id(claim)] = match
+            at = 0
+            for claim in claims_file.claims:
+                if claim.quotes:
+                    found[id(claim)] = located[at : at + len(claim.quotes)]
+                    at += len(claim.quotes)
         return found
 
-    def anchors(self) -> tuple[dict[str, Location], dict[str, tuple[int, int]]]:
-        """Claim id -> where its quote starts (line, column), and its span in the text."""
+    def anchors(
+        self,
+    ) -> tuple[
+        dict[str, Location], dict[str, tuple[int, int]], dict[str, tuple[tuple[Location, int, int] | None, ...]]
+    ]:
+        """Claim id -> where its first passage found starts (line, column), its span in the
+        text, and every passage's (location, start, end) or None."""
         anchors: dict[str, Location] = {}
         spans: dict[str, tuple[int, int]] = {}
+        passages: dict[str, tuple[tuple[Location, int, int] | None, ...]] = {}
         for claims_file in self.project.files:
             text = self.project.texts.get(claims_file.file)
             if text is None:
                 continue
             for claim in claims_file.claims:
-                match = self.matches.get(id(claim))
-                if match is not None and claim.id not in anchors:
-                    anchors[claim.id] = location(text.path, match.line, match.column)
-                    spans[claim.id] = (match.start, match.end)
-        return anchors, spans
+                matches = self.matches.get(id(claim))
+                if matches is None or claim.id in passages:
+                    continue
+                placed = tuple(
+                    None if m is None else (location(text.path, m.line, m.column), m.start, m.end) for m in matches
+                )
+                passages[claim.id] = placed
+                first = next((p for p in placed if p is not None), None)
+                if first is not None:
+                    anchors[claim.id] = first[0]
+                    spans[claim.id] = (first[1], first[2])
+        return anchors, spans, passages
 
 
 def _slug(value: str) -> str:
@@ -247,42 +268,47 @@ def quotes(ctx: Context) -> Iterator[Problem]:
             continue
         path = ctx.project.texts[claims_file.file].path
         for claim in claims_file.claims:
-            if not claim.quote:
-                continue
-            match = ctx.matches.get(id(claim))
-            if match is None:
-                text = ctx.text(claims_file)
-                assert text is not None
-                yield _quote_not_found(claim, text, path)
-                continue
-            if match.occurrences > 1:
-                yield Problem(
-                    claim.at("quote"),
-                    "ambiguous-quote",
-                    f"the quote occurs more than once in {path} (first at line {match.line})",
-                    "lengthen the quote until it names one passage",
-                    claim.id or None,
-                )
-            words = match.words
-            if words < MIN_QUOTE_WORDS:
-                yield Problem(
-                    claim.at("quote"),
-                    "short-quote",
-                    f"the quote has {words} word{'s' if words != 1 else ''}; a self-explanatory quote has at least {MIN_QUOTE_WORDS}",
-                    "quote the whole clause or sentence that states the position",
-                    claim.id or None,
-                )
+            for index, match in enumerate(ctx.matches.get(id(claim), ())):
+                yield from _passage_problems(ctx, claims_file, claim, index, match, path)
 
 
-def _quote_not_found(claim: Claim, text: NormalisedText, path: str) -> Problem:
-    closest = text.closest(claim.quote)
+def _passage_problems(
+    ctx: Context, claims_file: ClaimsFile, claim: Claim, index: int, match: Match | None, path: str
+) -> Iterator[Problem]:
+    where = claim.passage_at(index)
+    if match is None:
+        text = ctx.text(claims_file)
+        assert text is not None
+        yield _quote_not_found(claim, claim.quotes[index], where, text, path)
+        return
+    if match.occurrences > 1:
+        yield Problem(
+            where,
+            "ambiguous-quote",
+            f"the quote occurs more than once in {path} (first at line {match.line})",
+            "lengthen the quote until it names one passage",
+            claim.id or None,
+        )
+    words = match.words
+    if words < MIN_QUOTE_WORDS:
+        yield Problem(
+            where,
+            "short-quote",
+            f"the quote has {words} word{'s' if words != 1 else ''}; a self-explanatory quote has at least {MIN_QUOTE_WORDS}",
+            "quote the whole clause or sentence that states the position",
+            claim.id or None,
+        )
+
+
+def _quote_not_found(claim: Claim, quote: str, where: Location, text: NormalisedText, path: str) -> Problem:
+    closest = text.closest(quote)
     if closest is None:
         hint = "copy the quote exactly from the source text (matching is case-sensitive)"
     else:
         line, column, passage, score = closest
         hint = f"closest passage ({path}:{line}:{column}, {score:.0f}% alike): {shown(passage, 160)}"
     return Problem(
-        claim.at("quote"),
+        where,
         "quote-not-found",
         f"the quote does not occur in {path}",
         hint,
@@ -327,6 +353,11 @@ def unused_vocabulary(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+def consistency(ctx: Context) -> Iterator[Problem]:
+    """Coding-consistency warnings (see `matrix.consistency`), less what claims accept."""
+    yield from consistency_problems(ctx.project.files, ctx.codebook)
+
+
 Rule = Callable[[Context], Iterator[Problem]]
 RULES: tuple[Rule, ...] = (
     codebook_entries,
@@ -335,6 +366,7 @@ RULES: tuple[Rule, ...] = (
     claim_ids,
     claim_values,
     quotes,
+    consistency,
     empty_sources,
     unused_vocabulary,
 )

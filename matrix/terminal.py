@@ -209,14 +209,15 @@ def totals_table(analysis: Analysis) -> Table:
 def summary_view(analysis: Analysis, top: int = 5) -> RenderableType:
     """Stance, approach, top contrasts and totals, each under a one-line heading."""
     contrasts = analysis.contrast_rows()
+    unit = "claims" if analysis.count == "claims" else "sources (each once per stance or approach in a cell)"
     sections: list[tuple[str, Table]] = [
-        ("Stance: +convergence/-divergence claims and net index", stance_table(analysis)),
-        ("Approach: unilateral/bilateral/multilateral claims and the dominant one", approach_table(analysis)),
+        (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis)),
+        (f"Approach: unilateral/bilateral/multilateral {unit} and the dominant one", approach_table(analysis)),
     ]
     if contrasts:
         heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
         sections.append((heading, contrasts_table(analysis, top)))
-    sections.append(("Totals", totals_table(analysis)))
+    sections.append(("Totals" if analysis.count == "claims" else "Totals (claims)", totals_table(analysis)))
     parts: list[RenderableType] = []
     for heading, table in sections:
         parts += [Text(heading, style="bold"), table]

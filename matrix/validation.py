@@ -8,12 +8,12 @@ from matrix.cache import Cache, key
 from matrix.loading import Project
 from matrix.problems import Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
-from matrix.rules import RULES, Context, Located
+from matrix.rules import RULES, Context, Located, passage_count
 from matrix.workers import shared_map
 
 
 def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, ...]:
-    """Where one file's quotes occur in its text, as plain tuples."""
+    """Where one file's passages (of all its claims, in order) occur in its text, as plain tuples."""
     quotes, content = item
     text = NormalisedText.of(content)
     return tuple(tuple(match) if quote and (match := text.locate(quote)) else None for quote in quotes)
@@ -29,7 +29,7 @@ def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
 
 
 def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:
-    """Where every quote occurs, per claims file; reuses cached results for unchanged pairs
+    """Where every passage occurs, per claims file; reuses cached results for unchanged pairs
     of claims file and source text (keyed by both files' contents) and stores new ones.
     Large projects share the searching with a forked child (`shared_map`)."""
     located: dict[str, tuple[Match | None, ...]] = {}
@@ -41,10 +41,11 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
             continue
         name = key("quotes", claims_file.file, digest, text.path, text.digest)
         found = cache.get(name)
-        if found is not None and len(found) == len(claims_file.claims):
+        if found is not None and len(found) == passage_count(claims_file):
             located[claims_file.file] = found
         else:
-            todo.append((claims_file.file, name, tuple(c.quote for c in claims_file.claims), text.content))
+            passages = tuple(quote for c in claims_file.claims for quote in c.quotes)
+            todo.append((claims_file.file, name, passages, text.content))
     work = [(quotes, content) for _, _, quotes, content in todo]
     for index, plain in shared_map(_locate, work, [len(content) for *_, content in todo]):
         file, name, *_ = todo[index]

@@ -42,11 +42,22 @@ from matrix.coverage import Coverage, coverage
 from matrix.loading import Project
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
 from matrix.paths import atomic_output, remove_stale_temporaries
-from matrix.pivot import Analysis, evidence
+from matrix.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, Analysis, Evidence, StanceCell, evidence
 from matrix.problems import Report
 from matrix.workers import Background
 
-SHEETS = ("Overview", "Stance", "Approach", "Contrasts", "Claims", "Sources", "Coverage", "Codebook", "Problems")
+SHEETS = (
+    "Overview",
+    "Stance",
+    "Approach",
+    "Contrasts",
+    "Claims",
+    "Evidence",
+    "Sources",
+    "Coverage",
+    "Codebook",
+    "Problems",
+)
 CLAIM_HEADERS = (
     "ID",
     "Source",
@@ -65,6 +76,8 @@ CLAIM_HEADERS = (
     "Claim location",
 )
 CLAIM_WIDTHS = (30, 24, 36, 14, 20, 28, 13, 13, 9, 11, 8, 80, 40, 34, 34)
+EVIDENCE_HEADERS = ("Claim", "Source", "Perspective", "Topic", "Stance", "Location", "Passage")
+EVIDENCE_WIDTHS = (30, 24, 14, 20, 13, 34, 100)
 NET_FORMAT = "+0.00;-0.00;0.00"
 RED, NEUTRAL, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
@@ -194,11 +207,16 @@ def _claims_link(row: int) -> str:
     return f"'Claims'!A{row + 2}"  # +1 for the header, +1 for 1-based rows
 
 
-def _evidence_text(title: str, items: Sequence[tuple[int, str, str, str]]) -> str:
+def _short(quote: str) -> str:
+    return "\u201c" + (quote if len(quote) <= 90 else quote[:89].rstrip() + "…") + "\u201d"
+
+
+def _evidence_text(title: str, items: Sequence[Evidence]) -> str:
     lines = [title, ""]
-    for _, claim_id, stance, quote in items[:COMMENT_CLAIMS]:
-        short = quote if len(quote) <= 90 else quote[:89].rstrip() + "…"
-        lines.append(f"{'+' if stance == 'convergence' else '-'} {claim_id}: \u201c{short}\u201d")
+    for _, claim_id, stance, quotes in items[:COMMENT_CLAIMS]:
+        first = quotes[0] if quotes else ""
+        lines.append(f"{'+' if stance == 'convergence' else '-'} {claim_id}: {_short(first)}")
+        lines.extend(f"    \u00b6 {_short(quote)}" for quote in quotes[1:])
     if len(items) > COMMENT_CLAIMS:
         lines.append(f"… and {len(items) - COMMENT_CLAIMS} more (filter the Claims sheet)")
     return "\n".join(lines)
@@ -211,7 +229,10 @@ def _overview(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str
     for line in (
         "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
         "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
-        "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree.",
+        "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree."
+        if analysis.count == "claims"
+        else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
+        "Contrasts ranks where perspectives disagree.",
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
     ):
         sheet.append([line])
@@ -277,7 +298,7 @@ def _overview(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str
 
 def _matrix_header(sheet: _Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
     top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
-    second: list[Any] = [sheet.cell("", fill=HEADER_FILL)]
+    second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
     for perspective in analysis.perspectives:
         label = analysis.codebook.label("perspectives", perspective)
         for i, measure in enumerate(measures):
@@ -288,7 +309,27 @@ def _matrix_header(sheet: _Sheet, analysis: Analysis, measures: Sequence[str]) -
     sheet.append(second)
 
 
-def _stance(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[tuple[int, str, str, str]]]) -> None:
+def _sources_text(count: int) -> str:
+    return f"{count} source{'s' if count != 1 else ''}"
+
+
+def _stance_titles(where: str, cell: StanceCell, conv: int, div: int, sources: bool) -> tuple[str, str, str]:
+    """The comment titles of a Stance cell's Conv, Div and Net cells."""
+    origin = _sources_text(cell.sources)
+    if not sources:
+        return (
+            f"{where}: {conv} convergence",
+            f"{where}: {div} divergence",
+            f"{where}: net {cell.net:+.2f} ({conv} conv, {div} div) from {origin}",
+        )
+    return (
+        f"{where}: {_sources_text(cell.convergence)} converge ({_n(conv)})",
+        f"{where}: {_sources_text(cell.divergence)} diverge ({_n(div)})",
+        f"{where}: net {cell.net:+.2f} ({cell.convergence} conv, {cell.divergence} div, counting sources) from {origin}, {_n(conv + div)}",
+    )
+
+
+def _stance(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[Evidence]]) -> None:
     widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
     sheet = _Sheet(wb, "Stance", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
@@ -305,27 +346,17 @@ def _stance(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[
             where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
             conv = [i for i in items if i[2] == "convergence"]
             div = [i for i in items if i[2] == "divergence"]
+            titles = _stance_titles(where, cell, len(conv), len(div), analysis.count == "sources")
             row += [
-                sheet.cell(
-                    cell.convergence,
-                    fill=fill,
-                    border=GROUP_EDGE,
-                    **_evidence(f"{where}: {len(conv)} convergence", conv),
-                ),
-                sheet.cell(cell.divergence, fill=fill, **_evidence(f"{where}: {len(div)} divergence", div)),
-                sheet.cell(
-                    cell.net,
-                    fill=fill,
-                    fmt=NET_FORMAT,
-                    font=BOLD,
-                    **_evidence(f"{where}: net {cell.net:+.2f} ({len(conv)} conv, {len(div)} div)", items),
-                ),
+                sheet.cell(cell.convergence, fill=fill, border=GROUP_EDGE, **_evidence(titles[0], conv)),
+                sheet.cell(cell.divergence, fill=fill, **_evidence(titles[1], div)),
+                sheet.cell(cell.net, fill=fill, fmt=NET_FORMAT, font=BOLD, **_evidence(titles[2], items)),
                 sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
             ]
         sheet.append(row)
 
 
-def _evidence(title: str, items: Sequence[tuple[int, str, str, str]]) -> dict[str, str | None]:
+def _evidence(title: str, items: Sequence[Evidence]) -> dict[str, str | None]:
     """A cell's comment and link for the claims behind it (nothing when there are none)."""
     if not items:
         return {"comment": None, "link": None}
@@ -345,7 +376,10 @@ def _approach(wb: Workbook, analysis: Analysis) -> None:
             leaders = cell.dominant.split(" = ") if cell else []
             for i, approach in enumerate(APPROACHES):
                 items = by_cell.get((topic, perspective, approach), [])
-                title = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}: {len(items)} {approach}"
+                where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
+                title = f"{where}: {len(items)} {approach}"
+                if analysis.count == "sources" and cell is not None:
+                    title = f"{where}: {_sources_text(cell.counts[i])} {approach} ({_n(len(items))})"
                 row.append(
                     sheet.cell(
                         cell.counts[i] if cell else None,
@@ -373,16 +407,17 @@ def _approach(wb: Workbook, analysis: Analysis) -> None:
 
 def _contrasts(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) -> None:
     sheet = _Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="A2")
+    unit = analysis.count
     sheet.header(
         [
             "Rank",
             "Topic",
             "Perspective A",
             "Net A",
-            "Claims A",
+            f"{unit.capitalize()} A",
             "Perspective B",
             "Net B",
-            "Claims B",
+            f"{unit.capitalize()} B",
             "Gap",
             "Opposite",
             "Reading",
@@ -392,7 +427,7 @@ def _contrasts(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) ->
     rows = analysis.contrast_rows()
     for rank, row in enumerate(rows, start=1):
         a, b = label("perspectives", row.perspective_a), label("perspectives", row.perspective_b)
-        reading = f"{a}: {_side(row.net_a)} ({row.net_a:+.2f}, {_n(row.claims_a)}) vs {b}: {_side(row.net_b)} ({row.net_b:+.2f}, {_n(row.claims_b)})"
+        reading = f"{a}: {_side(row.net_a)} ({row.net_a:+.2f}, {_n(row.claims_a, unit)}) vs {b}: {_side(row.net_b)} ({row.net_b:+.2f}, {_n(row.claims_b, unit)})"
         sheet.append(
             [
                 rank,
@@ -416,8 +451,8 @@ def _side(net: float) -> str:
     return "net convergence" if net > 0 else "net divergence" if net < 0 else "balanced"
 
 
-def _n(count: int) -> str:
-    return f"{count} claim{'s' if count != 1 else ''}"
+def _n(count: int, unit: str = "claims") -> str:
+    return f"{count} {unit if count != 1 else unit[:-1]}"
 
 
 def _escape(text: str) -> str:
@@ -550,7 +585,7 @@ def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     styles[quote] = _style_id(sheet.ws, WRAP)
     prefixed = [_style_id(sheet.ws, prefix=True)] * len(CLAIM_HEADERS)
     prefixed[quote] = _style_id(sheet.ws, WRAP, prefix=True)
-    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for name in analysis.claims.columns]
+    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for name in CLAIM_COLUMNS]
     count = len(analysis.claims)
     if not count:
         columns, count = [["(no claims match the filters)"]] + [[None]] * (len(CLAIM_HEADERS) - 1), 1
@@ -562,6 +597,32 @@ def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
         warnings.simplefilter("ignore", UserWarning)
         sheet.ws.add_table(table)
     return _StreamedRows(columns, 2, styles, prefixed, tall=quote, tall_width=CLAIM_WIDTHS[quote])
+
+
+def _evidence_sheet(wb: Workbook, analysis: Analysis) -> _StreamedRows:
+    """One row per passage: its claim, source, perspective, topic, stance, location, text."""
+    sheet = _Sheet(wb, "Evidence", EVIDENCE_WIDTHS, freeze="B2")
+    sheet.header(EVIDENCE_HEADERS)
+    passage = EVIDENCE_HEADERS.index("Passage")
+    styles: list[int | None] = [None] * len(EVIDENCE_HEADERS)
+    styles[passage] = _style_id(sheet.ws, WRAP)
+    prefixed = [_style_id(sheet.ws, prefix=True)] * len(EVIDENCE_HEADERS)
+    prefixed[passage] = _style_id(sheet.ws, WRAP, prefix=True)
+    frame = analysis.passages
+    columns: list[list[Any]] = (
+        [frame[name].astype(object).tolist() for name in PASSAGE_COLUMNS] if frame is not None else []
+    )
+    count = len(frame) if frame is not None else 0
+    if not count:
+        columns, count = [["(no claims match the filters)"]] + [[None]] * (len(EVIDENCE_HEADERS) - 1), 1
+    ref = f"A1:{get_column_letter(len(EVIDENCE_HEADERS))}{count + 1}"
+    table = Table(displayName="Evidence", ref=ref, autoFilter=AutoFilter(ref=ref))
+    table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(EVIDENCE_HEADERS, start=1)]
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # "add table columns manually": done above
+        warnings.simplefilter("ignore", UserWarning)
+        sheet.ws.add_table(table)
+    return _StreamedRows(columns, 2, styles, prefixed, tall=passage, tall_width=EVIDENCE_WIDTHS[passage])
 
 
 def _sources(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
@@ -713,6 +774,7 @@ def build_workbook(
     _approach(wb, analysis)
     _contrasts(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
     streamed = {"Claims": _Prerendered(_claims(wb, analysis), stack)}
+    streamed["Evidence"] = _Prerendered(_evidence_sheet(wb, analysis), stack)
     _sources(
         wb,
         analysis,

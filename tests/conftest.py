@@ -58,6 +58,8 @@ claims:
     approach: bilateral
     actor: India
     quote: India favors bilateral initiatives over multilateral ones in space
+    accept:
+      actor-names-both: "'bilateral' names India's preferred mechanism, not both parties"
 """
 
 BASE: dict[str, str | bytes] = {
@@ -136,7 +138,13 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         [
             c("a1", "export-controls", "convergence", confidence="high", approach="bilateral"),
             c("a2", "export-controls", "divergence", confidence="low", approach="unilateral", actor="US"),
-            c("a3", "export-controls", "convergence", approach="bilateral"),
+            c(
+                "a3",
+                "export-controls",
+                "convergence",
+                approach="bilateral",
+                accept="{near-duplicate-claims: the test codes one sentence twice}",
+            ),
             c("a4", "space", "convergence"),
         ],
     ),
@@ -147,7 +155,14 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         [
             c("b1", "export-controls", "divergence", confidence="high", approach="unilateral", actor="US"),
             c("b2", "export-controls", "divergence", approach="multilateral", actor="India"),
-            c("b3", "space", "divergence", approach="bilateral", actor="India"),
+            c(
+                "b3",
+                "space",
+                "divergence",
+                approach="bilateral",
+                actor="India",
+                accept="{actor-names-both: the test gives a two-party sentence an actor}",
+            ),
             c("b4", "space", "convergence", confidence="low", approach="bilateral"),
         ],
     ),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from matrix.cli import run
-from tests.conftest import CLAIMS_A, PIVOT_FILES, SEED_A, write_project
+from tests.conftest import CLAIMS_A, EXPORT_QUOTE, PIVOT_FILES, SEED_A, SPACE_QUOTE, claims_yaml, write_project
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,6 +176,73 @@ def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "claims.json"
     assert cli("export", "--root", root, "--format", "json", "--out", target)[0] == 0
     assert json.loads(target.read_text()) == json.loads(cli("export", "--root", root, "--format", "json")[1])
+
+
+TWO_PASSAGES = {
+    **PIVOT_FILES,
+    "claims/c.yaml": claims_yaml(
+        "src-c", "CFR", "seeds/a.txt", [{"id": "c1", "topic": "space", "stance": "convergence"}]
+    )
+    + f"    quotes:\n      - {SPACE_QUOTE}\n      - {EXPORT_QUOTE}\n",
+}
+
+
+def test_export_shows_every_passage(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, TWO_PASSAGES)
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-c")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["id"], row["quote"], row["quote_at"]) == (
+        "c1",
+        f"{SPACE_QUOTE} \u2026 \u00b6 {EXPORT_QUOTE}",
+        "seeds/a.txt:3:1",
+    )
+    assert "quotes" not in row  # the CSV keeps its columns
+    code, out, _ = cli("export", "--root", root, "--format", "json", "--source", "src-c")
+    (record,) = json.loads(out)
+    assert record["quotes"] == [SPACE_QUOTE, EXPORT_QUOTE]
+    assert record["quotes_at"] == ["seeds/a.txt:3:1", "seeds/a.txt:2:1"]
+    assert record["quote"] == f"{SPACE_QUOTE} \u2026 \u00b6 {EXPORT_QUOTE}"
+
+
+def test_export_per_passage(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, TWO_PASSAGES)
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--per", "passage", "--perspective", "CFR")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["claim"], r["location"]) for r in rows] == [
+        ("b1", "seeds/b.txt:2:1"),
+        ("b2", "seeds/b.txt:2:1"),
+        ("b3", "seeds/b.txt:3:1"),
+        ("b4", "seeds/b.txt:3:1"),
+        ("c1", "seeds/a.txt:3:1"),
+        ("c1", "seeds/a.txt:2:1"),
+    ]
+    assert list(rows[0]) == ["claim", "source", "perspective", "topic", "stance", "location", "passage"]
+    assert rows[-1]["passage"] == EXPORT_QUOTE
+    code, out, _ = cli("export", "--root", root, "--format", "json", "--per", "passage", "--source", "src-c")
+    assert [(r["claim"], r["passage"]) for r in json.loads(out)] == [("c1", SPACE_QUOTE), ("c1", EXPORT_QUOTE)]
+    assert cli("export", "--root", root, "--format", "json", "--per", "word")[0] == 2
+
+
+def test_count_sources(cli: Cli, tmp_path: Path) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    code, out, _ = cli("summary", "--root", root, "--format", "json", "--count", "sources")
+    data = json.loads(out)
+    assert code == 0 and data["count"] == "sources"
+    first = data["stance"][0]
+    assert (first["topic"], first["perspective"], first["convergence"], first["divergence"], first["sources"]) == (
+        "export-controls",
+        "US-India",
+        1,
+        1,
+        1,
+    )
+    code, out, _ = cli("summary", "--root", root, "--count", "sources", "--width", "100")
+    assert code == 0 and "Stance: +convergence/-divergence sources" in out
+    code, out, _ = cli("build", "--root", root, "--count", "sources", "-q")
+    assert code == 0
+    assert cli("summary", "--root", root, "--count", "documents")[0] == 2
 
 
 def test_summary_json_numbers(cli: Cli, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from matrix import check
 from matrix.model import Filters
-from matrix.pivot import Analysis, analyse, summary_numbers
-from tests.conftest import PIVOT_FILES, write_project
+from matrix.pivot import Analysis, StanceCell, analyse, summary_numbers
+from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, c, claims_yaml, write_project
 
 NA = pd.NA
 
@@ -131,7 +131,9 @@ def test_summary_numbers(analysis: Analysis) -> None:
         "divergence": 1,
         "net": pytest.approx(1 / 3),
         "weighted": pytest.approx(2 / 3),
+        "sources": 1,
     }
+    assert numbers["count"] == "claims"
     assert numbers["approach"][2] == {
         "topic": "space",
         "perspective": "US-India",
@@ -140,3 +142,51 @@ def test_summary_numbers(analysis: Analysis) -> None:
         "multilateral": None,
         "dominant": None,
     }
+
+
+def test_sources_count_each_source_once_per_stance_in_a_cell(tmp_path: Path) -> None:
+    project, report = check(write_project(tmp_path, PIVOT_FILES))
+    analysis = analyse(project, report, count="sources")
+    assert analysis.count == "sources"
+    # US-India export controls: a1 (high) and a3 converge, a2 (low) diverges, all from src-a
+    assert analysis.stance_cell("export-controls", "US-India") == StanceCell(1, 1, 0.0, 0.5, 1)
+    assert analysis.stance_cell("export-controls", "CFR") == StanceCell(0, 1, -1.0, -1.0, 1)
+    assert analysis.stance_cell("space", "CFR") == StanceCell(1, 1, 0.0, pytest.approx(-1 / 3), 1)
+    approach = analysis.approach_cell("export-controls", "US-India")
+    assert approach is not None and approach.counts == (1, 1, 0) and approach.dominant == "unilateral = bilateral"
+    space = analysis.approach_cell("space", "CFR")
+    assert space is not None and space.counts == (0, 1, 0)
+    numbers = summary_numbers(analysis)
+    assert numbers["count"] == "sources"
+    assert numbers["stance"][0]["convergence"] == 1 and numbers["stance"][0]["sources"] == 1
+    # the totals still count claims
+    assert [(t.perspective, t.claims) for t in analysis.total_rows()] == [("US-India", 4), ("CFR", 4)]
+
+
+def test_a_cell_says_how_many_sources_its_claims_come_from(tmp_path: Path) -> None:
+    files = dict(PIVOT_FILES)
+    files["claims/c.yaml"] = claims_yaml("src-c", "CFR", "seeds/a.txt", [c("c1", "space", "divergence")])
+    project, report = check(write_project(tmp_path, files))
+    claims_cell = analyse(project, report).stance_cell("space", "CFR")
+    sources_cell = analyse(project, report, count="sources").stance_cell("space", "CFR")
+    assert claims_cell is not None and (claims_cell.divergence, claims_cell.sources) == (2, 2)
+    assert sources_cell is not None and (sources_cell.convergence, sources_cell.divergence) == (1, 2)
+
+
+def test_passages_table_has_one_row_per_passage(tmp_path: Path) -> None:
+    two = "    quotes:\n      - Both governments agree to expand civil space cooperation together.\n      - The United States and India differ sharply on export controls policy.\n"
+    text = claims_yaml("src-c", "CFR", "seeds/a.txt", [{"id": "c1", "topic": "space", "stance": "convergence"}])
+    files = {**PIVOT_FILES, "claims/c.yaml": text + two}
+    project, report = check(write_project(tmp_path, files))
+    assert report.errors == 0, report.problems
+    analysis = analyse(project, report)
+    assert analysis.passages is not None
+    rows = analysis.passages[analysis.passages["claim"] == "c1"].values.tolist()
+    assert rows == [
+        ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:3:1", SPACE_QUOTE],
+        ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:2:1", EXPORT_QUOTE],
+    ]
+    row = analysis.claims[analysis.claims["id"] == "c1"].iloc[0]
+    assert row["quote"] == SPACE_QUOTE + " \u2026 \u00b6 " + EXPORT_QUOTE
+    assert row["quote_at"] == "seeds/a.txt:3:1"
+    assert len(analysis.passages) == len(analysis.claims) + 1

@@ -118,6 +118,78 @@ def test_mutated_claim_files_give_a_report(tmp_path_factory: object, seed: int, 
     assert_locations_inside(data, result.problems)
 
 
+QUOTES_SEED = (Path(__file__).resolve().parent.parent / "fuzz" / "seeds" / "quotes.yaml").read_text()
+
+
+def test_the_quotes_seed_is_valid(tmp_path: Path) -> None:
+    project, report = check(write_project(tmp_path, {"claims/a.yaml": QUOTES_SEED}))
+    assert report.problems == ()
+    assert [len(c.quotes) for c in project.claims if c.source == "src-a"] == [2, 1]
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=6))
+def test_mutated_quotes_files_give_a_report_and_survive_the_cache(seed: int, edits: int) -> None:
+    from matrix.loading import _flatten, _unflatten
+
+    rng = random.Random(seed)
+    text = QUOTES_SEED
+    for _ in range(edits):
+        text = mutate(text, rng)
+    data = text.encode("utf-8", errors="surrogatepass")
+    result = parse_claims_file("claims/a.yaml", data)
+    assert_locations_inside(data, result.problems)
+    assert _unflatten(_flatten(result)) == result
+    for claim in result.claims:
+        assert all(isinstance(q, str) and q.strip() for q in claim.quotes)
+        for index in range(len(claim.quotes)):
+            assert 1 <= claim.passage_at(index).line <= text.count("\n") + 1
+
+
+@SLOW
+@given(st.integers(min_value=0, max_value=2**32))
+def test_mutated_quotes_projects_validate_without_raising(tmp_path_factory: object, seed: int) -> None:
+    import tempfile
+
+    rng = random.Random(seed)
+    files = {"claims/a.yaml": mutate(QUOTES_SEED, rng), "claims/b.yaml": mutate(CLAIMS_B, rng)}
+    with tempfile.TemporaryDirectory() as folder:
+        _, report = check(write_project(Path(folder), files))
+        for name, text in files.items():
+            assert_locations_inside(
+                text.encode("utf-8", "surrogatepass"), [p for p in report.problems if p.location.file == name]
+            )
+
+
+WORDS = ("India", "Russia", "the", "United", "States", "cooperate", "on", "space", "trade", "and", "defence", "talks")
+sentence = st.lists(st.sampled_from(WORDS), min_size=6, max_size=10).map(" ".join)
+
+
+@SLOW
+@given(st.lists(sentence, min_size=1, max_size=4))
+def test_every_passage_reaches_the_workbook(tmp_path_factory: object, sentences: list[str]) -> None:
+    import tempfile
+
+    passages = [f"S{i} {words}." for i, words in enumerate(sentences)]  # unique, none inside another
+    seed = "".join(f"{p}\n" for p in passages)
+    claim = claims_yaml("src-c", "CFR", "seeds/c.txt", [{"id": "c1", "topic": "space", "stance": "divergence"}])
+    claim += "    quotes:\n" + "".join(f"      - {json.dumps(p)}\n" for p in passages)
+    files = {**PIVOT_FILES, "seeds/c.txt": seed, "claims/c.yaml": claim}
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_project(Path(folder), files)
+        project, report = check(root)
+        assert report.errors == 0, report.problems
+        out = Path(folder) / "out.xlsx"
+        write_workbook(analyse(project, report), report, project, out)
+        book = openpyxl.load_workbook(out)
+        claims = book["Claims"]
+        headers = [c.value for c in claims[1]]
+        row = next(r for r in claims.iter_rows(min_row=2, values_only=True) if r[0] == "c1")
+        assert dict(zip(headers, row, strict=True))["Quote"] == " \u2026 \u00b6 ".join(passages)
+        evidence = [r for r in book["Evidence"].iter_rows(min_row=2, values_only=True) if r[0] == "c1"]
+        assert [(r[5], r[6]) for r in evidence] == [(f"seeds/c.txt:{i + 1}:1", p) for i, p in enumerate(passages)]
+
+
 @SLOW
 @given(st.integers(min_value=0, max_value=2**32))
 def test_mutated_projects_validate_without_raising(tmp_path_factory: object, seed: int) -> None:

@@ -26,7 +26,9 @@ def cb(old: str, new: str) -> dict[str, str]:
     return {CB: CODEBOOK.replace(old, new, 1)}
 
 
-QUOTE_A = "    quote: The United States and India differ sharply on export controls policy.\n"
+EXPORT = "The United States and India differ sharply on export controls policy."
+SPACE = "Both governments agree to expand civil space cooperation together."
+QUOTE_A = f"    quote: {EXPORT}\n"
 
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
@@ -164,6 +166,77 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         {"seeds/a.txt": SEED_A + "The United States and India differ sharply on export controls policy.\n"},
         [(A, 11, "ambiguous-quote")],
     ),
+    # several passages
+    ("quotes-one-passage", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n"), []),
+    (
+        "quotes-second-not-found",
+        a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - Not a sentence of the text at all.\n"),
+        [(A, 13, "quote-not-found")],
+    ),
+    (
+        "quotes-second-short",
+        a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - differ sharply on\n"),
+        [(A, 13, "short-quote")],
+    ),
+    ("quote-and-quotes", a(QUOTE_A, f"{QUOTE_A}    quotes:\n      - {EXPORT}\n"), [(A, 12, "quote-and-quotes")]),
+    ("quotes-and-quote", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n{QUOTE_A}"), [(A, 13, "quote-and-quotes")]),
+    ("quotes-empty-list", a(QUOTE_A, "    quotes: []\n"), [(A, 11, "empty-value")]),
+    ("quotes-not-list", a(QUOTE_A, f"    quotes: {EXPORT}\n"), [(A, 11, "wrong-type")]),
+    ("quotes-empty-item", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - ''\n"), [(A, 13, "empty-value")]),
+    # a list or mapping as a passage nests deeper than the format allows
+    ("quotes-item-not-text", a(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - {{a: b}}\n"), [(A, 13, "too-deep")]),
+    # coding consistency
+    (
+        "hedged-confidence",
+        {**a("differ sharply", "may differ sharply"), "seeds/a.txt": SEED_A.replace("differ", "may differ")},
+        [(A, 11, "hedged-confidence")],
+    ),
+    (
+        "hedged-but-low",
+        {
+            A: CLAIMS_A.replace("differ sharply", "may differ sharply") + "    confidence: low\n",
+            "seeds/a.txt": SEED_A.replace("differ", "may differ"),
+        },
+        [],
+    ),
+    (
+        "hedged-accepted",
+        {
+            A: CLAIMS_A.replace("differ sharply", "may differ sharply")
+            + "    accept:\n      hedged-confidence: firm\n",
+            "seeds/a.txt": SEED_A.replace("differ", "may differ"),
+        },
+        [],
+    ),
+    (
+        "actor-names-both",
+        a(QUOTE_A, f"    actor: US\n    quote: {SPACE}\n"),
+        [(A, 11, "actor-names-both")],
+    ),
+    (
+        "near-duplicate-claims",
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: export-controls\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+        },
+        [(A, 12, "near-duplicate-claims")],
+    ),
+    (
+        "near-duplicate-other-stance",
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: export-controls\n    stance: convergence\n    quote: differ sharply on export controls policy\n"
+        },
+        [],
+    ),
+    (
+        "unknown-accept-code",
+        {A: CLAIMS_A + "    accept:\n      hedged-confidense: firm\n"},
+        [(A, 13, "unknown-accept-code")],
+    ),
+    ("accept-empty-reason", {A: CLAIMS_A + "    accept:\n      hedged-confidence: ''\n"}, [(A, 13, "empty-value")]),
+    ("accept-not-mapping", {A: CLAIMS_A + "    accept: hedged-confidence\n"}, [(A, 12, "wrong-type")]),
+    ("unneeded-accept", {A: CLAIMS_A + "    accept:\n      hedged-confidence: firm\n"}, [(A, 13, "unneeded-accept")]),
     (
         "source-without-claims",
         {A: CLAIMS_A.split("claims:")[0] + "claims: []\n"},
@@ -292,3 +365,39 @@ def test_all_problems_in_one_run(tmp_path: Path) -> None:
         (11, "quote-not-found"),
         (13, "unknown-topic"),
     ]
+
+
+def test_cue_lists_in_the_codebook_replace_the_defaults(problems_of: Callable[..., Found]) -> None:
+    tuned = {CB: CODEBOOK + "cues:\n  hedges: [sharply]\n  both-parties: []\n"}
+    # 'bilateral' is no both-parties phrase any more: b-1's accept is not needed
+    assert problems_of(tuned) == [(A, 11, "hedged-confidence"), (B, 15, "unneeded-accept")]
+    assert problems_of({**tuned, B: CLAIMS_B.split("    accept:")[0]}) == [(A, 11, "hedged-confidence")]
+
+
+def test_a_claim_with_quotes_holds_each_passage_where_it_is_written() -> None:
+    text = CLAIMS_A.replace(QUOTE_A, f"    quotes:\n      - {EXPORT}\n      - >-\n        {SPACE}\n")
+    text += "    accept:\n      hedged-confidence: the view is the report's own\n"
+    (claim,) = parse_claims_file(A, text.encode()).claims
+    assert claim.quotes == (EXPORT, SPACE)
+    assert [claim.passage_at(i).line for i in range(2)] == [12, 13]
+    assert dict(claim.accept) == {"hedged-confidence": "the view is the report's own"}
+    assert claim.at("accept.hedged-confidence").line == 16
+
+
+def test_report_places_every_passage(tmp_path: Path) -> None:
+    text = CLAIMS_A.replace(QUOTE_A, f"    quotes:\n      - {SPACE}\n      - {EXPORT}\n")
+    _, report = check(write_project(tmp_path, {A: text}))
+    assert report.problems == ()
+    assert [str(p[0]) for p in report.passages["a-1"] if p] == ["seeds/a.txt:3:1", "seeds/a.txt:2:1"]
+    assert str(report.anchors["a-1"]) == "seeds/a.txt:3:1"
+
+
+def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> None:
+    text = (
+        CLAIMS_A
+        + "  - id: a-2\n    topic: export-controls\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+    )
+    _, report = check(write_project(tmp_path, {A: text}))
+    (problem,) = report.problems
+    assert (problem.code, problem.subject) == ("near-duplicate-claims", "a-2")
+    assert "'a-1' (line 8)" in problem.message and "quotes:" in problem.hint

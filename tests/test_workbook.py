@@ -14,15 +14,15 @@ import pytest
 from matrix import check
 from matrix.pivot import analyse
 from matrix.workbook import SHEETS, net_colour, write_workbook
-from tests.conftest import PIVOT_FILES, claims_yaml, write_project
+from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
 Book = openpyxl.Workbook
 
 
-def build(root: Path, out: Path) -> Book:
+def build(root: Path, out: Path, count: str = "claims") -> Book:
     project, report = check(root)
     assert report.errors == 0, report.problems
-    write_workbook(analyse(project, report), report, project, out)
+    write_workbook(analyse(project, report, count=count), report, project, out)
     return openpyxl.load_workbook(out)
 
 
@@ -82,7 +82,7 @@ def test_comments_list_claims_and_quotes(book: Book) -> None:
     comment = ws["D3"].comment
     assert comment is not None
     lines = comment.text.splitlines()
-    assert lines[0] == "U.S.-India sources \u00b7 Export controls: net +0.33 (2 conv, 1 div)"
+    assert lines[0] == "U.S.-India sources \u00b7 Export controls: net +0.33 (2 conv, 1 div) from 1 source"
     assert lines[2:] == [
         "+ a1: \u201cThe United States and India differ sharply on export controls policy.\u201d",
         "- a2: \u201cThe United States and India differ sharply on export controls policy.\u201d",
@@ -236,3 +236,69 @@ def test_formula_like_values_are_text(tmp_path: Path) -> None:
 def test_nothing_left_behind(tmp_path: Path) -> None:
     build(write_project(tmp_path / "p", PIVOT_FILES), tmp_path / "out" / "book.xlsx")
     assert os.listdir(tmp_path / "out") == ["book.xlsx"]
+
+
+TWO_PASSAGES = {
+    **PIVOT_FILES,
+    "claims/c.yaml": claims_yaml(
+        "src-c", "CFR", "seeds/a.txt", [{"id": "c1", "topic": "space", "stance": "convergence"}]
+    )
+    + f"    quotes:\n      - {SPACE_QUOTE}\n      - {EXPORT_QUOTE}\n",
+}
+
+
+def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: Path) -> None:
+    book = build(write_project(tmp_path / "p", TWO_PASSAGES), tmp_path / "out.xlsx")
+    claims = book["Claims"]
+    header = [c.value for c in claims[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in claims.iter_rows(min_row=2)]
+    (c1,) = [r for r in rows if r["ID"] == "c1"]
+    assert c1["Quote"] == f"{SPACE_QUOTE} \u2026 \u00b6 {EXPORT_QUOTE}"
+    assert c1["Quote location"] == "seeds/a.txt:3:1"
+    evidence = book["Evidence"]
+    assert [c.value for c in evidence[1]] == [
+        "Claim",
+        "Source",
+        "Perspective",
+        "Topic",
+        "Stance",
+        "Location",
+        "Passage",
+    ]
+    passages = [[c.value for c in row] for row in evidence.iter_rows(min_row=2)]
+    assert len(passages) == 10  # eight one-passage claims and c1's two
+    assert passages[0] == ["a1", "src-a", "US-India", "export-controls", "convergence", "seeds/a.txt:2:1", EXPORT_QUOTE]
+    assert passages[-2:] == [
+        ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:3:1", SPACE_QUOTE],
+        ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:2:1", EXPORT_QUOTE],
+    ]
+    (table,) = evidence.tables.values()
+    assert (table.displayName, table.ref) == ("Evidence", "A1:G11")
+    comment = book["Stance"]["H4"].comment  # CFR x space: b3, b4 and c1
+    assert comment is not None
+    lines = comment.text.splitlines()
+    assert lines[0].endswith("from 2 sources")
+    assert lines[-2:] == [f"+ c1: \u201c{SPACE_QUOTE}\u201d", f"    \u00b6 \u201c{EXPORT_QUOTE}\u201d"]
+
+
+def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) -> None:
+    book = build(write_project(tmp_path / "p", PIVOT_FILES), tmp_path / "out.xlsx", count="sources")
+    ws = book["Stance"]
+    assert ws["A2"].value == "counting sources"
+    # U.S.-India x export controls: a1 and a3 converge, a2 diverges, all three from src-a
+    assert [c.value for c in ws[3]][1:5] == [1, 1, 0, 0.5]
+    comment = ws["D3"].comment
+    assert comment is not None
+    assert comment.text.splitlines()[0] == (
+        "U.S.-India sources \u00b7 Export controls: net +0.00 (1 conv, 1 div, counting sources) from 1 source, 3 claims"
+    )
+    assert [line.split(":")[0] for line in comment.text.splitlines()[2:]] == ["+ a1", "- a2", "+ a3"]
+    assert book["Approach"]["A2"].value == "counting sources"
+    assert [c.value for c in book["Approach"][3]][1:5] == [1, 1, 0, "unilateral = bilateral"]
+    assert book["Contrasts"]["E1"].value == "Sources A"
+
+
+def test_claims_count_says_so(book: Book) -> None:
+    assert book["Stance"]["A2"].value == "counting claims"
+    assert book["Approach"]["A2"].value == "counting claims"
+    assert book["Contrasts"]["E1"].value == "Claims A"
