@@ -55,7 +55,6 @@ DEFAULT_BOTH_PARTIES: tuple[str, ...] = (
     "jointly",
     "together",
     "mutual",
-    "bilateral",
 )
 LOW = CONFIDENCE_WEIGHTS["low"]
 

@@ -58,8 +58,6 @@ claims:
     approach: bilateral
     actor: India
     quote: India favors bilateral initiatives over multilateral ones in space
-    accept:
-      actor-names-both: "'bilateral' names India's preferred mechanism, not both parties"
 """
 
 BASE: dict[str, str | bytes] = {

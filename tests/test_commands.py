@@ -145,6 +145,39 @@ def _export_out(result: Result, root: Path) -> None:
     assert result[0] == 0 and len(records) == 8 and records[0]["id"] == "a1"
 
 
+def _build_count_sources(result: Result, root: Path) -> None:
+    rows = _sheet(root / "output" / "claims-matrix.xlsx", "Stance")
+    # src-a's three export-controls claims (2 convergence, 1 divergence) count once per stance
+    assert result[0] == 0 and rows[1][0] == "counting sources" and rows[2][:4] == ("Export controls", 1, 1, 0)
+
+
+def _summary_count_sources(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    cell = data["stance"][0]
+    assert result[0] == 0 and data["count"] == "sources"
+    assert (cell["topic"], cell["perspective"], cell["convergence"], cell["divergence"], cell["sources"]) == (
+        "export-controls",
+        "US-India",
+        1,
+        1,
+        1,
+    )
+
+
+def _export_per_passage(result: Result, root: Path) -> None:
+    rows = _rows(result[1])
+    assert result[0] == 0 and list(rows[0]) == [
+        "claim",
+        "source",
+        "perspective",
+        "topic",
+        "stance",
+        "location",
+        "passage",
+    ]
+    assert (rows[0]["claim"], rows[0]["location"]) == ("a1", "seeds/a.txt:2:1") and len(rows) == 8
+
+
 def _coverage_table(result: Result, root: Path) -> None:
     assert result[0] == 0 and "src-a" in result[1] and "share" in result[1]
 
@@ -237,6 +270,7 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("--out", "{tmp}/mine.xlsx", *ROOT_ARGS), _build_out, ("--out", "{tmp}/mine.csv", *ROOT_ARGS)),
         "--strict": Case(("--strict", "--root", "{bad}"), _build_strict),
         "--quiet": Case(("--quiet", *ROOT_ARGS), _build_quiet),
+        "--count": Case(("-q", "--count", "sources", *ROOT_ARGS), _build_count_sources, ("--count", "words", *ROOT_ARGS)),
     },
     "summary": {
         **_project_cases("summary", ("--format", "json"), _summary_of(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
@@ -244,6 +278,8 @@ CASES: dict[str, dict[str, Case]] = {
         "--format": Case(("--format", "table", "--width", "100", *ROOT_ARGS), _summary_table,
                          ("--format", "csv", *ROOT_ARGS)),
         "--width": Case(("--width", "60", *ROOT_ARGS), _summary_width, ("--width", "39", *ROOT_ARGS)),
+        "--count": Case(("--format", "json", "--count", "sources", *ROOT_ARGS), _summary_count_sources,
+                        ("--count", "passages", *ROOT_ARGS)),
     },
     "export": {
         **_project_cases("export", ("--format", "json"), _claim_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
@@ -251,6 +287,8 @@ CASES: dict[str, dict[str, Case]] = {
         "--format": Case(("--format", "csv", *ROOT_ARGS), _export_csv, ("--format", "xlsx", *ROOT_ARGS)),
         "--out": Case(("--format", "json", "--out", "{tmp}/claims.json", *ROOT_ARGS), _export_out,
                       ("--format", "json", "--out", "{root}/claims/a.yaml", *ROOT_ARGS)),
+        "--per": Case(("--format", "csv", "--per", "passage", *ROOT_ARGS), _export_per_passage,
+                      ("--format", "csv", "--per", "sentence", *ROOT_ARGS)),
     },
     "coverage": {
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),

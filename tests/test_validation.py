@@ -368,10 +368,12 @@ def test_all_problems_in_one_run(tmp_path: Path) -> None:
 
 
 def test_cue_lists_in_the_codebook_replace_the_defaults(problems_of: Callable[..., Found]) -> None:
-    tuned = {CB: CODEBOOK + "cues:\n  hedges: [sharply]\n  both-parties: []\n"}
-    # 'bilateral' is no both-parties phrase any more: b-1's accept is not needed
-    assert problems_of(tuned) == [(A, 11, "hedged-confidence"), (B, 15, "unneeded-accept")]
-    assert problems_of({**tuned, B: CLAIMS_B.split("    accept:")[0]}) == [(A, 11, "hedged-confidence")]
+    tuned = {CB: CODEBOOK + "cues:\n  hedges: [sharply]\n  both-parties: [bilateral]\n"}
+    # 'sharply' is now a hedge, and 'bilateral' names both parties: b-1 (actor India) is flagged
+    assert problems_of(tuned) == [(A, 11, "hedged-confidence"), (B, 12, "actor-names-both")]
+    accepted = CLAIMS_B + "    accept:\n      actor-names-both: names India's preferred mechanism\n"
+    assert problems_of({**tuned, B: accepted}) == [(A, 11, "hedged-confidence")]
+    assert problems_of({B: accepted}) == [(B, 15, "unneeded-accept")]
 
 
 def test_a_claim_with_quotes_holds_each_passage_where_it_is_written() -> None:
