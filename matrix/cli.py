@@ -254,7 +254,7 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
         raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
     out_console = console()
     if not quiet:
-        out_console.print(summary_view(analysis))
+        out_console.print(summary_view(analysis, width=out_console.width))
     message = notice(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
     out_console.print(message, soft_wrap=True)
 
@@ -281,7 +281,8 @@ def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
-        console(width=width).print(summary_view(analysis))
+        out_console = console(width=width)
+        out_console.print(summary_view(analysis, width=out_console.width))
 
 
 @main.command()
