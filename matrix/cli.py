@@ -301,15 +301,23 @@ def summary(inputs: Inputs, fmt: str, width: int | None) -> None:
     metavar="FILE",
     help="File to write  [default: standard output]",
 )
-def export(inputs: Inputs, fmt: str, out: Path | None) -> None:
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write text exactly as typed, for R or pandas (by default text that starts with"
+    " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
+    " formula). JSON is always verbatim.",
+)
+def export(inputs: Inputs, fmt: str, out: Path | None, raw: bool) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
 
     project, report = inputs.checked()
     claims = analyse(project, report, inputs.filters).claims
-    body = (
-        claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
-    )
+    if fmt == "csv":
+        body = claims_csv(claims, raw=raw)
+    else:
+        body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(body, nl=False)
         return

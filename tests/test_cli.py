@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from matrix.cli import run
-from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
+from tests.conftest import CLAIMS_A, PIVOT_FILES, SEED_A, write_project
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,3 +415,32 @@ def test_progress_bars_on_a_terminal_only(tmp_path: Path) -> None:
     assert piped == "" and stdout.startswith("wrote ")
     _, dumb = _build_on(True, root, out, term="dumb")
     assert "reading claims" not in dumb and "writing workbook" not in dumb
+
+
+FORMULA_NOTES = ['=HYPERLINK("http://x.test","click")', "+1+2", "-3+4", "@SUM(A1)", "plain note"]
+
+
+def test_export_csv_neutralises_formulas_raw_and_json_keep_them(cli: Cli, tmp_path: Path) -> None:
+    """OWASP's CSV-injection advice: a text cell starting with = + - @ gets a leading ' in
+    CSV; `--raw` and JSON keep the text as typed."""
+    notes = "".join(f"    note: {json.dumps(n)}\n" for n in FORMULA_NOTES[:1])
+    claims = (
+        CLAIMS_A
+        + notes
+        + "".join(
+            f"  - id: a-{i}\n    topic: space\n    stance: convergence\n    note: {json.dumps(n)}\n"
+            "    quote: Both governments agree to expand civil space cooperation together.\n"
+            for i, n in enumerate(FORMULA_NOTES[1:], start=2)
+        )
+    )
+    root = write_project(tmp_path, {"claims/a.yaml": claims, "seeds/a.txt": SEED_A})
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["note"] for r in rows] == ["'" + n for n in FORMULA_NOTES[:4]] + ["plain note"]
+    assert rows[0]["id"] == "a-1" and rows[0]["quote"].startswith("The United States")
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a", "--raw")
+    assert code == 0 and [r["note"] for r in csv.DictReader(io.StringIO(out))] == FORMULA_NOTES
+    for extra in ([], ["--raw"]):
+        code, out, _ = cli("export", "--root", root, "--format", "json", "--source", "src-a", *extra)
+        assert code == 0 and [r["note"] for r in json.loads(out)] == FORMULA_NOTES

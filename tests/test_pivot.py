@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -140,3 +141,16 @@ def test_summary_numbers(analysis: Analysis) -> None:
         "multilateral": None,
         "dominant": None,
     }
+
+
+def test_claims_csv_quotes_every_formula_start_owasp_lists() -> None:
+    from matrix.pivot import claims_csv
+
+    assert claims_csv(pd.DataFrame({"text": ["\r1"]})) == "text\n'\r1\n"  # a carriage return too
+    cells = ["=1", "+1", "-1", "@1", "\t1", "a=1", "'1", "", "x-1"]
+    frame = pd.DataFrame({"text": cells, "weight": [-1] * len(cells)})
+    safe = pd.read_csv(io.StringIO(claims_csv(frame)), keep_default_na=False, dtype=str)
+    assert list(safe["text"]) == ["'=1", "'+1", "'-1", "'@1", "'\t1", "a=1", "'1", "", "x-1"]
+    assert list(safe["weight"]) == ["-1"] * len(cells)  # numbers stay numbers
+    raw = pd.read_csv(io.StringIO(claims_csv(frame, raw=True)), keep_default_na=False, dtype=str)
+    assert list(raw["text"]) == cells
