@@ -79,6 +79,7 @@ COVERAGE_ROWS = 1000  # uncovered sentences listed in the workbook; the CLI list
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
 COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
 FORMULA_START = ("=", "+", "-", "@")
+NO_CLAIMS = "No claims match the filters"
 
 
 def net_colour(net: float) -> str:
@@ -215,6 +216,9 @@ def _overview(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
     ):
         sheet.append([line])
+    if analysis.claims.empty:  # said here, not as a fake row in the Claims table
+        sheet.append()
+        sheet.append([sheet.cell(f"{NO_CLAIMS} ({analysis.filters.describe()}): the Claims table is empty.", font=BOLD)])
     sheet.append()
     sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index"])
     first = sheet.rows + 1
@@ -551,10 +555,8 @@ def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     prefixed = [_style_id(sheet.ws, prefix=True)] * len(CLAIM_HEADERS)
     prefixed[quote] = _style_id(sheet.ws, WRAP, prefix=True)
     columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for name in analysis.claims.columns]
-    count = len(analysis.claims)
-    if not count:
-        columns, count = [["(no claims match the filters)"]] + [[None]] * (len(CLAIM_HEADERS) - 1), 1
-    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{count + 1}"
+    # no claims: the header row alone (a table still spans one empty row, as Excel's do)
+    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{max(len(analysis.claims), 1) + 1}"
     table = Table(displayName="Claims", ref=ref, autoFilter=AutoFilter(ref=ref))
     table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(CLAIM_HEADERS, start=1)]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
