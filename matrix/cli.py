@@ -244,8 +244,8 @@ def build(inputs: Inputs, out: Path | None, strict: bool, quiet: bool) -> None:
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters)
-            with progress("writing workbook", len(analysis.claims) // 100) as advance:
-                write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100), covering.result)
+            with progress("writing workbook", len(analysis.claims), scale=100) as advance:
+                write_workbook(analysis, report, project, resolved, advance, covering.result)
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"

@@ -325,10 +325,12 @@ PROGRESS_MIN_ITEMS = 200  # below this much work a progress bar would only flash
 
 
 @contextlib.contextmanager
-def progress(label: str, total: int, stream: IO[str] | None = None) -> Iterator[Callable[[int], None]]:
-    """A transient progress bar on stderr for long work; a no-op when not a terminal."""
+def progress(label: str, total: int, stream: IO[str] | None = None, scale: int = 1) -> Iterator[Callable[[int], None]]:
+    """A transient progress bar on stderr for long work (at least `scale` x
+    PROGRESS_MIN_ITEMS items, `scale` for items quicker than a claims file); a no-op when
+    not a terminal."""
     stream = stream or sys.stderr
-    if total < PROGRESS_MIN_ITEMS or not stream.isatty() or os.environ.get("TERM") == "dumb":
+    if total < scale * PROGRESS_MIN_ITEMS or not stream.isatty() or os.environ.get("TERM") == "dumb":
         yield lambda advance: None
         return
     bar = Progress(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from matrix.cli import run
-from tests.conftest import CLAIMS_A, PIVOT_FILES, SEED_A, write_project
+from tests.conftest import CLAIMS_A, PIVOT_FILES, SEED_A, c, claims_yaml, write_project
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parent.parent
@@ -368,13 +368,13 @@ def _cmdline(proc: Path) -> list[str]:
         return []
 
 
-def _build_on(stderr_is_terminal: bool, root: Path, out: Path, term: str = "xterm") -> tuple[str, str]:
-    """A real `build` process (every bar forced by a threshold of 0), its stderr a
-    pseudo-terminal or a pipe: (stdout, stderr)."""
+def _build_on(stderr_is_terminal: bool, root: Path, out: Path, term: str = "xterm", setup: str = "") -> tuple[str, str]:
+    """A real `build` process (every bar forced by a threshold of 0; `setup` run first), its
+    stderr a pseudo-terminal or a pipe: (stdout, stderr)."""
     import select
 
     snippet = (
-        "import sys, matrix.terminal as t\n"
+        f"{setup}import sys, matrix.terminal as t\n"
         "t.PROGRESS_MIN_ITEMS = 0\n"
         "from matrix.cli import run\n"
         f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q']\n"
@@ -444,3 +444,20 @@ def test_export_csv_neutralises_formulas_raw_and_json_keep_them(cli: Cli, tmp_pa
     for extra in ([], ["--raw"]):
         code, out, _ = cli("export", "--root", root, "--format", "json", "--source", "src-a", *extra)
         assert code == 0 and [r["note"] for r in json.loads(out)] == FORMULA_NOTES
+
+
+@pytest.mark.parametrize("children", [False, True], ids=["alone", "with-children"])
+def test_workbook_progress_bar_advances_to_its_total(tmp_path: Path, children: bool) -> None:
+    import re
+
+    claims = [c(f"a{i}", "space", "convergence") for i in range(3000)]
+    root = write_project(tmp_path / "p", {"claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims)})
+    sharing = "import os, matrix.workers as w; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+    stdout, terminal = _build_on(True, root, tmp_path / "book.xlsx", setup=sharing if children else "")
+    assert stdout.startswith("wrote ") and "(3001 claims" in stdout
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal)
+    shown = [(int(done), int(total)) for done, total in re.findall(r"writing workbook.*?(\d+)/(\d+)", plain)]
+    assert shown, terminal
+    assert {total for _, total in shown} == {3001}
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown)  # never backwards
+    assert shown[-1] == (3001, 3001)  # ends complete
