@@ -230,7 +230,7 @@ def test_full_disk_is_a_clear_error_and_keeps_old_file(
         monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
         monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
 
-    def full(*args: object) -> int:
+    def full(*args: object, **kwargs: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(matrix.workbook._StreamedRows, "render", full)
