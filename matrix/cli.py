@@ -273,8 +273,9 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count)
-            with progress("writing workbook", len(analysis.claims) // 100) as advance:
-                write_workbook(analysis, report, project, resolved, lambda rows: advance(rows // 100), covering.result)
+            rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
+            with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
+                write_workbook(analysis, report, project, resolved, advance, covering.result)
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"
@@ -283,7 +284,7 @@ def build(
         raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
     out_console = console()
     if not quiet:
-        out_console.print(summary_view(analysis))
+        out_console.print(summary_view(analysis, width=out_console.width))
     message = notice(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
     out_console.print(message, soft_wrap=True)
 
@@ -321,7 +322,8 @@ def summary(
     if fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
-        console(width=width).print(summary_view(analysis))
+        out_console = console(width=width)
+        out_console.print(summary_view(analysis, width=out_console.width))
 
 
 @main.command()
@@ -348,8 +350,22 @@ def summary(
     metavar="FILE",
     help="File to write  [default: standard output]",
 )
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write text exactly as typed, for R or pandas (by default text that starts with"
+    " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
+    " formula). JSON is always verbatim.",
+)
 def export(
-    root: Path, no_cache: bool, max_file_size: float, fmt: str, out: Path | None, per: str, **filters: tuple[str, ...]
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    fmt: str,
+    out: Path | None,
+    per: str,
+    raw: bool,
+    **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
@@ -358,9 +374,10 @@ def export(
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters)
     claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
-    body = (
-        claims_csv(claims) if fmt == "csv" else json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
-    )
+    if fmt == "csv":
+        body = claims_csv(claims, raw=raw)
+    else:
+        body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(body, nl=False)
         return

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import signal
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -38,28 +41,69 @@ def lock_files(out: Path) -> list[Path]:
 
 
 TEMP_PREFIX = ".~claims-matrix-"
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextlib.contextmanager
 def atomic_output(out: Path) -> Iterator[IO[bytes]]:
-    """A temporary file beside `out` that replaces it only if the block completes."""
+    """A temporary file beside `out` that replaces it only if the block completes.
+
+    The temporary is flock()ed from before it is written until it has replaced `out`, so that
+    another run's `remove_stale_temporaries` leaves it alone; the kernel drops the lock when
+    its writer dies, however (SIGKILL included), and the temporary is then stale."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=out.parent, prefix=TEMP_PREFIX, suffix=".tmp", delete=False)  # noqa: SIM115 - kept past the block
+    handle: IO[bytes] | None = None
+    # Ctrl-C or SIGTERM wait while the temporary is created and locked: arriving in between,
+    # they would leave a file that no `except` below knows of
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
     try:
+        handle = _locked_temporary(out.parent)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, out)
+            os.chmod(handle.name, 0o644)
+            os.replace(handle.name, out)  # still locked: no cleaner can take it before this
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(handle.name)
+        if handle is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(handle.name)
         raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _locked_temporary(folder: Path) -> IO[bytes]:
+    """A new temporary file in `folder`, created and then locked; created again if another
+    run's cleanup removed it between the two (it takes a temporary only under its lock)."""
+    while True:
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=TEMP_PREFIX, suffix=".tmp", delete=False)  # noqa: SIM115 - kept past the block
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        if _is_linked(handle.name, handle.fileno()):
+            return handle
+        handle.close()
+
+
+def _is_linked(name: str, descriptor: int) -> bool:
+    """Whether `name` is still the file open as `descriptor` (not removed, not replaced)."""
+    try:
+        named = os.stat(name)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(descriptor)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files a killed run (SIGKILL, power loss) left in `folder`."""
+    """Delete temporary files a killed run (SIGKILL, power loss) left in `folder`: only those
+    no live run holds locked (another build writing into the same folder keeps its own)."""
     for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+        with contextlib.suppress(OSError):  # in use (BlockingIOError), gone, not ours, not a file
+            descriptor = os.open(stale, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if _is_linked(str(stale), descriptor) and stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    stale.unlink()
+            finally:
+                os.close(descriptor)

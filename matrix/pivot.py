@@ -486,10 +486,24 @@ def evidence(
     return cells
 
 
-def claims_csv(claims: pd.DataFrame) -> str:
-    """The claims table (CLAIM_COLUMNS; a passages table as it is) as CSV."""
+# Text a spreadsheet could take for a formula when it opens a CSV file (OWASP, CSV injection)
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value: object) -> object:
+    """`value`, with a single quote before it if it is text that starts like a formula."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(CSV_FORMULA_START) else value
+
+
+def claims_csv(claims: pd.DataFrame, raw: bool = False) -> str:
+    """The claims table (CLAIM_COLUMNS; a passages table as it is) as CSV. Unless `raw`, text
+    cells that start with = + - @, a tab or a carriage return get a leading single quote, so
+    that a spreadsheet shows them as text instead of running them as formulas (OWASP's advice
+    on CSV injection)."""
     buffer = StringIO()
     table = claims[list(CLAIM_COLUMNS)] if "quotes" in claims.columns else claims
+    if not raw:
+        table = table.assign(**{c: table[c].map(_spreadsheet_safe) for c in table.columns})
     table.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 

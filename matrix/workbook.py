@@ -92,6 +92,7 @@ COVERAGE_ROWS = 1000  # uncovered sentences listed in the workbook; the CLI list
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
 COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
 FORMULA_START = ("=", "+", "-", "@")
+NO_CLAIMS = "No claims match the filters"
 
 
 def net_colour(net: float) -> str:
@@ -236,6 +237,11 @@ def _overview(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
     ):
         sheet.append([line])
+    if analysis.claims.empty:  # said here, not as a fake row in the Claims table
+        sheet.append()
+        sheet.append(
+            [sheet.cell(f"{NO_CLAIMS} ({analysis.filters.describe()}): the Claims table is empty.", font=BOLD)]
+        )
     sheet.append()
     sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index"])
     first = sheet.rows + 1
@@ -530,8 +536,9 @@ class _StreamedRows:
     def count(self) -> int:
         return len(self.columns[0]) if self.columns else 0
 
-    def render(self, file: IO[bytes], chunk: int = 5000) -> int:
-        """Write the rows' XML to `file` (flushed); the number of rows."""
+    def render(self, file: IO[bytes], chunk: int = 5000, done: Callable[[int], None] = lambda n: None) -> int:
+        """Write the rows' XML to `file` (flushed); the number of rows. `done(n)`: n more
+        rows written."""
         rows = 0
         batch: list[str] = []
         for row in self.xml(chunk):
@@ -539,9 +546,11 @@ class _StreamedRows:
             if len(batch) == 2000:
                 file.write("".join(batch).encode())
                 rows += len(batch)
+                done(len(batch))
                 batch.clear()
         file.write("".join(batch).encode())
         file.flush()
+        done(len(batch))
         return rows + len(batch)
 
     def xml(self, chunk: int = 5000) -> Iterator[str]:
@@ -586,10 +595,8 @@ def _claims(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     prefixed = [_style_id(sheet.ws, prefix=True)] * len(CLAIM_HEADERS)
     prefixed[quote] = _style_id(sheet.ws, WRAP, prefix=True)
     columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for name in CLAIM_COLUMNS]
-    count = len(analysis.claims)
-    if not count:
-        columns, count = [["(no claims match the filters)"]] + [[None]] * (len(CLAIM_HEADERS) - 1), 1
-    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{count + 1}"
+    # no claims: the header row alone (a table still spans one empty row, as Excel's do)
+    ref = f"A1:{get_column_letter(len(CLAIM_HEADERS))}{max(len(analysis.claims), 1) + 1}"
     table = Table(displayName="Claims", ref=ref, autoFilter=AutoFilter(ref=ref))
     table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(CLAIM_HEADERS, start=1)]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -609,13 +616,11 @@ def _evidence_sheet(wb: Workbook, analysis: Analysis) -> _StreamedRows:
     prefixed = [_style_id(sheet.ws, prefix=True)] * len(EVIDENCE_HEADERS)
     prefixed[passage] = _style_id(sheet.ws, WRAP, prefix=True)
     frame = analysis.passages
-    columns: list[list[Any]] = (
-        [frame[name].astype(object).tolist() for name in PASSAGE_COLUMNS] if frame is not None else []
-    )
-    count = len(frame) if frame is not None else 0
-    if not count:
-        columns, count = [["(no claims match the filters)"]] + [[None]] * (len(EVIDENCE_HEADERS) - 1), 1
-    ref = f"A1:{get_column_letter(len(EVIDENCE_HEADERS))}{count + 1}"
+    columns: list[list[Any]] = [
+        frame[name].astype(object).tolist() if frame is not None else [] for name in PASSAGE_COLUMNS
+    ]
+    # no passages: the header row alone (a table still spans one empty row, as Excel's do)
+    ref = f"A1:{get_column_letter(len(EVIDENCE_HEADERS))}{max(len(columns[0]), 1) + 1}"
     table = Table(displayName="Evidence", ref=ref, autoFilter=AutoFilter(ref=ref))
     table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(EVIDENCE_HEADERS, start=1)]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -798,21 +803,50 @@ def build_time() -> datetime.datetime:
 
 class _Prerendered:
     """A sheet's streamed rows, rendered to an anonymous temporary file by a forked child
-    while this process builds the rest of the workbook (the file is shared by descriptor)."""
+    while this process builds the rest of the workbook (the file is shared by descriptor).
+
+    Progress (`copy`'s `advance`) counts the rows twice over, as half-steps: once rendered,
+    once deflated into the archive; it adds up to exactly the number of rows."""
 
     def __init__(self, rows: _StreamedRows, stack: contextlib.ExitStack) -> None:
+        self.count = rows.count
         self.file = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by `stack`
-        self.job = stack.enter_context(Background(lambda: rows.render(self.file), ROW_BYTES * rows.count))
+        self.on_rendered: Callable[[int], None] = lambda n: None  # rendering here: told as it goes
+        work = functools.partial(rows.render, self.file, done=lambda n: self.on_rendered(n))
+        self.job = stack.enter_context(Background(work, ROW_BYTES * rows.count))
+        self.half_steps = 0  # rows rendered + rows deflated
+        self.advance: Callable[[int], None] = lambda n: None
+
+    def _step(self, half_steps: int) -> None:
+        before = self.half_steps // 2
+        self.half_steps = min(self.half_steps + half_steps, 2 * self.count)
+        self.advance(self.half_steps // 2 - before)
+
+    def _watch_child(self) -> None:
+        """Until the child is done, count the rows it has rendered so far in the shared file
+        (complete `</row>` tags, read with pread: the file offset it writes at is shared)."""
+        scanned = 0
+        while not self.job.ready(0.1):
+            data = os.pread(self.file.fileno(), 1 << 22, scanned)
+            last = data.rfind(b"</row>")
+            if last >= 0:
+                self._step(data.count(b"</row>", 0, last + 6))
+                scanned += last + 6
 
     def copy(self, target: IO[bytes], advance: Callable[[int], None]) -> None:
+        self.advance = advance
+        self.on_rendered = self._step
+        self._watch_child()
         rows = self.job.result()
+        self._step(self.count - self.half_steps)  # rendered: the first half complete
         size = self.file.seek(0, os.SEEK_END)
         self.file.seek(0)
         done = 0
         while chunk := self.file.read(1 << 22):
             target.write(chunk)
             done, before = done + len(chunk), done
-            advance(rows * done // size - rows * before // size)
+            self._step(rows * done // size - rows * before // size)
+        self._step(2 * self.count - self.half_steps)  # and no row left to count
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -903,7 +937,7 @@ def write_workbook(
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
 ) -> None:
-    """Build the workbook and write it to `out` atomically; `advance(n)`: n more claim rows
+    """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
     written. `covered()` gives the coverage (default: `workbook_coverage`, computed here)."""
     when = build_time()
     if covered is None:

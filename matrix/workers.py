@@ -52,6 +52,11 @@ class Background(Generic[T]):
             self.process.start()
             send.close()
 
+    def ready(self, timeout: float = 0.0) -> bool:
+        """Whether `result()` would return (or raise) without waiting, after up to `timeout`
+        seconds; always, when the work is done here."""
+        return self.process is None or bool(self.receive.poll(timeout))
+
     def result(self) -> T:
         if self.process is None:
             return self.work()

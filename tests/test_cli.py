@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from matrix.cli import run
-from tests.conftest import CLAIMS_A, EXPORT_QUOTE, PIVOT_FILES, SEED_A, SPACE_QUOTE, claims_yaml, write_project
+from tests.conftest import CLAIMS_A, EXPORT_QUOTE, PIVOT_FILES, SEED_A, SPACE_QUOTE, c, claims_yaml, write_project
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,7 +305,7 @@ def test_full_disk_is_a_clear_error_and_keeps_old_file(
         monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
         monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
 
-    def full(*args: object) -> int:
+    def full(*args: object, **kwargs: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(matrix.workbook._StreamedRows, "render", full)
@@ -444,13 +444,13 @@ def _cmdline(proc: Path) -> list[str]:
         return []
 
 
-def _build_on(stderr_is_terminal: bool, root: Path, out: Path, term: str = "xterm") -> tuple[str, str]:
-    """A real `build` process (every bar forced by a threshold of 0), its stderr a
-    pseudo-terminal or a pipe: (stdout, stderr)."""
+def _build_on(stderr_is_terminal: bool, root: Path, out: Path, term: str = "xterm", setup: str = "") -> tuple[str, str]:
+    """A real `build` process (every bar forced by a threshold of 0; `setup` run first), its
+    stderr a pseudo-terminal or a pipe: (stdout, stderr)."""
     import select
 
     snippet = (
-        "import sys, matrix.terminal as t\n"
+        f"{setup}import sys, matrix.terminal as t\n"
         "t.PROGRESS_MIN_ITEMS = 0\n"
         "from matrix.cli import run\n"
         f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q']\n"
@@ -491,3 +491,49 @@ def test_progress_bars_on_a_terminal_only(tmp_path: Path) -> None:
     assert piped == "" and stdout.startswith("wrote ")
     _, dumb = _build_on(True, root, out, term="dumb")
     assert "reading claims" not in dumb and "writing workbook" not in dumb
+
+
+FORMULA_NOTES = ['=HYPERLINK("http://x.test","click")', "+1+2", "-3+4", "@SUM(A1)", "plain note"]
+
+
+def test_export_csv_neutralises_formulas_raw_and_json_keep_them(cli: Cli, tmp_path: Path) -> None:
+    """OWASP's CSV-injection advice: a text cell starting with = + - @ gets a leading ' in
+    CSV; `--raw` and JSON keep the text as typed."""
+    notes = "".join(f"    note: {json.dumps(n)}\n" for n in FORMULA_NOTES[:1])
+    claims = (
+        CLAIMS_A
+        + notes
+        + "".join(
+            f"  - id: a-{i}\n    topic: space\n    stance: convergence\n    note: {json.dumps(n)}\n"
+            "    quote: Both governments agree to expand civil space cooperation together.\n"
+            for i, n in enumerate(FORMULA_NOTES[1:], start=2)
+        )
+    )
+    root = write_project(tmp_path, {"claims/a.yaml": claims, "seeds/a.txt": SEED_A})
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["note"] for r in rows] == ["'" + n for n in FORMULA_NOTES[:4]] + ["plain note"]
+    assert rows[0]["id"] == "a-1" and rows[0]["quote"].startswith("The United States")
+    code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a", "--raw")
+    assert code == 0 and [r["note"] for r in csv.DictReader(io.StringIO(out))] == FORMULA_NOTES
+    for extra in ([], ["--raw"]):
+        code, out, _ = cli("export", "--root", root, "--format", "json", "--source", "src-a", *extra)
+        assert code == 0 and [r["note"] for r in json.loads(out)] == FORMULA_NOTES
+
+
+@pytest.mark.parametrize("children", [False, True], ids=["alone", "with-children"])
+def test_workbook_progress_bar_advances_to_its_total(tmp_path: Path, children: bool) -> None:
+    import re
+
+    claims = [c(f"a{i}", "space", "convergence") for i in range(3000)]
+    root = write_project(tmp_path / "p", {"claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims)})
+    sharing = "import os, matrix.workers as w; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+    stdout, terminal = _build_on(True, root, tmp_path / "book.xlsx", setup=sharing if children else "")
+    assert stdout.startswith("wrote ") and "(3001 claims" in stdout
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal)
+    shown = [(int(done), int(total)) for done, total in re.findall(r"writing workbook.*?(\d+)/(\d+)", plain)]
+    assert shown, terminal
+    assert {total for _, total in shown} == {6002}  # the rows of Claims and of Evidence
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown)  # never backwards
+    assert shown[-1] == (6002, 6002)  # ends complete

@@ -178,6 +178,12 @@ def _export_per_passage(result: Result, root: Path) -> None:
     assert (rows[0]["claim"], rows[0]["location"]) == ("a1", "seeds/a.txt:2:1") and len(rows) == 8
 
 
+def _export_raw(result: Result, root: Path) -> None:
+    # the note '=1+2' stays as typed with --raw (it gets a leading ' without)
+    rows = _rows(result[1])
+    assert result[0] == 0 and [r["note"] for r in rows if r["id"] == "a1"] == ["=1+2"]
+
+
 def _coverage_table(result: Result, root: Path) -> None:
     assert result[0] == 0 and "src-a" in result[1] and "share" in result[1]
 
@@ -287,6 +293,7 @@ CASES: dict[str, dict[str, Case]] = {
         "--format": Case(("--format", "csv", *ROOT_ARGS), _export_csv, ("--format", "xlsx", *ROOT_ARGS)),
         "--out": Case(("--format", "json", "--out", "{tmp}/claims.json", *ROOT_ARGS), _export_out,
                       ("--format", "json", "--out", "{root}/claims/a.yaml", *ROOT_ARGS)),
+        "--raw": Case(("--format", "csv", "--raw", "--root", "{noted}"), _export_raw),
         "--per": Case(("--format", "csv", "--per", "passage", *ROOT_ARGS), _export_per_passage,
                       ("--format", "csv", "--per", "sentence", *ROOT_ARGS)),
     },
@@ -327,6 +334,7 @@ def _fill(args: tuple[str, ...], tmp_path: Path) -> list[str]:
         "{bad}": tmp_path / "bad",
         "{broken}": tmp_path / "broken",
         "{cov}": tmp_path / "cov",
+        "{noted}": tmp_path / "noted",
     }
     filled = []
     for arg in args:
@@ -346,6 +354,10 @@ def projects(tmp_path: Path) -> Path:
     two_errors = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("src-a", "SRC A")
     write_project(tmp_path / "broken", {"claims/a.yaml": two_errors})
     write_project(tmp_path / "cov", COVERAGE_FILES)
+    noted = str(PIVOT_FILES["claims/a.yaml"]).replace(
+        "    confidence: high", "    confidence: high\n    note: '=1+2'", 1
+    )
+    write_project(tmp_path / "noted", {**PIVOT_FILES, "claims/a.yaml": noted})
     return tmp_path
 
 

@@ -107,3 +107,16 @@ def test_libreoffice_opens_the_shipped_workbook(tmp_path: Path) -> None:
     assert contrasts[1][1] == project.codebook.label("topics", first.topic)
     assert float(contrasts[1][8]) == pytest.approx(first.gap)
     assert len(sheets["Claims"]) == len(project.claims) + 1
+
+
+def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
+    from matrix.model import Filters
+    from matrix.workbook import CLAIM_HEADERS
+
+    project, report = check(write_project(tmp_path / "p", PIVOT_FILES))
+    book = tmp_path / "none.xlsx"
+    nothing = Filters(perspectives=("CFR",), topics=("space",), actors=("US",))
+    write_workbook(analyse(project, report, nothing), report, project, book)
+    sheets = convert(book, tmp_path)
+    assert [row for row in sheets["Claims"] if any(row)] == [list(CLAIM_HEADERS)]
+    assert any(row and row[0].startswith("No claims match the filters") for row in sheets["Overview"])

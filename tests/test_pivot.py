@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -190,3 +191,16 @@ def test_passages_table_has_one_row_per_passage(tmp_path: Path) -> None:
     assert row["quote"] == SPACE_QUOTE + " \u2026 \u00b6 " + EXPORT_QUOTE
     assert row["quote_at"] == "seeds/a.txt:3:1"
     assert len(analysis.passages) == len(analysis.claims) + 1
+
+
+def test_claims_csv_quotes_every_formula_start_owasp_lists() -> None:
+    from matrix.pivot import claims_csv
+
+    assert claims_csv(pd.DataFrame({"text": ["\r1"]})) == "text\n'\r1\n"  # a carriage return too
+    cells = ["=1", "+1", "-1", "@1", "\t1", "a=1", "'1", "", "x-1"]
+    frame = pd.DataFrame({"text": cells, "weight": [-1] * len(cells)})
+    safe = pd.read_csv(io.StringIO(claims_csv(frame)), keep_default_na=False, dtype=str)
+    assert list(safe["text"]) == ["'=1", "'+1", "'-1", "'@1", "'\t1", "a=1", "'1", "", "x-1"]
+    assert list(safe["weight"]) == ["-1"] * len(cells)  # numbers stay numbers
+    raw = pd.read_csv(io.StringIO(claims_csv(frame, raw=True)), keep_default_na=False, dtype=str)
+    assert list(raw["text"]) == cells

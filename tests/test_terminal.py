@@ -71,3 +71,89 @@ def test_plain_without_tty_or_with_no_color(monkeypatch: pytest.MonkeyPatch) -> 
     tty = Tty()
     console(tty).print(text("x", "bold red"))
     assert tty.getvalue() == "x\n"
+
+
+SHIPPED = Path(__file__).resolve().parent.parent
+
+
+def _summary_at(width: int, capsys: pytest.CaptureFixture[str]) -> str:
+    from matrix.cli import run
+
+    with pytest.raises(SystemExit) as done:
+        run(["summary", "--root", str(SHIPPED), "--width", str(width)])
+    assert done.value.code in (0, None)
+    return capsys.readouterr().out
+
+
+def _section(rendered: str, heading: str) -> list[str]:
+    """The body lines of the table under `heading`: after its rule, up to the blank line."""
+    lines = rendered.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    rule = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("─"))
+    body = lines[rule + 1 :]
+    return body[: next(i for i, line in enumerate(body) if not line.strip())]
+
+
+def _rows(body: list[str]) -> list[tuple[str, list[str]]]:
+    """(topic text, every other token of the row), a row being a line that starts with its
+    topic and the lines after it that do not (values on two lines)."""
+    rows: list[tuple[str, list[str]]] = []
+    for line in body:
+        assert line.startswith(" ")
+        if line[1] != " ":
+            topic, _, rest = line[1:].partition("   ")
+            rows.append((topic, rest.split()))
+        else:
+            rows[-1][1].extend(line.split())
+    return rows
+
+
+def _assert_label(shown: str, label: str) -> None:
+    """The label whole, or its beginning and an ellipsis: never a fragment from the middle."""
+    assert shown == label or (shown.endswith("…") and len(shown) >= 8 and label.startswith(shown[:-1])), (shown, label)
+
+
+def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.CaptureFixture[str]) -> None:
+    from matrix.pivot import summary_numbers
+
+    project, report = check(SHIPPED)
+    analysis = analyse(project, report)
+    numbers = summary_numbers(analysis)
+    labels = [analysis.codebook.label("topics", t) for t in analysis.topics]
+    stance: dict[str, list[str]] = {t: [] for t in analysis.topics}
+    approach: dict[str, list[str]] = {t: [] for t in analysis.topics}
+    for cell in numbers["stance"]:  # type: ignore[attr-defined]
+        found = cell["convergence"] is not None
+        shown = [f"+{cell['convergence']}/-{cell['divergence']}", f"{cell['net']:+.2f}"] if found else ["·"]
+        stance[cell["topic"]] += shown
+    for cell in numbers["approach"]:  # type: ignore[attr-defined]
+        if cell["dominant"] is None:
+            approach[cell["topic"]].append("·")
+        else:
+            short = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi"}.get(cell["dominant"], "tie")
+            approach[cell["topic"]] += [f"{cell['unilateral']}/{cell['bilateral']}/{cell['multilateral']}", short]
+    contrasts = [
+        (
+            analysis.codebook.label("topics", c.topic),
+            [c.perspective_a, f"{c.net_a:+.2f}", c.perspective_b, f"{c.net_b:+.2f}", f"{c.gap:.2f}"],
+        )
+        for c in analysis.contrast_rows()[:5]
+    ]
+    for width in range(40, 121):
+        rendered = _summary_at(width, capsys)
+        assert max(len(line) for line in rendered.splitlines()) <= width
+        for heading, expected in (("Stance:", stance), ("Approach:", approach)):
+            rows = _rows(_section(rendered, heading))
+            assert len(rows) == len(labels)
+            for (shown, tokens), label, topic in zip(rows, labels, analysis.topics, strict=True):
+                _assert_label(shown, label)
+                assert sorted(tokens) == sorted(expected[topic]), (width, heading, topic)
+        rows = _rows(_section(rendered, "Top contrasts:"))
+        assert len(rows) == len(contrasts)
+        for (shown, tokens), (label, expected_tokens) in zip(rows, contrasts, strict=True):
+            _assert_label(shown, label)
+            assert sorted(tokens) == sorted(expected_tokens), (width, label)
+        totals = rendered[rendered.index("\nTotals\n") :]
+        assert "…" not in totals
+        for row in analysis.total_rows():
+            assert row.perspective in totals and f"{row.net:+.2f}" in totals

@@ -302,3 +302,40 @@ def test_claims_count_says_so(book: Book) -> None:
     assert book["Stance"]["A2"].value == "counting claims"
     assert book["Approach"]["A2"].value == "counting claims"
     assert book["Contrasts"]["E1"].value == "Claims A"
+
+
+def test_filters_matching_no_claims_leave_a_header_only_claims_table(tmp_path: Path) -> None:
+    """No fake claim row: the Claims table is its header (spanning one empty row, as an
+    empty Excel table does) and the Overview says that no claims match."""
+    from matrix.cli import run
+    from matrix.workbook import CLAIM_HEADERS
+
+    root, out = write_project(tmp_path / "p", PIVOT_FILES), tmp_path / "none.xlsx"
+    with pytest.raises(SystemExit) as done:  # CFR has no claim on space by the US
+        run(
+            [
+                "build",
+                "--root",
+                str(root),
+                "--out",
+                str(out),
+                "-q",
+                "--perspective",
+                "CFR",
+                "--topic",
+                "space",
+                "--actor",
+                "US",
+            ]
+        )
+    assert done.value.code in (0, None)
+    book = openpyxl.load_workbook(out)
+    claims = book["Claims"]
+    assert [list(row) for row in claims.iter_rows(values_only=True)] == [list(CLAIM_HEADERS)]
+    assert claims.tables["Claims"].ref == f"A1:{openpyxl.utils.get_column_letter(len(CLAIM_HEADERS))}2"
+    overview = [row[0] for row in book["Overview"].iter_rows(values_only=True) if isinstance(row[0], str)]
+    assert any(
+        line.startswith("No claims match the filters (perspective: CFR; topic: space; actor: US)") for line in overview
+    ), overview
+    read_only = openpyxl.load_workbook(out, read_only=True)["Claims"]
+    assert list(read_only.iter_rows(min_row=2, values_only=True)) == []
