@@ -31,7 +31,6 @@ of units. Resamples where alpha is undefined are skipped and counted.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import random
 from collections import Counter
@@ -165,6 +164,10 @@ def _value_order(
 ) -> tuple[Hashable, ...]:
     """The given categories (every pairable value must be one), else the used values sorted."""
     used = set(itertools.chain.from_iterable(pairable))
+    if metric == "interval":
+        wrong = [v for v in (*used, *(categories or ())) if isinstance(v, bool) or not isinstance(v, int | float)]
+        if wrong:
+            raise ValueError(f"interval values must be numbers: {sorted(map(repr, wrong))}")
     if categories is not None:
         outside = used.difference(categories)
         if outside:
@@ -172,10 +175,6 @@ def _value_order(
         return tuple(dict.fromkeys(categories))
     if metric == "ordinal":
         raise ValueError("the ordinal metric needs the categories in their order")
-    if metric == "interval":
-        wrong = [v for v in used if isinstance(v, bool) or not isinstance(v, int | float)]
-        if wrong:
-            raise ValueError(f"interval values must be numbers: {sorted(map(repr, wrong))}")
     try:
         return tuple(sorted(used))  # type: ignore[type-var]
     except TypeError:  # mixed types (e.g. None beside strings): a stable order all the same
@@ -262,12 +261,13 @@ def _bootstrap(
     for size in sizes:
         cumulative.append(cumulative[-1] + size)
     few_patterns = len(sizes) * UNITS_PER_PATTERN <= total
+    binomial = _Binomial(rng, total if few_patterns else 0)
     unit_patterns = [] if few_patterns else [i for i, size in enumerate(sizes) for _ in range(size)]
     alphas: list[float] = []
     for _ in range(resamples):
         drawn = [0] * len(sizes)
         if few_patterns:
-            _multinomial(rng, total, cumulative, 0, len(sizes), drawn)
+            _multinomial(binomial, total, cumulative, 0, len(sizes), drawn)
         else:  # about one pattern per unit or more: drawing the units one by one is cheaper
             for pattern, count in Counter(rng.choices(unit_patterns, k=total)).items():
                 drawn[pattern] = count
@@ -295,12 +295,12 @@ def _quantile(ordered: Sequence[float], q: float) -> float:
     return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
-def _multinomial(rng: random.Random, draws: int, cumulative: Sequence[int], lo: int, hi: int, out: list[int]) -> None:
+def _multinomial(binomial: _Binomial, draws: int, cumulative: Sequence[int], lo: int, hi: int, out: list[int]) -> None:
     """Share `draws` units drawn uniformly with replacement among patterns lo..hi-1.
 
-    Pattern i holds cumulative[i + 1] - cumulative[i] units. The range is split in two and the
-    left half receives Binomial(draws, left units / all units): the same law as drawing each
-    unit, at the cost of a few C-level byte operations per split.
+    Pattern i holds cumulative[i + 1] - cumulative[i] units. The range is split in two (about
+    half the units each side) and the left receives Binomial(draws, left units / all units):
+    the same law as drawing each unit, at the cost of one `_Binomial` draw per split.
     """
     while draws:
         if hi - lo == 1:
@@ -308,37 +308,44 @@ def _multinomial(rng: random.Random, draws: int, cumulative: Sequence[int], lo: 
             return
         if draws <= FEW_DRAWS:  # a draw at a time: a uniform unit, then its pattern
             for _ in range(draws):
-                unit = cumulative[lo] + rng.randrange(cumulative[hi] - cumulative[lo])
+                unit = cumulative[lo] + binomial.rng.randrange(cumulative[hi] - cumulative[lo])
                 out[bisect.bisect_right(cumulative, unit, lo, hi) - 1] += 1
             return
-        mid = (lo + hi) // 2
+        mid = bisect.bisect_left(cumulative, (cumulative[lo] + cumulative[hi]) // 2, lo + 1, hi - 1)  # halve the units
         left = cumulative[mid] - cumulative[lo]
-        to_left = _binomial(rng, draws, left, cumulative[hi] - cumulative[lo])
-        _multinomial(rng, to_left, cumulative, lo, mid, out)
+        to_left = binomial(draws, left, cumulative[hi] - cumulative[lo])
+        _multinomial(binomial, to_left, cumulative, lo, mid, out)
         draws -= to_left
         lo = mid
 
 
-def _binomial(rng: random.Random, trials: int, numerator: int, denominator: int) -> int:
-    """An exact Binomial(trials, numerator / denominator) draw.
+class _Binomial:
+    """Exact Binomial(trials, numerator / denominator) draws for up to `most` trials.
 
-    Each trial succeeds when a uniform U < p. U is read one random byte (base-256 digit) at a
-    time against p's digits: a byte below p's digit is a success, above a failure, equal a tie
-    that the next digit decides. Ties shrink 256-fold per digit, so a draw costs a few
-    `randbytes` calls whatever the number of trials.
+    Each trial succeeds when a uniform U < p. U is read one random base-128 digit at a time
+    against p's digits: a digit below p's is a success, above a failure, equal a tie that the
+    next digit decides. The digits of all trials sit in 8-bit lanes of one big integer
+    (`getrandbits`), compared lane-wise with big-integer arithmetic (the high bit of each lane
+    absorbs the borrow), so a draw costs a few C-level operations whatever the number of trials;
+    ties shrink 128-fold per digit.
     """
-    if numerator >= denominator:
-        return trials
-    successes = 0
-    while trials and numerator:
-        digit, numerator = divmod(numerator * 256, denominator)
-        draw = rng.randbytes(trials)
-        successes += draw.translate(_below(digit)).count(1)
-        trials = draw.count(digit)
-    return successes
 
+    def __init__(self, rng: random.Random, most: int) -> None:
+        self.rng = rng
+        self.most = most
+        self.all_ones = ((1 << (8 * most)) - 1) // 255  # 0x01 in each of `most` lanes
 
-@functools.cache
-def _below(digit: int) -> bytes:
-    """A translate table sending bytes below `digit` to 1 and the others to 0."""
-    return bytes(1 if byte < digit else 0 for byte in range(256))
+    def __call__(self, trials: int, numerator: int, denominator: int) -> int:
+        if numerator >= denominator:
+            return trials
+        successes = 0
+        while trials and numerator:
+            digit, numerator = divmod(numerator * 128, denominator)
+            ones = self.all_ones >> (8 * (self.most - trials))
+            high = ones << 7
+            lanes = self.rng.getrandbits(8 * trials) & (high - ones)  # seven random bits per lane
+            at_least = ((lanes | high) - digit * ones) & high  # lanes >= digit keep their high bit
+            successes += trials - at_least.bit_count()
+            differ = (((lanes ^ (digit * ones)) | high) - ones) & high  # lanes != digit keep it
+            trials -= differ.bit_count()
+        return successes

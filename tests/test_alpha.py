@@ -5,7 +5,7 @@ from collections.abc import Hashable, Sequence
 
 import pytest
 
-from matrix.alpha import Reliability, reliability, verdict
+from matrix.alpha import UNITS_PER_PATTERN, Reliability, _Binomial, _multinomial, reliability, verdict
 
 Units = list[dict[Hashable, Hashable]]
 
@@ -138,8 +138,47 @@ def test_bootstrap_is_deterministic_and_contains_alpha() -> None:
     assert reliability(units, seed=6).ci != first.ci
 
 
+def test_bootstrap_with_many_value_patterns_draws_units_one_by_one() -> None:
+    rng = random.Random(11)
+    labels = range(12)
+    units: Units = []
+    for _ in range(60):
+        truth = rng.choice(labels)
+        units.append({coder: truth if rng.random() < 0.7 else rng.choice(labels) for coder in "abcde"})
+    patterns = {tuple(sorted(unit.values())) for unit in units}  # type: ignore[type-var]
+    assert len(patterns) * UNITS_PER_PATTERN > len(units)  # the one-by-one path
+    result = reliability(units, seed=2)
+    assert result == reliability(units, seed=2)
+    assert result.ci is not None and result.alpha is not None
+    assert result.ci.low < result.alpha < result.ci.high
+
+
+def test_pattern_counts_follow_the_multinomial_law() -> None:
+    """Each pattern's count over many resamples has the multinomial mean N p and variance N p (1 - p)."""
+    sizes = [50, 3, 7, 1, 20, 19]
+    cumulative = [0]
+    for size in sizes:
+        cumulative.append(cumulative[-1] + size)
+    total, draws = sum(sizes), 20000
+    binomial = _Binomial(random.Random(2), total)
+    sums, squares = [0] * len(sizes), [0] * len(sizes)
+    for _ in range(draws):
+        counts = [0] * len(sizes)
+        _multinomial(binomial, total, cumulative, 0, len(sizes), counts)
+        assert sum(counts) == total
+        for i, count in enumerate(counts):
+            sums[i] += count
+            squares[i] += count * count
+    for i, size in enumerate(sizes):
+        mean, variance = sums[i] / draws, squares[i] / draws - (sums[i] / draws) ** 2
+        expected_variance = size * (1 - size / total)
+        assert mean == pytest.approx(size, abs=4 * (expected_variance / draws) ** 0.5 + 1e-9)
+        assert variance == pytest.approx(expected_variance, rel=0.05)
+
+
 def test_bootstrap_skips_resamples_where_alpha_is_undefined() -> None:
-    units: Units = [{"a": "x", "b": "x"}] * 5 + [{"a": "x", "b": "y"}]
+    units: Units = [{"a": "x", "b": "x"} for _ in range(5)]
+    units.append({"a": "x", "b": "y"})
     result = reliability(units, seed=1)
     assert result.ci is not None
     assert 0 < result.ci.used < result.ci.resamples  # resamples without the one "y" unit have D_e = 0
@@ -190,6 +229,10 @@ def test_ordinal_needs_its_scale_and_values_on_it() -> None:
         reliability(PAPER, "ordinal", [1, 2, 3])
     with pytest.raises(ValueError):
         reliability([{"a": "x", "b": "y"}], "interval")
+    with pytest.raises(ValueError):
+        reliability([{"a": 1, "b": 2}], "interval", [1, 2, "three"])
+    with pytest.raises(ValueError):
+        reliability(PAPER, "ratio")  # type: ignore[arg-type]
 
 
 def test_ordinal_scale_orders_the_matrix_and_keeps_unused_categories() -> None:
