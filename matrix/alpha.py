@@ -24,8 +24,9 @@ The bootstrap resamples pairable units with replacement (Efron's percentile inte
 simpler cousin of the resampling of pairs in Hayes & Krippendorff (2007). Units with the same
 values (the same multiset) contribute the same coincidences, so units are grouped into such
 *patterns* once, and a resample only draws how many units of each pattern it holds (an exact
-multinomial draw, see `_multinomial`): cost per resample grows with the number of patterns, not
-of units. Resamples where alpha is undefined are skipped and counted.
+multinomial draw, see `_multinomial` and `_Binomial`): cost per resample grows with the number
+of patterns and only weakly with the number of units. Resamples where alpha is undefined are
+skipped and counted. The same units, metric and seed give the same interval on every run.
 """
 
 from __future__ import annotations
@@ -105,12 +106,16 @@ class Reliability:
 
 
 def verdict(alpha: float | None) -> str:
-    """Krippendorff's (2004) conventional thresholds: >= .800 reliable, >= .667 tentative."""
+    """Krippendorff's (2004) conventional thresholds: >= .800 reliable, >= .667 tentative.
+
+    alpha is compared rounded to nine decimals, so that float noise (0.7999999999999999 for
+    an exact .8) cannot move a value across a threshold.
+    """
     if alpha is None:
         return "n/a"
-    if alpha >= RELIABLE:
+    if round(alpha, 9) >= RELIABLE:
         return "reliable"
-    return "tentative" if alpha >= TENTATIVE else "unreliable"
+    return "tentative" if round(alpha, 9) >= TENTATIVE else "unreliable"
 
 
 def reliability(
@@ -132,6 +137,8 @@ def reliability(
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
+    if not 0 < level < 1:
+        raise ValueError(f"the confidence level must lie strictly between 0 and 1, not {level}")
     pairable = [values for values in (tuple(unit.values()) for unit in units) if len(values) >= 2]
     values = _value_order(pairable, metric, categories)
     index = {value: i for i, value in enumerate(values)}

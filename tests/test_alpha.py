@@ -233,6 +233,8 @@ def test_ordinal_needs_its_scale_and_values_on_it() -> None:
         reliability([{"a": 1, "b": 2}], "interval", [1, 2, "three"])
     with pytest.raises(ValueError):
         reliability(PAPER, "ratio")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        reliability(PAPER, level=95)
 
 
 def test_ordinal_scale_orders_the_matrix_and_keeps_unused_categories() -> None:
@@ -252,6 +254,7 @@ def test_mixed_value_types_get_a_stable_order() -> None:
         (None, "n/a"),
         (1.0, "reliable"),
         (0.8, "reliable"),
+        (0.7999999999999999, "reliable"),  # float noise around .8, not a lower value
         (0.7999, "tentative"),
         (0.667, "tentative"),
         (0.5, "unreliable"),
