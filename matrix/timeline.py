@@ -1,0 +1,402 @@
+"""Positions over time: claims dated, filtered by a time range, counted per period (pure).
+
+A claim's date is its own `date:` (when the source reports an earlier statement), else its
+source's `published`, else it is undated. A date may be a day, a month or a year; a partial
+date is placed at the start of its period (`2024-06` on 1 June 2024). Counts are kept per
+(period, perspective, topic), for calendar years, quarters or months or for overlapping windows
+of N months (a claim counts in every window that holds its date), as Discourse Network
+Analyzer's time windows do; nothing is smoothed. Undated claims are never dropped silently:
+without a time range they form the Undated row, and a time range excludes them and counts them.
+
+Only the standard library and `matrix.periods`; the caller restricts the claims by the other
+filters (sources, actors) and gives the topics and perspectives to show, in display order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from matrix.periods import (
+    PERIOD_KINDS,
+    PartialDate,
+    Period,
+    calendar_periods,
+    choose_kind,
+    parse_date,
+    parse_span,
+    windows,
+)
+
+STANCES = ("convergence", "divergence")
+COUNTS = ("claims", "sources")
+UNDATED = "Undated"  # the label of the row of claims with no date
+ORIGINS = ("claim", "source", "")  # where a claim's date comes from: its own date:, its source, none
+
+
+@dataclass(frozen=True, slots=True)
+class DatedClaim:
+    """The coding of one claim that counting needs, and its date (None: undated).
+
+    `origin` says where the date comes from: "claim" (its own `date:`), "source" (the source's
+    `published`) or "" (undated). A date that cannot be read counts as no date (the validator
+    reports it)."""
+
+    id: str
+    source: str
+    perspective: str
+    topic: str
+    stance: str
+    date: PartialDate | None
+    origin: str
+
+
+def dated_claim(
+    claim_id: str, source: str, perspective: str, topic: str, stance: str, own: str | None, published: str | None
+) -> DatedClaim:
+    """A claim dated by its own date, else its source's published date, else undated."""
+    for origin, value in (("claim", own), ("source", published)):
+        date = parse_date(value) if value else None
+        if date is not None:
+            return DatedClaim(claim_id, source, perspective, topic, stance, date, origin)
+    return DatedClaim(claim_id, source, perspective, topic, stance, None, "")
+
+
+def _end_of(date: PartialDate) -> dt.date:
+    """The last day a (possibly partial) date covers: 2024 -> 31 Dec 2024, 2024-02 -> 29 Feb."""
+    start = date.start
+    if date.precision == "year":
+        return dt.date(start.year, 12, 31)
+    if date.precision == "month":
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return start
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Keep claims dated from `since` to `until`, both included (None: unbounded).
+
+    A claim's partial date is compared by its start (`2024-06` is 1 June 2024). A bound given
+    as a month or a year covers all of it: `since 2024` starts on 1 January 2024, `until 2024`
+    ends on 31 December 2024. An active range excludes undated claims (and they are counted)."""
+
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+
+    @classmethod
+    def parse(cls, since: str | None = None, until: str | None = None) -> TimeRange:
+        """A range from the options' text; ValueError naming the option for a bad date or an
+        empty range."""
+        bounds = []
+        for name, value in (("--since", since), ("--until", until)):
+            date = None if value is None else parse_date(value)
+            if value is not None and date is None:
+                raise ValueError(f"{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+            bounds.append(date)
+        found = cls(bounds[0], bounds[1])
+        if found.first is not None and found.last is not None and found.first > found.last:
+            raise ValueError(f"--since {bounds[0]} is after --until {bounds[1]}")
+        return found
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    @property
+    def first(self) -> dt.date | None:
+        """The first day kept (None: no lower bound)."""
+        return None if self.since is None else self.since.start
+
+    @property
+    def last(self) -> dt.date | None:
+        """The last day kept (None: no upper bound)."""
+        return None if self.until is None else _end_of(self.until)
+
+    def holds(self, date: PartialDate) -> bool:
+        first, last = self.first, self.last
+        return (first is None or first <= date.start) and (last is None or date.start <= last)
+
+    def describe(self) -> str:
+        """'since 2024-01; until 2025' or '' when inactive."""
+        parts = [f"{name} {value}" for name, value in (("since", self.since), ("until", self.until)) if value]
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "since": None if self.since is None else str(self.since),
+            "until": None if self.until is None else str(self.until),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a time range keeps of some claims, and how many it left out and why."""
+
+    kept: tuple[DatedClaim, ...]
+    undated: int  # undated claims left out by an active range
+    before: int  # claims dated before `since`
+    after: int  # claims dated after `until`
+
+    @property
+    def excluded(self) -> int:
+        return self.undated + self.before + self.after
+
+    def ids(self) -> frozenset[str]:
+        return frozenset(claim.id for claim in self.kept)
+
+    def to_dict(self) -> dict[str, int]:
+        return {"kept": len(self.kept), "undated": self.undated, "before": self.before, "after": self.after}
+
+
+def select(claims: Iterable[DatedClaim], time_range: TimeRange) -> Selection:
+    """The claims `time_range` keeps (all of them when it is inactive), in the given order."""
+    claims = tuple(claims)
+    if not time_range.active:
+        return Selection(claims, 0, 0, 0)
+    kept, undated, before, after = [], 0, 0, 0
+    first, last = time_range.first, time_range.last
+    for claim in claims:
+        if claim.date is None:
+            undated += 1
+        elif first is not None and claim.date.start < first:
+            before += 1
+        elif last is not None and claim.date.start > last:
+            after += 1
+        else:
+            kept.append(claim)
+    return Selection(tuple(kept), undated, before, after)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodChoice:
+    """How to cut time: calendar `kind` periods (None: chosen from the span of the dates), or
+    windows of `window` months moved on by `step` months."""
+
+    kind: str | None = None
+    window: int | None = None
+    step: int = 1
+
+    @classmethod
+    def parse(cls, period: str | None = None, window: str | None = None, step: str | None = None) -> PeriodChoice:
+        """From the options' text (`--period quarter`, `--window 12M --step 3M`); ValueError
+        naming the option for a bad value or a combination that makes no sense."""
+        if period is not None and period not in PERIOD_KINDS:
+            raise ValueError(f"--period {period!r} is not one of: {', '.join(PERIOD_KINDS)}")
+        if period is not None and window is not None:
+            raise ValueError("--period and --window exclude each other: give one")
+        if step is not None and window is None:
+            raise ValueError("--step needs --window (the windows it moves)")
+        months = None if window is None else parse_span(window)
+        if window is not None and months is None:
+            raise ValueError(f"--window {window!r} is not a span: use months or years, e.g. 12M or 1Y")
+        moves = 1 if step is None else parse_span(step)
+        if moves is None:
+            raise ValueError(f"--step {step!r} is not a span: use months or years, e.g. 3M")
+        return cls(period, months, moves)
+
+    @property
+    def given(self) -> bool:
+        return self.kind is not None or self.window is not None
+
+    def periods(self, first: dt.date, last: dt.date) -> tuple[str, tuple[Period, ...]]:
+        """(the kind of periods, the periods) covering the days from `first` to `last`."""
+        if self.window is not None:
+            return "window", windows(self.window, self.step, first, last)
+        kind = self.kind or choose_kind(first, last)
+        return kind, calendar_periods(kind, first, last)
+
+    def describe(self) -> str:
+        if self.window is not None:
+            return f"windows of {self.window} months, every {self.step} month{'s' if self.step > 1 else ''}"
+        return self.kind or "chosen from the dates"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeCell:
+    """One (period, perspective, topic) cell: counts in the analysis's unit, the net index
+    (None when the cell is empty) and `partial`, how many of its claims have a date wider than
+    the period (a month or a year) that was placed at the start of that date."""
+
+    convergence: int = 0
+    divergence: int = 0
+    partial: int = 0
+
+    @property
+    def claims(self) -> int:
+        return self.convergence + self.divergence
+
+    @property
+    def net(self) -> float | None:
+        total = self.claims
+        return None if total == 0 else (self.convergence - self.divergence) / total
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRow:
+    """A row of the tidy table: `period` is a period's label or UNDATED."""
+
+    period: str
+    perspective: str
+    topic: str
+    cell: TimeCell
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "period": self.period,
+            "perspective": self.perspective,
+            "topic": self.topic,
+            "convergence": self.cell.convergence,
+            "divergence": self.cell.divergence,
+            "net": self.cell.net,
+            "claims": self.cell.claims,
+            "partial": self.cell.partial,
+        }
+
+
+Key = tuple[str, str, str]  # (period label or UNDATED, perspective, topic)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Stance counts per period, perspective and topic, and of the undated claims.
+
+    `periods` run from the one holding the earliest kept date to the one holding the latest,
+    empty ones included (a chart shows a gap there); `cells` holds only non-empty cells.
+    `kind` is "year", "quarter", "month" or "window". `selection` says what the time range
+    left out. Counting by `count` "sources" counts each source at most once per stance in a
+    cell, as the Stance sheet does."""
+
+    kind: str
+    periods: tuple[Period, ...]
+    topics: tuple[str, ...]
+    perspectives: tuple[str, ...]
+    cells: Mapping[Key, TimeCell]
+    time_range: TimeRange = TimeRange()
+    selection: Selection = field(default_factory=lambda: Selection((), 0, 0, 0))
+    count: str = "claims"
+    window: tuple[int, int] | None = None  # (months, step) for windows
+
+    def cell(self, period: str, perspective: str, topic: str) -> TimeCell | None:
+        """The cell, or None when no claim falls in it."""
+        return self.cells.get((period, perspective, topic))
+
+    def net(self, period: str, perspective: str, topic: str) -> float | None:
+        found = self.cell(period, perspective, topic)
+        return None if found is None else found.net
+
+    @property
+    def held_periods(self) -> tuple[Period, ...]:
+        """The periods at least one claim falls in."""
+        held = {key[0] for key in self.cells}
+        return tuple(p for p in self.periods if p.label in held)
+
+    @property
+    def undated(self) -> int:
+        """Claims with no date counted here (in the Undated row)."""
+        return sum(c.claims for key, c in self.cells.items() if key[0] == UNDATED)
+
+    @property
+    def has_undated(self) -> bool:
+        return any(key[0] == UNDATED for key in self.cells)
+
+    def rows(self) -> list[TimeRow]:
+        """The tidy table: one row per non-empty cell, by period (Undated last), then
+        perspective, then topic, in display order."""
+        labels = [p.label for p in self.periods] + [UNDATED]
+        return [
+            TimeRow(label, perspective, topic, found)
+            for label in labels
+            for perspective in self.perspectives
+            for topic in self.topics
+            if (found := self.cells.get((label, perspective, topic))) is not None
+        ]
+
+    def grid(self, perspective: str) -> list[tuple[str, list[float | None]]]:
+        """(topic, net index per period) for one perspective, topics in display order."""
+        return [(topic, [self.net(p.label, perspective, topic) for p in self.periods]) for topic in self.topics]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "period": self.kind,
+            "window": None if self.window is None else {"months": self.window[0], "step": self.window[1]},
+            "count": self.count,
+            **self.time_range.to_dict(),
+            "excluded": {k: v for k, v in self.selection.to_dict().items() if k != "kept"},
+            "periods": [
+                {"label": p.label, "start": p.start.isoformat(), "end": (p.end - dt.timedelta(days=1)).isoformat()}
+                for p in self.periods
+            ],
+            "undated": self.undated,
+            "rows": [row.to_dict() for row in self.rows()],
+        }
+
+
+def _wider_than(date: PartialDate, period: Period) -> bool:
+    """Whether the days `date` covers reach past `period` (it was placed at its start)."""
+    return _end_of(date) >= period.end
+
+
+def timeline(
+    claims: Iterable[DatedClaim],
+    topics: Sequence[str],
+    perspectives: Sequence[str],
+    choice: PeriodChoice = PeriodChoice(),
+    time_range: TimeRange = TimeRange(),
+    count: str = "claims",
+) -> Timeline:
+    """Count `claims` (those of the given topics and perspectives that `time_range` keeps) per
+    period, perspective and topic; undated claims (kept only without a time range) form the
+    Undated row. With no dated claim there are no periods."""
+    if count not in COUNTS:
+        raise ValueError(f"count must be one of {COUNTS}, not {count!r}")
+    wanted_topics, wanted_perspectives = set(topics), set(perspectives)
+    shown = [
+        c for c in claims if c.topic in wanted_topics and c.perspective in wanted_perspectives and c.stance in STANCES
+    ]
+    selection = select(shown, time_range)
+    dates = [c.date.start for c in selection.kept if c.date is not None]
+    kind, periods = choice.periods(min(dates), max(dates)) if dates else (choice.kind or "year", ())
+    placed: list[tuple[str, DatedClaim, bool]] = []
+    for claim in selection.kept:
+        if claim.date is None:
+            placed.append((UNDATED, claim, False))
+            continue
+        for period in periods:
+            if claim.date.start in period:
+                placed.append((period.label, claim, _wider_than(claim.date, period)))
+    cells = _count(placed, count)
+    window = None if choice.window is None else (choice.window, choice.step)
+    return Timeline(kind, periods, tuple(topics), tuple(perspectives), cells, time_range, selection, count, window)
+
+
+def _count(placed: Iterable[tuple[str, DatedClaim, bool]], count: str) -> dict[Key, TimeCell]:
+    tallies: dict[Key, list[int]] = {}
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for label, claim, partial in placed:
+        key = (label, claim.perspective, claim.topic)
+        if count == "sources":
+            unit = (*key, claim.source, claim.stance)
+            if unit in seen:
+                continue
+            seen.add(unit)
+        tally = tallies.setdefault(key, [0, 0, 0])
+        tally[STANCES.index(claim.stance)] += 1
+        tally[2] += partial
+    return {key: TimeCell(*tally) for key, tally in tallies.items()}
+
+
+__all__ = [
+    "UNDATED",
+    "DatedClaim",
+    "PeriodChoice",
+    "Selection",
+    "TimeCell",
+    "TimeRange",
+    "TimeRow",
+    "Timeline",
+    "dated_claim",
+    "select",
+    "timeline",
+]
