@@ -277,6 +277,7 @@ class Timeline:
     selection: Selection = field(default_factory=lambda: Selection((), 0, 0, 0))
     count: str = "claims"
     window: tuple[int, int] | None = None  # (months, step) for windows
+    chosen: bool = False  # whether the kind of period was chosen from the span of the dates
 
     def cell(self, period: str, perspective: str, topic: str) -> TimeCell | None:
         """The cell, or None when no claim falls in it."""
@@ -321,6 +322,7 @@ class Timeline:
         return {
             "period": self.kind,
             "window": None if self.window is None else {"months": self.window[0], "step": self.window[1]},
+            "chosen": self.chosen,
             "count": self.count,
             **self.time_range.to_dict(),
             "excluded": {k: v for k, v in self.selection.to_dict().items() if k != "kept"},
@@ -330,6 +332,7 @@ class Timeline:
             ],
             "undated": self.undated,
             "rows": [row.to_dict() for row in self.rows()],
+            "grid": {p: {topic: nets for topic, nets in self.grid(p)} for p in self.perspectives},
         }
 
 
@@ -368,7 +371,10 @@ def timeline(
                 placed.append((period.label, claim, _wider_than(claim.date, period)))
     cells = _count(placed, count)
     window = None if choice.window is None else (choice.window, choice.step)
-    return Timeline(kind, periods, tuple(topics), tuple(perspectives), cells, time_range, selection, count, window)
+    chosen = not choice.given and bool(periods)
+    return Timeline(
+        kind, periods, tuple(topics), tuple(perspectives), cells, time_range, selection, count, window, chosen
+    )
 
 
 def _count(placed: Iterable[tuple[str, DatedClaim, bool]], count: str) -> dict[Key, TimeCell]:

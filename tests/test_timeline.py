@@ -93,7 +93,7 @@ def test_the_tidy_table_is_ordered_by_period_perspective_topic_with_undated_last
 
 def test_quarters_are_the_default_for_this_span_and_include_empty_ones() -> None:
     line = timeline(CLAIMS, TOPICS, PERSPECTIVES)
-    assert line.kind == "quarter"
+    assert line.kind == "quarter" and line.chosen
     assert [p.label for p in line.periods] == [
         "2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4", "2024-Q1",
         "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2",
@@ -218,6 +218,7 @@ def test_to_dict_is_json_with_the_same_numbers() -> None:
     line = timeline(CLAIMS, TOPICS, PERSPECTIVES, PeriodChoice("year"), TimeRange.parse(until="2024"))
     data = json.loads(json.dumps(line.to_dict()))
     assert data["period"] == "year" and data["window"] is None and data["count"] == "claims"
+    assert data["chosen"] is False
     assert (data["since"], data["until"]) == (None, "2024")
     assert data["excluded"] == {"undated": 1, "before": 0, "after": 3}
     assert data["periods"] == [
@@ -241,6 +242,10 @@ def test_to_dict_is_json_with_the_same_numbers() -> None:
         ("2024", "A", "space", -1.0),
         ("2024", "B", "space", 1.0),
     ]
+    assert data["grid"] == {
+        "A": {"trade": [0.0, 1.0], "space": [1.0, -1.0]},
+        "B": {"trade": [None, None], "space": [None, 1.0]},
+    }
     windows = timeline(CLAIMS, TOPICS, PERSPECTIVES, PeriodChoice.parse(window="12M", step="3M")).to_dict()
     assert windows["window"] == {"months": 12, "step": 3}
     assert windows["periods"][0] == {"label": "2023-03..2024-02", "start": "2023-03-01", "end": "2024-02-29"}
