@@ -290,3 +290,34 @@ def test_claims_with_a_stance_outside_the_two_are_not_counted() -> None:
     broken = DatedClaim("x", "s", "A", "trade", "", parse_date("2024"), "source")
     line = timeline([*CLAIMS, broken], TOPICS, PERSPECTIVES, PeriodChoice("year"))
     assert counts(line, "2024")[("A", "trade")] == (1, 0, 1, 0)
+
+
+def test_counting_sources_counts_a_source_once_in_a_cell_even_with_two_dates() -> None:
+    claims = [
+        dated_claim("x1", "s", "A", "trade", "divergence", "2024-03", None),
+        dated_claim("x2", "s", "A", "trade", "divergence", "2024-09-02", None),
+        dated_claim("x3", "s", "A", "trade", "convergence", "2024", None),
+        dated_claim("x4", "t", "A", "trade", "divergence", "2024-11", None),
+    ]
+    by_sources = timeline(claims, TOPICS, PERSPECTIVES, PeriodChoice("year"), count="sources")
+    assert counts(by_sources, "2024") == {("A", "trade"): (1, 2, 3, 0)}
+    by_claims = timeline(claims, TOPICS, PERSPECTIVES, PeriodChoice("year"))
+    assert counts(by_claims, "2024") == {("A", "trade"): (1, 3, 4, 0)}
+    by_quarter = timeline(claims, TOPICS, PERSPECTIVES, PeriodChoice("quarter"), count="sources")
+    assert counts(by_quarter, "2024-Q1") == {("A", "trade"): (1, 1, 2, 1)}
+    assert counts(by_quarter, "2024-Q3") == {("A", "trade"): (0, 1, 1, 0)}
+
+
+def test_windows_hold_their_first_day_and_not_their_end() -> None:
+    claims = [
+        dated_claim("x1", "s", "A", "trade", "divergence", "2024-01-01", None),
+        dated_claim("x2", "s", "A", "trade", "convergence", "2024-06-30", None),
+        dated_claim("x3", "s", "A", "trade", "convergence", "2024-07-01", None),
+    ]
+    line = timeline(claims, TOPICS, PERSPECTIVES, PeriodChoice.parse(window="6M", step="2M"))
+    # the last window is the first to hold the latest date
+    assert [p.label for p in line.periods] == ["2024-01..2024-06", "2024-03..2024-08"]
+    assert [(r.period, r.cell.convergence, r.cell.divergence) for r in line.rows()] == [
+        ("2024-01..2024-06", 1, 1),
+        ("2024-03..2024-08", 2, 0),
+    ]
