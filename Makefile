@@ -89,10 +89,19 @@ $(LOCK_VENV)/.uv-$(UV_VERSION):
 	$(LOCK_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 	@touch $@
 
+# uv rewrites its output even when nothing changed; a lock file replaced only when its content
+# changes keeps .venv (which a newer lock recreates). The copy gives uv the current pins.
+define compile_lock
+	@cp $(1) $(1).new 2>/dev/null || true
+	$(UV_COMPILE) $(2) -o $(1).new || { rm -f $(1).new; exit 1; }
+	@if cmp -s $(1).new $(1); then rm $(1).new; echo "$(1): unchanged"; else mv $(1).new $(1); echo "$(1): updated"; fi
+endef
+
 # `make lock LOCK_UPGRADE=` only adds what pyproject.toml newly asks for, keeping every other pin.
+# The runtime lock is resolved within the test lock, so both hold the same versions.
 lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
-	$(UV_COMPILE) --extra test -o $(TEST_LOCK)
-	$(UV_COMPILE) -c $(TEST_LOCK) -o $(LOCK)
+	$(call compile_lock,$(TEST_LOCK),--extra test)
+	$(call compile_lock,$(LOCK),-c $(TEST_LOCK))
 
 LATEST_VENV := .venv-latest
 test-latest:
