@@ -30,19 +30,21 @@ $(VENV)/.python: $(LOCK) $(TEST_LOCK)
 	@touch $@
 
 # Every package from the lock, checked against its hashes; then the project itself, built by the
-# locked setuptools (no build isolation, so nothing unpinned is downloaded).
+# locked setuptools, offline (--no-index, no build isolation): nothing unpinned is downloaded, and
+# a requirement of pyproject.toml that the lock does not meet fails here.
 define install_locked
 	$(PY) -m pip install --quiet --require-hashes -r $(1)
-	$(PY) -m pip install -qq --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -qq --no-index --no-build-isolation -e '$(2)' \
+	  || { echo "make: cannot install $(2) from $(1) alone; if pyproject.toml asks for more, run make lock" >&2; exit 1; }
 	$(PY) -m pip check --quiet
 endef
 
 $(VENV)/.installed: $(VENV)/.python $(LOCK) pyproject.toml
-	$(call install_locked,$(LOCK))
+	$(call install_locked,$(LOCK),.)
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.python $(TEST_LOCK) pyproject.toml
-	$(call install_locked,$(TEST_LOCK))
+	$(call install_locked,$(TEST_LOCK),.[test])
 	@touch $@ $(VENV)/.installed
 
 $(OUT): $(VENV)/.installed $(SOURCES) $(INPUTS)
