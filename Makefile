@@ -45,7 +45,9 @@ $(VENV)/.installed: $(VENV)/.python $(LOCK) pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.python $(TEST_LOCK) pyproject.toml
 	$(call install_locked,$(TEST_LOCK),.[test])
-	@touch $@ $(VENV)/.installed
+	@touch $@
+	@# the runtime is in (same versions); an existing stamp stays, so the workbook is not rebuilt
+	@[ -e $(VENV)/.installed ] || touch $(VENV)/.installed
 
 $(OUT): $(VENV)/.installed $(SOURCES) $(INPUTS)
 	$(PY) -m matrix build --out $(OUT)
