@@ -10,7 +10,8 @@ __version__ = "0.1.0"  # first: matrix.cache keys its entries with it
 from collections.abc import Callable
 from pathlib import Path
 
-from matrix.loading import MAX_FILE_BYTES, Project, load_project, parse_cache
+from matrix.loading import MAX_FILE_BYTES, load_project, parse_cache
+from matrix.model import Project
 from matrix.problems import CODES, Level, Problem, Report
 from matrix.validation import locate_quotes, quotes_cache, validate
 

@@ -19,8 +19,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from matrix import __version__, check
-from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
-from matrix.model import FILTER_DIMENSIONS, Filters
+from matrix.loading import MAX_FILE_BYTES, claim_file_paths
+from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.problems import Report, as_dict, as_line, did_you_mean, escaped
 from matrix.terminal import console, coverage_view, notice, problems_view, progress, summary_view, verdict

@@ -18,8 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from matrix.loading import Project
-from matrix.model import APPROACHES, STANCES, Source
+from matrix.model import APPROACHES, STANCES, Project, Source
 from matrix.problems import Report
 from matrix.quotes import NormalisedText
 from matrix.sentences import Sentence, split_sentences

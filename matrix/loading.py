@@ -14,7 +14,6 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from sys import intern
 from types import MappingProxyType
@@ -27,9 +26,11 @@ from matrix.model import (
     DEFAULT_CONFIDENCE,
     STANCES,
     Claim,
+    ClaimsFile,
     Codebook,
     Entry,
     Location,
+    Project,
     Source,
     SourceText,
     location,
@@ -76,39 +77,6 @@ _TEXT_CLAIM_FIELDS: MappingType[str, bool] = {k: v for k, v in CLAIM_FIELDS.item
 ENTRY_FIELDS: MappingType[str, bool] = {"id": True, "label": True, "description": False}
 CODEBOOK_LISTS = ("perspectives", "actors", "topics")
 CUE_KINDS = (*STANCES, *APPROACHES, "hedges", "both-parties")
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimsFile:
-    """What one claims file holds; `source` is None when its block is unusable."""
-
-    file: str
-    source: Source | None
-    claims: tuple[Claim, ...]
-    problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """Everything read from a project root, and what went wrong reading it."""
-
-    root: Path
-    codebook: Codebook | None
-    files: tuple[ClaimsFile, ...]
-    texts: MappingType[str, SourceText]  # claims file -> its source's text
-    problems: tuple[Problem, ...] = field(default=())
-    inputs: MappingType[str, str] = field(default_factory=dict)  # file read -> its SHA-256
-
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        return tuple(f.source for f in self.files if f.source is not None)
-
-    @property
-    def claims(self) -> tuple[Claim, ...]:
-        return tuple(c for f in self.files for c in f.claims)
-
-    def all_problems(self) -> tuple[Problem, ...]:
-        return self.problems + tuple(p for f in self.files for p in f.problems)
 
 
 class _Collector:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from matrix.problems import Problem  # problems.py imports Location from here
 
 STANCES: tuple[str, ...] = ("convergence", "divergence")
 APPROACHES: tuple[str, ...] = ("unilateral", "bilateral", "multilateral")
@@ -146,6 +150,39 @@ class SourceText:
     path: str
     content: str
     digest: str = ""  # SHA-256 of the file's bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsFile:
+    """What one claims file holds; `source` is None when its block is unusable."""
+
+    file: str
+    source: Source | None
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read from a project root, and what went wrong reading it."""
+
+    root: Path
+    codebook: Codebook | None
+    files: tuple[ClaimsFile, ...]
+    texts: Mapping[str, SourceText]  # claims file -> its source's text
+    problems: tuple[Problem, ...] = field(default=())
+    inputs: Mapping[str, str] = field(default_factory=dict)  # file read -> its SHA-256
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(f.source for f in self.files if f.source is not None)
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(c for f in self.files for c in f.claims)
+
+    def all_problems(self) -> tuple[Problem, ...]:
+        return self.problems + tuple(p for f in self.files for p in f.problems)
 
 
 FILTER_DIMENSIONS = ("perspective", "topic", "source", "actor")

@@ -16,8 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from matrix.loading import Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location, Project
 from matrix.problems import Report
 
 CLAIM_COLUMNS = (

@@ -15,8 +15,17 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from matrix.consistency import consistency_problems
-from matrix.loading import ClaimsFile, Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location, location
+from matrix.model import (
+    APPROACHES,
+    CONFIDENCE_WEIGHTS,
+    STANCES,
+    Claim,
+    ClaimsFile,
+    Codebook,
+    Location,
+    Project,
+    location,
+)
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matrix.cache import Cache, key
-from matrix.loading import Project
+from matrix.model import Project
 from matrix.problems import Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.rules import RULES, Context, Located, passage_count

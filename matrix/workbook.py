@@ -39,8 +39,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
 from matrix.coverage import Coverage, coverage
-from matrix.loading import Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Project
 from matrix.paths import atomic_output, remove_stale_temporaries
 from matrix.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, Analysis, Evidence, StanceCell, evidence
 from matrix.problems import Report
