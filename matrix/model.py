@@ -37,15 +37,6 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}:{self.column}"
 
 
-_new_tuple = tuple.__new__
-
-
-def location(file: str, line: int, column: int) -> Location:
-    """Location(file, line, column) without the Python-level __new__ a NamedTuple has:
-    the loader and the quote locator make one per value, hundreds of thousands per run."""
-    return _new_tuple(Location, (file, line, column))
-
-
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One codebook vocabulary entry (a perspective, actor or topic)."""
@@ -140,7 +131,7 @@ class Claim(NamedTuple):
     def at(self, name: str) -> Location:
         """Where field `name` is written, or the claim itself when it is absent."""
         span = self.spans.get(name)
-        return self.location if span is None else location(self.location.file, span[0], span[1])
+        return self.location if span is None else Location(self.location.file, span[0], span[1])
 
 
 @dataclass(frozen=True, slots=True)

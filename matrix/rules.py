@@ -24,8 +24,8 @@ from matrix.model import (
     Codebook,
     Location,
     Project,
-    location,
 )
+from matrix.plain import location
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
 

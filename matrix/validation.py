@@ -6,6 +6,7 @@ from pathlib import Path
 
 from matrix.cache import Cache, key
 from matrix.model import Project
+from matrix.plain import matches_of
 from matrix.problems import Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.rules import RULES, Context, Located, passage_count
@@ -19,13 +20,9 @@ def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, 
     return tuple(tuple(match) if quote and (match := text.locate(quote)) else None for quote in quotes)
 
 
-def _match_of(plain: tuple[int, ...] | None) -> Match | None:
-    return None if plain is None else _new_tuple(Match, plain)
-
-
 def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
     """The cache of quote locations under root/.cache (None: no cache)."""
-    return Cache(root, lambda plain: tuple(_match_of(m) for m in plain))
+    return Cache(root, matches_of)
 
 
 def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:
@@ -50,12 +47,9 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
     for index, plain in shared_map(_locate, work, [len(content) for *_, content in todo]):
         file, name, *_ = todo[index]
         cache.put(name, plain)
-        located[file] = tuple(_match_of(m) for m in plain)
+        located[file] = matches_of(plain)
     cache.flush()
     return located
-
-
-_new_tuple = tuple.__new__
 
 
 def validate(project: Project, located: Located | None = None) -> Report:

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 import yaml
 
 from matrix.model import Location
-from matrix.model import location as make_location
+from matrix.plain import location as make_location
+from matrix.plain import new_tuple
 from matrix.problems import Problem
 
 try:
@@ -236,7 +237,6 @@ def _escaped(text: str, index: int) -> bool:
 
 
 _SCALAR, _MAPPING_END, _SEQUENCE_END = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
-_new_tuple = tuple.__new__  # a Scalar without the NamedTuple's Python-level __new__: one per value
 
 
 class _TooDeep(Exception):
@@ -316,7 +316,7 @@ class _Builder:
             if event.anchor is not None or event.tag is not None:
                 self.flagged(event)
             mark: Any = event.start_mark
-            return _new_tuple(
+            return new_tuple(  # a Scalar without the NamedTuple's Python-level __new__: one per value
                 Scalar, (event.value, make_location(self.file, mark.line + 1, mark.column + 1), not event.style)
             )
         if isinstance(event, yaml.AliasEvent):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix import CODES, check, loading
+from matrix import CODES, check
 from matrix.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
@@ -256,24 +256,6 @@ def test_problem_locations(
     problems_of: Callable[..., Found], files: Mapping[str, str | bytes | None], expected: Found
 ) -> None:
     assert problems_of(files) == expected
-
-
-CLAIM_FILE_INPUTS = [
-    (name, text) for name, files, _ in CASES for file, text in files.items() if file in (A, B) and text is not None
-] + [
-    ("padded-values", CLAIMS_A.replace("topic: export-controls", 'topic: " export-controls "', 1)),
-    ("tilde-value", CLAIMS_A.replace(QUOTE_A, QUOTE_A + "    note: ~\n", 1)),
-]
-
-
-@pytest.mark.parametrize("text", [t for _, t in CLAIM_FILE_INPUTS], ids=[n for n, _ in CLAIM_FILE_INPUTS])
-def test_fast_path_for_sound_claims_reads_what_the_careful_one_does(
-    text: str | bytes, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = text if isinstance(text, bytes) else text.encode()
-    fast = parse_claims_file(A, data)
-    monkeypatch.setattr(loading, "_sound_fields", lambda node, fields: None)
-    assert fast == parse_claims_file(A, data)
 
 
 def test_values_are_stripped_but_quotes_kept_as_written() -> None:
