@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    := output/claims-matrix.xlsx
 
-SOURCES := $(wildcard matrix/*.py) pyproject.toml
+SOURCES := $(wildcard matrix/*.py matrix/*/*.py) pyproject.toml
 INPUTS  := $(wildcard claims/*.yaml) $(wildcard seeds/*.txt)
 TESTS   := $(wildcard tests/*.py tests/*/* bench/*.py fuzz/*.py)
 

@@ -323,6 +323,6 @@ cell_text = st.one_of(
 @FAST
 @given(st.lists(cell_text, min_size=1, max_size=6))
 def test_claims_cells_fast_path_writes_what_the_careful_one_does(values: list[str]) -> None:
-    from matrix.workbook import _careful_cells, _cells
+    from matrix.workbook.rows import _careful_cells, _cells
 
     assert _cells(values, 7, 9) == _careful_cells(values, '<c s="7"', '<c s="9"')
