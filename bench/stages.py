@@ -40,8 +40,8 @@ def main() -> None:
     import yaml
 
     from matrix import yamltree
-    from matrix.loading import load_project
-    from matrix.validation import locate_quotes, quotes_cache, validate
+    from matrix.pipeline import load_project, locate_quotes, quotes_cache
+    from matrix.validation import validate
 
     if naive:
         from matrix import loading, workers
@@ -69,10 +69,10 @@ def main() -> None:
     from matrix.pivot import analyse
 
     if not naive:  # as the CLI does: the Coverage sheet's figures are worked out meanwhile
-        from matrix.workbook import coverage_weight, workbook_coverage
-        from matrix.workers import Background
+        from matrix.pipeline import coverage_in_background
+        from matrix.workbook import COVERAGE_ROWS
 
-        covering = Background(lambda: workbook_coverage(project, report, ()), coverage_weight(project))
+        covering = coverage_in_background(project, report, (), COVERAGE_ROWS)
     analysis = analyse(project, report)
     done("pivot")
     if naive:

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import enum
-import functools
-import gc
 import json
-import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,20 +11,13 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from matrix import __version__, check
-from matrix.loading import MAX_FILE_BYTES, claim_file_paths
+from matrix import __version__
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
+from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, check, claims_file_count, coverage_in_background
 from matrix.problems import Report, as_dict, as_line, did_you_mean, escaped
-from matrix.terminal import console, coverage_view, notice, problems_view, progress, summary_view, verdict
-
-
-class Exit(enum.IntEnum):
-    OK = 0
-    INVALID = 1
-    USAGE = 2
-    INTERRUPTED = 130
-
+from matrix.process import Exit, exit_at_once, finish, keep, running
+from matrix.terminal import console, coverage_view, problems_view, progress, summary_view, text, verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,22 +49,16 @@ class Inputs:
 
     def load(self) -> tuple[Project, Report]:
         """check() with a progress bar on a terminal while the claims files are read."""
-        with progress("reading claims", len(claim_file_paths(self.root))) as advance:
+        with progress("reading claims", claims_file_count(self.root)) as advance:
             loaded = check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes)
-        if _exit_at_once:  # freeing 100,000 claims one object at a time takes a fifth of a second
-            _kept.append(loaded)
+        keep(loaded)  # freed by the process's exit, not object by object
         return loaded
 
     def checked(self, strict: bool = False) -> tuple[Project, Report]:
-        """Load and validate; on failure print the problems and exit 1; check the filter ids."""
+        """Load and validate (InvalidProject unless the report passes); check the filter ids."""
         project, report = self.load()
         if not report.passes(strict):
-            err = console(sys.stderr)
-            err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
-            err.print(
-                notice("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold")
-            )
-            _finish(Exit.INVALID)
+            raise InvalidProject(project, report, strict)
         assert project.codebook is not None
         known = {
             "perspective": project.codebook.ids("perspectives"),
@@ -151,10 +131,6 @@ def filter_options(function: F) -> F:
     )
 
 
-_exit_at_once = False  # a real process (see `run`): leave with os._exit
-_kept: list[object] = []  # what a real process loaded: freed by the exit, not object by object
-
-
 def count_option(function: F) -> F:
     """--count claims|sources: the unit the matrices count."""
     return click.option(
@@ -164,15 +140,6 @@ def count_option(function: F) -> F:
         show_default=True,
         help="What a matrix cell counts: claims, or sources (each at most once per stance and per approach).",
     )(function)
-
-
-def _finish(code: int) -> NoReturn:
-    if _exit_at_once:
-        with contextlib.suppress(OSError):  # a closed pipe: nothing more to say
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(int(code))
-    sys.exit(int(code))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -224,7 +191,7 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
         click.echo(verdict(report, strict, len(project.claims), len(project.files)).plain)
     else:
         console().print(problems_view(report, strict, len(project.claims), len(project.files), max_problems))
-    _finish(Exit.OK if ok else Exit.INVALID)
+    finish(Exit.OK if ok else Exit.INVALID)
 
 
 @main.command()
@@ -252,8 +219,7 @@ def build(
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
-    from matrix.workbook import coverage_weight, workbook_coverage, write_workbook
-    from matrix.workers import Background
+    from matrix.workbook import COVERAGE_ROWS, write_workbook
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
@@ -267,9 +233,7 @@ def build(
             err=True,
         )
     # the Coverage sheet's figures are worked out by a child process meanwhile
-    covering = Background(
-        functools.partial(workbook_coverage, project, report, inputs.filters.sources), coverage_weight(project)
-    )
+    covering = coverage_in_background(project, report, inputs.filters.sources, COVERAGE_ROWS)
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count)
@@ -285,7 +249,7 @@ def build(
     out_console = console()
     if not quiet:
         out_console.print(summary_view(analysis, width=out_console.width))
-    message = notice(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
     out_console.print(message, soft_wrap=True)
 
 
@@ -444,47 +408,46 @@ def coverage_command(
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
     """Entry point: no traceback for any error unless --debug is given."""
     if args is None:  # a real process: leave without tearing down every object one by one
-        global _exit_at_once
-        _exit_at_once = True
+        exit_at_once()
         try:
             _run(sys.argv[1:], prog_name)
         except SystemExit as done:
-            _finish(done.code if isinstance(done.code, int) else Exit.INVALID)
+            finish(done.code if isinstance(done.code, int) else Exit.INVALID)
     _run(list(args), prog_name)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # unwinds like Ctrl-C: partial outputs are removed
+def _invalid(invalid: InvalidProject) -> None:
+    """The problems that stopped a command, on standard error."""
+    project, report = invalid.project, invalid.report
+    err = console(sys.stderr)
+    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50))
+    err.print(text("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
 
 
 def _run(argv: list[str], prog_name: str) -> NoReturn:
-    # A short-lived process that builds hundreds of thousands of small acyclic objects:
-    # the cycle collector would rescan them again and again for nothing.
-    gc.disable()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
-    try:
-        main.main(argv, prog_name=prog_name, standalone_mode=False)
-    except click.exceptions.Exit as done:
-        _finish(Exit(done.exit_code) if done.exit_code in Exit._value2member_map_ else Exit.OK)
-    except click.ClickException as error:
-        error.show()
-        _finish(Exit.USAGE if isinstance(error, click.UsageError) else Exit.INVALID)
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        _finish(Exit.INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        _finish(Exit.INTERRUPTED)
-    except BrokenPipeError:
-        _finish(Exit.OK)
-    except Exception as error:
-        if "--debug" in argv:
-            raise
-        click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
-        click.echo("run again with --debug for the traceback, and report it", err=True)
-        _finish(Exit.INVALID)
-    finally:
-        if not _exit_at_once:  # re-enabled, it would first sweep everything made meanwhile
-            gc.enable()
-    _finish(Exit.OK)
+    with running():
+        try:
+            main.main(argv, prog_name=prog_name, standalone_mode=False)
+        except InvalidProject as invalid:
+            _invalid(invalid)
+            finish(Exit.INVALID)
+        except click.exceptions.Exit as done:
+            finish(Exit(done.exit_code) if done.exit_code in Exit._value2member_map_ else Exit.OK)
+        except click.ClickException as error:
+            error.show()
+            finish(Exit.USAGE if isinstance(error, click.UsageError) else Exit.INVALID)
+        except click.exceptions.Abort:
+            click.echo("interrupted", err=True)
+            finish(Exit.INTERRUPTED)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            finish(Exit.INTERRUPTED)
+        except BrokenPipeError:
+            finish(Exit.OK)
+        except Exception as error:
+            if "--debug" in argv:
+                raise
+            click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
+            click.echo("run again with --debug for the traceback, and report it", err=True)
+            finish(Exit.INVALID)
+    finish(Exit.OK)

@@ -11,17 +11,12 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from matrix import schema
-from matrix.cache import Cache
-from matrix.cache import key as cache_key
-from matrix.model import ClaimsFile, Codebook, Location, Project, Source, SourceText
-from matrix.plain import claims_file_of, flat_claims_file
+from matrix.model import ClaimsFile, Codebook, Location, Source, SourceText
 from matrix.problems import Problem, did_you_mean, shown
-from matrix.workers import shared_map
 from matrix.yamltree import Node, line_column, parse_tree
 
 CODEBOOK = "claims/codebook.yaml"
@@ -256,100 +251,26 @@ def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> t
     return schema.codebook(file, *_tree_of(file, data, max_bytes))
 
 
-def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
-    name, data, max_bytes = item
-    return flat_claims_file(parse_claims_file(name, data, max_bytes))
+def claims_input(path: Path, root: Path, max_bytes: int) -> tuple[str, bytes | None, Problem | None]:
+    """A claims file's name (relative to `root`) and its bytes, or the problem that stops it
+    being read: a name that is not UTF-8 or holds a control character is never read."""
+    name = _relative(path, root)
+    if not _is_utf8(name):  # undecodable bytes in the name: show them, never read or key on them
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        message = f"the file name {shown(name)} is not valid UTF-8"
+        return name, None, Problem(Location(name), "file-unreadable", message, "rename the file")
+    if _CELL_UNSAFE.search(name):  # a name no workbook cell can hold
+        message = f"the file name {shown(name)} holds a control character"
+        return name, None, Problem(Location(name), "file-unreadable", message, "rename the file")
+    data, problem = read_input(path, name, max_bytes)
+    return name, data, problem
 
 
-def parse_files(
-    items: list[tuple[str, bytes, str]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
-) -> Iterator[ClaimsFile]:
-    """Parse claims files (name, bytes, their SHA-256), shared with a forked child when
-    there is enough to share (`shared_map`), in no set order; the results go to `cache` once
-    all are made."""
-    work = [(name, data, max_bytes) for name, data, _ in items]
-    for index, flat in shared_map(_parse_flat, work, [len(data) for _, data, _ in items]):
-        name, _, digest = items[index]
-        if cache is not None:
-            cache.put(parse_key(name, digest, max_bytes), flat)
-        yield claims_file_of(flat)
-    if cache is not None:
-        cache.flush()
-
-
-def parse_key(name: str, digest: str, max_bytes: int) -> str:
-    """The cache key of a claims file's parse: its name, content digest and the size limit."""
-    return cache_key("parse", name, digest, str(max_bytes))
-
-
-def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
-    """The cache of parsed claims files under root/.cache (None: no cache)."""
-    return Cache(root, claims_file_of)
-
-
-def load_project(
-    root: Path,
-    max_bytes: int = MAX_FILE_BYTES,
-    cache: Cache[ClaimsFile] | None = None,
-    advance: Callable[[int], None] | None = None,
-) -> Project:
-    """Read the codebook, every claims file and every source text under `root`.
-
-    `advance(n)` is told of every n claims files done (for a progress display)."""
-    problems: list[Problem] = []
-    inputs: dict[str, str] = {}
-    codebook: Codebook | None = None
-    codebook_bytes, problem = read_input(root / CODEBOOK, CODEBOOK, max_bytes)
-    if problem is not None:
-        problems.append(problem)
-    elif codebook_bytes is not None:
-        inputs[CODEBOOK] = hashlib.sha256(codebook_bytes).hexdigest()
-        codebook, found = parse_codebook(CODEBOOK, codebook_bytes, max_bytes)
-        problems.extend(found)
-
-    parsed: dict[str, ClaimsFile] = {}
-    todo: list[tuple[str, bytes, str]] = []
-    names: list[str] = []
-    for path in claim_file_paths(root):
-        name = _relative(path, root)
-        if not _is_utf8(name):  # undecodable bytes in the name: show them, never read or key on them
-            name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problem = Problem(
-                Location(name), "file-unreadable", f"the file name {shown(name)} is not valid UTF-8", "rename the file"
-            )
-            parsed[name] = ClaimsFile(name, None, (), (problem,))
-            names.append(name)
-            continue
-        if _CELL_UNSAFE.search(name):  # a name no workbook cell can hold
-            problem = Problem(
-                Location(name),
-                "file-unreadable",
-                f"the file name {shown(name)} holds a control character",
-                "rename the file",
-            )
-            parsed[name] = ClaimsFile(name, None, (), (problem,))
-            names.append(name)
-            continue
-        names.append(name)
-        data, problem = read_input(path, name, max_bytes)
-        if data is None:
-            parsed[name] = ClaimsFile(name, None, (), (problem,) if problem else ())
-            continue
-        inputs[name] = digest = hashlib.sha256(data).hexdigest()
-        hit = cache.get(parse_key(name, digest, max_bytes)) if cache else None
-        if hit is not None:
-            parsed[name] = hit
-            if advance:
-                advance(1)
-        else:
-            todo.append((name, data, digest))
-    for result in parse_files(todo, max_bytes, cache):
-        parsed[result.file] = result
-        if advance:
-            advance(1)
-    files = [parsed[name] for name in names]
-
+def read_texts(root: Path, files: Sequence[ClaimsFile]) -> tuple[dict[str, SourceText], list[Problem], dict[str, str]]:
+    """Each claims file's source text (claims file -> text; a text shared by several sources
+    is read once), the problems reading them, and each text read's SHA-256 by path."""
     texts: dict[str, SourceText] = {}
+    problems: list[Problem] = []
     by_path: dict[str, tuple[SourceText | None, list[Problem]]] = {}
     for claims_file in files:
         source = claims_file.source
@@ -361,10 +282,8 @@ def load_project(
         text = by_path[source.text][0]
         if text is not None:
             texts[claims_file.file] = text
-    for read, _ in by_path.values():
-        if read is not None:
-            inputs[read.path] = read.digest
-    return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())))
+    digests = {read.path: read.digest for read, _ in by_path.values() if read is not None}
+    return texts, problems, digests
 
 
 def claim_file_paths(root: Path) -> list[Path]:

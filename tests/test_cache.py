@@ -12,7 +12,7 @@ import matrix.cache
 import matrix.workers
 from matrix import check
 from matrix.cache import CACHE_FILE
-from matrix.loading import load_project, parse_cache
+from matrix.pipeline import load_project, parse_cache
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 

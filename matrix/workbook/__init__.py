@@ -38,10 +38,10 @@ from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_shee
 
 __all__ = [
     "CLAIM_HEADERS",
+    "COVERAGE_ROWS",
     "SHEETS",
     "Sheet",
     "build_workbook",
-    "coverage_weight",
     "net_colour",
     "workbook_coverage",
     "write_sheets",
@@ -97,11 +97,6 @@ def build_workbook(
 def workbook_coverage(project: Project, report: Report, sources: Sequence[str]) -> Coverage:
     """The coverage the Coverage sheet shows (its best COVERAGE_ROWS sentences)."""
     return coverage(project, report, sources, limit=COVERAGE_ROWS)
-
-
-def coverage_weight(project: Project) -> int:
-    """The bytes of source text that coverage reads (see `Background`)."""
-    return sum(len(text.content) for text in project.texts.values())
 
 
 def write_workbook(
