@@ -52,9 +52,9 @@ def main() -> None:
             def convert(node: yaml.Node) -> yamltree.Node:
                 where = yamltree.Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
                 if isinstance(node, yaml.MappingNode):
-                    return yamltree.Mapping(tuple((convert(k), convert(v)) for k, v in node.value), where)  # type: ignore[misc]
+                    return yamltree.MappingNode(tuple((convert(k), convert(v)) for k, v in node.value), where)  # type: ignore[misc]
                 if isinstance(node, yaml.SequenceNode):
-                    return yamltree.Sequence(tuple(convert(v) for v in node.value), where)
+                    return yamltree.SequenceNode(tuple(convert(v) for v in node.value), where)
                 return yamltree.Scalar(node.value, where, node.style is None)
 
             root = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -55,6 +55,7 @@ DEFAULT_BOTH_PARTIES: tuple[str, ...] = (
     "together",
     "mutual",
 )
+EMITS = ("hedged-confidence", "actor-names-both", "near-duplicate-claims", "unneeded-accept")  # its problem codes
 LOW = CONFIDENCE_WEIGHTS["low"]
 
 

@@ -22,6 +22,18 @@ from matrix.yamltree import Node, line_column, parse_tree
 CODEBOOK = "claims/codebook.yaml"
 CLAIMS_DIR = "claims"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+EMITS = (  # the problem codes of reading files
+    "file-unreadable",
+    "file-too-large",
+    "not-utf8",
+    "codebook-missing",
+    "text-missing",
+    "text-outside-root",
+    "text-not-file",
+    "text-unreadable",
+    "text-not-utf8",
+    "text-control-character",
+)
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
@@ -140,7 +152,7 @@ def _relative(path: Path, root: Path) -> str:
 def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, list[Problem]]:
     """Read a source's text file, which must be a regular UTF-8 file inside `root`."""
     problems: list[Problem] = []
-    where = source.spans.get("text", source.location)
+    where = source.positions.get("text", source.location)
     raw = source.text
 
     def fail(code: str, message: str, hint: str) -> tuple[None, list[Problem]]:

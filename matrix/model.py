@@ -72,7 +72,7 @@ class Codebook:
 class Source:
     """One source document: the `source:` block of a claims file.
 
-    `spans` maps each field the user wrote to the location of its value.
+    `positions` maps each field the user wrote to the location of its value.
     """
 
     id: str
@@ -85,7 +85,7 @@ class Source:
     url: str | None
     file: str
     location: Location
-    spans: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    positions: Mapping[str, Location] = field(default_factory=dict, compare=False)
 
 
 class Claim(NamedTuple):
@@ -94,7 +94,7 @@ class Claim(NamedTuple):
 
     `quotes` holds the passages in the order written: one for `quote:`, each item of
     `quotes:` otherwise (empty when none could be read, already reported). `accept` maps a
-    consistency-warning code the coder accepts to the reason given. `spans` maps each field
+    consistency-warning code the coder accepts to the reason given. `positions` maps each field
     the user wrote to the (line, column) of its value in the claim's own file (`at` gives it
     as a Location; `quotes.N` is passage N of a `quotes:` list, `accept.CODE` the accepted
     code); `location` is where the claim's mapping starts. A NamedTuple of plain values, not
@@ -112,7 +112,7 @@ class Claim(NamedTuple):
     confidence: str
     note: str | None
     location: Location
-    spans: Mapping[str, tuple[int, int]] = MappingProxyType({})
+    positions: Mapping[str, tuple[int, int]] = MappingProxyType({})
     accept: Mapping[str, str] = MappingProxyType({})
 
     @property
@@ -122,7 +122,7 @@ class Claim(NamedTuple):
 
     def passage_at(self, index: int) -> Location:
         """Where passage `index` is written (`quote:`, or item `index` of `quotes:`)."""
-        return self.at("quote" if "quote" in self.spans else f"quotes.{index}")
+        return self.at("quote" if "quote" in self.positions else f"quotes.{index}")
 
     @property
     def weight(self) -> int:
@@ -130,7 +130,7 @@ class Claim(NamedTuple):
 
     def at(self, name: str) -> Location:
         """Where field `name` is written, or the claim itself when it is absent."""
-        span = self.spans.get(name)
+        span = self.positions.get(name)
         return self.location if span is None else Location(self.location.file, span[0], span[1])
 
 

@@ -34,9 +34,9 @@ def flat_claims_file(parsed: ClaimsFile) -> tuple[Any, ...]:
         flat_source = (
             *[getattr(source, f) for f in _SOURCE_VALUES],
             tuple(source.location),
-            {k: tuple(v) for k, v in source.spans.items()},
+            {k: tuple(v) for k, v in source.positions.items()},
         )
-    claims = [(*claim[:9], tuple(claim.location), dict(claim.spans), dict(claim.accept)) for claim in parsed.claims]
+    claims = [(*claim[:9], tuple(claim.location), dict(claim.positions), dict(claim.accept)) for claim in parsed.claims]
     problems = [(tuple(p.location), p.code, p.message, p.hint, p.subject) for p in parsed.problems]
     return (parsed.file, flat_source, claims, problems)
 
@@ -46,8 +46,8 @@ def claims_file_of(flat: tuple[Any, ...]) -> ClaimsFile:
     file, flat_source, claims, problems = flat
     source = None
     if flat_source is not None:
-        *values, where, spans = flat_source
-        source = Source(*values, location=location(*where), spans={k: location(*v) for k, v in spans.items()})  # type: ignore[misc]
+        *values, where, positions = flat_source
+        source = Source(*values, location=location(*where), positions={k: location(*v) for k, v in positions.items()})  # type: ignore[misc]
     return ClaimsFile(
         file,
         source,

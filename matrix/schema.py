@@ -8,19 +8,30 @@ hidden characters and values too long for a spreadsheet cell are problems at the
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
-from collections.abc import Mapping as MappingType
+from collections.abc import Iterable, Iterator, Mapping
 from sys import intern
 
 from matrix.model import APPROACHES, DEFAULT_CONFIDENCE, STANCES, Claim, ClaimsFile, Codebook, Entry, Location, Source
 from matrix.plain import NO_ACCEPT, new_tuple
 from matrix.problems import ACCEPTABLE_CODES, Problem, did_you_mean, is_hidden_char, shown
-from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence
+from matrix.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode
 
+EMITS = (  # the problem codes of reading a tree into values
+    "wrong-shape",
+    "missing-field",
+    "unknown-field",
+    "wrong-type",
+    "empty-value",
+    "control-character",
+    "value-too-long",
+    "codebook-empty",
+    "quote-and-quotes",
+    "unknown-accept-code",
+)
 EXCEL_CELL_LIMIT = 32_767
 
 # field name -> required
-SOURCE_FIELDS: MappingType[str, bool] = {
+SOURCE_FIELDS: Mapping[str, bool] = {
     "id": True,
     "title": True,
     "publisher": True,
@@ -31,7 +42,7 @@ SOURCE_FIELDS: MappingType[str, bool] = {
     "url": False,
 }
 
-CLAIM_FIELDS: MappingType[str, bool] = {
+CLAIM_FIELDS: Mapping[str, bool] = {
     "id": True,
     "topic": True,
     "stance": True,
@@ -45,11 +56,11 @@ CLAIM_FIELDS: MappingType[str, bool] = {
 }
 
 # a claim that gives `quotes:` needs no `quote:`
-_LISTED_CLAIM_FIELDS: MappingType[str, bool] = {**CLAIM_FIELDS, "quote": False}
+_LISTED_CLAIM_FIELDS: Mapping[str, bool] = {**CLAIM_FIELDS, "quote": False}
 
 _CLAIM_LISTS = ("quotes", "accept")  # claim fields whose value is not one text
 
-ENTRY_FIELDS: MappingType[str, bool] = {"id": True, "label": True, "description": False}
+ENTRY_FIELDS: Mapping[str, bool] = {"id": True, "label": True, "description": False}
 
 CODEBOOK_LISTS = ("perspectives", "actors", "topics")
 
@@ -68,7 +79,7 @@ class _Collector:
 
 
 def _kind(node: Node) -> str:
-    return {Mapping: "a mapping", Sequence: "a list", Scalar: "text"}.get(type(node), "a value")
+    return {MappingNode: "a mapping", SequenceNode: "a list", Scalar: "text"}.get(type(node), "a value")
 
 
 def _check_text(value: Scalar, name: str, out: _Collector, subject: str | None) -> bool:
@@ -101,15 +112,15 @@ def _check_text(value: Scalar, name: str, out: _Collector, subject: str | None) 
 
 
 def _read_fields(
-    node: Mapping,
-    fields: MappingType[str, bool],
+    node: MappingNode,
+    fields: Mapping[str, bool],
     what: str,
     out: _Collector,
     subject: str | None = None,
 ) -> tuple[dict[str, str], dict[str, Location]]:
     """The text fields of `node`, checked against `fields`; problems go to `out`."""
     values: dict[str, str] = {}
-    spans: dict[str, Location] = {}
+    positions: dict[str, Location] = {}
     present = {key.value for key, _ in node.items}
     missing = [name for name, required in fields.items() if required and name not in present]
     for key, value in node.items:
@@ -146,7 +157,7 @@ def _read_fields(
             )
         elif _check_text(value, name, out, subject):
             values[name] = value.value.strip() if name != "quote" else value.value
-            spans[name] = value.location
+            positions[name] = value.location
     for name in missing:
         out.add(
             node.location,
@@ -155,16 +166,16 @@ def _read_fields(
             f"add '{name}: ...' to {what}",
             subject,
         )
-    return values, spans
+    return values, positions
 
 
-def _top_mapping(root: Node | None, file: str, keys: MappingType[str, bool], out: _Collector) -> dict[str, Node]:
+def _top_mapping(root: Node | None, file: str, keys: Mapping[str, bool], out: _Collector) -> dict[str, Node]:
     """The top-level mapping's values by key, with unknown and missing keys reported."""
     if root is None or isinstance(root, Rejected):
         if root is None and not out.problems:
             out.add(Location(file), "wrong-shape", "the file is empty", "see the format in README.md")
         return {}
-    if not isinstance(root, Mapping):
+    if not isinstance(root, MappingNode):
         out.add(
             root.location,
             "wrong-shape",
@@ -194,7 +205,7 @@ def _items(node: Node | None, what: str, out: _Collector) -> Iterable[Node]:
         return ()
     if isinstance(node, Scalar) and node.null:
         return ()
-    if not isinstance(node, Sequence):
+    if not isinstance(node, SequenceNode):
         out.add(
             node.location,
             "wrong-shape",
@@ -205,11 +216,11 @@ def _items(node: Node | None, what: str, out: _Collector) -> Iterable[Node]:
     return node.items
 
 
-def _mappings(node: Node | None, what: str, shape: tuple[str, str], out: _Collector) -> Iterator[Mapping]:
+def _mappings(node: Node | None, what: str, shape: tuple[str, str], out: _Collector) -> Iterator[MappingNode]:
     """The mapping entries of the list `node`; any other entry is a wrong-shape problem."""
     message, hint = shape
     for item in _items(node, what, out):
-        if isinstance(item, Mapping):
+        if isinstance(item, MappingNode):
             yield item
         elif not isinstance(item, Rejected):
             out.add(item.location, "wrong-shape", f"{message}, not {_kind(item)}", hint)
@@ -223,8 +234,8 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
 
     source: Source | None = None
     block = top.get("source")
-    if isinstance(block, Mapping):
-        values, spans = _read_fields(block, SOURCE_FIELDS, "the source", out)
+    if isinstance(block, MappingNode):
+        values, positions = _read_fields(block, SOURCE_FIELDS, "the source", out)
         source = Source(
             id=values.get("id", ""),
             title=values.get("title", ""),
@@ -236,7 +247,7 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
             url=values.get("url"),
             file=file,
             location=block.location,
-            spans=spans,
+            positions=positions,
         )
     elif block is not None and not isinstance(block, Rejected):
         out.add(
@@ -251,7 +262,7 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
     source_id = source.id if source else ""
     for item in _mappings(top.get("claims"), "claims", claim_shape, out):
         claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
-        (values, spans), listed, accept = _read_claim(item, out, claim_id)
+        (values, positions), listed, accept = _read_claim(item, out, claim_id)
         get = values.get
         quote = get("quote")
         # coded values and field names come from small vocabularies: one string object each
@@ -271,7 +282,7 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
                     intern(get("confidence", DEFAULT_CONFIDENCE)),
                     get("note"),
                     item.location,
-                    {intern(name): (where.line, where.column) for name, where in spans.items()},
+                    {intern(name): (where.line, where.column) for name, where in positions.items()},
                     accept or NO_ACCEPT,
                 ),
             )
@@ -280,7 +291,7 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
 
 
 def _read_claim(
-    item: Mapping, out: _Collector, subject: str | None
+    item: MappingNode, out: _Collector, subject: str | None
 ) -> tuple[tuple[dict[str, str], dict[str, Location]], tuple[str, ...], dict[str, str]]:
     """A claim's text fields, its `quotes:` passages and its `accept:` reasons, checked;
     problems go to `out`. Only one of `quote:` and `quotes:` is read: the first written."""
@@ -288,7 +299,7 @@ def _read_claim(
     first_quote = next((key for key, _ in item.items if key.value in ("quote", "quotes")), None)
     rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in _CLAIM_LISTS))
     fields = _LISTED_CLAIM_FIELDS if "quotes" in lists else CLAIM_FIELDS
-    values, spans = _read_fields(rest, fields, "the claim", out, subject)
+    values, positions = _read_fields(rest, fields, "the claim", out, subject)
     passages: tuple[str, ...] = ()
     if "quotes" in lists:
         key, node = lists["quotes"]
@@ -311,22 +322,22 @@ def _read_claim(
                     subject,
                 )
                 del values["quote"]
-                spans.pop("quote", None)
-            passages = _read_passages(node, out, subject, spans)
+                positions.pop("quote", None)
+            passages = _read_passages(node, out, subject, positions)
     accept: dict[str, str] = {}
     if "accept" in lists:
-        accept = _read_accept(lists["accept"][1], out, subject, spans)
-    return (values, spans), passages, accept
+        accept = _read_accept(lists["accept"][1], out, subject, positions)
+    return (values, positions), passages, accept
 
 
-def _read_passages(node: Node, out: _Collector, subject: str | None, spans: dict[str, Location]) -> tuple[str, ...]:
-    """The passages of a `quotes:` list, each kept as written; `spans` gets `quotes.N`."""
+def _read_passages(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> tuple[str, ...]:
+    """The passages of a `quotes:` list, each kept as written; `positions` gets `quotes.N`."""
     if isinstance(node, Rejected):
         return ()
     if isinstance(node, Scalar) and (node.null or not node.value.strip()):
         out.add(node.location, "empty-value", "'quotes' is empty", "list at least one passage under 'quotes:'", subject)
         return ()
-    if not isinstance(node, Sequence):
+    if not isinstance(node, SequenceNode):
         out.add(
             node.location,
             "wrong-type",
@@ -338,7 +349,7 @@ def _read_passages(node: Node, out: _Collector, subject: str | None, spans: dict
     if not node.items:
         out.add(node.location, "empty-value", "'quotes' lists nothing", "list at least one passage", subject)
         return ()
-    spans["quotes"] = node.location
+    positions["quotes"] = node.location
     passages: list[str] = []
     for passage in node.items:
         if isinstance(passage, Rejected):
@@ -354,13 +365,13 @@ def _read_passages(node: Node, out: _Collector, subject: str | None, spans: dict
         elif passage.null or not passage.value.strip():
             out.add(passage.location, "empty-value", "a passage in 'quotes' is empty", "give it a value", subject)
         elif _check_text(passage, "quotes", out, subject):
-            spans[f"quotes.{len(passages)}"] = passage.location
+            positions[f"quotes.{len(passages)}"] = passage.location
             passages.append(passage.value)
     return tuple(passages)
 
 
-def _read_accept(node: Node, out: _Collector, subject: str | None, spans: dict[str, Location]) -> dict[str, str]:
-    """The `accept:` mapping of warning code -> reason; `spans` gets `accept.CODE`."""
+def _read_accept(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> dict[str, str]:
+    """The `accept:` mapping of warning code -> reason; `positions` gets `accept.CODE`."""
     if isinstance(node, Rejected):
         return {}
     if isinstance(node, Scalar) and (node.null or not node.value.strip()):
@@ -372,7 +383,7 @@ def _read_accept(node: Node, out: _Collector, subject: str | None, spans: dict[s
             subject,
         )
         return {}
-    if not isinstance(node, Mapping):
+    if not isinstance(node, MappingNode):
         out.add(
             node.location,
             "wrong-type",
@@ -381,7 +392,7 @@ def _read_accept(node: Node, out: _Collector, subject: str | None, spans: dict[s
             subject,
         )
         return {}
-    spans["accept"] = node.location
+    positions["accept"] = node.location
     accept: dict[str, str] = {}
     for key, value in node.items:
         code = key.value
@@ -413,7 +424,7 @@ def _read_accept(node: Node, out: _Collector, subject: str | None, spans: dict[s
             )
         elif _check_text(value, code, out, subject):
             accept[intern(code)] = value.value.strip()
-            spans[f"accept.{code}"] = key.location
+            positions[f"accept.{code}"] = key.location
     return accept
 
 
@@ -445,7 +456,7 @@ def codebook(file: str, root: Node | None, problems: list[Problem]) -> tuple[Cod
         lists[kind] = tuple(entries)
     cues: dict[str, tuple[str, ...]] = {}
     cue_node = top.get("cues")
-    if isinstance(cue_node, Mapping):
+    if isinstance(cue_node, MappingNode):
         for key, value in cue_node.items:
             if key.value not in CUE_KINDS:
                 out.add(

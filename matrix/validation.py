@@ -17,4 +17,4 @@ def validate(project: Project, located: Located | None = None) -> Report:
     found = list(project.all_problems())
     for rule in RULES:
         found.extend(rule(ctx))
-    return Report(sorted_problems(found), *ctx.anchors())
+    return Report(sorted_problems(found), *ctx.quote_places())

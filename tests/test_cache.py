@@ -24,7 +24,7 @@ def entries(root: Path) -> list[str]:
 def summary(root: Path, cache: bool) -> list[tuple[str, int, str]]:
     _, report = check(root, cache=cache)
     return [(p.location.file, p.location.line, p.code) for p in report.problems] + [
-        (k, 0, str(v)) for k, v in report.anchors.items()
+        (k, 0, str(v)) for k, v in report.quote_starts.items()
     ]
 
 
@@ -108,9 +108,9 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
     parallel = load_project(root)
     assert parallel.files == sequential.files
-    assert [c.spans for c in parallel.claims] == [c.spans for c in sequential.claims]
-    assert [f.source.spans if f.source else None for f in parallel.files] == [
-        f.source.spans if f.source else None for f in sequential.files
+    assert [c.positions for c in parallel.claims] == [c.positions for c in sequential.claims]
+    assert [f.source.positions if f.source else None for f in parallel.files] == [
+        f.source.positions if f.source else None for f in sequential.files
     ]
     assert parallel.all_problems() == sequential.all_problems() != ()
 

@@ -333,9 +333,9 @@ def test_quote_not_found_hint_shows_closest_passage(tmp_path: Path) -> None:
     assert "differ sharply on export controls policy" in problem.hint
 
 
-def test_anchors_record_quote_start(tmp_path: Path) -> None:
+def test_quote_starts_record_where_quotes_start(tmp_path: Path) -> None:
     _, report = check(write_project(tmp_path, {}))
-    assert {k: str(v) for k, v in report.anchors.items()} == {"a-1": "seeds/a.txt:2:1", "b-1": "seeds/b.txt:1:1"}
+    assert {k: str(v) for k, v in report.quote_starts.items()} == {"a-1": "seeds/a.txt:2:1", "b-1": "seeds/b.txt:1:1"}
 
 
 def test_all_problems_in_one_run(tmp_path: Path) -> None:
@@ -373,7 +373,7 @@ def test_report_places_every_passage(tmp_path: Path) -> None:
     _, report = check(write_project(tmp_path, {A: text}))
     assert report.problems == ()
     assert [str(p[0]) for p in report.passages["a-1"] if p] == ["seeds/a.txt:3:1", "seeds/a.txt:2:1"]
-    assert str(report.anchors["a-1"]) == "seeds/a.txt:3:1"
+    assert str(report.quote_starts["a-1"]) == "seeds/a.txt:3:1"
 
 
 def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> None:
