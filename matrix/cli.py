@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -15,7 +15,7 @@ from matrix import __version__
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, check, claims_file_count, coverage_in_background
-from matrix.problems import Report, as_dict, as_line, did_you_mean, escaped
+from matrix.problems import Report, as_line, did_you_mean, escaped
 from matrix.process import Exit, exit_at_once, finish, keep, running
 from matrix.terminal import console, coverage_view, problems_view, progress, summary_view, text, verdict
 
@@ -172,15 +172,7 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
     project, report = Inputs.of(root, no_cache, max_file_size).load()
     ok = report.passes(strict)
     if fmt == "json":
-        payload = {
-            "valid": ok,
-            "strict": strict,
-            "errors": report.errors,
-            "warnings": report.warnings,
-            "claims": len(project.claims),
-            "files": len(project.files),
-            "problems": [as_dict(p) for p in report.problems],
-        }
+        payload = report.to_dict(strict, len(project.claims), len(project.files))
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif fmt == "text":
         for problem in report.problems[:max_problems]:
@@ -394,13 +386,7 @@ def coverage_command(
     if stubs:
         click.echo(stubs_yaml(result.candidates, project), nl=False)
     elif fmt == "json":
-        payload = {
-            "sources": [
-                asdict(s) | {"share": s.share, "claims_per_1000_words": s.claims_per_1000_words} for s in result.sources
-            ],
-            "uncovered": [asdict(c) for c in result.candidates],
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         console().print(coverage_view(result, limit))
 

@@ -14,6 +14,7 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from matrix.model import Location
 
@@ -130,6 +131,19 @@ class Report:
 
     def passes(self, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
+
+    def to_dict(self, strict: bool = False, claims: int = 0, files: int = 0) -> dict[str, Any]:
+        """The verdict, the counts (of the project's `claims` and `files`) and every problem,
+        for JSON (`validate --format json`)."""
+        return {
+            "valid": self.passes(strict),
+            "strict": strict,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "claims": claims,
+            "files": files,
+            "problems": [as_dict(p) for p in self.problems],
+        }
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
