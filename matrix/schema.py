@@ -111,6 +111,40 @@ def _check_text(value: Scalar, name: str, out: _Collector, subject: str | None) 
     return ok
 
 
+# How `_usable_text` words its problems: how the value is named, the hint for a value that is
+# not text, the hint for an empty one; {name} stands for the field's name (or accepted code).
+_TEXT_HINT = "write '{name}: <text>' on one line, or use '{name}: >-' for long text"
+_REQUIRED_FIELD = ("'{name}'", _TEXT_HINT, "give '{name}' a value")
+_OPTIONAL_FIELD = ("'{name}'", _TEXT_HINT, "give '{name}' a value, or delete the line")
+_PASSAGE = (
+    "a passage in 'quotes'",
+    "write the passage after '- ' on one line, or use '- >-' for long text",
+    "give it a value",
+)
+_ACCEPT_REASON = (
+    "the reason for accepting '{name}'",
+    "write '{name}: <why the coding is right>' on one line",
+    "say why the coding is right: a reason is required",
+)
+
+
+def _usable_text(
+    value: Node, name: str, out: _Collector, subject: str | None, wording: tuple[str, str, str]
+) -> str | None:
+    """The text of `value` when it is usable, else None: a rejected value (already reported),
+    a list or a mapping (wrong-type), an empty value (empty-value) or unusable text."""
+    if isinstance(value, Rejected):
+        return None
+    if not isinstance(value, Scalar) or value.null or not value.value.strip():
+        what, wrong, empty = (part.replace("{name}", name) for part in wording)
+        if not isinstance(value, Scalar):
+            out.add(value.location, "wrong-type", f"{what} must be text, not {_kind(value)}", wrong, subject)
+        else:
+            out.add(value.location, "empty-value", f"{what} is empty", empty, subject)
+        return None
+    return value.value if _check_text(value, name, out, subject) else None
+
+
 def _read_fields(
     node: MappingNode,
     fields: Mapping[str, bool],
@@ -137,26 +171,10 @@ def _read_fields(
                 did_you_mean(name, fields) if name else "",
                 subject,
             )
-        elif isinstance(value, Rejected):
-            continue
-        elif not isinstance(value, Scalar):
-            out.add(
-                value.location,
-                "wrong-type",
-                f"'{name}' must be text, not {_kind(value)}",
-                f"write '{name}: <text>' on one line, or use '{name}: >-' for long text",
-                subject,
-            )
-        elif value.null or not value.value.strip():
-            out.add(
-                value.location,
-                "empty-value",
-                f"'{name}' is empty",
-                f"give '{name}' a value, or delete the line" if not fields[name] else f"give '{name}' a value",
-                subject,
-            )
-        elif _check_text(value, name, out, subject):
-            values[name] = value.value.strip() if name != "quote" else value.value
+        elif (
+            text := _usable_text(value, name, out, subject, _REQUIRED_FIELD if fields[name] else _OPTIONAL_FIELD)
+        ) is not None:
+            values[name] = text.strip() if name != "quote" else text
             positions[name] = value.location
     for name in missing:
         out.add(
@@ -352,21 +370,9 @@ def _read_passages(node: Node, out: _Collector, subject: str | None, positions: 
     positions["quotes"] = node.location
     passages: list[str] = []
     for passage in node.items:
-        if isinstance(passage, Rejected):
-            continue
-        if not isinstance(passage, Scalar):
-            out.add(
-                passage.location,
-                "wrong-type",
-                f"a passage in 'quotes' must be text, not {_kind(passage)}",
-                "write the passage after '- ' on one line, or use '- >-' for long text",
-                subject,
-            )
-        elif passage.null or not passage.value.strip():
-            out.add(passage.location, "empty-value", "a passage in 'quotes' is empty", "give it a value", subject)
-        elif _check_text(passage, "quotes", out, subject):
+        if (text := _usable_text(passage, "quotes", out, subject, _PASSAGE)) is not None:
             positions[f"quotes.{len(passages)}"] = passage.location
-            passages.append(passage.value)
+            passages.append(text)
     return tuple(passages)
 
 
@@ -404,26 +410,8 @@ def _read_accept(node: Node, out: _Collector, subject: str | None, positions: di
                 did_you_mean(code, ACCEPTABLE_CODES),
                 subject,
             )
-        elif isinstance(value, Rejected):
-            continue
-        elif not isinstance(value, Scalar):
-            out.add(
-                value.location,
-                "wrong-type",
-                f"the reason for accepting '{code}' must be text, not {_kind(value)}",
-                f"write '{code}: <why the coding is right>' on one line",
-                subject,
-            )
-        elif value.null or not value.value.strip():
-            out.add(
-                value.location,
-                "empty-value",
-                f"the reason for accepting '{code}' is empty",
-                "say why the coding is right: a reason is required",
-                subject,
-            )
-        elif _check_text(value, code, out, subject):
-            accept[intern(code)] = value.value.strip()
+        elif (reason := _usable_text(value, code, out, subject, _ACCEPT_REASON)) is not None:
+            accept[intern(code)] = reason.strip()
             positions[f"accept.{code}"] = key.location
     return accept
 
