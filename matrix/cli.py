@@ -131,6 +131,22 @@ def filter_options(function: F) -> F:
     )
 
 
+def format_option(choices: list[str], help: str, default: str | None = None) -> Callable[[F], F]:
+    """--format (passed on as `fmt`): one of `choices`; required when there is no default."""
+    shown = {"default": default, "show_default": True} if default is not None else {"required": True}
+    return click.option("--format", "fmt", type=click.Choice(choices), help=help, **shown)
+
+
+def out_option(help: str) -> Callable[[F], F]:
+    """--out FILE: where to write (None: the command's default, which `help` names)."""
+    return click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE", help=help)
+
+
+def number_option(name: str, minimum: int, default: int, help: str) -> Callable[[F], F]:
+    """A whole-number option of at least `minimum`, its default shown in --help."""
+    return click.option(name, type=click.IntRange(min=minimum), default=default, show_default=True, help=help)
+
+
 def count_option(function: F) -> F:
     """--count claims|sources: the unit the matrices count."""
     return click.option(
@@ -152,21 +168,12 @@ def main(debug: bool) -> None:
 @main.command()
 @project_options
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "text", "json"]),
+@format_option(
+    ["table", "text", "json"],
+    "table: a readable table; text: one 'file:line:col: level code: message' line each; json: for scripts.",
     default="table",
-    show_default=True,
-    help="table: a readable table; text: one 'file:line:col: level code: message' line each; json: for scripts.",
 )
-@click.option(
-    "--max-problems",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Print at most this many problems (table and text); the rest are counted.",
-)
+@number_option("--max-problems", 1, 200, "Print at most this many problems (table and text); the rest are counted.")
 def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
     project, report = Inputs.of(root, no_cache, max_file_size).load()
@@ -189,13 +196,7 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
 @main.command()
 @project_options
 @filter_options
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Workbook to write  [default: DIR/output/claims-matrix.xlsx]",
-)
+@out_option("Workbook to write  [default: DIR/output/claims-matrix.xlsx]")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
 @count_option
@@ -248,14 +249,7 @@ def build(
 @main.command()
 @project_options
 @filter_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: rich tables; json: the same numbers for scripts.",
-)
+@format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
@@ -285,13 +279,7 @@ def summary(
 @main.command()
 @project_options
 @filter_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    required=True,
-    help="csv or json: one row/record per claim (or passage), every field, locations included.",
-)
+@format_option(["csv", "json"], "csv or json: one row/record per claim (or passage), every field, locations included.")
 @click.option(
     "--per",
     type=click.Choice(["claim", "passage"]),
@@ -299,13 +287,7 @@ def summary(
     show_default=True,
     help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="File to write  [default: standard output]",
-)
+@out_option("File to write  [default: standard output]")
 @click.option(
     "--raw",
     is_flag=True,
@@ -345,28 +327,13 @@ def export(
 @main.command(name="coverage")
 @project_options
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
-@click.option(
-    "--min-score",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Only sentences with at least this many distinct cues.",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="List at most this many uncovered sentences (table).",
-)
+@number_option("--min-score", 0, 1, "Only sentences with at least this many distinct cues.")
+@number_option("--limit", 1, 20, "List at most this many uncovered sentences (table).")
 @click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
+@format_option(
+    ["table", "json"],
+    "table: figures and the best sentences; json: figures and every scored sentence.",
     default="table",
-    show_default=True,
-    help="table: figures and the best sentences; json: figures and every scored sentence.",
 )
 def coverage_command(
     root: Path,

@@ -194,12 +194,8 @@ def _top_mapping(root: Node | None, file: str, keys: Mapping[str, bool], out: _C
             out.add(Location(file), "wrong-shape", "the file is empty", "see the format in README.md")
         return {}
     if not isinstance(root, MappingNode):
-        out.add(
-            root.location,
-            "wrong-shape",
-            f"the file must be a mapping with {', '.join(repr(k) for k in keys)}; found {_kind(root)}",
-            "see the format in README.md",
-        )
+        message = f"the file must be a mapping with {', '.join(repr(k) for k in keys)}; found {_kind(root)}"
+        out.add(root.location, "wrong-shape", message, "see the format in README.md")
         return {}
     found: dict[str, Node] = {}
     for key, value in root.items:
