@@ -133,6 +133,10 @@ def _usable_text(
 ) -> str | None:
     """The text of `value` when it is usable, else None: a rejected value (already reported),
     a list or a mapping (wrong-type), an empty value (empty-value) or unusable text."""
+    if type(value) is Scalar:  # the common case first: plain, printable, short text
+        text = value.value
+        if text.isprintable() and len(text) <= EXCEL_CELL_LIMIT and text.strip() and not (value.plain and text == "~"):
+            return text
     if isinstance(value, Rejected):
         return None
     if not isinstance(value, Scalar) or value.null or not value.value.strip():
@@ -310,14 +314,14 @@ def _read_claim(
     """A claim's text fields, its `quotes:` passages and its `accept:` reasons, checked;
     problems go to `out`. Only one of `quote:` and `quotes:` is read: the first written."""
     lists = {key.value: (key, value) for key, value in item.items if key.value in _CLAIM_LISTS}
-    first_quote = next((key for key, _ in item.items if key.value in ("quote", "quotes")), None)
-    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in _CLAIM_LISTS))
+    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in _CLAIM_LISTS)) if lists else item
     fields = _LISTED_CLAIM_FIELDS if "quotes" in lists else CLAIM_FIELDS
     values, positions = _read_fields(rest, fields, "the claim", out, subject)
     passages: tuple[str, ...] = ()
     if "quotes" in lists:
         key, node = lists["quotes"]
-        if first_quote is not None and first_quote.value == "quote":
+        first_quote = next(key for key, _ in item.items if key.value in ("quote", "quotes"))
+        if first_quote.value == "quote":
             out.add(
                 key.location,
                 "quote-and-quotes",
