@@ -124,3 +124,17 @@ def test_entries_of_the_earlier_file_cache_are_removed(tmp_path: Path) -> None:
     cold = summary(root, cache=True)
     assert sorted(p.name for p in old.parent.iterdir()) == ["cache.sqlite3", "notes"]
     assert summary(root, cache=True) == cold and len(entries(root)) == 4
+
+
+def test_a_copy_of_the_project_shares_the_projects_cache(tmp_path: Path) -> None:
+    import shutil
+
+    root = write_project(tmp_path / "project", {})
+    first = check(root, cache=True)
+    stored = entries(root)
+    copy = tmp_path / "revision"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache"))
+    project, report = check(copy, cache=True, cache_root=root)
+    assert not (copy / ".cache").exists()
+    assert entries(root) == stored  # every parse and quote location was found there: nothing added
+    assert report == first[1] and project.claims == first[0].claims
