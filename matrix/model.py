@@ -97,7 +97,9 @@ class Claim(NamedTuple):
     consistency-warning code the coder accepts to the reason given. `positions` maps each field
     the user wrote to the (line, column) of its value in the claim's own file (`at` gives it
     as a Location; `quotes.N` is passage N of a `quotes:` list, `accept.CODE` the accepted
-    code); `location` is where the claim's mapping starts. A NamedTuple of plain values, not
+    code); `location` is where the claim's mapping starts. `date` is the claim's own `date:`
+    as written (YYYY, YYYY-MM or YYYY-MM-DD; see `matrix.timeline` for a claim's effective
+    date). A NamedTuple of plain values, not
     a dataclass: a project can hold 100,000 claims, and such tuples are created and
     unpickled (from the cache) far faster.
     """
@@ -114,6 +116,7 @@ class Claim(NamedTuple):
     location: Location
     positions: Mapping[str, tuple[int, int]] = MappingProxyType({})
     accept: Mapping[str, str] = MappingProxyType({})
+    date: str | None = None  # when the position was stated, if not when its source was published
 
     @property
     def quote(self) -> str:

@@ -36,7 +36,10 @@ def flat_claims_file(parsed: ClaimsFile) -> tuple[Any, ...]:
             tuple(source.location),
             {k: tuple(v) for k, v in source.positions.items()},
         )
-    claims = [(*claim[:9], tuple(claim.location), dict(claim.positions), dict(claim.accept)) for claim in parsed.claims]
+    claims = [
+        (*claim[:9], tuple(claim.location), dict(claim.positions), dict(claim.accept), claim.date)
+        for claim in parsed.claims
+    ]
     problems = [(tuple(p.location), p.code, p.message, p.hint, p.subject) for p in parsed.problems]
     return (parsed.file, flat_source, claims, problems)
 
@@ -51,7 +54,7 @@ def claims_file_of(flat: tuple[Any, ...]) -> ClaimsFile:
     return ClaimsFile(
         file,
         source,
-        tuple(new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or NO_ACCEPT)) for c in claims),
+        tuple(new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or NO_ACCEPT, c[12])) for c in claims),
         tuple(Problem(location(*w), code, message, hint, subject) for w, code, message, hint, subject in problems),
     )
 

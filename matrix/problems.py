@@ -55,7 +55,8 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "unknown-perspective": (E, "a perspective the codebook does not define"),
     "unknown-topic": (E, "a topic the codebook does not define"),
     "unknown-actor": (E, "an actor the codebook does not define"),
-    "invalid-date": (E, "published is not an ISO date (YYYY-MM-DD)"),
+    "invalid-date": (E, "published is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    "invalid-claim-date": (E, "a claim's date is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
     "invalid-url": (E, "url is not an http(s) address"),
     # codebook
     "codebook-missing": (E, "claims/codebook.yaml does not exist"),

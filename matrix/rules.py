@@ -6,7 +6,6 @@ skips values that are empty: those were reported when the file was read.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from matrix.model import (
     Location,
     Project,
 )
+from matrix.periods import parse_date
 from matrix.plain import location
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
@@ -33,7 +33,6 @@ from matrix.quotes import Match, NormalisedText
 T = TypeVar("T")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CODEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_QUOTE_WORDS = 6
 
 
@@ -206,12 +205,12 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
                 did_you_mean(source.perspective, perspectives),
                 source.id,
             )
-        if source.published is not None and not _is_iso_date(source.published):
+        if source.published is not None and parse_date(source.published) is None:
             yield Problem(
                 source.positions["published"],
                 "invalid-date",
-                f"published {shown(source.published)} is not a date in the form YYYY-MM-DD",
-                "write e.g. 'published: 2025-06-05', or leave the field out",
+                f"published {shown(source.published)} is not a date: YYYY-MM-DD, YYYY-MM or YYYY",
+                "write e.g. 'published: 2025-06-05' (or 2025-06, or 2025 when only that is known), or leave it out",
                 source.id,
             )
         if source.url is not None:
@@ -226,14 +225,17 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def _is_iso_date(value: str) -> bool:
-    if not DATE_RE.match(value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def claim_dates(ctx: Context) -> Iterator[Problem]:
+    for claim in ctx.project.claims:
+        if claim.date is not None and parse_date(claim.date) is None:
+            yield Problem(
+                claim.at("date"),
+                "invalid-claim-date",
+                f"date {shown(claim.date)} is not a date: YYYY-MM-DD, YYYY-MM or YYYY",
+                "write when the position was stated, e.g. 'date: 2024-03' for March 2024, or leave it out"
+                " (the claim then takes its source's published date)",
+                claim.id or None,
+            )
 
 
 def claim_ids(ctx: Context) -> Iterator[Problem]:
@@ -387,6 +389,7 @@ RULES: tuple[Rule, ...] = (
     Rule(source_fields, ("unknown-perspective", "invalid-date", "invalid-url")),
     Rule(claim_ids, IDS),
     Rule(claim_values, ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-topic", "unknown-actor")),
+    Rule(claim_dates, ("invalid-claim-date",)),
     Rule(quotes, ("quote-not-found", "ambiguous-quote", "short-quote")),
     Rule(consistency, CONSISTENCY_CODES),
     Rule(empty_sources, ("source-without-claims",)),

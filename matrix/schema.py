@@ -52,6 +52,7 @@ CLAIM_FIELDS: Mapping[str, bool] = {
     "quote": True,
     "quotes": False,
     "note": False,
+    "date": False,
     "accept": False,
 }
 
@@ -302,6 +303,7 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
                     item.location,
                     {intern(name): (where.line, where.column) for name, where in positions.items()},
                     accept or NO_ACCEPT,
+                    get("date"),
                 ),
             )
         )

@@ -106,6 +106,21 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("unknown-perspective", a("perspective: US-India", "perspective: US-Indai"), [(A, 5, "unknown-perspective")]),
     ("invalid-date", a("  text:", "  published: 2025-13-01\n  text:"), [(A, 6, "invalid-date")]),
     ("date-stays-text", a("  text:", "  published: 2025-06-05\n  text:"), []),
+    ("month-and-year-published", a("  text:", "  published: 2025-06\n  text:"), []),
+    ("year-published", a("  text:", "  published: '2025'\n  text:"), []),
+    ("published-day-that-does-not-exist", a("  text:", "  published: 2025-02-29\n  text:"), [(A, 6, "invalid-date")]),
+    (
+        "invalid-claim-date",
+        a("stance: divergence\n", "stance: divergence\n    date: March 2024\n"),
+        [(A, 11, "invalid-claim-date")],
+    ),
+    ("claim-date-of-a-month", a("stance: divergence\n", "stance: divergence\n    date: 2024-03\n"), []),
+    ("claim-date-of-a-year", a("stance: divergence\n", "stance: divergence\n    date: 2024\n"), []),
+    (
+        "claim-date-month-13",
+        a("stance: divergence\n", "stance: divergence\n    date: 2024-13\n"),
+        [(A, 11, "invalid-claim-date")],
+    ),
     ("invalid-url", a("  text:", "  url: ftp//x\n  text:"), [(A, 6, "invalid-url")]),
     # codebook
     ("codebook-missing", {CB: None}, [(CB, 1, "codebook-missing")]),
