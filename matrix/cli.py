@@ -15,10 +15,22 @@ import click
 from matrix import __version__
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
+from matrix.periods import PERIOD_KINDS, parse_date, parse_span
 from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, check, claims_file_count, coverage_in_background
 from matrix.problems import Report, as_line, did_you_mean, escaped
 from matrix.process import Exit, exit_at_once, finish, keep, running
-from matrix.terminal import console, coverage_view, diff_view, problems_view, progress, summary_view, text, verdict
+from matrix.terminal import (
+    console,
+    coverage_view,
+    diff_view,
+    period_view,
+    problems_view,
+    progress,
+    summary_view,
+    text,
+    verdict,
+)
+from matrix.timeline import PeriodChoice, TimeRange, left_out
 
 if TYPE_CHECKING:
     from matrix.diff import Side
@@ -167,6 +179,80 @@ def count_option(function: F) -> F:
     )(function)
 
 
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --since/--until value, checked and passed on as typed."""
+    if value is not None and parse_date(value) is None:
+        raise click.BadParameter(f"'{value}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
+    return value
+
+
+def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --window/--step value, checked and passed on as typed."""
+    if value is not None and parse_span(value) is None:
+        raise click.BadParameter(f"'{value}' is not a span of months: use e.g. 12M, 3M or 1Y", ctx, param)
+    return value
+
+
+def time_options(function: F) -> F:
+    """--since and --until: only claims dated in that range (undated ones are left out, and counted)."""
+    return _stack(
+        function,
+        [
+            click.option(
+                f"--{name}",
+                metavar="DATE",
+                default=None,
+                callback=_date,
+                help=f"Only claims dated {name} DATE, inclusive (YYYY-MM-DD, YYYY-MM or YYYY); leaves out undated claims.",
+            )
+            for name in ("since", "until")
+        ],
+    )
+
+
+def period_options(function: F) -> F:
+    """--period, or --window with --step: how time is cut into periods."""
+    return _stack(
+        function,
+        [
+            click.option(
+                "--period",
+                type=click.Choice(list(PERIOD_KINDS)),
+                default=None,
+                help="Calendar periods of the timeline  [default: chosen from the span of the dates]",
+            ),
+            click.option(
+                "--window",
+                metavar="SPAN",
+                default=None,
+                callback=_span,
+                help="Overlapping windows of SPAN months instead (12M, 1Y); a claim counts in each holding its date.",
+            ),
+            click.option(
+                "--step",
+                metavar="SPAN",
+                default=None,
+                callback=_span,
+                help="How far each window starts after the last (with --window)  [default: 1M]",
+            ),
+        ],
+    )
+
+
+def _time_range(since: str | None, until: str | None) -> TimeRange:
+    try:
+        return TimeRange.parse(since, until)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
+    try:
+        return PeriodChoice.parse(period, window, step)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="claims-matrix")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
@@ -209,6 +295,8 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
 @count_option
+@time_options
+@period_options
 def build(
     root: Path,
     no_cache: bool,
@@ -217,12 +305,18 @@ def build(
     strict: bool,
     quiet: bool,
     count: str,
+    since: str | None,
+    until: str | None,
+    period: str | None,
+    window: str | None,
+    step: str | None,
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, write_workbook
 
+    time_range, periods = _time_range(since, until), _periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
     project, report = inputs.checked(strict)
@@ -238,10 +332,10 @@ def build(
     covering = coverage_in_background(project, report, inputs.filters.sources, COVERAGE_ROWS)
     try:
         with covering:
-            analysis = analyse(project, report, inputs.filters, count)
+            analysis = analyse(project, report, inputs.filters, count, time_range)
             rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
-                write_workbook(analysis, report, project, resolved, advance, covering.result)
+                write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"
@@ -251,6 +345,8 @@ def build(
     out_console = console()
     if not quiet:
         out_console.print(summary_view(analysis, width=out_console.width))
+    elif analysis.selection is not None:
+        out_console.print(text(left_out(time_range, analysis.selection), "dim"), soft_wrap=True)
     message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
     out_console.print(message, soft_wrap=True)
 
@@ -263,6 +359,13 @@ def build(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
 @count_option
+@time_options
+@click.option(
+    "--by-period",
+    is_flag=True,
+    help="Print the net index of each topic per period instead (implied by --period and --window).",
+)
+@period_options
 def summary(
     root: Path,
     no_cache: bool,
@@ -270,15 +373,32 @@ def summary(
     fmt: str,
     width: int | None,
     count: str,
+    since: str | None,
+    until: str | None,
+    by_period: bool,
+    period: str | None,
+    window: str | None,
+    step: str | None,
     **filters: tuple[str, ...],
 ) -> None:
-    """Print the stance and approach matrices, top contrasts and totals."""
-    from matrix.pivot import analyse, summary_numbers
+    """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
+    net index of each topic per period)."""
+    from matrix.pivot import analyse, analysis_timeline, summary_numbers
 
+    time_range, periods = _time_range(since, until), _periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters, count)
-    if fmt == "json":
+    analysis = analyse(project, report, inputs.filters, count, time_range)
+    if by_period or periods.given:
+        line = analysis_timeline(analysis, project, periods)
+        if fmt == "json":
+            click.echo(
+                json.dumps({"filters": inputs.filters.describe(), **line.to_dict()}, indent=2, ensure_ascii=False)
+            )
+        else:
+            out_console = console(width=width)
+            out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
+    elif fmt == "json":
         click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
         out_console = console(width=width)
@@ -304,6 +424,7 @@ def summary(
     " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
     " formula). JSON is always verbatim.",
 )
+@time_options
 def export(
     root: Path,
     no_cache: bool,
@@ -312,14 +433,19 @@ def export(
     out: Path | None,
     per: str,
     raw: bool,
+    since: str | None,
+    until: str | None,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.pivot import analyse, claims_csv, claims_records
 
+    time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters)
+    analysis = analyse(project, report, inputs.filters, time_range=time_range)
+    if analysis.selection is not None:
+        click.echo(left_out(time_range, analysis.selection), err=True)
     claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
     if fmt == "csv":
         body = claims_csv(claims, raw=raw)
@@ -376,6 +502,7 @@ def coverage_command(
 @format_option(["table", "json"], "table: rich tables; json: the changes for scripts.", default="table")
 @out_option("Also write a Changes workbook (.xlsx).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed, as git diff --exit-code does.")
+@time_options
 def diff_command(
     root: Path,
     no_cache: bool,
@@ -386,6 +513,8 @@ def diff_command(
     fmt: str,
     out: Path | None,
     exit_code: bool,
+    since: str | None,
+    until: str | None,
     **filters: tuple[str, ...],
 ) -> None:
     """What changed between two versions of the coding: claims and matrix cells.
@@ -395,12 +524,14 @@ def diff_command(
     from matrix.diff import compare
     from matrix.revisions import RevisionError, Version, checkout
 
+    time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     try:
         with contextlib.ExitStack() as stack:
             before = stack.enter_context(checkout(old, root))
             after = stack.enter_context(checkout(new, root)) if new else Version("working tree", root)
-            (old_side, _), (new_side, project) = (_diff_side(version, inputs, count) for version in (before, after))
+            sides = [_diff_side(version, inputs, count, time_range) for version in (before, after)]
+            (old_side, _), (new_side, project) = sides
             target = None if out is None else inputs.output(out, project, ".xlsx")
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
@@ -416,16 +547,22 @@ def diff_command(
     finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
 
 
-def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Project]:
+def _diff_side(version: Version, inputs: Inputs, count: str, time_range: TimeRange) -> tuple[Side, Project]:
     """One version loaded (sharing the project's cache), validated and pivoted; its problems
-    shown with the version named, and exit 1, when it does not validate."""
+    shown with the version named, and exit 1, when it does not validate. A time range keeps
+    the claims dated in it on this side (by this side's dates), and says what it left out."""
     from matrix.diff import Side
     from matrix.pivot import analyse, summary_numbers
 
     side = replace(inputs, root=version.root)
     project, report = side.checked(cache_root=inputs.root, version=version.label)
-    numbers = summary_numbers(analyse(project, report, inputs.filters, count))
+    analysis = analyse(project, report, inputs.filters, count, time_range)
+    numbers = summary_numbers(analysis)
     files = [(f.file, f.source, f.claims) for f in project.files]
+    if analysis.selection is not None:
+        kept = analysis.selection.ids()
+        files = [(file, source, tuple(c for c in claims if c.id in kept)) for file, source, claims in files]
+        click.echo(f"{version.label}: {left_out(time_range, analysis.selection)}", err=True)
     return Side.of(version.label, files, numbers, inputs.filters), project
 
 

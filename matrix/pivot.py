@@ -10,7 +10,7 @@ Conventions every frame follows:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from io import StringIO
 from typing import Any
 
@@ -18,6 +18,7 @@ import pandas as pd
 
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location, Project
 from matrix.problems import Report
+from matrix.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, select, timeline
 
 CLAIM_COLUMNS = (
     "id",
@@ -101,6 +102,10 @@ class Analysis:
     count: str = "claims"  # the unit the Stance, Approach and actor matrices count: one of COUNTS
     passages: pd.DataFrame | None = None  # one row per passage of the claims (PASSAGE_COLUMNS)
     cell_sources: Mapping[tuple[str, str], int] | None = None  # (topic, perspective) -> sources of its claims
+    time_range: TimeRange = field(
+        default_factory=TimeRange
+    )  # the claims are those dated in it (all when it is inactive)
+    selection: Selection | None = None  # what the time range left out (None: no time range)
 
     def stance_cell(self, topic: str, perspective: str) -> StanceCell | None:
         """The stance counts and indexes of one matrix cell; None when it has no claims."""
@@ -435,8 +440,15 @@ def cell_sources(claims: pd.DataFrame) -> dict[tuple[str, str], int]:
     return {(str(key[0]), str(key[1])): int(n) for key, n in counts.items()}
 
 
-def analyse(project: Project, report: Report, filters: Filters | None = None, count: str = "claims") -> Analysis:
-    """All frames for `project` (which must have a codebook), restricted by `filters`;
+def analyse(
+    project: Project,
+    report: Report,
+    filters: Filters | None = None,
+    count: str = "claims",
+    time_range: TimeRange | None = None,
+) -> Analysis:
+    """All frames for `project` (which must have a codebook), restricted by `filters` and to
+    the claims dated in `time_range` (an active one leaves the undated out, and counts them);
     the matrices count `count` (one of COUNTS; totals and source profiles count claims)."""
     if count not in COUNTS:
         raise ValueError(f"count must be one of {COUNTS}, not {count!r}")
@@ -449,6 +461,12 @@ def analyse(project: Project, report: Report, filters: Filters | None = None, co
     )
     actors = tuple(a for a in codebook.ids("actors") if not filters.actors or a in filters.actors)
     claims = filtered(claims_frame(project, report), filters).reset_index(drop=True)
+    time_range = time_range or TimeRange()
+    selection = None
+    if time_range.active:
+        shown = set(claims["id"])
+        selection = select((c for c in project_claims(project) if c.id in shown), time_range)
+        claims = claims[claims["id"].isin(selection.ids())].reset_index(drop=True)
     stance = stance_matrix(claims, topics, perspectives, count)
     return Analysis(
         codebook=codebook,
@@ -465,7 +483,20 @@ def analyse(project: Project, report: Report, filters: Filters | None = None, co
         count=count,
         passages=passages_frame(claims),
         cell_sources=cell_sources(claims),
+        time_range=time_range,
+        selection=selection,
     )
+
+
+def analysis_timeline(analysis: Analysis, project: Project, choice: PeriodChoice | None = None) -> Timeline:
+    """The claims of `analysis` counted per period (`choice`: default, chosen from the span
+    of their dates), with what its time range left out."""
+    shown = set(analysis.claims["id"])
+    dated = [c for c in project_claims(project) if c.id in shown]
+    line = timeline(dated, analysis.topics, analysis.perspectives, choice or PeriodChoice(), count=analysis.count)
+    if analysis.selection is None:
+        return line
+    return replace(line, time_range=analysis.time_range, selection=analysis.selection)
 
 
 Evidence = tuple[int, str, str, tuple[str, ...]]  # row in the claims table, id, stance, passages
@@ -538,8 +569,12 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
                     "dominant": counts.dominant if counts else None,
                 }
             )
+    time = {}
+    if analysis.selection is not None:
+        time = {"time_range": {**analysis.time_range.to_dict(), "excluded": analysis.selection.to_dict()}}
     return {
         "filters": analysis.filters.describe(),
+        **time,
         "count": analysis.count,
         "claims": len(analysis.claims),
         "stance": stance,

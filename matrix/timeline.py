@@ -8,7 +8,7 @@ of N months (a claim counts in every window that holds its date), as Discourse N
 Analyzer's time windows do; nothing is smoothed. Undated claims are never dropped silently:
 without a time range they form the Undated row, and a time range excludes them and counts them.
 
-Only the standard library and `matrix.periods`; the caller restricts the claims by the other
+Only the standard library, `matrix.model` and `matrix.periods`; the caller restricts the claims by the other
 filters (sources, actors) and gives the topics and perspectives to show, in display order.
 """
 
@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from matrix.model import Project
 from matrix.periods import (
     PERIOD_KINDS,
     PartialDate,
@@ -66,6 +67,16 @@ def dated_claim(
     if published and (date := _parsed(published)) is not None:
         return DatedClaim(claim_id, source, perspective, topic, stance, date, "source")
     return DatedClaim(claim_id, source, perspective, topic, stance, None, "")
+
+
+def project_claims(project: Project) -> tuple[DatedClaim, ...]:
+    """Every claim of `project` (of a file whose source block could be read), dated."""
+    return tuple(
+        dated_claim(c.id, c.source, source.perspective, c.topic, c.stance, c.date, source.published)
+        for f in project.files
+        if (source := f.source) is not None
+        for c in f.claims
+    )
 
 
 def _end_of(date: PartialDate) -> dt.date:
@@ -124,9 +135,9 @@ class TimeRange:
         return (first is None or first <= date.start) and (last is None or date.start <= last)
 
     def describe(self) -> str:
-        """'since 2024-01; until 2025' or '' when inactive."""
+        """'since 2024-01, until 2025' or '' when inactive."""
         parts = [f"{name} {value}" for name, value in (("since", self.since), ("until", self.until)) if value]
-        return "; ".join(parts)
+        return ", ".join(parts)
 
     def to_dict(self) -> dict[str, str | None]:
         return {
@@ -153,6 +164,13 @@ class Selection:
 
     def to_dict(self) -> dict[str, int]:
         return {"kept": len(self.kept), "undated": self.undated, "before": self.before, "after": self.after}
+
+
+def left_out(time_range: TimeRange, selection: Selection) -> str:
+    """'time range since 2024, until 2024-06: left out 3 undated claims, 2 dated before it, 0 after'."""
+    undated = f"{selection.undated} undated claim{'s' if selection.undated != 1 else ''}"
+    excluded = f"{selection.before} dated before it, {selection.after} after"
+    return f"time range {time_range.describe()}: left out {undated}, {excluded}"
 
 
 def select(claims: Iterable[DatedClaim], time_range: TimeRange) -> Selection:
@@ -425,6 +443,8 @@ __all__ = [
     "TimeRow",
     "Timeline",
     "dated_claim",
+    "left_out",
+    "project_claims",
     "select",
     "timeline",
 ]

@@ -10,7 +10,7 @@ Invariants:
   SOURCE_DATE_EPOCH (default 1980-01-01), and nothing else varies between runs.
 
 The modules: `cells` (styles and `Sheet`, which builds a sheet row by row), `matrices`
-(Stance, Approach, Contrasts), `rows` (the streamed Claims and Evidence rows), `sheets`
+(Stance, Approach, Contrasts), `timeline` (Timeline: counts per period, grid, charts), `rows` (the streamed Claims and Evidence rows), `sheets`
 (Overview, Sources, Coverage, Codebook, Problems) and `archive` (temporary file, zip, fixed
 timestamps, atomic replace). A new sheet is a function `NAME_sheet(wb, ...)` in a module
 of its own, called from `build_workbook`; a different workbook is a list of such calls
@@ -28,19 +28,22 @@ from openpyxl import Workbook
 
 from matrix.coverage import Coverage, coverage
 from matrix.model import Project
-from matrix.pivot import Analysis, evidence
+from matrix.pivot import Analysis, analysis_timeline, evidence
 from matrix.problems import Report
+from matrix.timeline import PeriodChoice
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
 from matrix.workbook.changes import write_changes
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
+from matrix.workbook.timeline import TIMELINE_HEADERS, shows_timeline, timeline_sheet
 
 __all__ = [
     "CLAIM_HEADERS",
     "COVERAGE_ROWS",
     "SHEETS",
+    "TIMELINE_HEADERS",
     "Sheet",
     "build_workbook",
     "net_colour",
@@ -75,14 +78,20 @@ def build_workbook(
     report: Report,
     project: Project,
     covered: Callable[[], Coverage],
+    periods: PeriodChoice | None = None,
 ) -> dict[str, Prerendered]:
     """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
-    by a child process that lives as long as `stack`, and returned by sheet title."""
+    by a child process that lives as long as `stack`, and returned by sheet title. A Timeline
+    sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
+    is cut; default, chosen from the span of the dates)."""
     cells = evidence(analysis.claims)
     overview_sheet(wb, analysis, report, dict(project.inputs))
     stance_sheet(wb, analysis, cells)
     approach_sheet(wb, analysis)
     contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
+    line = analysis_timeline(analysis, project, periods)
+    if shows_timeline(line):
+        timeline_sheet(wb, line, analysis.codebook)
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis), stack)}
     streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis), stack)
     sources_sheet(
@@ -108,10 +117,14 @@ def write_workbook(
     out: Path,
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
+    periods: PeriodChoice | None = None,
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
-    written. `covered()` gives the coverage (default: `workbook_coverage`, computed here)."""
+    written. `covered()` gives the coverage (default: `workbook_coverage`, computed here);
+    `periods` how the Timeline sheet cuts time."""
     if covered is None:
         covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
-    fill = functools.partial(build_workbook, analysis=analysis, report=report, project=project, covered=covered)
+    fill = functools.partial(
+        build_workbook, analysis=analysis, report=report, project=project, covered=covered, periods=periods
+    )
     write_sheets(out, "Claims matrix", fill, advance)

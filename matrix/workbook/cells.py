@@ -4,6 +4,7 @@ write-only sheet row by row (every text a text cell, formula-like text with the 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -13,7 +14,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 NET_FORMAT = "+0.00;-0.00;0.00"
 
@@ -154,3 +157,15 @@ def style_id(ws: Any, align: Alignment | None = None, prefix: bool = False) -> i
         cell.alignment = align
     cell.quotePrefix = prefix
     return int(cell.style_id)
+
+
+def excel_table(sheet: Sheet, name: str, headers: Sequence[str], header_row: int, rows: int) -> None:
+    """An Excel table (autofilter, striped rows) named `name` over `headers` in column A on,
+    from `header_row` down over `rows` rows (none: one empty row, as Excel's tables span)."""
+    ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(rows, 1)}"
+    table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref))
+    table.tableColumns = [TableColumn(id=i, name=header) for i, header in enumerate(headers, start=1)]
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # "add table columns manually": done above
+        warnings.simplefilter("ignore", UserWarning)
+        sheet.ws.add_table(table)

@@ -4,18 +4,24 @@ column by column, instead of one openpyxl cell per value."""
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from matrix.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, Analysis
-from matrix.workbook.cells import FORMULA_START, LINE_HEIGHT, WRAP, Sheet, blank, cell_value, style_id, wrapped_lines
+from matrix.workbook.cells import (
+    FORMULA_START,
+    LINE_HEIGHT,
+    WRAP,
+    Sheet,
+    blank,
+    cell_value,
+    excel_table,
+    style_id,
+    wrapped_lines,
+)
 
 CLAIM_HEADERS = (
     "ID",
@@ -170,14 +176,7 @@ def streamed_sheet(
     styles[tall] = style_id(sheet.ws, WRAP)
     prefixed = [style_id(sheet.ws, prefix=True)] * len(headers)
     prefixed[tall] = style_id(sheet.ws, WRAP, prefix=True)
-    # no rows: the header row alone (a table still spans one empty row, as Excel's do)
-    ref = f"A1:{get_column_letter(len(headers))}{max(len(columns[0]), 1) + 1}"
-    table = Table(displayName=title, ref=ref, autoFilter=AutoFilter(ref=ref))
-    table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(headers, start=1)]
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    with warnings.catch_warnings():  # "add table columns manually": done above
-        warnings.simplefilter("ignore", UserWarning)
-        sheet.ws.add_table(table)
+    excel_table(sheet, title, headers, 1, len(columns[0]))
     return StreamedRows(columns, 2, styles, prefixed, tall=tall, tall_width=widths[tall])
 
 

@@ -12,6 +12,7 @@ from matrix.coverage import Coverage
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
 from matrix.pivot import Analysis
 from matrix.problems import Report
+from matrix.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour
 
 NO_CLAIMS = "No claims match the filters"
@@ -90,6 +91,8 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
     sheet.append()
     sheet.append([sheet.cell("Generated from", font=BOLD)])
     sheet.append(["Filters", analysis.filters.describe()])
+    if analysis.selection is not None:
+        sheet.append(["Time range", left_out(analysis.time_range, analysis.selection).removeprefix("time range ")])
     sheet.append(["Problems", f"{report.errors} errors, {report.warnings} warnings (see Problems)"])
     sheet.header(["Input file", "SHA-256"])
     for path, digest in inputs.items():
