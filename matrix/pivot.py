@@ -571,7 +571,8 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
             )
     time = {}
     if analysis.selection is not None:
-        time = {"time_range": {**analysis.time_range.to_dict(), "excluded": analysis.selection.to_dict()}}
+        excluded = {k: v for k, v in analysis.selection.to_dict().items() if k != "kept"}
+        time = {"time_range": {**analysis.time_range.to_dict(), "excluded": excluded}}
     return {
         "filters": analysis.filters.describe(),
         **time,

@@ -279,7 +279,7 @@ def test_bad_time_ranges_name_the_option(since: str | None, until: str | None, o
 def test_a_range_within_one_year_is_not_empty() -> None:
     within = TimeRange.parse("2024-06", "2024")
     assert (within.first, within.last) == (dt.date(2024, 6, 1), dt.date(2024, 12, 31))
-    assert within.describe() == "since 2024-06; until 2024"
+    assert within.describe() == "since 2024-06, until 2024"
     february = TimeRange.parse(until="2024-02")
     assert february.last == dt.date(2024, 2, 29)
     date = parse_date("2024-02-29")

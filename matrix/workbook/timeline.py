@@ -9,6 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
@@ -165,7 +166,9 @@ def _charts(sheet: Sheet, line: Timeline, codebook: Codebook, where: dict[tuple[
             series.marker.graphicalProperties.line.solidFill = colour
             series.smooth = False
             chart.series.append(series)
-        chart.set_categories(Reference(sheet.ws, min_col=first, max_col=last, min_row=categories, max_row=categories))
+        labels = Reference(sheet.ws, min_col=first, max_col=last, min_row=categories, max_row=categories)
+        for series in chart.series:  # the period labels are text: a string reference, not numbers
+            series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
         column = get_column_letter(GRID_COLUMN + (shown % 2) * CHART_COLUMNS)
         sheet.ws.add_chart(chart, f"{column}{top + (shown // 2) * CHART_ROWS}")
         shown += 1
