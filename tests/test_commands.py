@@ -22,6 +22,7 @@ import yaml
 
 from matrix.cli import main, run
 from tests.conftest import CLAIMS_A, CODEBOOK, PIVOT_FILES, SEED_A, write_project
+from tests.test_timeline_outputs import DATED_FILES
 
 Result = tuple[int, str, str]
 
@@ -250,6 +251,78 @@ def _coverage_stubs(result: Result, root: Path) -> None:
     assert stubs[0]["quote"] == "The two governments agree to deepen joint cooperation on cyber security."
 
 
+def _timeline_labels(expected: list[str]) -> Callable[[Result, Path], None]:
+    """The dated project's Timeline sheet has these period labels (the grid's header), Undated last."""
+
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        rows = _sheet(root.parent / "dated" / "output" / "claims-matrix.xlsx", "Timeline")
+        assert [v for v in rows[6][9:] if v is not None] == [*expected, "Undated"]
+
+    return check
+
+
+def _kept_ids(expected: list[str], left_out: str) -> Callable[[Result, Path], None]:
+    """Exactly the claims `expected` (export JSON, or the summary's or diff's claims), and the
+    output says what the time range left out."""
+
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        data = json.loads(result[1])
+        if isinstance(data, list):
+            assert [record["id"] for record in data] == expected
+        elif "rows" in data:  # summary --by-period
+            assert sum(row["claims"] for row in data["rows"]) == len(expected)
+        elif "claims" in data and isinstance(data["claims"], int):
+            assert data["claims"] == len(expected)
+        else:  # diff: the base project against the dated one
+            assert sorted(c["id"] for c in data["claims"]["added"]) == expected
+        assert left_out in result[1] + result[2]
+
+    return check
+
+
+def _build_kept(expected: list[str], left_out: str) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0 and left_out in result[1], result
+        rows = _sheet(root.parent / "dated" / "output" / "claims-matrix.xlsx", "Claims")
+        assert [row[0] for row in rows[1:]] == expected
+
+    return check
+
+
+def _by_period(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith("Net index per period (quarters, chosen from the dates)")
+    assert max(len(line) for line in result[1].splitlines()) <= 80
+
+
+def _summary_periods(kind: str, labels: list[str]) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        data = json.loads(result[1])
+        assert result[0] == 0 and data["period"] == kind and [p["label"] for p in data["periods"]] == labels
+
+    return check
+
+
+DATED_ARGS = ("--root", "{dated}")
+IN_2024 = ["a4", "a5", "b3"]
+SINCE_2025 = ["b1", "b2", "b5"]
+UNTIL_2024 = ["a1", "a2", "a3", "a4", "a5", "b3"]
+YEARS = ["2023", "2024", "2025"]
+WINDOWS = ["2023-03..2024-02", "2023-09..2024-08", "2024-03..2025-02", "2024-09..2025-08"]
+
+
+def _time_cases(
+    extra: tuple[str, ...], since: Callable[[Result, Path], None], until: Callable[[Result, Path], None]
+) -> dict[str, Case]:
+    return {
+        "--since": Case(
+            (*extra, "--since", "2025-01", *DATED_ARGS), since, (*extra, "--since", "2025-13", *DATED_ARGS)
+        ),
+        "--until": Case((*extra, "--until", "2024", *DATED_ARGS), until, (*extra, "--until", "2024/12", *DATED_ARGS)),
+    }
+
+
 # Every command's project options, checked on the command itself.
 def _project_cases(
     command: str, extra: tuple[str, ...], ok: Callable[[Result, Path], None], root: str = "{root}"
@@ -309,6 +382,14 @@ CASES: dict[str, dict[str, Case]] = {
         "--strict": Case(("--strict", "--root", "{bad}"), _build_strict),
         "--quiet": Case(("--quiet", *ROOT_ARGS), _build_quiet),
         "--count": Case(("-q", "--count", "sources", *ROOT_ARGS), _build_count_sources, ("--count", "words", *ROOT_ARGS)),
+        **_time_cases(("-q",), _build_kept(SINCE_2025, "left out 1 undated claim, 6 dated before it"),
+                      _build_kept(UNTIL_2024, "left out 1 undated claim, 0 dated before it, 3 after")),
+        "--period": Case(("-q", "--period", "year", *DATED_ARGS), _timeline_labels(YEARS),
+                         ("--period", "week", *DATED_ARGS)),
+        "--window": Case(("-q", "--window", "12M", "--step", "6M", *DATED_ARGS), _timeline_labels(WINDOWS),
+                         ("--window", "12", *DATED_ARGS)),
+        "--step": Case(("-q", "--window", "1Y", "--step", "6M", *DATED_ARGS), _timeline_labels(WINDOWS),
+                       ("--step", "6M", *DATED_ARGS)),
     },
     "summary": {
         **_project_cases("summary", ("--format", "json"), _summary_of(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
@@ -318,6 +399,15 @@ CASES: dict[str, dict[str, Case]] = {
         "--width": Case(("--width", "60", *ROOT_ARGS), _summary_width, ("--width", "39", *ROOT_ARGS)),
         "--count": Case(("--format", "json", "--count", "sources", *ROOT_ARGS), _summary_count_sources,
                         ("--count", "passages", *ROOT_ARGS)),
+        **_time_cases(("--format", "json"), _kept_ids(SINCE_2025, '"before": 6'),
+                      _kept_ids(UNTIL_2024, '"after": 3')),
+        "--by-period": Case(("--by-period", "--width", "80", *DATED_ARGS), _by_period),
+        "--period": Case(("--format", "json", "--period", "year", *DATED_ARGS), _summary_periods("year", YEARS),
+                         ("--period", "decade", *DATED_ARGS)),
+        "--window": Case(("--format", "json", "--window", "12M", "--step", "6M", *DATED_ARGS),
+                         _summary_periods("window", WINDOWS), ("--window", "M", *DATED_ARGS)),
+        "--step": Case(("--format", "json", "--window", "12M", "--step", "6M", *DATED_ARGS),
+                       _summary_periods("window", WINDOWS), ("--window", "12M", "--step", "0M", *DATED_ARGS)),
     },
     "export": {
         **_project_cases("export", ("--format", "json"), _claim_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
@@ -328,6 +418,8 @@ CASES: dict[str, dict[str, Case]] = {
         "--raw": Case(("--format", "csv", "--raw", "--root", "{noted}"), _export_raw),
         "--per": Case(("--format", "csv", "--per", "passage", *ROOT_ARGS), _export_per_passage,
                       ("--format", "csv", "--per", "sentence", *ROOT_ARGS)),
+        **_time_cases(("--format", "json"), _kept_ids(SINCE_2025, "left out 1 undated claim, 6 dated before it"),
+                      _kept_ids(UNTIL_2024, "left out 1 undated claim, 0 dated before it, 3 after")),
     },
     "diff": {
         **_project_cases("diff", ("{root}", "{cov}", "--format", "json"), _diff_of(["a-1", "b-1"], ALL_PIVOT)),
@@ -348,6 +440,12 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("{root}", "{cov}", "--out", "{tmp}/changes.xlsx", *ROOT_ARGS), _diff_out,
                       ("{root}", "{cov}", "--out", "{tmp}/changes.csv", *ROOT_ARGS)),
         "--exit-code": Case(("{root}", "{cov}", "--exit-code", *ROOT_ARGS), _exit(1, "2 added")),
+        # from the two-claim base project (no dates: every claim left out) to the dated one
+        **{option: Case(("{cov}", "{dated}", "--format", "json", option, value, *ROOT_ARGS), _kept_ids(ids, note),
+                        ("{cov}", "{dated}", option, "20240101", *ROOT_ARGS))
+           for option, value, ids, note in (
+               ("--since", "2025-01", SINCE_2025, "left out 1 undated claim, 6 dated before it"),
+               ("--until", "2024", UNTIL_2024, "left out 2 undated claims, 0 dated before it, 0 after"))},
     },
     "coverage": {
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
@@ -387,6 +485,7 @@ def _fill(args: tuple[str, ...], tmp_path: Path) -> list[str]:
         "{broken}": tmp_path / "broken",
         "{cov}": tmp_path / "cov",
         "{noted}": tmp_path / "noted",
+        "{dated}": tmp_path / "dated",
     }
     filled = []
     for arg in args:
@@ -410,6 +509,7 @@ def projects(tmp_path: Path) -> Path:
         "    confidence: high", "    confidence: high\n    note: '=1+2'", 1
     )
     write_project(tmp_path / "noted", {**PIVOT_FILES, "claims/a.yaml": noted})
+    write_project(tmp_path / "dated", DATED_FILES)
     return tmp_path
 
 
