@@ -15,7 +15,7 @@ from typing import Any
 from matrix.model import Claim, Filters, Source
 from matrix.quotes import normalise_quote
 
-CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence")
+CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence", "date")
 """The coding of a claim, compared field by field ("recoded")."""
 SOURCE_FIELDS = ("title", "publisher", "author", "published", "perspective", "text", "url")
 

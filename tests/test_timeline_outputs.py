@@ -359,3 +359,25 @@ def test_libreoffice_opens_the_timeline_and_its_charts(
         objects = [n for n in ods.namelist() if re.fullmatch(r"Object \d+/content\.xml", n)]
         kinds = sorted(re.search(rb'chart:class="chart:(\w+)"', ods.read(n)).group(1).decode() for n in objects)  # type: ignore[union-attr]
     assert kinds == ["bar", "line", "line"]
+
+
+def test_diff_names_a_changed_date_and_compares_each_side_by_its_own_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = write_project(tmp_path / "old", DATED_FILES)
+    new = write_project(tmp_path / "new", DATED_FILES)
+    s2 = new / "claims" / "s2.yaml"
+    s2.write_text(s2.read_text().replace("date: 2024-07-04", "date: 2025-01-15"))  # a5 moves into 2025
+    code, out, err = _run(["diff", str(old), str(new), "--format", "json", "--root", str(new)], capsys)
+    data = json.loads(out)
+    assert code == 0 and [(c["id"], c["fields"]) for c in data["claims"]["changed"]] == [
+        ("a5", {"date": ["2024-07-04", "2025-01-15"]})
+    ]
+    code, out, err = _run(
+        ["diff", str(old), str(new), "--format", "json", "--since", "2025", "--root", str(new)], capsys
+    )
+    data = json.loads(out)
+    # in 2025 on the new side only: a5 is added by the time range, nothing else changes
+    assert code == 0 and [c["id"] for c in data["claims"]["added"]] == ["a5"] and data["claims"]["removed"] == []
+    assert f"{old}: time range since 2025: left out 1 undated claim, 6 dated before it, 0 after" in err
+    assert f"{new}: time range since 2025: left out 1 undated claim, 5 dated before it, 0 after" in err
