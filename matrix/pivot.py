@@ -18,7 +18,7 @@ import pandas as pd
 
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location, Project
 from matrix.problems import Report
-from matrix.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, select, timeline
+from matrix.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, project_timeline, select
 
 CLAIM_COLUMNS = (
     "id",
@@ -492,8 +492,8 @@ def analysis_timeline(analysis: Analysis, project: Project, choice: PeriodChoice
     """The claims of `analysis` counted per period (`choice`: default, chosen from the span
     of their dates), with what its time range left out."""
     shown = set(analysis.claims["id"])
-    dated = [c for c in project_claims(project) if c.id in shown]
-    line = timeline(dated, analysis.topics, analysis.perspectives, choice or PeriodChoice(), count=analysis.count)
+    periods = choice or PeriodChoice()
+    line = project_timeline(project, shown, analysis.topics, analysis.perspectives, periods, analysis.count)
     if analysis.selection is None:
         return line
     return replace(line, time_range=analysis.time_range, selection=analysis.selection)

@@ -381,3 +381,25 @@ def test_diff_names_a_changed_date_and_compares_each_side_by_its_own_dates(
     assert code == 0 and [c["id"] for c in data["claims"]["added"]] == ["a5"] and data["claims"]["removed"] == []
     assert f"{old}: time range since 2025: left out 1 undated claim, 6 dated before it, 0 after" in err
     assert f"{new}: time range since 2025: left out 1 undated claim, 5 dated before it, 0 after" in err
+
+
+@pytest.mark.parametrize("count", ["claims", "sources"])
+@pytest.mark.parametrize("choice", [{}, {"period": "month"}, {"window": "12M", "step": "3M"}])
+def test_the_project_fast_path_counts_as_the_dated_claims_do(dated: Path, count: str, choice: dict[str, str]) -> None:
+    from matrix import check
+    from matrix.timeline import PeriodChoice, project_claims, project_timeline, timeline
+
+    project, report = check(dated)
+    assert report.errors == 0
+    periods = PeriodChoice.parse(**choice)
+    topics, perspectives = ("export-controls", "space"), ("US-India", "CFR")
+    slow = timeline(project_claims(project), topics, perspectives, periods, count=count)
+    fast = project_timeline(project, set(ALL_IDS), topics, perspectives, periods, count)
+    assert fast.cells == slow.cells and fast.periods == slow.periods and fast.cells
+    some = project_timeline(project, {"a1", "b4"}, topics, perspectives, periods, count)
+    # a1 (2023-03-10) and b4 (undated): one period, and the Undated row
+    assert len(some.periods) == 1 and some.periods[0].label in ("2023-Q1", "2023-03", "2023-03..2024-02")
+    assert {key: (cell.convergence, cell.divergence) for key, cell in some.cells.items()} == {
+        (some.periods[0].label, "US-India", "export-controls"): (1, 0),
+        ("Undated", "CFR", "export-controls"): (1, 0),
+    }
