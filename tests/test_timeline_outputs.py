@@ -403,3 +403,31 @@ def test_the_project_fast_path_counts_as_the_dated_claims_do(dated: Path, count:
         (some.periods[0].label, "US-India", "export-controls"): (1, 0),
         ("Undated", "CFR", "export-controls"): (1, 0),
     }
+
+
+def test_the_shipped_claims_are_dated_where_their_texts_say() -> None:
+    from matrix import check
+    from matrix.timeline import PeriodChoice, project_claims, timeline
+
+    project, report = check(Path(__file__).resolve().parent.parent, cache=False)
+    assert report.errors == 0
+    dated = project_claims(project)
+    own = {c.id: str(c.date) for c in dated if c.origin == "claim"}
+    assert own == {
+        "usi-intel-khalistan-extradition": "2024-03",
+        "usi-exercises-interoperability": "2024",
+        "crs-entity-list-removal": "2025-01",
+    }
+    published = {s.id: s.published for s in project.sources}
+    assert published == {
+        "cfr-defense-norms": None,
+        "crs-india-us-defense": "2025-12-22",
+        "india-russia-counterterrorism": None,
+        "us-india-bilateral-ties": None,
+        "us-india-counterterrorism": "2025-12-23",
+    }
+    codebook = project.codebook
+    assert codebook is not None
+    line = timeline(dated, codebook.ids("topics"), codebook.ids("perspectives"), PeriodChoice())
+    assert line.kind == "month" and [p.label for p in line.held_periods] == ["2024-01", "2024-03", "2025-01", "2025-12"]
+    assert line.undated == 98
