@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import bisect
 import operator
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass
+from pathlib import PurePath
 from typing import Any, Literal
 
-from matrix import Project
 from matrix.alpha import RESAMPLES, SEED, ConfidenceInterval, Metric, Reliability, reliability
-from matrix.model import APPROACHES, STANCES, Claim, Location, SourceText
+from matrix.model import APPROACHES, STANCES, Claim, Location, Project, SourceText
 from matrix.problems import Report
 from matrix.sentences import split_sentences
 from matrix.workers import shared_map
@@ -55,7 +56,9 @@ UNCODED, MIXED = "uncoded", "mixed"
 SENTENCE_VALUES: tuple[str, ...] = (UNCODED, *STANCES, MIXED)
 CONFIDENCES: tuple[str, ...] = ("low", "medium", "high")
 MIN_SHARE = 0.5  # of the shorter claim's characters, for two claims to be partners
-PASSAGE_JOINER = " … "
+PASSAGE_JOINER = " … ¶ "  # as on the Claims sheet and in exports
+OURS = "this project"  # the name of the coding under --root
+GIT_PREFIX = "git:"
 _FIELD_INDEX = {name: i for i, name in enumerate(CLAIM_FIELDS)}
 _claim_values = operator.attrgetter(*CLAIM_FIELDS)
 
@@ -216,6 +219,24 @@ def _coded_dict(coded: Coded, coders: Sequence[str]) -> dict[str, Any]:
         **{name: coded.value(name) for name in CLAIM_FIELDS},
         "passage": coded.passage,
     }
+
+
+def coder_names(specs: Sequence[str]) -> tuple[str, ...]:
+    """A name for each other coding, distinct from OURS and from each other: a revision's
+    `git:REV` as given, a folder's last name (`claims/second-coder` is `second-coder`); where
+    two would be the same, the folder as given; then a number."""
+    names = [
+        spec if spec.startswith(GIT_PREFIX) else PurePath(spec.rstrip("/\\") or "/").name or spec for spec in specs
+    ]
+    taken = Counter([*names, OURS])
+    names = [spec if taken[name] > 1 else name for name, spec in zip(names, specs, strict=True)]
+    found: list[str] = []
+    for name in names:
+        unique, n = name, 2
+        while unique in found or unique == OURS:
+            unique, n = f"{name} ({n})", n + 1
+        found.append(unique)
+    return tuple(found)
 
 
 def agreement(

@@ -15,10 +15,27 @@ import click
 from matrix import __version__
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
-from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, check, claims_file_count, coverage_in_background
+from matrix.pipeline import (
+    MAX_FILE_BYTES,
+    InvalidProject,
+    Layout,
+    check,
+    claims_file_count,
+    coverage_in_background,
+)
 from matrix.problems import Report, as_line, did_you_mean, escaped
 from matrix.process import Exit, exit_at_once, finish, keep, running
-from matrix.terminal import console, coverage_view, diff_view, problems_view, progress, summary_view, text, verdict
+from matrix.terminal import (
+    agreement_view,
+    console,
+    coverage_view,
+    diff_view,
+    problems_view,
+    progress,
+    summary_view,
+    text,
+    verdict,
+)
 
 if TYPE_CHECKING:
     from matrix.diff import Side
@@ -52,20 +69,27 @@ class Inputs:
         """From the values of `project_options` (and, where the command has them, `filter_options`)."""
         return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
 
-    def load(self, cache_root: Path | None = None) -> tuple[Project, Report]:
+    def load(self, cache_root: Path | None = None, layout: Layout | None = None) -> tuple[Project, Report]:
         """check() with a progress bar on a terminal while the claims files are read; the cache
-        of `cache_root` (default: the root's)."""
-        with progress("reading claims", claims_file_count(self.root)) as advance:
-            loaded = check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root)
+        of `cache_root` (default: the root's); the files where `layout` says."""
+        layout = layout or Layout()
+        with progress("reading claims", claims_file_count(self.root, layout)) as advance:
+            loaded = check(
+                self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root, layout=layout
+            )
         keep(loaded)  # freed by the process's exit, not object by object
         return loaded
 
     def checked(
-        self, strict: bool = False, cache_root: Path | None = None, version: str | None = None
+        self,
+        strict: bool = False,
+        cache_root: Path | None = None,
+        version: str | None = None,
+        layout: Layout | None = None,
     ) -> tuple[Project, Report]:
         """Load and validate (InvalidProject, naming `version` if given, unless the report
         passes); check the filter ids."""
-        project, report = self.load(cache_root)
+        project, report = self.load(cache_root, layout)
         if not report.passes(strict):
             raise InvalidProject(project, report, strict, version)
         assert project.codebook is not None
@@ -427,6 +451,72 @@ def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Proj
     numbers = summary_numbers(analyse(project, report, inputs.filters, count))
     files = [(f.file, f.source, f.claims) for f in project.files]
     return Side.of(version.label, files, numbers, inputs.filters), project
+
+
+@main.command(name="agree")
+@click.argument("others", nargs=-1, required=True, metavar="OTHER...")
+@project_options
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
+@format_option(
+    ["table", "json"], "table: rich tables; json: every figure, disagreement and unmatched claim.", default="table"
+)
+@out_option("Also write an agreement workbook (.xlsx): sheets Agreement, Coincidences, Disagreements.")
+@click.option(
+    "--min-alpha",
+    type=click.FloatRange(min=-1, max=1),
+    default=None,
+    metavar="X",
+    help="Exit 1 when a field's alpha is defined and below X (for CI).",
+)
+def agree_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    others: tuple[str, ...],
+    sources: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    min_alpha: float | None,
+) -> None:
+    """How far other coders' codings of the project agree with this one, and where they part.
+
+    OTHER is another coder's coding: a project folder (with claims/), a folder of claims files
+    (their text: paths resolve against --root), or git:REV. Their codebook if they have one,
+    else the project's."""
+    from matrix.agreement import OURS, Coding, agreement, coder_names
+    from matrix.pipeline import coding_layout
+    from matrix.revisions import RevisionError, checkout
+
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources))
+    codings = [Coding(OURS, *inputs.checked(version=OURS))]
+    try:
+        with contextlib.ExitStack() as stack:
+            for spec, name in zip(others, coder_names(others), strict=True):
+                version = stack.enter_context(checkout(spec, root))
+                side_root, layout = coding_layout(version.root, root)
+                if not claims_file_count(side_root, layout):
+                    raise click.UsageError(
+                        f"'{spec}' holds no claims files: give a project folder, a claims folder or git:REV"
+                    )
+                side = replace(inputs, root=side_root, filters=Filters())
+                codings.append(Coding(name, *side.checked(cache_root=root, version=name, layout=layout)))
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from None
+    target = None if out is None else inputs.output(out, codings[0].project, ".xlsx")
+    result = agreement(codings, sources)
+    if target is not None:
+        from matrix.workbook import write_agreement
+
+        write_agreement(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console().print(agreement_view(result))
+    below = result.below(min_alpha) if min_alpha is not None else ()
+    if below:
+        shown = ", ".join(f"{f.field} {f.alpha:.3f}" for f in below)
+        click.echo(f"alpha below {min_alpha:g}: {shown}", err=True)
+        finish(Exit.INVALID)
 
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
