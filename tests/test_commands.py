@@ -250,6 +250,34 @@ def _coverage_stubs(result: Result, root: Path) -> None:
     assert stubs[0]["quote"] == "The two governments agree to deepen joint cooperation on cyber security."
 
 
+def _agree_self(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and data["coders"] == ["this project", "p"]
+    assert [(f["field"], f["units"]) for f in data["fields"]][:2] == [("coded", 6), ("topic", 8)]
+    assert all(f["verdict"] in {"reliable", "n/a"} for f in data["fields"])
+
+
+def _agree_source(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and [s["source"] for s in data["sources"]] == ["src-b"] and data["fields"][1]["units"] == 4
+
+
+def _agree_table(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith("Agreement between this project and p: 2 of 2 sources")
+
+
+def _agree_out(result: Result, root: Path) -> None:
+    rows = _sheet(root.parent / "agree.xlsx", "Agreement")
+    assert result[0] == 0 and [r[0] for r in rows[2:8]] == [
+        "coded",
+        "topic",
+        "stance",
+        "approach",
+        "actor",
+        "confidence",
+    ]
+
+
 # Every command's project options, checked on the command itself.
 def _project_cases(
     command: str, extra: tuple[str, ...], ok: Callable[[Result, Path], None], root: str = "{root}"
@@ -348,6 +376,18 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("{root}", "{cov}", "--out", "{tmp}/changes.xlsx", *ROOT_ARGS), _diff_out,
                       ("{root}", "{cov}", "--out", "{tmp}/changes.csv", *ROOT_ARGS)),
         "--exit-code": Case(("{root}", "{cov}", "--exit-code", *ROOT_ARGS), _exit(1, "2 added")),
+    },
+    "agree": {
+        **_project_cases("agree", ("{root}", "--format", "json"), _agree_self),
+        "--source": Case(("{root}", "--format", "json", "--source", "src-b", *ROOT_ARGS), _agree_source,
+                         ("{root}", "--source", "src-z", *ROOT_ARGS)),
+        "--format": Case(("{root}", "--format", "table", *ROOT_ARGS), _agree_table,
+                         ("{root}", "--format", "csv", *ROOT_ARGS)),
+        "--out": Case(("{root}", "--out", "{tmp}/agree.xlsx", *ROOT_ARGS), _agree_out,
+                      ("{root}", "--out", "{tmp}/agree.csv", *ROOT_ARGS)),
+        "--min-alpha": Case(("{bad}", "--format", "json", "--min-alpha", "0.5", *ROOT_ARGS),
+                            _exit(1, "alpha below 0.5: stance 0.000, approach 0.000"),
+                            ("{root}", "--min-alpha", "high", *ROOT_ARGS)),
     },
     "coverage": {
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
