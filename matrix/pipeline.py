@@ -158,8 +158,9 @@ def load_project(
     problems: list[Problem] = []
     inputs: dict[str, str] = {}
     codebook: Codebook | None = None
-    codebook_name = CODEBOOK if layout.codebook is None else relative_name(layout.codebook, root)
-    codebook_bytes, problem = read_input(root / codebook_name, codebook_name, max_bytes)
+    codebook_path = root / CODEBOOK if layout.codebook is None else layout.codebook
+    codebook_name = relative_name(codebook_path, root)
+    codebook_bytes, problem = read_input(codebook_path, codebook_name, max_bytes)
     if problem is not None:
         problems.append(problem)
     elif codebook_bytes is not None:

@@ -89,6 +89,12 @@ def test_json_reproduces_the_hand_worked_alphas(pair: tuple[Path, Path]) -> None
     assert again[1] == out  # the bootstrap is seeded: the same bytes every run
 
 
+def test_relative_paths_from_another_folder(pair: tuple[Path, Path]) -> None:
+    code, out, err = agree(Path("first"), "second", "--format", "json", cwd=pair[0].parent)
+    assert code == 0, err
+    assert round(json.loads(out)["fields"][1]["alpha"], 3) == 0.571
+
+
 def test_a_claims_folder_inside_the_project_and_its_own_codebook(pair: tuple[Path, Path]) -> None:
     first, second = pair
     folder = first / "claims" / "coder-b"
