@@ -6,7 +6,7 @@ root) is a deterministic recoding of it: about 15% of topics changed, 8% of stan
 10% of confidences changed, 5% of claims dropped and 5% of passages cut by three words.
 `agree` runs once to fill the cache, then the median of three warm runs is reported.
 
-Usage: python bench/agree.py [CLAIMS]   (default: 10000)
+Part of `make bench`. Usage: python bench/agree.py [CLAIMS]   (default: 10000)
 """
 
 from __future__ import annotations
