@@ -29,9 +29,8 @@ from typing import NamedTuple
 
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, DEFAULT_CONFIDENCE, STANCES, Claim, Codebook, Source
 from matrix.problems import CODES, Level, did_you_mean, is_hidden_char, shown
-from matrix.yamltree import Mapping as TreeMapping
-from matrix.yamltree import Sequence as TreeSequence
-from matrix.yamltree import parse_tree
+from matrix.schema import claims_file
+from matrix.yamltree import MappingNode, SequenceNode, parse_tree
 from matrix.yamlwriter import claim_yaml, modeline
 
 E, W = Level.ERROR, Level.WARNING
@@ -493,11 +492,22 @@ def read_claims(
     return claims, problems
 
 
+Reparse = Callable[[str, bytes], tuple[Source | None, Sequence[Claim], Sequence[object]]]
+
+
+def reread(file: str, data: bytes) -> tuple[Source | None, Sequence[Claim], Sequence[object]]:
+    """A claims file's bytes read as the project's loader reads them: its source, its claims
+    and the problems of reading them."""
+    root, problems = parse_tree(data.decode("utf-8"), file)
+    parsed = claims_file(file, root, problems)
+    return parsed.source, parsed.claims, parsed.problems
+
+
 def plan_import(
     table: Table,
     codebook: Codebook,
     targets: Sequence[Target],
-    reparse: Callable[[str, bytes], tuple[Source | None, Sequence[Claim], Sequence[object]]],
+    reparse: Reparse = reread,
     schema: str | None = None,
 ) -> ImportPlan:
     """What importing `table` into the project's claims files (`targets`) changes.
@@ -542,7 +552,7 @@ def _file_change(target: Target, wanted: tuple[Coded, ...], schema: str | None) 
 def _round_trip_problem(
     target: Target,
     change: FileChange,
-    reparse: Callable[[str, bytes], tuple[Source | None, Sequence[Claim], Sequence[object]]],
+    reparse: Reparse,
 ) -> ImportProblem | None:
     source, claims, problems = reparse(target.file, change.text.encode("utf-8"))
     same_source = source is not None and _source_fields(source) == _source_fields(target.source)
@@ -583,7 +593,7 @@ class _Layout(NamedTuple):
 
 def _layout(target: Target) -> _Layout | None:
     root, problems = parse_tree(target.text, target.file)
-    if problems or not isinstance(root, TreeMapping):
+    if problems or not isinstance(root, MappingNode):
         return None
     lines = target.text.split("\n")
     keys = [key for key, _ in root.items]
@@ -595,7 +605,7 @@ def _layout(target: Target) -> _Layout | None:
     node = root.items[position][1]
     starts: tuple[int, ...] = ()
     indent = 2
-    if isinstance(node, TreeSequence) and node.items and all(isinstance(i, TreeMapping) for i in node.items):
+    if isinstance(node, SequenceNode) and node.items and all(isinstance(i, MappingNode) for i in node.items):
         starts = tuple(item.location.line - 1 for item in node.items)
         first = lines[starts[0]]
         dash = len(first) - len(first.lstrip(" "))
@@ -616,9 +626,9 @@ def _fields(claim: Coded, old: Claim | None) -> dict[str, str | tuple[str, ...] 
         fields["approach"] = claim.approach
     if claim.actor:
         fields["actor"] = claim.actor
-    if claim.confidence != DEFAULT_CONFIDENCE or (old is not None and "confidence" in old.spans):
+    if claim.confidence != DEFAULT_CONFIDENCE or (old is not None and "confidence" in old.positions):
         fields["confidence"] = claim.confidence
-    listed = len(claim.quotes) > 1 or (old is not None and "quotes" in old.spans)
+    listed = len(claim.quotes) > 1 or (old is not None and "quotes" in old.positions)
     if listed:
         fields["quotes"] = claim.quotes
     else:

@@ -12,7 +12,7 @@ import pytest
 from matrix.claims_schema import claims_schema, schema_text
 from matrix.loading import parse_codebook
 from matrix.model import Codebook
-from matrix.yamltree import Mapping, Node, Scalar, Sequence, parse_tree
+from matrix.yamltree import MappingNode, Node, Scalar, SequenceNode, parse_tree
 from tests.conftest import CLAIMS_A, CODEBOOK
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -26,9 +26,9 @@ def plain(node: Node | None) -> Any:
     an empty plain scalar is null."""
     if isinstance(node, Scalar):
         return None if node.null else node.value
-    if isinstance(node, Mapping):
+    if isinstance(node, MappingNode):
         return {key.value: plain(value) for key, value in node.items}
-    if isinstance(node, Sequence):
+    if isinstance(node, SequenceNode):
         return [plain(item) for item in node.items]
     return None
 

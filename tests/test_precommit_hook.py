@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix.yamltree import Mapping, Scalar, Sequence, parse_tree
+from matrix.yamltree import MappingNode, Scalar, SequenceNode, parse_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_hook_validates_the_whole_project() -> None:
     root, problems = parse_tree((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"), ".pre-commit-hooks.yaml")
     assert problems == []
-    assert isinstance(root, Sequence)
+    assert isinstance(root, SequenceNode)
     (hook,) = root.items
-    assert isinstance(hook, Mapping)
+    assert isinstance(hook, MappingNode)
     fields = {key.value: value.value for key, value in hook.items if isinstance(value, Scalar)}
     assert fields["id"] == "claims-matrix-validate"
     assert fields["entry"] == "claims-matrix validate"

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matrix.loading import parse_claims_file
-from matrix.yamltree import Mapping, Scalar, Sequence, parse_tree
+from matrix.yamltree import MappingNode, Scalar, SequenceNode, parse_tree
 from matrix.yamlwriter import claim_yaml, claims_file_yaml, scalar_lines
 
 SOURCE = {
@@ -21,7 +21,7 @@ SOURCE = {
 def read_back(key: str, text: str) -> Scalar:
     root, problems = parse_tree("\n".join(scalar_lines(key, text, 0)) + "\n", "x.yaml")
     assert problems == []
-    assert isinstance(root, Mapping)
+    assert isinstance(root, MappingNode)
     ((_, node),) = root.items
     assert isinstance(node, Scalar)
     return node
@@ -41,11 +41,11 @@ def test_any_list_of_passages_reads_back_exactly(passages: list[str]) -> None:
     text = claim_yaml({"id": "a-1", "quotes": passages})
     root, problems = parse_tree(text, "x.yaml")
     assert problems == []
-    assert isinstance(root, Sequence)
+    assert isinstance(root, SequenceNode)
     claim = root.items[0]
-    assert isinstance(claim, Mapping)
+    assert isinstance(claim, MappingNode)
     quotes = {k.value: v for k, v in claim.items}["quotes"]
-    assert isinstance(quotes, Sequence)
+    assert isinstance(quotes, SequenceNode)
     assert [n.value for n in quotes.items if isinstance(n, Scalar)] == passages
 
 
