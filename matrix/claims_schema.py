@@ -18,11 +18,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from matrix.model import APPROACHES, STANCES, Codebook, Entry
-from matrix.problems import ACCEPTABLE_CODES, CODES
+from matrix.model import APPROACHES, STANCES, Codebook, Entry, Location
+from matrix.problems import ACCEPTABLE_CODES, CODES, Problem
 
 SCHEMA_FILE = "claims/claims.schema.json"
 """Where `schema` writes by default and `init` points the editor, relative to the root."""
+EMITS = ("stale-schema",)
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -163,3 +164,16 @@ def claims_schema(codebook: Codebook) -> dict[str, Any]:
 def schema_text(codebook: Codebook) -> str:
     """The schema as the JSON file `schema` writes: the same codebook, the same bytes."""
     return json.dumps(claims_schema(codebook), indent=2, ensure_ascii=False) + "\n"
+
+
+def stale_schema(codebook: Codebook, written: str, file: str = SCHEMA_FILE) -> Problem | None:
+    """A warning when the schema file's text is not what `schema` writes for `codebook` now:
+    it was written from an older codebook, and the editor offers outdated vocabularies."""
+    if written == schema_text(codebook):
+        return None
+    return Problem(
+        Location(file, 1, 1),
+        "stale-schema",
+        "the editor's schema was written from another version of the codebook",
+        f"run 'claims-matrix schema' to rewrite {file}",
+    )

@@ -33,19 +33,15 @@ from matrix.schema import claims_file
 from matrix.yamltree import MappingNode, SequenceNode, parse_tree
 from matrix.yamlwriter import claim_yaml, modeline
 
-E, W = Level.ERROR, Level.WARNING
-IMPORT_CODES: Mapping[str, tuple[Level, str]] = {
-    "import-unreadable": (E, "an imported file cannot be read as a claims table"),
-    "import-missing-column": (E, "an imported table lacks a column import needs"),
-    "import-unknown-column": (W, "an imported table has a column import does not know (ignored)"),
-    "import-formula": (E, "an imported cell holds a formula"),
-    "import-typed-cell": (E, "an imported text cell holds a number, date, time or boolean"),
-    "import-unknown-source": (E, "an imported row names a source the project does not have"),
-    "import-derived-mismatch": (W, "an imported derived cell (label, title, weight) disagrees with its origin"),
-    "import-round-trip": (E, "the claims file written for an import would not read back as imported"),
-}
-# codes `validate` also gives, reported here at the cell
-SHARED_CODES = (
+EMITS = (  # the problem codes of an import; the last ten are `validate`'s, given here at the cell
+    "import-unreadable",
+    "import-missing-column",
+    "import-unknown-column",
+    "import-formula",
+    "import-typed-cell",
+    "import-unknown-source",
+    "import-derived-mismatch",
+    "import-round-trip",
     "empty-value",
     "control-character",
     "value-too-long",
@@ -111,7 +107,11 @@ class ImportProblem:
 
     @property
     def level(self) -> Level:
-        return IMPORT_CODES[self.code][0] if self.code in IMPORT_CODES else CODES[self.code][0]
+        return CODES[self.code][0]
+
+    def __post_init__(self) -> None:
+        if self.code not in EMITS:
+            raise ValueError(f"unregistered import problem code {self.code!r}")
 
     def __str__(self) -> str:
         where = f"{self.where.file}" if self.where.row == 0 else str(self.where)
@@ -230,7 +230,7 @@ class ImportPlan:
 
     @property
     def errors(self) -> int:
-        return sum(p.level is E for p in self.problems)
+        return sum(p.level is Level.ERROR for p in self.problems)
 
 
 class _Columns:
@@ -675,7 +675,7 @@ def rewritten(target: Target, claims: Sequence[Coded], schema: str | None = None
         rest = "\n".join(lines[layout.end :])
         after = ("\n" + rest) if rest.strip() else ""
     key_line = lines[layout.head] if layout and layout.items else "claims:"  # with its comment
-    section = key_line + "\n" + preamble + "\n".join(items) if items else "claims: []\n"
+    section = key_line + "\n" + preamble + "\n".join(items) if items else "claims:\n"
     text = before + section + after
     if schema and "yaml-language-server:" not in text.split("\n", 1)[0]:
         text = modeline(schema) + text

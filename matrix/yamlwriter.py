@@ -166,9 +166,10 @@ def source_yaml(source: Mapping[str, str]) -> str:
 
 def claims_file_yaml(source: Mapping[str, str], claims: Iterable[Fields], schema: str | None = None) -> str:
     """A whole claims file: the modeline (when `schema` is given), the source, the claims
-    (`claims: []` when there are none), one blank line between claims."""
+    (`claims:` with nothing under it when there are none, ready for claims to be pasted
+    under it), one blank line between claims."""
     items = [claim_yaml(claim) for claim in claims]
     head = (modeline(schema) if schema else "") + source_yaml(source) + "\n"
     if not items:
-        return head + "claims: []\n"
+        return head + "claims:\n"
     return head + "claims:\n" + "\n".join(items)
