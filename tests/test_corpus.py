@@ -120,7 +120,10 @@ def test_add_source_reports_what_validate_would_and_writes_nothing(
     args = ["add-source", str(text), "--root", str(root), "--title", "T", "--publisher", "P"]
     cases = [
         (["--id", "src-c", "--perspective", "US-india"], [("claims/src-c.yaml", 5, "unknown-perspective")]),
-        (["--id", "src-c", "--perspective", "CFR", "--published", "5 June"], [("claims/src-c.yaml", 5, "invalid-date")]),
+        (
+            ["--id", "src-c", "--perspective", "CFR", "--published", "5 June"],
+            [("claims/src-c.yaml", 5, "invalid-date")],
+        ),
         (["--id", "src-c", "--perspective", "CFR", "--url", "www.x.org"], [("claims/src-c.yaml", 7, "invalid-url")]),
         (["--id", "src-a", "--perspective", "CFR"], [("claims/src-a.yaml", 2, "duplicate-id")]),
         (["--id", "Src C", "--perspective", "CFR"], [("claims/new-source.yaml", 2, "malformed-id")]),
@@ -166,7 +169,9 @@ def _claims(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("via", ["csv", "workbook"])
-def test_export_import_export_gives_the_same_claims(via: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_import_export_gives_the_same_claims(
+    via: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shipped = tmp_path / "shipped"
     for folder in ("claims", "seeds"):
         shutil.copytree(ROOT / folder, shipped / folder)

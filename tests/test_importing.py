@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -274,3 +275,20 @@ def test_an_exported_table_imports_exactly(claims: list[tuple[object, ...]]) -> 
 def test_the_export_conventions_are_the_exports() -> None:
     assert importing.PASSAGE_SEPARATOR == pivot.PASSAGE_SEPARATOR
     assert importing.CSV_FORMULA_START == pivot.CSV_FORMULA_START
+
+
+def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_be_written() -> None:
+    """The safety net: a reader that loses a claim (the real one never does) stops the import."""
+
+    def losing(file: str, data: bytes) -> tuple[Source | None, Sequence[Claim], Sequence[object]]:
+        source, claims, problems = reparse(file, data)
+        return source, claims[:-1], problems
+
+    plan = plan_import(sheet(row(stance="convergence")), codebook(), TARGETS, losing)
+    assert [(p.where.file, p.code) for p in plan.problems] == [("claims/a.yaml", "import-round-trip")]
+    assert plan.errors == 1
+
+
+def test_every_import_code_is_tested_here() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    assert [c for c in importing.EMITS if c.startswith("import-") and f'"{c}"' not in source] == []
