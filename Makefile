@@ -73,6 +73,7 @@ clean:
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+	$(PY) bench/diff.py
 
 FUZZ_SECONDS ?= 60
 fuzz: $(VENV)/.installed-test
