@@ -84,6 +84,8 @@ class CellRef(NamedTuple):
     def __str__(self) -> str:
         if self.sheet is None:
             return f"{self.file}:{self.row}"
+        if self.column == 0:  # the whole row, as Excel names it
+            return f"{self.file}:{self.sheet}!{self.row}:{self.row}"
         return f"{self.file}:{self.sheet}!{column_letter(self.column)}{self.row}"
 
 

@@ -200,6 +200,8 @@ def test_header_problems() -> None:
         "in.xlsx", "Claims", tuple(Cell(h) for h in ("ID", "Source", "Topic", "Stance", "Quote", "Quote location")), ()
     )
     assert found(workbook) == []
+    no_quote = Table("in.xlsx", "Claims", tuple(Cell(h) for h in ("ID", "Source", "Topic", "Stance")), ())
+    assert found(no_quote) == [("in.xlsx:Claims!1:1", "import-missing-column")]
 
 
 def test_csv_cells_lines_and_the_export_prefix() -> None:
