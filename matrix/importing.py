@@ -19,22 +19,37 @@ in, the new file texts and the problems out.
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, DEFAULT_CONFIDENCE, STANCES, Claim, Codebook, Source
-from matrix.problems import CODES, Level, did_you_mean, is_hidden_char, shown
+from matrix.problems import Level, did_you_mean, is_hidden_char, shown
+from matrix.rewriting import Coded, Target, coded, rewritten
 from matrix.schema import claims_file
-from matrix.yamltree import MappingNode, SequenceNode, parse_tree
-from matrix.yamlwriter import claim_yaml, modeline
+from matrix.tables import CSV_FORMULA_START, Cell, CellRef, CellValue, ImportProblem, Row, Table, csv_table, unprefixed
+from matrix.yamltree import parse_tree
 
-EMITS = (  # the problem codes of an import; the last ten are `validate`'s, given here at the cell
-    "import-unreadable",
+__all__ = [  # what the commands and tests use, some of it from the modules import builds on
+    "CSV_FORMULA_START",
+    "PASSAGE_SEPARATOR",
+    "Cell",
+    "CellRef",
+    "CellValue",
+    "ImportPlan",
+    "ImportProblem",
+    "Row",
+    "Table",
+    "Target",
+    "coded",
+    "csv_table",
+    "plan_import",
+    "plan_lines",
+    "unprefixed",
+]
+
+EMITS = (  # the problem codes of an import; the last ten are `validate`'s codes, given here at the cell
     "import-missing-column",
     "import-unknown-column",
     "import-formula",
@@ -55,156 +70,12 @@ EMITS = (  # the problem codes of an import; the last ten are `validate`'s, give
 )
 
 PASSAGE_SEPARATOR = " \u2026 \u00b6 "  # as matrix.pivot joins a claim's passages in one cell
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what `export --format csv` prefixes with '
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 EXCEL_CELL_LIMIT = 32_767
 REQUIRED_COLUMNS = ("id", "source", "topic", "stance", "quote")
 CODED_COLUMNS = (*REQUIRED_COLUMNS, "approach", "actor", "confidence", "note")
 DERIVED_COLUMNS = ("source_title", "perspective", "topic_label", "weight", "quote_at", "claim_at")
 _ALIASES = {"quote_location": "quote_at", "claim_location": "claim_at"}  # the workbook's headers
-
-CellValue = str | int | float | bool | datetime.datetime | datetime.date | datetime.time | datetime.timedelta | None
-
-
-class Cell(NamedTuple):
-    """One cell as typed: `formula` when it holds a formula (then `value` is its text)."""
-
-    value: CellValue
-    formula: bool = False
-
-
-class CellRef(NamedTuple):
-    """Where a cell is: `FILE:Sheet!C7` in a workbook, `FILE:LINE` (the record's first line) in a CSV."""
-
-    file: str
-    sheet: str | None
-    row: int
-    column: int
-
-    def __str__(self) -> str:
-        if self.sheet is None:
-            return f"{self.file}:{self.row}"
-        if self.column == 0:  # the whole row, as Excel names it
-            return f"{self.file}:{self.sheet}!{self.row}:{self.row}"
-        return f"{self.file}:{self.sheet}!{column_letter(self.column)}{self.row}"
-
-
-def column_letter(column: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@dataclass(frozen=True, order=True, slots=True)
-class ImportProblem:
-    """A problem of an import, at a cell (or a file: row 0). Sorts by place, then code."""
-
-    where: CellRef
-    code: str
-    message: str = field(compare=False)
-    hint: str = field(default="", compare=False)
-
-    @property
-    def level(self) -> Level:
-        return CODES[self.code][0]
-
-    def __post_init__(self) -> None:
-        if self.code not in EMITS:
-            raise ValueError(f"unregistered import problem code {self.code!r}")
-
-    def __str__(self) -> str:
-        where = f"{self.where.file}" if self.where.row == 0 else str(self.where)
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}: {self.level.value} {self.code}: {self.message}{hint}"
-
-
-class Row(NamedTuple):
-    number: int  # the sheet's row, or the CSV line the record starts on
-    cells: tuple[Cell, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A claims table: its header and rows, as typed cells, from one file (and sheet)."""
-
-    file: str
-    sheet: str | None
-    header: tuple[Cell, ...]
-    rows: tuple[Row, ...]
-    header_row: int = 1
-
-
-def unprefixed(text: str) -> str:
-    """`text` without the `'` that `export --format csv` puts before formula-like text."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(CSV_FORMULA_START) else text
-
-
-def csv_table(file: str, data: bytes) -> Table | ImportProblem:
-    """A CSV file as a table of text cells (empty: no value; the export's `'` taken off)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return ImportProblem(
-            CellRef(file, None, line, 1),
-            "import-unreadable",
-            f"byte 0x{data[error.start]:02X} is not valid UTF-8",
-            "save the table as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)",
-        )
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[Row] = []
-    start = 1
-    try:
-        for record in reader:
-            cells = tuple(Cell(unprefixed(v.replace("\r\n", "\n")) if v else None) for v in record)
-            rows.append(Row(start, cells))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        return ImportProblem(CellRef(file, None, start, 1), "import-unreadable", f"not a CSV table: {error}")
-    if not rows:
-        return ImportProblem(CellRef(file, None, 0, 0), "import-unreadable", "the file is empty")
-    return Table(file, None, rows[0].cells, tuple(rows[1:]), rows[0].number)
-
-
-class Coded(NamedTuple):
-    """What import compares and writes of a claim (its source is the file it goes to)."""
-
-    id: str
-    topic: str
-    stance: str
-    quotes: tuple[str, ...]
-    approach: str | None
-    actor: str | None
-    confidence: str
-    note: str | None
-    accept: tuple[tuple[str, str], ...]
-
-
-def coded(claim: Claim) -> Coded:
-    return Coded(
-        claim.id,
-        claim.topic,
-        claim.stance,
-        claim.quotes,
-        claim.approach,
-        claim.actor,
-        claim.confidence,
-        claim.note,
-        tuple(claim.accept.items()),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A claims file of the project import may rewrite: its text and what the loader read."""
-
-    file: str
-    text: str
-    source: Source
-    claims: tuple[Claim, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,109 +450,6 @@ def _source_fields(source: Source) -> tuple[str | None, ...]:
         source.published,
         source.url,
     )
-
-
-# --- writing -------------------------------------------------------------------------
-
-
-class _Layout(NamedTuple):
-    """Where the `claims:` list is in a file's lines (0-based, end exclusive)."""
-
-    head: int  # the line of the `claims:` key
-    end: int  # the first line after the section
-    items: tuple[int, ...]  # the first line of each item (block lists only)
-    indent: int  # the column of each item's '-'
-
-
-def _layout(target: Target) -> _Layout | None:
-    root, problems = parse_tree(target.text, target.file)
-    if problems or not isinstance(root, MappingNode):
-        return None
-    lines = target.text.split("\n")
-    keys = [key for key, _ in root.items]
-    position = next((i for i, key in enumerate(keys) if key.value == "claims"), None)
-    if position is None:
-        return None
-    head = keys[position].location.line - 1
-    end = keys[position + 1].location.line - 1 if position + 1 < len(keys) else len(lines)
-    node = root.items[position][1]
-    starts: tuple[int, ...] = ()
-    indent = 2
-    if isinstance(node, SequenceNode) and node.items and all(isinstance(i, MappingNode) for i in node.items):
-        starts = tuple(item.location.line - 1 for item in node.items)
-        first = lines[starts[0]]
-        dash = len(first) - len(first.lstrip(" "))
-        block = all(lines[s][dash : dash + 2] == "- " and s > head for s in starts) and len(set(starts)) == len(starts)
-        if block:
-            indent = dash
-        else:
-            starts = ()
-    return _Layout(head, end, starts, indent)
-
-
-def _fields(claim: Coded, old: Claim | None) -> dict[str, str | tuple[str, ...] | dict[str, str]]:
-    """A claim's fields to write: `quote:` for one passage unless it was a `quotes:` list;
-    the default confidence only where the claim wrote it before."""
-    fields: dict[str, str | tuple[str, ...] | dict[str, str]] = {"id": claim.id, "topic": claim.topic}
-    fields["stance"] = claim.stance
-    if claim.approach:
-        fields["approach"] = claim.approach
-    if claim.actor:
-        fields["actor"] = claim.actor
-    if claim.confidence != DEFAULT_CONFIDENCE or (old is not None and "confidence" in old.positions):
-        fields["confidence"] = claim.confidence
-    listed = len(claim.quotes) > 1 or (old is not None and "quotes" in old.positions)
-    if listed:
-        fields["quotes"] = claim.quotes
-    else:
-        fields["quote"] = claim.quotes[0]
-    if claim.note:
-        fields["note"] = claim.note
-    if claim.accept:
-        fields["accept"] = dict(claim.accept)
-    return fields
-
-
-def _item_texts(target: Target, layout: _Layout | None, lines: list[str]) -> dict[str, str]:
-    """The exact text of each existing claim (its list item, trailing blank lines dropped)."""
-    if layout is None or not layout.items or len(layout.items) != len(target.claims):
-        return {}
-    bounds = [*layout.items, layout.end]
-    texts: dict[str, str] = {}
-    for claim, start, stop in zip(target.claims, bounds, bounds[1:], strict=False):
-        texts[claim.id] = "\n".join(lines[start:stop]).rstrip("\n ") + "\n"
-    return texts
-
-
-def rewritten(target: Target, claims: Sequence[Coded], schema: str | None = None) -> str:
-    """The claims file's new text: the `claims:` list replaced by `claims` (an unchanged
-    claim keeps its text), everything before and after it as it was."""
-    layout = _layout(target)
-    lines = target.text.split("\n")
-    old_claims = {claim.id: claim for claim in target.claims}
-    kept = _item_texts(target, layout, lines)
-    indent = layout.indent if layout else 2
-    items: list[str] = []
-    for claim in claims:
-        old = old_claims.get(claim.id)
-        if old is not None and claim.id in kept and coded(old) == claim:
-            items.append(kept[claim.id])
-        else:
-            items.append(claim_yaml(_fields(claim, old), indent))
-    if layout is None:  # no usable `claims:` list: the section goes at the end
-        before, preamble, after = target.text.rstrip("\n") + "\n\n", "", ""
-    else:
-        # comments between `claims:` and the first claim stay there
-        preamble = "".join(line + "\n" for line in lines[layout.head + 1 : layout.items[0]]) if layout.items else ""
-        before = "".join(line + "\n" for line in lines[: layout.head])
-        rest = "\n".join(lines[layout.end :])
-        after = ("\n" + rest) if rest.strip() else ""
-    key_line = lines[layout.head] if layout and layout.items else "claims:"  # with its comment
-    section = key_line + "\n" + preamble + "\n".join(items) if items else "claims:\n"
-    text = before + section + after
-    if schema and "yaml-language-server:" not in text.split("\n", 1)[0]:
-        text = modeline(schema) + text
-    return text
 
 
 def plan_lines(plan: ImportPlan, written: bool) -> Iterator[str]:

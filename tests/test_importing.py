@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix import importing, pivot
+from matrix import importing, pivot, tables
 from matrix.importing import (
     PASSAGE_SEPARATOR,
     Cell,
@@ -293,4 +293,5 @@ def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_
 
 def test_every_import_code_is_tested_here() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
-    assert [c for c in importing.EMITS if c.startswith("import-") and f'"{c}"' not in source] == []
+    codes = (*importing.EMITS, *tables.EMITS)
+    assert [c for c in codes if c.startswith("import-") and f'"{c}"' not in source] == []

@@ -80,7 +80,11 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(command: str, cwd: Path) -> list[str]:
-    args = ["build", "--out", "output/claims-matrix.xlsx"] if command.startswith("make build") else shlex.split(command)[1:]
+    args = (
+        ["build", "--out", "output/claims-matrix.xlsx"]
+        if command.startswith("make build")
+        else shlex.split(command)[1:]
+    )
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
     done = subprocess.run(
         [sys.executable, "-m", "matrix", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from matrix.importing import Cell, CellRef, ImportProblem, Row, Table
+from matrix.tables import Cell, CellRef, ImportProblem, Row, Table
 
 CLAIMS_SHEET = "Claims"
 
