@@ -270,3 +270,36 @@ def test_validate_github_annotations_under_github_actions(
     assert lines[4].startswith("invalid: ")
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert not invoke(capsys, "validate", "--root", str(root))[1].startswith("::")
+
+
+def test_add_source_keeps_a_text_already_there_and_refuses_a_different_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_project(tmp_path / "p", {"seeds/src-c.txt": "Already here.\n"})
+    text = tmp_path / "c.txt"
+    args = ["add-source", str(text), "--root", str(root), "--id", "src-c", "--perspective", "CFR"]
+    args += ["--title", "T", "--publisher", "P"]
+    text.write_text("Another text.\n")
+    before = files_of(root)
+    code, _, err = invoke(capsys, *args)
+    assert code == 1 and "seeds/src-c.txt already exists with other content" in err and files_of(root) == before
+    text.write_text("Already here.\n")
+    code, out, _ = invoke(capsys, *args)
+    assert code == 0 and out == "wrote claims/src-c.yaml (no claims yet) and seeds/src-c.txt (was already there)\n"
+
+
+def test_import_touches_only_the_files_whose_claims_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_project(tmp_path / "p", {})
+    table = tmp_path / "claims.csv"
+    assert invoke(capsys, "export", "--format", "csv", "--root", str(root), "--out", str(table))[0] == 0
+    table.write_text(table.read_text().replace(",divergence,", ",convergence,", 1))
+    before = files_of(root)
+    code, out, _ = invoke(capsys, "import", str(table), "--root", str(root), "--write")
+    assert code == 0 and out.splitlines() == [
+        "claims/a.yaml: 0 added, 1 changed (a-1), 0 removed",
+        "claims/b.yaml: unchanged",
+        "imported 2 claims: wrote 1 claims file",
+    ]
+    after = files_of(root)
+    assert [name for name in after if after[name] != before[name]] == ["claims/a.yaml"]
+    assert invoke(capsys, "import", str(tmp_path / "p" / "claims" / "a.yaml"), "--root", str(root))[0] == 2
