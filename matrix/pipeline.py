@@ -11,11 +11,12 @@ import contextlib
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from matrix.cache import Cache, key
+from matrix.claims_schema import SCHEMA_FILE, stale_schema
 from matrix.coverage import Coverage, coverage
 from matrix.loading import (
     CLAIMS_DIR,
@@ -31,7 +32,7 @@ from matrix.loading import (
 )
 from matrix.model import ClaimsFile, Codebook, Project
 from matrix.plain import claims_file_of, flat_claims_file, flat_matches, matches_of
-from matrix.problems import Problem, Report
+from matrix.problems import Problem, Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.rules import Located, passage_count
 from matrix.validation import validate
@@ -105,7 +106,20 @@ def check(
     store = (cache_root or root) if cache else None
     project = load_project(root, max_bytes, cache=parse_cache(store), advance=advance, layout=layout)
     located = locate_quotes(project, quotes_cache(store))
-    return project, validate(project, located)
+    return project, _with_schema_check(root, project, validate(project, located))
+
+
+def _with_schema_check(root: Path, project: Project, report: Report) -> Report:
+    """`report` and, when the project has an editor's schema file that another codebook wrote, a warning."""
+    path = root / SCHEMA_FILE
+    if project.codebook is None or not path.is_file():
+        return report
+    try:
+        written = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        written = ""
+    stale = stale_schema(project.codebook, written)
+    return report if stale is None else replace(report, problems=sorted_problems((*report.problems, stale)))
 
 
 def claims_file_count(root: Path, layout: Layout = Layout()) -> int:
