@@ -73,6 +73,8 @@ clean:
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+	$(PY) bench/diff.py
+	$(PY) bench/agree.py
 
 FUZZ_SECONDS ?= 60
 fuzz: $(VENV)/.installed-test
