@@ -431,3 +431,31 @@ def test_the_shipped_claims_are_dated_where_their_texts_say() -> None:
     line = timeline(dated, codebook.ids("topics"), codebook.ids("perspectives"), PeriodChoice())
     assert line.kind == "month" and [p.label for p in line.held_periods] == ["2024-01", "2024-03", "2025-01", "2025-12"]
     assert line.undated == 98
+
+
+def test_import_keeps_the_claims_dates_and_the_schema_knows_them(
+    dated: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from matrix.claims_schema import DATE_PATTERN
+
+    table = tmp_path / "claims.csv"
+    code, out, err = _run(["export", "--format", "csv", "--raw", "--out", str(table), "--root", str(dated)], capsys)
+    assert code == 0, err
+    rows = table.read_text().splitlines()
+    recoded = [r.replace(",divergence,", ",convergence,") if r.startswith("a2,") else r for r in rows[1:]]
+    table.write_text("\n".join([rows[0], *recoded]) + "\n")
+    code, out, err = _run(["import", str(table), "--write", "--root", str(dated)], capsys)
+    assert code == 0, (out, err)
+    s1 = (dated / "claims" / "s1.yaml").read_text()
+    assert s1.count("date: '2023-11'") == 1  # a2, recoded and so written anew, keeps its own date
+    code, out, _ = _run(
+        ["summary", "--by-period", "--period", "year", "--format", "json", "--root", str(dated)], capsys
+    )
+    rows_2023 = {
+        (r["perspective"], r["topic"]): (r["convergence"], r["divergence"])
+        for r in json.loads(out)["rows"]
+        if r["period"] == "2023"
+    }
+    assert rows_2023 == {("US-India", "export-controls"): (2, 0), ("US-India", "space"): (1, 0)}
+    assert all(re.fullmatch(DATE_PATTERN, d) for d in ("2025", "2025-06", "2025-06-05"))
+    assert not any(re.fullmatch(DATE_PATTERN, d) for d in ("25", "2025/06", "June 2025"))
