@@ -8,20 +8,31 @@ of N months (a claim counts in every window that holds its date), as Discourse N
 Analyzer's time windows do; nothing is smoothed. Undated claims are never dropped silently:
 without a time range they form the Undated row, and a time range excludes them and counts them.
 
-Only the standard library, `matrix.model` and `matrix.periods`; the caller restricts the claims by the other
-filters (sources, actors) and gives the topics and perspectives to show, in display order.
+Dating claims and time ranges live in `matrix.dating` (re-exported here). Only the standard
+library and the project's pure modules; the caller restricts the claims by the other filters
+(sources, actors) and gives the topics and perspectives to show, in display order.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
+from matrix.dating import (
+    DatedClaim,
+    Selection,
+    TimeRange,
+    dated_claim,
+    end_of,
+    left_out,
+    parsed_date,
+    project_claims,
+    select,
+)
 from matrix.model import Project
 from matrix.periods import (
     PERIOD_KINDS,
@@ -29,7 +40,6 @@ from matrix.periods import (
     Period,
     calendar_periods,
     choose_kind,
-    parse_date,
     parse_span,
     windows,
 )
@@ -37,160 +47,6 @@ from matrix.periods import (
 STANCES = ("convergence", "divergence")
 COUNTS = ("claims", "sources")
 UNDATED = "Undated"  # the label of the row of claims with no date
-ORIGINS = ("claim", "source", "")  # where a claim's date comes from: its own date:, its source, none
-
-
-class DatedClaim(NamedTuple):
-    """The coding of one claim that counting needs, and its date (None: undated).
-
-    `origin` says where the date comes from: "claim" (its own `date:`), "source" (the source's
-    `published`) or "" (undated). A date that cannot be read counts as no date (the validator
-    reports it). A NamedTuple: a project can hold 100,000 claims."""
-
-    id: str
-    source: str
-    perspective: str
-    topic: str
-    stance: str
-    date: PartialDate | None
-    origin: str
-
-
-_parsed = functools.lru_cache(maxsize=4096)(parse_date)  # a project repeats few dates many times
-
-
-def dated_claim(
-    claim_id: str, source: str, perspective: str, topic: str, stance: str, own: str | None, published: str | None
-) -> DatedClaim:
-    """A claim dated by its own date, else its source's published date, else undated."""
-    if own and (date := _parsed(own)) is not None:
-        return DatedClaim(claim_id, source, perspective, topic, stance, date, "claim")
-    if published and (date := _parsed(published)) is not None:
-        return DatedClaim(claim_id, source, perspective, topic, stance, date, "source")
-    return DatedClaim(claim_id, source, perspective, topic, stance, None, "")
-
-
-def project_claims(project: Project) -> tuple[DatedClaim, ...]:
-    """Every claim of `project` (of a file whose source block could be read), dated."""
-    return tuple(
-        dated_claim(c.id, c.source, source.perspective, c.topic, c.stance, c.date, source.published)
-        for f in project.files
-        if (source := f.source) is not None
-        for c in f.claims
-    )
-
-
-def _end_of(date: PartialDate) -> dt.date:
-    """The last day a (possibly partial) date covers: 2024 -> 31 Dec 2024, 2024-02 -> 29 Feb."""
-    start = date.start
-    if date.precision == "year":
-        return dt.date(start.year, 12, 31)
-    if date.precision == "month":
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
-    return start
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    """Keep claims dated from `since` to `until`, both included (None: unbounded).
-
-    A claim's partial date is compared by its start (`2024-06` is 1 June 2024). A bound given
-    as a month or a year covers all of it: `since 2024` starts on 1 January 2024, `until 2024`
-    ends on 31 December 2024. An active range excludes undated claims (and they are counted)."""
-
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-
-    @classmethod
-    def parse(cls, since: str | None = None, until: str | None = None) -> TimeRange:
-        """A range from the options' text; ValueError naming the option for a bad date or an
-        empty range."""
-        bounds = []
-        for name, value in (("--since", since), ("--until", until)):
-            date = None if value is None else parse_date(value)
-            if value is not None and date is None:
-                raise ValueError(f"{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-            bounds.append(date)
-        found = cls(bounds[0], bounds[1])
-        if found.first is not None and found.last is not None and found.first > found.last:
-            raise ValueError(f"--since {bounds[0]} is after --until {bounds[1]}")
-        return found
-
-    @property
-    def active(self) -> bool:
-        return self.since is not None or self.until is not None
-
-    @property
-    def first(self) -> dt.date | None:
-        """The first day kept (None: no lower bound)."""
-        return None if self.since is None else self.since.start
-
-    @property
-    def last(self) -> dt.date | None:
-        """The last day kept (None: no upper bound)."""
-        return None if self.until is None else _end_of(self.until)
-
-    def holds(self, date: PartialDate) -> bool:
-        first, last = self.first, self.last
-        return (first is None or first <= date.start) and (last is None or date.start <= last)
-
-    def describe(self) -> str:
-        """'since 2024-01, until 2025' or '' when inactive."""
-        parts = [f"{name} {value}" for name, value in (("since", self.since), ("until", self.until)) if value]
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "since": None if self.since is None else str(self.since),
-            "until": None if self.until is None else str(self.until),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """What a time range keeps of some claims, and how many it left out and why."""
-
-    kept: tuple[DatedClaim, ...]
-    undated: int  # undated claims left out by an active range
-    before: int  # claims dated before `since`
-    after: int  # claims dated after `until`
-
-    @property
-    def excluded(self) -> int:
-        return self.undated + self.before + self.after
-
-    def ids(self) -> frozenset[str]:
-        return frozenset(claim.id for claim in self.kept)
-
-    def to_dict(self) -> dict[str, int]:
-        return {"kept": len(self.kept), "undated": self.undated, "before": self.before, "after": self.after}
-
-
-def left_out(time_range: TimeRange, selection: Selection) -> str:
-    """'time range since 2024, until 2024-06: left out 3 undated claims, 2 dated before it, 0 after'."""
-    undated = f"{selection.undated} undated claim{'s' if selection.undated != 1 else ''}"
-    excluded = f"{selection.before} dated before it, {selection.after} after"
-    return f"time range {time_range.describe()}: left out {undated}, {excluded}"
-
-
-def select(claims: Iterable[DatedClaim], time_range: TimeRange) -> Selection:
-    """The claims `time_range` keeps (all of them when it is inactive), in the given order."""
-    claims = tuple(claims)
-    if not time_range.active:
-        return Selection(claims, 0, 0, 0)
-    kept, undated, before, after = [], 0, 0, 0
-    first, last = time_range.first, time_range.last
-    for claim in claims:
-        if claim.date is None:
-            undated += 1
-        elif first is not None and claim.date.start < first:
-            before += 1
-        elif last is not None and claim.date.start > last:
-            after += 1
-        else:
-            kept.append(claim)
-    return Selection(tuple(kept), undated, before, after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +153,7 @@ class Timeline:
     topics: tuple[str, ...]
     perspectives: tuple[str, ...]
     cells: Mapping[Key, TimeCell]
-    time_range: TimeRange = TimeRange()
+    time_range: TimeRange = field(default_factory=TimeRange)
     selection: Selection = field(default_factory=lambda: Selection((), 0, 0, 0))
     count: str = "claims"
     window: tuple[int, int] | None = None  # (months, step) for windows
@@ -362,7 +218,7 @@ class Timeline:
 
 def _wider_than(date: PartialDate, period: Period) -> bool:
     """Whether the days `date` covers reach past `period` (it was placed at its start)."""
-    return _end_of(date) >= period.end
+    return end_of(date) >= period.end
 
 
 def timeline(
@@ -370,7 +226,7 @@ def timeline(
     topics: Sequence[str],
     perspectives: Sequence[str],
     choice: PeriodChoice = PeriodChoice(),
-    time_range: TimeRange = TimeRange(),
+    time_range: TimeRange | None = None,
     count: str = "claims",
 ) -> Timeline:
     """Count `claims` (those of the given topics and perspectives that `time_range` keeps) per
@@ -382,6 +238,7 @@ def timeline(
     shown = [
         c for c in claims if c.topic in wanted_topics and c.perspective in wanted_perspectives and c.stance in STANCES
     ]
+    time_range = time_range or TimeRange()
     selection = select(shown, time_range)
     units = _units(((c.date, c.perspective, c.topic, c.stance, c.source) for c in selection.kept), count)
     return _timeline(units, topics, perspectives, choice, time_range, selection, count)
@@ -408,16 +265,16 @@ def project_timeline(
         source = claims_file.source
         if source is None or source.perspective not in wanted_perspectives:
             continue
-        published = source.published if source.published and _parsed(source.published) else None
+        published = source.published if source.published and parsed_date(source.published) else None
         perspective = source.perspective
         codings += [
-            (c.date if c.date and _parsed(c.date) else published, perspective, c.topic, c.stance, c.source)
+            (c.date if c.date and parsed_date(c.date) else published, perspective, c.topic, c.stance, c.source)
             for c in claims_file.claims
             if c.id in ids and c.topic in wanted_topics and c.stance in STANCES
         ]
     units: dict[Unit, int] = {}
     for (written, perspective, topic, stance, unit_source), number in _units(codings, count).items():
-        unit = (None if written is None else _parsed(written), perspective, topic, stance, unit_source)
+        unit = (None if written is None else parsed_date(written), perspective, topic, stance, unit_source)
         units[unit] = units.get(unit, 0) + number
     return _timeline(units, topics, perspectives, choice, TimeRange(), Selection((), 0, 0, 0), count)
 
