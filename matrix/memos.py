@@ -28,6 +28,19 @@ from matrix.problems import Problem, did_you_mean, is_hidden_char, shown
 from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence, parse_tree
 
 MEMOS_FILE = "claims/memos.yaml"
+EMITS = (  # the problem codes of reading memos (yamltree's come on top)
+    "wrong-shape",
+    "unknown-field",
+    "missing-field",
+    "wrong-type",
+    "empty-value",
+    "control-character",
+    "value-too-long",
+    "unknown-topic",
+    "unknown-perspective",
+    "duplicate-memo",
+    "unknown-memo-claim",
+)
 MEMO_FIELDS = {"topic": True, "perspective": False, "text": True, "claims": False}
 CELL_LIMIT = 32_767  # a spreadsheet cell's length limit: the memo goes into one
 ACROSS = None  # the perspective of a memo on a topic across all perspectives
@@ -102,7 +115,10 @@ class _Reader:
 
     def __init__(self, file: str, codebook: Codebook, problems: list[Problem]) -> None:
         self.file = file
-        self.vocabularies = (("topic", codebook.ids("topics")), ("perspective", codebook.ids("perspectives")))
+        self.vocabularies = (
+            ("topic", codebook.ids("topics"), "unknown-topic"),
+            ("perspective", codebook.ids("perspectives"), "unknown-perspective"),
+        )
         self.problems = problems
         self.seen: dict[tuple[str, str | None], Location] = {}
 
@@ -156,7 +172,7 @@ class _Reader:
             return None
         values, spans = self.fields(item)
         claims, claim_locations = self.claim_ids(item)
-        known = [self.known(values, spans, name, allowed) for name, allowed in self.vocabularies]
+        known = [self.known(values, spans, *vocabulary) for vocabulary in self.vocabularies]
         topic, perspective = values.get("topic"), values.get("perspective")
         if topic is None or not all(known) or "text" not in values:
             return None
@@ -174,12 +190,14 @@ class _Reader:
         self.seen[cell] = item.location
         return Memo(topic, perspective or ACROSS, values["text"], claims, item.location, claim_locations)
 
-    def known(self, values: dict[str, str], spans: dict[str, Location], name: str, allowed: tuple[str, ...]) -> bool:
+    def known(
+        self, values: dict[str, str], spans: dict[str, Location], name: str, allowed: tuple[str, ...], code: str
+    ) -> bool:
         """Whether field `name` is absent or a value the codebook defines (reported when not)."""
         value = values.get(name)
         if value is None or value in allowed:
             return True
-        self.add(spans[name], f"unknown-{name}", f"unknown {name} {shown(value)}", did_you_mean(value, allowed), value)
+        self.add(spans[name], code, f"unknown {name} {shown(value)}", did_you_mean(value, allowed), value)
         return False
 
     def fields(self, item: Mapping) -> tuple[dict[str, str], dict[str, Location]]:
