@@ -22,9 +22,12 @@ def check(
     cache: bool = False,
     advance: Callable[[int], None] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    cache_root: Path | None = None,
 ) -> tuple[Project, Report]:
     """Load and validate the project under `root`; `cache` reuses (and stores) parse and
-    quote-location results in root/.cache."""
-    project = load_project(root, max_bytes, cache=parse_cache(root if cache else None), advance=advance)
-    located = locate_quotes(project, quotes_cache(root if cache else None))
+    quote-location results in the .cache folder of `cache_root` (default: `root`), which is
+    keyed by content, so that another version of the project can share it."""
+    at = (cache_root or root) if cache else None
+    project = load_project(root, max_bytes, cache=parse_cache(at), advance=advance)
+    located = locate_quotes(project, quotes_cache(at))
     return project, validate(project, located)

@@ -12,9 +12,9 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -23,7 +23,11 @@ from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
 from matrix.model import FILTER_DIMENSIONS, Filters
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
 from matrix.problems import Report, as_dict, as_line, did_you_mean, escaped
-from matrix.terminal import console, coverage_view, notice, problems_view, progress, summary_view, verdict
+from matrix.terminal import console, coverage_view, diff_view, notice, problems_view, progress, summary_view, verdict
+
+if TYPE_CHECKING:
+    from matrix.diff import Side
+    from matrix.revisions import Version
 
 
 class Exit(enum.IntEnum):
@@ -61,19 +65,25 @@ class Inputs:
         """From the values of `project_options` (and, where the command has them, `filter_options`)."""
         return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
 
-    def load(self) -> tuple[Project, Report]:
-        """check() with a progress bar on a terminal while the claims files are read."""
+    def load(self, cache_root: Path | None = None) -> tuple[Project, Report]:
+        """check() with a progress bar on a terminal while the claims files are read; the cache
+        of `cache_root` (default: the root's)."""
         with progress("reading claims", len(claim_file_paths(self.root))) as advance:
-            loaded = check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes)
+            loaded = check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root)
         if _exit_at_once:  # freeing 100,000 claims one object at a time takes a fifth of a second
             _kept.append(loaded)
         return loaded
 
-    def checked(self, strict: bool = False) -> tuple[Project, Report]:
-        """Load and validate; on failure print the problems and exit 1; check the filter ids."""
-        project, report = self.load()
+    def checked(
+        self, strict: bool = False, cache_root: Path | None = None, name: str | None = None
+    ) -> tuple[Project, Report]:
+        """Load and validate; on failure print the problems (under `name`, the version they are
+        of, when given) and exit 1; check the filter ids."""
+        project, report = self.load(cache_root)
         if not report.passes(strict):
             err = console(sys.stderr)
+            if name is not None:
+                err.print(notice(f"{name} does not validate:", "bold"))
             err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
             err.print(
                 notice("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold")
@@ -439,6 +449,81 @@ def coverage_command(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         console().print(coverage_view(result, limit))
+
+
+@main.command(name="diff")
+@click.argument("old", default="git:HEAD", metavar="[OLD]")
+@click.argument("new", required=False, metavar="[NEW]")
+@project_options
+@filter_options
+@count_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: rich tables; json: the changes for scripts.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write a Changes workbook (.xlsx).",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed, as git diff --exit-code does.")
+def diff_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    old: str,
+    new: str | None,
+    count: str,
+    fmt: str,
+    out: Path | None,
+    exit_code: bool,
+    **filters: tuple[str, ...],
+) -> None:
+    """What changed between two versions of the coding: claims and matrix cells.
+
+    OLD and NEW are project folders or git:REV (any revision git knows: git:HEAD~3, git:v1.2, a
+    branch); OLD defaults to git:HEAD, NEW to the working tree of --root."""
+    from matrix.diff import compare
+    from matrix.revisions import RevisionError, Version, checkout
+
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    try:
+        with contextlib.ExitStack() as stack:
+            before = stack.enter_context(checkout(old, root))
+            after = stack.enter_context(checkout(new, root)) if new else Version("working tree", root)
+            (old_side, _), (new_side, project) = (_diff_side(version, inputs, count) for version in (before, after))
+            target = None if out is None else inputs.output(out, project, ".xlsx")
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from None
+    result = compare(old_side, new_side)
+    if target is not None:
+        from matrix.workbook import write_changes
+
+        write_changes(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console().print(diff_view(result))
+    _finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
+
+
+def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Project]:
+    """One version loaded (sharing the project's cache), validated and pivoted; its problems
+    shown with the version named, and exit 1, when it does not validate."""
+    from matrix.diff import Side
+    from matrix.pivot import analyse, summary_numbers
+
+    side = replace(inputs, root=version.root)
+    project, report = side.checked(cache_root=inputs.root, name=version.label)
+    numbers = summary_numbers(analyse(project, report, inputs.filters, count))
+    files = [(f.file, f.source, f.claims) for f in project.files]
+    return Side.of(version.label, files, numbers, inputs.filters), project
 
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:

@@ -23,6 +23,7 @@ from matrix.problems import Level, Problem, Report, escaped
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.coverage import Coverage
+    from matrix.diff import Diff
     from matrix.pivot import Analysis
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
@@ -345,3 +346,76 @@ def progress(label: str, total: int, stream: IO[str] | None = None, scale: int =
     with bar:
         task = bar.add_task(escaped(label), total=total)
         yield lambda advance: bar.advance(task, advance)
+
+
+def _cell_text(cell: tuple[int, int, float] | None) -> Text:
+    if cell is None:
+        return Text(EMPTY, style="dim")
+    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=_net_style(cell[2]))
+
+
+def diff_view(diff: Diff) -> RenderableType:
+    """Claims added, removed and recoded; matrix cells that moved; contrasts that came or went.
+    One line, "no changes", when nothing changed."""
+    title = f"{diff.old} → {diff.new}"
+    if diff.empty:
+        return text(f"no changes ({title})", "green")
+    counts = f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed" + (
+        f", {len(diff.sources)} sources changed" if diff.sources else ""
+    )
+    parts: list[RenderableType] = [text(f"Changes: {counts} ({title})", "bold")]
+    if diff.sources:
+        table = _table()
+        for name in ("source", "field", "old", "new"):
+            table.add_column(name, overflow="fold")
+        for source in diff.sources:
+            for name, (old, new) in source.fields.items():
+                note = f" ({source.moves} claims move)" if name == "perspective" and source.moves else ""
+                table.add_row(text(source.id), text(name), text(old or EMPTY), text(f"{new or EMPTY}{note}"))
+        parts += [Text("Sources", style="bold"), table]
+    if diff.added or diff.removed:
+        table = _table()
+        for name in ("", "claim", "topic / stance", "at"):
+            table.add_column(name, overflow="fold", no_wrap=name == "claim")
+        renamed = {old: new for old, new in diff.renamed}
+        for ref in diff.added:
+            table.add_row(Text("+", style="green"), text(ref.id), text(f"{ref.topic} / {ref.stance}"), text(ref.at))
+        for ref in diff.removed:
+            what = text(ref.id)
+            if ref.id in renamed:
+                what.append_text(text(f" (renamed? {renamed[ref.id]} quotes the same passage)", "yellow"))
+            table.add_row(Text("-", style="red"), what, text(f"{ref.topic} / {ref.stance}"), text(ref.at))
+        parts += [Text("Claims added (+) and removed (-)", style="bold"), table]
+    if diff.changed:
+        table = _table()
+        for name in ("claim", "what changed"):
+            table.add_column(name, overflow="fold", no_wrap=name == "claim")
+        for change in diff.changed:
+            lines = [f"{name}: {old or EMPTY} → {new or EMPTY}" for name, (old, new) in change.fields.items()]
+            if change.moved is not None:
+                lines.append(f"moved: {change.moved[0]} → {change.moved[1]}")
+            if change.passages is not None:
+                lines.append("passages: " + change.marked)
+            table.add_row(text(change.id), Text("\n").join(text(line) for line in lines))
+        parts += [Text("Claims recoded, edited or moved", style="bold"), table]
+    if diff.cells:
+        table = _table()
+        for name in ("topic", "perspective", "old", "new", "flag"):
+            table.add_column(name, justify="right" if name in ("old", "new") else "left", overflow="fold")
+        for cell in diff.cells:
+            flag = text(cell.flag, "bold" if cell.flag != "changed" else "dim")
+            table.add_row(text(cell.topic), text(cell.perspective), _cell_text(cell.old), _cell_text(cell.new), flag)
+        parts += [Text("Matrix cells: +convergence/-divergence claims and net index", style="bold"), table]
+    for heading, rows in (
+        ("Contrasts appeared", diff.contrasts_appeared),
+        ("Contrasts gone", diff.contrasts_disappeared),
+    ):
+        if rows:
+            parts.append(Text(heading, style="bold"))
+            parts += [
+                text(
+                    f"  {r['topic']}: {r['perspective_a']} {r['net_a']:+.2f} vs {r['perspective_b']} {r['net_b']:+.2f}"
+                )
+                for r in rows
+            ]
+    return Group(*parts)

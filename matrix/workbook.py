@@ -39,6 +39,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
 from matrix.coverage import Coverage, coverage
+from matrix.diff import Diff
 from matrix.loading import Project
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
 from matrix.paths import atomic_output, remove_stale_temporaries
@@ -758,6 +759,14 @@ def _problems(wb: Workbook, report: Report) -> None:
         sheet.append(["none", "The claims validated without warnings."])
 
 
+def stamp(wb: Workbook, title: str, when: datetime.datetime) -> None:
+    """Document properties that depend on nothing but `title` and `when` (reproducible bytes)."""
+    wb.properties.creator = "claims-matrix"
+    wb.properties.lastModifiedBy = "claims-matrix"
+    wb.properties.title = title
+    wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
+
+
 def build_workbook(
     wb: Workbook,
     analysis: Analysis,
@@ -769,10 +778,7 @@ def build_workbook(
 ) -> dict[str, _Prerendered]:
     """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
     by a child process that lives as long as `stack`, and returned by sheet title."""
-    wb.properties.creator = "claims-matrix"
-    wb.properties.lastModifiedBy = "claims-matrix"
-    wb.properties.title = "Claims matrix"
-    wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
+    stamp(wb, "Claims matrix", when)
     cells = evidence(analysis.claims)
     _overview(wb, analysis, report, dict(project.inputs))
     _stance(wb, analysis, cells)
@@ -947,6 +953,92 @@ def write_workbook(
         with contextlib.ExitStack() as stack:
             streamed = build_workbook(wb, analysis, report, project, when, covered, stack)
             save(wb, out, when, streamed, advance)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+CHANGE_FILLS = {
+    "added": "C6EFCE",
+    "removed": "FFC7CE",
+    "recoded": "FFEB9C",
+    "edited": "FFEB9C",
+    "moved": "DDEBF7",
+    "renamed?": "DDEBF7",
+}
+FLAG_FILLS = {"new": "C6EFCE", "emptied": "FFC7CE", "sign flipped": "F4B084", "changed": "FFEB9C"}
+
+
+def _change_rows(diff: Diff) -> list[tuple[str, str, str, str | None, str | None, str]]:
+    """(claim, change, field, old, new, at) for every change of a claim, in the Diff's order."""
+    rows: list[tuple[str, str, str, str | None, str | None, str]] = []
+    renamed = dict(diff.renamed)
+    for ref in diff.added:
+        rows.append((ref.id, "added", "passages", None, " … ¶ ".join(ref.passages), ref.at))
+    for ref in diff.removed:
+        change = "renamed?" if ref.id in renamed else "removed"
+        new = f"renamed? {renamed[ref.id]}" if ref.id in renamed else None
+        rows.append((ref.id, change, "passages", " … ¶ ".join(ref.passages), new, ref.at))
+    for claim in diff.changed:
+        for name, (old, new) in claim.fields.items():
+            rows.append((claim.id, "recoded", name, old, new, claim.at))
+        if claim.passages is not None:
+            old_text, new_text = (" … ¶ ".join(p) for p in claim.passages)
+            rows.append((claim.id, "edited", "passages", old_text, new_text, claim.at))
+        if claim.moved is not None:
+            rows.append((claim.id, "moved", "file (source)", claim.moved[0], claim.moved[1], claim.at))
+    return rows
+
+
+def write_changes(diff: Diff, out: Path) -> None:
+    """The Changes workbook of `diff`: Claims (each change, old and new side by side), Cells
+    (every matrix cell that moved, flagged) and Sources; atomic and reproducible like the
+    main workbook."""
+    wb = Workbook(write_only=True)
+    when = build_time()
+    stamp(wb, f"Changes {diff.old} -> {diff.new}", when)
+    try:
+        claims = _Sheet(wb, "Claims", (30, 12, 14, 50, 50, 34), freeze="B2")
+        claims.header(("claim", "change", "field", "old", "new", "at"))
+        for row in _change_rows(diff):
+            fill = PatternFill("solid", fgColor=CHANGE_FILLS[row[1]])
+            claims.append(
+                [
+                    claims.cell(row[0], align=TOP),
+                    claims.cell(row[1], fill=fill, align=TOP),
+                    claims.cell(row[2], align=TOP),
+                    claims.cell(row[3], align=WRAP),
+                    claims.cell(row[4], align=WRAP, fill=fill),
+                    claims.cell(row[5], align=TOP),
+                ]
+            )
+        cells = _Sheet(wb, "Cells", (30, 16, 10, 10, 10, 10, 10, 10, 14), freeze="C2")
+        cells.header(
+            ("topic", "perspective", "old conv", "old div", "old net", "new conv", "new div", "new net", "flag")
+        )
+        for cell in diff.cells:
+            old, new = cell.old or (None, None, None), cell.new or (None, None, None)
+            flag_fill = PatternFill("solid", fgColor=FLAG_FILLS[cell.flag])
+            cells.append(
+                [
+                    cells.text(cell.topic),
+                    cells.text(cell.perspective),
+                    old[0],
+                    old[1],
+                    cells.cell(old[2], fmt=NET_FORMAT),
+                    new[0],
+                    new[1],
+                    cells.cell(new[2], fmt=NET_FORMAT),
+                    cells.cell(cell.flag, fill=flag_fill),
+                ]
+            )
+        sources = _Sheet(wb, "Sources", (30, 16, 40, 40, 12), freeze="B2")
+        sources.header(("source", "field", "old", "new", "claims moved"))
+        for source in diff.sources:
+            for name, (was, now) in source.fields.items():
+                moves = source.moves if name == "perspective" else None
+                sources.append([sources.text(source.id), name, sources.text(was), sources.text(now), moves])
+        save(wb, out, when, {})
     except BaseException:
         _discard(wb)
         raise

@@ -184,6 +184,38 @@ def _export_raw(result: Result, root: Path) -> None:
     assert result[0] == 0 and [r["note"] for r in rows if r["id"] == "a1"] == ["=1+2"]
 
 
+def _diff_of(added: list[str], removed: list[str]) -> Callable[[Result, Path], None]:
+    """The diff from the pivot project to the two-claim base project names exactly these."""
+
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        data = json.loads(result[1])
+        assert [c["id"] for c in data["claims"]["added"]] == added
+        assert [c["id"] for c in data["claims"]["removed"]] == removed
+
+    return check
+
+
+ALL_PIVOT = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"]
+
+
+def _diff_table(result: Result, root: Path) -> None:
+    assert result[0] == 0 and "2 added, 8 removed, 0 changed" in result[1]
+
+
+def _diff_count_sources(result: Result, root: Path) -> None:
+    cells = {(c["topic"], c["perspective"]): c for c in json.loads(result[1])["cells"]}
+    # src-a's export-controls claims count once per stance: +1/-1 before, +0/-1 (a-1) after
+    old = cells[("export-controls", "US-India")]["old"]
+    assert result[0] == 0 and (old["convergence"], old["divergence"]) == (1, 1)
+
+
+def _diff_out(result: Result, root: Path) -> None:
+    rows = _sheet(root.parent / "changes.xlsx", "Claims")
+    assert result[0] == 0 and rows[0][:3] == ("claim", "change", "field")
+    assert [(r[0], r[1]) for r in rows[1:3]] == [("a-1", "added"), ("b-1", "added")]
+
+
 def _coverage_table(result: Result, root: Path) -> None:
     assert result[0] == 0 and "src-a" in result[1] and "share" in result[1]
 
@@ -296,6 +328,26 @@ CASES: dict[str, dict[str, Case]] = {
         "--raw": Case(("--format", "csv", "--raw", "--root", "{noted}"), _export_raw),
         "--per": Case(("--format", "csv", "--per", "passage", *ROOT_ARGS), _export_per_passage,
                       ("--format", "csv", "--per", "sentence", *ROOT_ARGS)),
+    },
+    "diff": {
+        **_project_cases("diff", ("{root}", "{cov}", "--format", "json"), _diff_of(["a-1", "b-1"], ALL_PIVOT)),
+        "--perspective": Case(("{root}", "{cov}", "--format", "json", "--perspective", "CFR", *ROOT_ARGS),
+                              _diff_of(["b-1"], ["b1", "b2", "b3", "b4"]),
+                              ("{root}", "{cov}", "--perspective", "Nowhere", *ROOT_ARGS)),
+        "--topic": Case(("{root}", "{cov}", "--format", "json", "--topic", "space", *ROOT_ARGS),
+                        _diff_of(["b-1"], ["a4", "b3", "b4"]), ("{root}", "{cov}", "--topic", "spase", *ROOT_ARGS)),
+        "--source": Case(("{root}", "{cov}", "--format", "json", "--source", "src-a", *ROOT_ARGS),
+                         _diff_of(["a-1"], ["a1", "a2", "a3", "a4"]),
+                         ("{root}", "{cov}", "--source", "src-z", *ROOT_ARGS)),
+        "--actor": Case(("{root}", "{cov}", "--format", "json", "--actor", "US", *ROOT_ARGS),
+                        _diff_of([], ["a2", "b1"]), ("{root}", "{cov}", "--actor", "Russia", *ROOT_ARGS)),
+        "--count": Case(("{root}", "{cov}", "--format", "json", "--count", "sources", *ROOT_ARGS),
+                        _diff_count_sources, ("{root}", "{cov}", "--count", "words", *ROOT_ARGS)),
+        "--format": Case(("{root}", "{cov}", "--format", "table", *ROOT_ARGS), _diff_table,
+                         ("{root}", "{cov}", "--format", "xml", *ROOT_ARGS)),
+        "--out": Case(("{root}", "{cov}", "--out", "{tmp}/changes.xlsx", *ROOT_ARGS), _diff_out,
+                      ("{root}", "{cov}", "--out", "{tmp}/changes.csv", *ROOT_ARGS)),
+        "--exit-code": Case(("{root}", "{cov}", "--exit-code", *ROOT_ARGS), _exit(1, "2 added")),
     },
     "coverage": {
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
