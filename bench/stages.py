@@ -40,8 +40,8 @@ def main() -> None:
     import yaml
 
     from matrix import yamltree
-    from matrix.loading import load_project
-    from matrix.validation import locate_quotes, quotes_cache, validate
+    from matrix.pipeline import load_project, locate_quotes, quotes_cache
+    from matrix.validation import validate
 
     if naive:
         from matrix import loading, workers
@@ -52,9 +52,9 @@ def main() -> None:
             def convert(node: yaml.Node) -> yamltree.Node:
                 where = yamltree.Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
                 if isinstance(node, yaml.MappingNode):
-                    return yamltree.Mapping(tuple((convert(k), convert(v)) for k, v in node.value), where)  # type: ignore[misc]
+                    return yamltree.MappingNode(tuple((convert(k), convert(v)) for k, v in node.value), where)  # type: ignore[misc]
                 if isinstance(node, yaml.SequenceNode):
-                    return yamltree.Sequence(tuple(convert(v) for v in node.value), where)
+                    return yamltree.SequenceNode(tuple(convert(v) for v in node.value), where)
                 return yamltree.Scalar(node.value, where, node.style is None)
 
             root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -69,10 +69,10 @@ def main() -> None:
     from matrix.pivot import analyse
 
     if not naive:  # as the CLI does: the Coverage sheet's figures are worked out meanwhile
-        from matrix.workbook import coverage_weight, workbook_coverage
-        from matrix.workers import Background
+        from matrix.pipeline import coverage_in_background
+        from matrix.workbook import COVERAGE_ROWS
 
-        covering = Background(lambda: workbook_coverage(project, report, ()), coverage_weight(project))
+        covering = coverage_in_background(project, report, (), COVERAGE_ROWS)
     analysis = analyse(project, report)
     done("pivot")
     if naive:

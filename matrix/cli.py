@@ -3,39 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import enum
-import functools
-import gc
 import json
-import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from matrix import __version__, check
-from matrix.loading import MAX_FILE_BYTES, Project, claim_file_paths
-from matrix.model import FILTER_DIMENSIONS, Filters
+from matrix import __version__
+from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
-from matrix.problems import Report, as_dict, as_line, did_you_mean, escaped
-from matrix.terminal import console, coverage_view, diff_view, notice, problems_view, progress, summary_view, verdict
+from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, check, claims_file_count, coverage_in_background
+from matrix.problems import Report, as_line, did_you_mean, escaped
+from matrix.process import Exit, exit_at_once, finish, keep, running
+from matrix.terminal import console, coverage_view, diff_view, problems_view, progress, summary_view, text, verdict
 
 if TYPE_CHECKING:
     from matrix.diff import Side
     from matrix.revisions import Version
-
-
-class Exit(enum.IntEnum):
-    OK = 0
-    INVALID = 1
-    USAGE = 2
-    INTERRUPTED = 130
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,27 +55,19 @@ class Inputs:
     def load(self, cache_root: Path | None = None) -> tuple[Project, Report]:
         """check() with a progress bar on a terminal while the claims files are read; the cache
         of `cache_root` (default: the root's)."""
-        with progress("reading claims", len(claim_file_paths(self.root))) as advance:
+        with progress("reading claims", claims_file_count(self.root)) as advance:
             loaded = check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root)
-        if _exit_at_once:  # freeing 100,000 claims one object at a time takes a fifth of a second
-            _kept.append(loaded)
+        keep(loaded)  # freed by the process's exit, not object by object
         return loaded
 
     def checked(
-        self, strict: bool = False, cache_root: Path | None = None, name: str | None = None
+        self, strict: bool = False, cache_root: Path | None = None, version: str | None = None
     ) -> tuple[Project, Report]:
-        """Load and validate; on failure print the problems (under `name`, the version they are
-        of, when given) and exit 1; check the filter ids."""
+        """Load and validate (InvalidProject, naming `version` if given, unless the report
+        passes); check the filter ids."""
         project, report = self.load(cache_root)
         if not report.passes(strict):
-            err = console(sys.stderr)
-            if name is not None:
-                err.print(notice(f"{name} does not validate:", "bold"))
-            err.print(problems_view(report, strict, len(project.claims), len(project.files), 50))
-            err.print(
-                notice("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold")
-            )
-            _finish(Exit.INVALID)
+            raise InvalidProject(project, report, strict, version)
         assert project.codebook is not None
         known = {
             "perspective": project.codebook.ids("perspectives"),
@@ -161,8 +140,20 @@ def filter_options(function: F) -> F:
     )
 
 
-_exit_at_once = False  # a real process (see `run`): leave with os._exit
-_kept: list[object] = []  # what a real process loaded: freed by the exit, not object by object
+def format_option(choices: list[str], help: str, default: str | None = None) -> Callable[[F], F]:
+    """--format (passed on as `fmt`): one of `choices`; required when there is no default."""
+    shown = {"default": default, "show_default": True} if default is not None else {"required": True}
+    return click.option("--format", "fmt", type=click.Choice(choices), help=help, **shown)
+
+
+def out_option(help: str) -> Callable[[F], F]:
+    """--out FILE: where to write (None: the command's default, which `help` names)."""
+    return click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE", help=help)
+
+
+def number_option(name: str, minimum: int, default: int, help: str) -> Callable[[F], F]:
+    """A whole-number option of at least `minimum`, its default shown in --help."""
+    return click.option(name, type=click.IntRange(min=minimum), default=default, show_default=True, help=help)
 
 
 def count_option(function: F) -> F:
@@ -176,15 +167,6 @@ def count_option(function: F) -> F:
     )(function)
 
 
-def _finish(code: int) -> NoReturn:
-    if _exit_at_once:
-        with contextlib.suppress(OSError):  # a closed pipe: nothing more to say
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(int(code))
-    sys.exit(int(code))
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="claims-matrix")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
@@ -195,35 +177,18 @@ def main(debug: bool) -> None:
 @main.command()
 @project_options
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "text", "json"]),
+@format_option(
+    ["table", "text", "json"],
+    "table: a readable table; text: one 'file:line:col: level code: message' line each; json: for scripts.",
     default="table",
-    show_default=True,
-    help="table: a readable table; text: one 'file:line:col: level code: message' line each; json: for scripts.",
 )
-@click.option(
-    "--max-problems",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Print at most this many problems (table and text); the rest are counted.",
-)
+@number_option("--max-problems", 1, 200, "Print at most this many problems (table and text); the rest are counted.")
 def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str, max_problems: int) -> None:
     """Check the claims against the codebook and their source texts."""
     project, report = Inputs.of(root, no_cache, max_file_size).load()
     ok = report.passes(strict)
     if fmt == "json":
-        payload = {
-            "valid": ok,
-            "strict": strict,
-            "errors": report.errors,
-            "warnings": report.warnings,
-            "claims": len(project.claims),
-            "files": len(project.files),
-            "problems": [as_dict(p) for p in report.problems],
-        }
+        payload = report.to_dict(strict, len(project.claims), len(project.files))
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif fmt == "text":
         for problem in report.problems[:max_problems]:
@@ -234,19 +199,13 @@ def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt
         click.echo(verdict(report, strict, len(project.claims), len(project.files)).plain)
     else:
         console().print(problems_view(report, strict, len(project.claims), len(project.files), max_problems))
-    _finish(Exit.OK if ok else Exit.INVALID)
+    finish(Exit.OK if ok else Exit.INVALID)
 
 
 @main.command()
 @project_options
 @filter_options
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Workbook to write  [default: DIR/output/claims-matrix.xlsx]",
-)
+@out_option("Workbook to write  [default: DIR/output/claims-matrix.xlsx]")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
 @count_option
@@ -262,8 +221,7 @@ def build(
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
-    from matrix.workbook import coverage_weight, workbook_coverage, write_workbook
-    from matrix.workers import Background
+    from matrix.workbook import COVERAGE_ROWS, write_workbook
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
@@ -277,9 +235,7 @@ def build(
             err=True,
         )
     # the Coverage sheet's figures are worked out by a child process meanwhile
-    covering = Background(
-        functools.partial(workbook_coverage, project, report, inputs.filters.sources), coverage_weight(project)
-    )
+    covering = coverage_in_background(project, report, inputs.filters.sources, COVERAGE_ROWS)
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count)
@@ -295,21 +251,14 @@ def build(
     out_console = console()
     if not quiet:
         out_console.print(summary_view(analysis, width=out_console.width))
-    message = notice(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
     out_console.print(message, soft_wrap=True)
 
 
 @main.command()
 @project_options
 @filter_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: rich tables; json: the same numbers for scripts.",
-)
+@format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
 )
@@ -339,13 +288,7 @@ def summary(
 @main.command()
 @project_options
 @filter_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    required=True,
-    help="csv or json: one row/record per claim (or passage), every field, locations included.",
-)
+@format_option(["csv", "json"], "csv or json: one row/record per claim (or passage), every field, locations included.")
 @click.option(
     "--per",
     type=click.Choice(["claim", "passage"]),
@@ -353,13 +296,7 @@ def summary(
     show_default=True,
     help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="File to write  [default: standard output]",
-)
+@out_option("File to write  [default: standard output]")
 @click.option(
     "--raw",
     is_flag=True,
@@ -399,28 +336,13 @@ def export(
 @main.command(name="coverage")
 @project_options
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
-@click.option(
-    "--min-score",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Only sentences with at least this many distinct cues.",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="List at most this many uncovered sentences (table).",
-)
+@number_option("--min-score", 0, 1, "Only sentences with at least this many distinct cues.")
+@number_option("--limit", 1, 20, "List at most this many uncovered sentences (table).")
 @click.option("--stubs", is_flag=True, help="Print ready-to-paste YAML claim stubs for the listed sentences instead.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
+@format_option(
+    ["table", "json"],
+    "table: figures and the best sentences; json: figures and every scored sentence.",
     default="table",
-    show_default=True,
-    help="table: figures and the best sentences; json: figures and every scored sentence.",
 )
 def coverage_command(
     root: Path,
@@ -440,13 +362,7 @@ def coverage_command(
     if stubs:
         click.echo(stubs_yaml(result.candidates, project), nl=False)
     elif fmt == "json":
-        payload = {
-            "sources": [
-                asdict(s) | {"share": s.share, "claims_per_1000_words": s.claims_per_1000_words} for s in result.sources
-            ],
-            "uncovered": [asdict(c) for c in result.candidates],
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         console().print(coverage_view(result, limit))
 
@@ -457,21 +373,8 @@ def coverage_command(
 @project_options
 @filter_options
 @count_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: rich tables; json: the changes for scripts.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Also write a Changes workbook (.xlsx).",
-)
+@format_option(["table", "json"], "table: rich tables; json: the changes for scripts.", default="table")
+@out_option("Also write a Changes workbook (.xlsx).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed, as git diff --exit-code does.")
 def diff_command(
     root: Path,
@@ -510,7 +413,7 @@ def diff_command(
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         console().print(diff_view(result))
-    _finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
+    finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
 
 
 def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Project]:
@@ -520,7 +423,7 @@ def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Proj
     from matrix.pivot import analyse, summary_numbers
 
     side = replace(inputs, root=version.root)
-    project, report = side.checked(cache_root=inputs.root, name=version.label)
+    project, report = side.checked(cache_root=inputs.root, version=version.label)
     numbers = summary_numbers(analyse(project, report, inputs.filters, count))
     files = [(f.file, f.source, f.claims) for f in project.files]
     return Side.of(version.label, files, numbers, inputs.filters), project
@@ -529,47 +432,48 @@ def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Proj
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
     """Entry point: no traceback for any error unless --debug is given."""
     if args is None:  # a real process: leave without tearing down every object one by one
-        global _exit_at_once
-        _exit_at_once = True
+        exit_at_once()
         try:
             _run(sys.argv[1:], prog_name)
         except SystemExit as done:
-            _finish(done.code if isinstance(done.code, int) else Exit.INVALID)
+            finish(done.code if isinstance(done.code, int) else Exit.INVALID)
     _run(list(args), prog_name)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # unwinds like Ctrl-C: partial outputs are removed
+def _invalid(invalid: InvalidProject) -> None:
+    """The problems that stopped a command, on standard error."""
+    project, report = invalid.project, invalid.report
+    err = console(sys.stderr)
+    if invalid.version is not None:
+        err.print(text(f"{invalid.version} does not validate:", "bold"))
+    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50))
+    err.print(text("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
 
 
 def _run(argv: list[str], prog_name: str) -> NoReturn:
-    # A short-lived process that builds hundreds of thousands of small acyclic objects:
-    # the cycle collector would rescan them again and again for nothing.
-    gc.disable()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
-    try:
-        main.main(argv, prog_name=prog_name, standalone_mode=False)
-    except click.exceptions.Exit as done:
-        _finish(Exit(done.exit_code) if done.exit_code in Exit._value2member_map_ else Exit.OK)
-    except click.ClickException as error:
-        error.show()
-        _finish(Exit.USAGE if isinstance(error, click.UsageError) else Exit.INVALID)
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        _finish(Exit.INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        _finish(Exit.INTERRUPTED)
-    except BrokenPipeError:
-        _finish(Exit.OK)
-    except Exception as error:
-        if "--debug" in argv:
-            raise
-        click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
-        click.echo("run again with --debug for the traceback, and report it", err=True)
-        _finish(Exit.INVALID)
-    finally:
-        if not _exit_at_once:  # re-enabled, it would first sweep everything made meanwhile
-            gc.enable()
-    _finish(Exit.OK)
+    with running():
+        try:
+            main.main(argv, prog_name=prog_name, standalone_mode=False)
+        except InvalidProject as invalid:
+            _invalid(invalid)
+            finish(Exit.INVALID)
+        except click.exceptions.Exit as done:
+            finish(Exit(done.exit_code) if done.exit_code in Exit._value2member_map_ else Exit.OK)
+        except click.ClickException as error:
+            error.show()
+            finish(Exit.USAGE if isinstance(error, click.UsageError) else Exit.INVALID)
+        except click.exceptions.Abort:
+            click.echo("interrupted", err=True)
+            finish(Exit.INTERRUPTED)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            finish(Exit.INTERRUPTED)
+        except BrokenPipeError:
+            finish(Exit.OK)
+        except Exception as error:
+            if "--debug" in argv:
+                raise
+            click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
+            click.echo("run again with --debug for the traceback, and report it", err=True)
+            finish(Exit.INVALID)
+    finish(Exit.OK)

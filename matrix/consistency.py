@@ -19,8 +19,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from matrix.loading import ClaimsFile
-from matrix.model import CONFIDENCE_WEIGHTS, Claim, Codebook
+from matrix.model import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook
 from matrix.problems import Problem, shown
 from matrix.quotes import near_duplicates
 
@@ -56,6 +55,7 @@ DEFAULT_BOTH_PARTIES: tuple[str, ...] = (
     "together",
     "mutual",
 )
+EMITS = ("hedged-confidence", "actor-names-both", "near-duplicate-claims", "unneeded-accept")  # its problem codes
 LOW = CONFIDENCE_WEIGHTS["low"]
 
 

@@ -15,11 +15,10 @@ import heapq
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from matrix.loading import Project
-from matrix.model import APPROACHES, STANCES, Source
+from matrix.model import APPROACHES, STANCES, Project, Source
 from matrix.problems import Report
 from matrix.quotes import NormalisedText
 from matrix.sentences import Sentence, split_sentences
@@ -65,6 +64,15 @@ class Coverage:
     sources: tuple[SourceCoverage, ...]
     candidates: tuple[Candidate, ...]  # best first
     found: int  # uncovered sentences that scored, `candidates` being the best of them
+
+    def to_dict(self) -> dict[str, Any]:
+        """Figures per source and every listed sentence, for JSON (`coverage --format json`)."""
+        return {
+            "sources": [
+                asdict(s) | {"share": s.share, "claims_per_1000_words": s.claims_per_1000_words} for s in self.sources
+            ],
+            "uncovered": [asdict(c) for c in self.candidates],
+        }
 
 
 class CueMatcher:

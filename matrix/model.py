@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from matrix.problems import Problem  # problems.py imports Location from here
 
 STANCES: tuple[str, ...] = ("convergence", "divergence")
 APPROACHES: tuple[str, ...] = ("unilateral", "bilateral", "multilateral")
@@ -31,15 +35,6 @@ class Location(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
-
-
-_new_tuple = tuple.__new__
-
-
-def location(file: str, line: int, column: int) -> Location:
-    """Location(file, line, column) without the Python-level __new__ a NamedTuple has:
-    the loader and the quote locator make one per value, hundreds of thousands per run."""
-    return _new_tuple(Location, (file, line, column))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +72,7 @@ class Codebook:
 class Source:
     """One source document: the `source:` block of a claims file.
 
-    `spans` maps each field the user wrote to the location of its value.
+    `positions` maps each field the user wrote to the location of its value.
     """
 
     id: str
@@ -90,7 +85,7 @@ class Source:
     url: str | None
     file: str
     location: Location
-    spans: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    positions: Mapping[str, Location] = field(default_factory=dict, compare=False)
 
 
 class Claim(NamedTuple):
@@ -99,7 +94,7 @@ class Claim(NamedTuple):
 
     `quotes` holds the passages in the order written: one for `quote:`, each item of
     `quotes:` otherwise (empty when none could be read, already reported). `accept` maps a
-    consistency-warning code the coder accepts to the reason given. `spans` maps each field
+    consistency-warning code the coder accepts to the reason given. `positions` maps each field
     the user wrote to the (line, column) of its value in the claim's own file (`at` gives it
     as a Location; `quotes.N` is passage N of a `quotes:` list, `accept.CODE` the accepted
     code); `location` is where the claim's mapping starts. A NamedTuple of plain values, not
@@ -117,7 +112,7 @@ class Claim(NamedTuple):
     confidence: str
     note: str | None
     location: Location
-    spans: Mapping[str, tuple[int, int]] = MappingProxyType({})
+    positions: Mapping[str, tuple[int, int]] = MappingProxyType({})
     accept: Mapping[str, str] = MappingProxyType({})
 
     @property
@@ -127,7 +122,7 @@ class Claim(NamedTuple):
 
     def passage_at(self, index: int) -> Location:
         """Where passage `index` is written (`quote:`, or item `index` of `quotes:`)."""
-        return self.at("quote" if "quote" in self.spans else f"quotes.{index}")
+        return self.at("quote" if "quote" in self.positions else f"quotes.{index}")
 
     @property
     def weight(self) -> int:
@@ -135,8 +130,8 @@ class Claim(NamedTuple):
 
     def at(self, name: str) -> Location:
         """Where field `name` is written, or the claim itself when it is absent."""
-        span = self.spans.get(name)
-        return self.location if span is None else location(self.location.file, span[0], span[1])
+        span = self.positions.get(name)
+        return self.location if span is None else Location(self.location.file, span[0], span[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +141,39 @@ class SourceText:
     path: str
     content: str
     digest: str = ""  # SHA-256 of the file's bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsFile:
+    """What one claims file holds; `source` is None when its block is unusable."""
+
+    file: str
+    source: Source | None
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read from a project root, and what went wrong reading it."""
+
+    root: Path
+    codebook: Codebook | None
+    files: tuple[ClaimsFile, ...]
+    texts: Mapping[str, SourceText]  # claims file -> its source's text
+    problems: tuple[Problem, ...] = field(default=())
+    inputs: Mapping[str, str] = field(default_factory=dict)  # file read -> its SHA-256
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(f.source for f in self.files if f.source is not None)
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(c for f in self.files for c in f.claims)
+
+    def all_problems(self) -> tuple[Problem, ...]:
+        return self.problems + tuple(p for f in self.files for p in f.problems)
 
 
 FILTER_DIMENSIONS = ("perspective", "topic", "source", "actor")

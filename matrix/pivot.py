@@ -16,8 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from matrix.loading import Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Codebook, Filters, Location, Project
 from matrix.problems import Report
 
 CLAIM_COLUMNS = (
@@ -172,7 +171,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
     for claims_file in project.files:
         source = claims_file.source
         for claim in claims_file.claims:
-            anchor = report.anchors.get(claim.id)
+            anchor = report.quote_starts.get(claim.id)
             at = str(anchor) if anchor else None
             rows.append(
                 (

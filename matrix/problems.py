@@ -1,7 +1,10 @@
 """Problems are values: a level, a stable kebab-case code, a location, a message and a hint.
 
 `CODES` is the catalogue of every code the tool can emit, with its level and a one-line
-summary; the README's table and the tests are checked against it.
+summary. Each step that emits codes declares them (`EMITS` in yamltree, schema, loading and
+consistency; `Rule.codes` in rules); the README's table of codes is generated from the
+catalogue (`python tests/test_problems.py` rewrites it); tests/test_problems.py checks
+that the three agree.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from matrix.model import Location
 
@@ -108,12 +112,13 @@ class Problem:
 class Report:
     """All problems of one run, sorted, plus where each claim's passages are in its text.
 
-    `anchors` and `spans` give a claim's first passage that was found; `passages` every
-    passage, in the claim's order (None: not found)."""
+    `quote_starts` (where in its text) and `quote_spans` (which characters of it) give a
+    claim's first passage that was found; `passages` every passage, in the claim's order
+    (None: not found)."""
 
     problems: tuple[Problem, ...]
-    anchors: Mapping[str, Location] = field(default_factory=dict)
-    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # claim id -> quote span in its text
+    quote_starts: Mapping[str, Location] = field(default_factory=dict)
+    quote_spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # claim id -> its characters
     passages: Mapping[str, tuple[tuple[Location, int, int] | None, ...]] = field(default_factory=dict)
 
     @property
@@ -126,6 +131,19 @@ class Report:
 
     def passes(self, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
+
+    def to_dict(self, strict: bool = False, claims: int = 0, files: int = 0) -> dict[str, Any]:
+        """The verdict, the counts (of the project's `claims` and `files`) and every problem,
+        for JSON (`validate --format json`)."""
+        return {
+            "valid": self.passes(strict),
+            "strict": strict,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "claims": claims,
+            "files": files,
+            "problems": [as_dict(p) for p in self.problems],
+        }
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -190,3 +208,20 @@ def escaped(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(f"\\u{ord(c):04x}" if is_hidden_char(c) or c in "\n\t" else c for c in text)
+
+
+CODES_START, CODES_END = "<!-- codes:start -->", "<!-- codes:end -->"
+
+
+def codes_table() -> str:
+    """The README's table of every problem code, in catalogue order."""
+    rows = ["| code | level | what it means |", "|---|---|---|"]
+    rows += [f"| `{code}` | {level.value} | {summary} |" for code, (level, summary) in CODES.items()]
+    return "\n".join(rows)
+
+
+def with_codes_table(readme: str) -> str:
+    """`readme` with the text between the codes markers replaced by `codes_table()`."""
+    start = readme.index(CODES_START) + len(CODES_START)
+    end = readme.index(CODES_END, start)
+    return f"{readme[:start]}\n{codes_table()}\n{readme[end:]}"

@@ -14,9 +14,19 @@ from functools import cached_property
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from matrix.consistency import EMITS as CONSISTENCY_CODES
 from matrix.consistency import consistency_problems
-from matrix.loading import ClaimsFile, Project
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Location, location
+from matrix.model import (
+    APPROACHES,
+    CONFIDENCE_WEIGHTS,
+    STANCES,
+    Claim,
+    ClaimsFile,
+    Codebook,
+    Location,
+    Project,
+)
+from matrix.plain import location
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
 
@@ -69,9 +79,10 @@ class Context:
         return self.texts.get(claims_file.file)
 
     @cached_property
-    def matches(self) -> dict[int, Passages]:
-        """id(claim) -> where each of its passages occurs, for claims whose text could be read."""
-        found: dict[int, Passages] = {}
+    def matches(self) -> dict[tuple[str, int], Passages]:
+        """(claims file, the claim's index in it) -> where each of its passages occurs, for
+        claims whose text could be read."""
+        found: dict[tuple[str, int], Passages] = {}
         for claims_file in self.project.files:
             if claims_file.file not in self.project.texts:
                 continue
@@ -81,28 +92,28 @@ class Context:
                 assert text is not None
                 located = locate_file(claims_file, text)
             at = 0
-            for claim in claims_file.claims:
+            for index, claim in enumerate(claims_file.claims):
                 if claim.quotes:
-                    found[id(claim)] = located[at : at + len(claim.quotes)]
+                    found[claims_file.file, index] = located[at : at + len(claim.quotes)]
                     at += len(claim.quotes)
         return found
 
-    def anchors(
+    def quote_places(
         self,
     ) -> tuple[
         dict[str, Location], dict[str, tuple[int, int]], dict[str, tuple[tuple[Location, int, int] | None, ...]]
     ]:
         """Claim id -> where its first passage found starts (line, column), its span in the
         text, and every passage's (location, start, end) or None."""
-        anchors: dict[str, Location] = {}
+        starts: dict[str, Location] = {}
         spans: dict[str, tuple[int, int]] = {}
         passages: dict[str, tuple[tuple[Location, int, int] | None, ...]] = {}
         for claims_file in self.project.files:
             text = self.project.texts.get(claims_file.file)
             if text is None:
                 continue
-            for claim in claims_file.claims:
-                matches = self.matches.get(id(claim))
+            for index, claim in enumerate(claims_file.claims):
+                matches = self.matches.get((claims_file.file, index))
                 if matches is None or claim.id in passages:
                     continue
                 placed = tuple(
@@ -111,9 +122,9 @@ class Context:
                 passages[claim.id] = placed
                 first = next((p for p in placed if p is not None), None)
                 if first is not None:
-                    anchors[claim.id] = first[0]
+                    starts[claim.id] = first[0]
                     spans[claim.id] = (first[1], first[2])
-        return anchors, spans, passages
+        return starts, spans, passages
 
 
 def _slug(value: str) -> str:
@@ -180,8 +191,8 @@ def source_ids(ctx: Context) -> Iterator[Problem]:
     sources = [s for s in ctx.project.sources if s.id]
     for source in sources:
         if not ID_RE.match(source.id):
-            yield _malformed_id(source.id, source.spans["id"], "source", source.id)
-    yield from _duplicates(sources, lambda s: s.id, lambda s: s.spans["id"], "source")
+            yield _malformed_id(source.id, source.positions["id"], "source", source.id)
+    yield from _duplicates(sources, lambda s: s.id, lambda s: s.positions["id"], "source")
 
 
 def source_fields(ctx: Context) -> Iterator[Problem]:
@@ -189,7 +200,7 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
     for source in ctx.project.sources:
         if perspectives is not None and source.perspective and source.perspective not in perspectives:
             yield Problem(
-                source.spans["perspective"],
+                source.positions["perspective"],
                 "unknown-perspective",
                 f"perspective {shown(source.perspective)} is not in the codebook",
                 did_you_mean(source.perspective, perspectives),
@@ -197,7 +208,7 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
             )
         if source.published is not None and not _is_iso_date(source.published):
             yield Problem(
-                source.spans["published"],
+                source.positions["published"],
                 "invalid-date",
                 f"published {shown(source.published)} is not a date in the form YYYY-MM-DD",
                 "write e.g. 'published: 2025-06-05', or leave the field out",
@@ -207,7 +218,7 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
             parts = urlsplit(source.url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 yield Problem(
-                    source.spans["url"],
+                    source.positions["url"],
                     "invalid-url",
                     f"url {shown(source.url)} is not an http(s) address",
                     "write the full address, starting with https://",
@@ -267,8 +278,8 @@ def quotes(ctx: Context) -> Iterator[Problem]:
         if claims_file.file not in ctx.project.texts:
             continue
         path = ctx.project.texts[claims_file.file].path
-        for claim in claims_file.claims:
-            for index, match in enumerate(ctx.matches.get(id(claim), ())):
+        for at, claim in enumerate(claims_file.claims):
+            for index, match in enumerate(ctx.matches.get((claims_file.file, at), ())):
                 yield from _passage_problems(ctx, claims_file, claim, index, match, path)
 
 
@@ -358,15 +369,26 @@ def consistency(ctx: Context) -> Iterator[Problem]:
     yield from consistency_problems(ctx.project.files, ctx.codebook)
 
 
-Rule = Callable[[Context], Iterator[Problem]]
+@dataclass(frozen=True)
+class Rule:
+    """A check and every problem code it can emit (as a yamllint rule declares its ID)."""
+
+    check: Callable[[Context], Iterator[Problem]]
+    codes: tuple[str, ...]
+
+    def __call__(self, ctx: Context) -> Iterator[Problem]:
+        return self.check(ctx)
+
+
+IDS = ("malformed-id", "duplicate-id")
 RULES: tuple[Rule, ...] = (
-    codebook_entries,
-    source_ids,
-    source_fields,
-    claim_ids,
-    claim_values,
-    quotes,
-    consistency,
-    empty_sources,
-    unused_vocabulary,
+    Rule(codebook_entries, IDS),
+    Rule(source_ids, IDS),
+    Rule(source_fields, ("unknown-perspective", "invalid-date", "invalid-url")),
+    Rule(claim_ids, IDS),
+    Rule(claim_values, ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-topic", "unknown-actor")),
+    Rule(quotes, ("quote-not-found", "ambiguous-quote", "short-quote")),
+    Rule(consistency, CONSISTENCY_CODES),
+    Rule(empty_sources, ("source-without-claims",)),
+    Rule(unused_vocabulary, ("unused-topic", "unused-perspective")),
 )

@@ -51,11 +51,6 @@ def text(value: object, style: str = "") -> Text:
     return Text(escaped(str(value)), style=style)
 
 
-def notice(message: str, style: str = "") -> Text:
-    """A one-line message to the user, escaped."""
-    return text(message, style)
-
-
 def problem_table(problems: Iterable[Problem]) -> Table:
     """Two columns that fit 80 characters: where (and which claim), and what is wrong."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 import yaml
 
 from matrix.model import Location
-from matrix.model import location as make_location
+from matrix.plain import location as make_location
+from matrix.plain import new_tuple
 from matrix.problems import Problem
 
 try:
@@ -28,6 +29,17 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 # Characters YAML forbids in a stream, and the line breaks only YAML knows (NEL, LS, PS:
 # invisible, they would silently turn into spaces inside quotes); replaced by U+FFFD after
 # being reported so that parsing can go on and find the file's other problems.
+EMITS = (  # the problem codes of parsing
+    "yaml-syntax",
+    "multiple-documents",
+    "yaml-anchor",
+    "yaml-merge-key",
+    "yaml-tag",
+    "duplicate-key",
+    "too-deep",
+    "wrong-shape",
+    "control-character",
+)
 _UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -42,12 +54,12 @@ class Scalar(NamedTuple):
         return self.plain and self.value in ("", "~")
 
 
-class Mapping(NamedTuple):
+class MappingNode(NamedTuple):
     items: tuple[tuple[Scalar, Node], ...]
     location: Location
 
 
-class Sequence(NamedTuple):
+class SequenceNode(NamedTuple):
     items: tuple[Node, ...]
     location: Location
 
@@ -58,7 +70,7 @@ class Rejected(NamedTuple):
     location: Location
 
 
-Node = Scalar | Mapping | Sequence | Rejected
+Node = Scalar | MappingNode | SequenceNode | Rejected
 
 
 def line_column(text: str, index: int) -> tuple[int, int]:
@@ -236,7 +248,6 @@ def _escaped(text: str, index: int) -> bool:
 
 
 _SCALAR, _MAPPING_END, _SEQUENCE_END = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
-_new_tuple = tuple.__new__  # a Scalar without the NamedTuple's Python-level __new__: one per value
 
 
 class _TooDeep(Exception):
@@ -316,7 +327,7 @@ class _Builder:
             if event.anchor is not None or event.tag is not None:
                 self.flagged(event)
             mark: Any = event.start_mark
-            return _new_tuple(
+            return new_tuple(  # a Scalar without the NamedTuple's Python-level __new__: one per value
                 Scalar, (event.value, make_location(self.file, mark.line + 1, mark.column + 1), not event.style)
             )
         if isinstance(event, yaml.AliasEvent):
@@ -340,10 +351,10 @@ class _Builder:
             items: list[Node] = []
             while type(event := self.get()) is not _SEQUENCE_END:
                 items.append(self.node(event, depth + 1))
-            return Sequence(tuple(items), location)
+            return SequenceNode(tuple(items), location)
         return self.mapping(location, depth)
 
-    def mapping(self, location: Location, depth: int) -> Mapping:
+    def mapping(self, location: Location, depth: int) -> MappingNode:
         pairs: list[tuple[Scalar, Node]] = []
         seen: dict[str, Location] = {}
         get, node = self.get, self.node
@@ -384,4 +395,4 @@ class _Builder:
                 continue
             seen[key.value] = key.location
             pairs.append((key, value))
-        return Mapping(tuple(pairs), location)
+        return MappingNode(tuple(pairs), location)

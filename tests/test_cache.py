@@ -12,7 +12,7 @@ import matrix.cache
 import matrix.workers
 from matrix import check
 from matrix.cache import CACHE_FILE
-from matrix.loading import load_project, parse_cache
+from matrix.pipeline import load_project, parse_cache
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
@@ -24,7 +24,7 @@ def entries(root: Path) -> list[str]:
 def summary(root: Path, cache: bool) -> list[tuple[str, int, str]]:
     _, report = check(root, cache=cache)
     return [(p.location.file, p.location.line, p.code) for p in report.problems] + [
-        (k, 0, str(v)) for k, v in report.anchors.items()
+        (k, 0, str(v)) for k, v in report.quote_starts.items()
     ]
 
 
@@ -108,9 +108,9 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
     parallel = load_project(root)
     assert parallel.files == sequential.files
-    assert [c.spans for c in parallel.claims] == [c.spans for c in sequential.claims]
-    assert [f.source.spans if f.source else None for f in parallel.files] == [
-        f.source.spans if f.source else None for f in sequential.files
+    assert [c.positions for c in parallel.claims] == [c.positions for c in sequential.claims]
+    assert [f.source.positions if f.source else None for f in parallel.files] == [
+        f.source.positions if f.source else None for f in sequential.files
     ]
     assert parallel.all_problems() == sequential.all_problems() != ()
 
@@ -124,3 +124,17 @@ def test_entries_of_the_earlier_file_cache_are_removed(tmp_path: Path) -> None:
     cold = summary(root, cache=True)
     assert sorted(p.name for p in old.parent.iterdir()) == ["cache.sqlite3", "notes"]
     assert summary(root, cache=True) == cold and len(entries(root)) == 4
+
+
+def test_a_copy_of_the_project_shares_the_projects_cache(tmp_path: Path) -> None:
+    import shutil
+
+    root = write_project(tmp_path / "project", {})
+    first = check(root, cache=True)
+    stored = entries(root)
+    copy = tmp_path / "revision"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache"))
+    project, report = check(copy, cache=True, cache_root=root)
+    assert not (copy / ".cache").exists()
+    assert entries(root) == stored  # every parse and quote location was found there: nothing added
+    assert report == first[1] and project.claims == first[0].claims

@@ -295,7 +295,7 @@ def test_full_disk_is_a_clear_error_and_keeps_old_file(
 ) -> None:
     import errno
 
-    import matrix.workbook
+    import matrix.workbook.rows
     import matrix.workers
 
     root = write_project(tmp_path, PIVOT_FILES)
@@ -308,7 +308,7 @@ def test_full_disk_is_a_clear_error_and_keeps_old_file(
     def full(*args: object, **kwargs: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(matrix.workbook._StreamedRows, "render", full)
+    monkeypatch.setattr(matrix.workbook.rows.StreamedRows, "render", full)
     code, _, err = cli("build", "--root", root, "--out", out, "-q")
     assert code == 1
     assert f"cannot write '{out}': No space left on device" in err and "Traceback" not in err
@@ -405,9 +405,9 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
     out = tmp_path / "book.xlsx"
     out.write_bytes(b"previous workbook")
     sharing = (
-        "import os, time, matrix.workers as w, matrix.workbook as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
-        "render = b._StreamedRows.render\n"
-        "b._StreamedRows.render = lambda *a: (time.sleep(60), render(*a))[1]\n"  # a child still at work
+        "import os, time, matrix.workers as w, matrix.workbook.rows as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+        "render = b.StreamedRows.render\n"
+        "b.StreamedRows.render = lambda *a: (time.sleep(60), render(*a))[1]\n"  # a child still at work
         if children
         else ""
     )

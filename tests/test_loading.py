@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from matrix.loading import load_project, parse_claims_file, parse_codebook
+from matrix.loading import parse_claims_file, parse_codebook
 from matrix.model import Claim, Location
+from matrix.pipeline import load_project
 from tests.conftest import CLAIMS_A, CODEBOOK, SEED_A, write_project
 
 

@@ -130,7 +130,7 @@ def test_the_quotes_seed_is_valid(tmp_path: Path) -> None:
 @FAST
 @given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=6))
 def test_mutated_quotes_files_give_a_report_and_survive_the_cache(seed: int, edits: int) -> None:
-    from matrix.loading import _flatten, _unflatten
+    from matrix.plain import claims_file_of, flat_claims_file
 
     rng = random.Random(seed)
     text = QUOTES_SEED
@@ -139,7 +139,7 @@ def test_mutated_quotes_files_give_a_report_and_survive_the_cache(seed: int, edi
     data = text.encode("utf-8", errors="surrogatepass")
     result = parse_claims_file("claims/a.yaml", data)
     assert_locations_inside(data, result.problems)
-    assert _unflatten(_flatten(result)) == result
+    assert claims_file_of(flat_claims_file(result)) == result
     for claim in result.claims:
         assert all(isinstance(q, str) and q.strip() for q in claim.quotes)
         for index in range(len(claim.quotes)):
@@ -323,6 +323,6 @@ cell_text = st.one_of(
 @FAST
 @given(st.lists(cell_text, min_size=1, max_size=6))
 def test_claims_cells_fast_path_writes_what_the_careful_one_does(values: list[str]) -> None:
-    from matrix.workbook import _careful_cells, _cells
+    from matrix.workbook.rows import _careful_cells, _cells
 
     assert _cells(values, 7, 9) == _careful_cells(values, '<c s="7"', '<c s="9"')

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix import CODES, check, loading
+from matrix import CODES, check
 from matrix.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
@@ -258,24 +258,6 @@ def test_problem_locations(
     assert problems_of(files) == expected
 
 
-CLAIM_FILE_INPUTS = [
-    (name, text) for name, files, _ in CASES for file, text in files.items() if file in (A, B) and text is not None
-] + [
-    ("padded-values", CLAIMS_A.replace("topic: export-controls", 'topic: " export-controls "', 1)),
-    ("tilde-value", CLAIMS_A.replace(QUOTE_A, QUOTE_A + "    note: ~\n", 1)),
-]
-
-
-@pytest.mark.parametrize("text", [t for _, t in CLAIM_FILE_INPUTS], ids=[n for n, _ in CLAIM_FILE_INPUTS])
-def test_fast_path_for_sound_claims_reads_what_the_careful_one_does(
-    text: str | bytes, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = text if isinstance(text, bytes) else text.encode()
-    fast = parse_claims_file(A, data)
-    monkeypatch.setattr(loading, "_sound_fields", lambda node, fields: None)
-    assert fast == parse_claims_file(A, data)
-
-
 def test_values_are_stripped_but_quotes_kept_as_written() -> None:
     text = CLAIMS_A.replace("topic: export-controls", 'topic: " export-controls "', 1)
     claim = parse_claims_file(A, text.replace(QUOTE_A, '    quote: " differ sharply "\n').encode()).claims[0]
@@ -351,9 +333,9 @@ def test_quote_not_found_hint_shows_closest_passage(tmp_path: Path) -> None:
     assert "differ sharply on export controls policy" in problem.hint
 
 
-def test_anchors_record_quote_start(tmp_path: Path) -> None:
+def test_quote_starts_record_where_quotes_start(tmp_path: Path) -> None:
     _, report = check(write_project(tmp_path, {}))
-    assert {k: str(v) for k, v in report.anchors.items()} == {"a-1": "seeds/a.txt:2:1", "b-1": "seeds/b.txt:1:1"}
+    assert {k: str(v) for k, v in report.quote_starts.items()} == {"a-1": "seeds/a.txt:2:1", "b-1": "seeds/b.txt:1:1"}
 
 
 def test_all_problems_in_one_run(tmp_path: Path) -> None:
@@ -391,7 +373,7 @@ def test_report_places_every_passage(tmp_path: Path) -> None:
     _, report = check(write_project(tmp_path, {A: text}))
     assert report.problems == ()
     assert [str(p[0]) for p in report.passages["a-1"] if p] == ["seeds/a.txt:3:1", "seeds/a.txt:2:1"]
-    assert str(report.anchors["a-1"]) == "seeds/a.txt:3:1"
+    assert str(report.quote_starts["a-1"]) == "seeds/a.txt:3:1"
 
 
 def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> None:

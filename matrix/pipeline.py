@@ -1,0 +1,205 @@
+"""How the work runs: load -> validate -> locate quotes, and the work done in the background.
+
+The one place that decides when to use the cache (root/.cache, or another root's) and when
+to share work with a forked child (`matrix.workers`): the modules below it are pure
+(`schema`, `rules`, `validation`) or only read files (`loading`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from matrix.cache import Cache, key
+from matrix.coverage import Coverage, coverage
+from matrix.loading import (
+    CODEBOOK,
+    MAX_FILE_BYTES,
+    claim_file_paths,
+    claims_input,
+    parse_claims_file,
+    parse_codebook,
+    read_input,
+    read_texts,
+)
+from matrix.model import ClaimsFile, Codebook, Project
+from matrix.plain import claims_file_of, flat_claims_file, flat_matches, matches_of
+from matrix.problems import Problem, Report
+from matrix.quotes import Match, NormalisedText
+from matrix.rules import Located, passage_count
+from matrix.validation import validate
+from matrix.workers import Background, shared_map
+
+__all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
+    "MAX_FILE_BYTES",
+    "InvalidProject",
+    "check",
+    "claims_file_count",
+    "coverage_in_background",
+    "load_project",
+    "locate_quotes",
+    "parse_cache",
+    "quotes_cache",
+]
+
+
+class InvalidProject(Exception):
+    """The project does not pass validation: a command stops, and the CLI prints the report."""
+
+    def __init__(self, project: Project, report: Report, strict: bool, version: str | None = None) -> None:
+        super().__init__(f"{report.errors} errors, {report.warnings} warnings")
+        self.project = project
+        self.report = report
+        self.strict = strict
+        self.version = version  # which version of the project, where a command reads several
+
+
+def check(
+    root: Path,
+    cache: bool = False,
+    advance: Callable[[int], None] | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    cache_root: Path | None = None,
+) -> tuple[Project, Report]:
+    """Load and validate the project under `root`; `cache` reuses (and stores) parse and
+    quote-location results in the cache of `cache_root` (default: `root`), so that a copy of
+    the project (a git revision written to a temporary folder) can share the project's cache."""
+    store = (cache_root or root) if cache else None
+    project = load_project(root, max_bytes, cache=parse_cache(store), advance=advance)
+    located = locate_quotes(project, quotes_cache(store))
+    return project, validate(project, located)
+
+
+def claims_file_count(root: Path) -> int:
+    """How many claims files `load_project` reads (for a progress display)."""
+    return len(claim_file_paths(root))
+
+
+def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
+    name, data, max_bytes = item
+    return flat_claims_file(parse_claims_file(name, data, max_bytes))
+
+
+def parse_files(
+    items: list[tuple[str, bytes, str]], max_bytes: int = MAX_FILE_BYTES, cache: Cache[ClaimsFile] | None = None
+) -> Iterator[ClaimsFile]:
+    """Parse claims files (name, bytes, their SHA-256), shared with a forked child when
+    there is enough to share (`shared_map`), in no set order; the results go to `cache` once
+    all are made."""
+    work = [(name, data, max_bytes) for name, data, _ in items]
+    for index, flat in shared_map(_parse_flat, work, [len(data) for _, data, _ in items]):
+        name, _, digest = items[index]
+        if cache is not None:
+            cache.put(parse_key(name, digest, max_bytes), flat)
+        yield claims_file_of(flat)
+    if cache is not None:
+        cache.flush()
+
+
+def parse_key(name: str, digest: str, max_bytes: int) -> str:
+    """The cache key of a claims file's parse: its name, content digest and the size limit."""
+    return key("parse", name, digest, str(max_bytes))
+
+
+def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
+    """The cache of parsed claims files under root/.cache (None: no cache)."""
+    return Cache(root, claims_file_of)
+
+
+def load_project(
+    root: Path,
+    max_bytes: int = MAX_FILE_BYTES,
+    cache: Cache[ClaimsFile] | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> Project:
+    """Read the codebook, every claims file and every source text under `root`.
+
+    `advance(n)` is told of every n claims files done (for a progress display)."""
+    problems: list[Problem] = []
+    inputs: dict[str, str] = {}
+    codebook: Codebook | None = None
+    codebook_bytes, problem = read_input(root / CODEBOOK, CODEBOOK, max_bytes)
+    if problem is not None:
+        problems.append(problem)
+    elif codebook_bytes is not None:
+        inputs[CODEBOOK] = hashlib.sha256(codebook_bytes).hexdigest()
+        codebook, found = parse_codebook(CODEBOOK, codebook_bytes, max_bytes)
+        problems.extend(found)
+
+    parsed: dict[str, ClaimsFile] = {}
+    todo: list[tuple[str, bytes, str]] = []
+    names: list[str] = []
+    for path in claim_file_paths(root):
+        name, data, problem = claims_input(path, root, max_bytes)
+        names.append(name)
+        if data is None:
+            parsed[name] = ClaimsFile(name, None, (), (problem,) if problem else ())
+            continue
+        inputs[name] = digest = hashlib.sha256(data).hexdigest()
+        hit = cache.get(parse_key(name, digest, max_bytes)) if cache else None
+        if hit is not None:
+            parsed[name] = hit
+            if advance:
+                advance(1)
+        else:
+            todo.append((name, data, digest))
+    for result in parse_files(todo, max_bytes, cache):
+        parsed[result.file] = result
+        if advance:
+            advance(1)
+    files = [parsed[name] for name in names]
+    texts, text_problems, digests = read_texts(root, files)
+    problems.extend(text_problems)
+    inputs.update(digests)
+    return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())))
+
+
+def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, ...]:
+    """Where one file's passages (of all its claims, in order) occur in its text, as plain tuples."""
+    quotes, content = item
+    text = NormalisedText.of(content)
+    return flat_matches(tuple(text.locate(quote) if quote else None for quote in quotes))
+
+
+def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
+    """The cache of quote locations under root/.cache (None: no cache)."""
+    return Cache(root, matches_of)
+
+
+def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:
+    """Where every passage occurs, per claims file; reuses cached results for unchanged pairs
+    of claims file and source text (keyed by both files' contents) and stores new ones.
+    Large projects share the searching with a forked child (`shared_map`)."""
+    located: dict[str, tuple[Match | None, ...]] = {}
+    todo: list[tuple[str, str, tuple[str, ...], str]] = []  # file, cache key, quotes, text
+    for claims_file in project.files:
+        text = project.texts.get(claims_file.file)
+        digest = project.inputs.get(claims_file.file)
+        if text is None or digest is None:
+            continue
+        name = key("quotes", claims_file.file, digest, text.path, text.digest)
+        found = cache.get(name)
+        if found is not None and len(found) == passage_count(claims_file):
+            located[claims_file.file] = found
+        else:
+            passages = tuple(quote for c in claims_file.claims for quote in c.quotes)
+            todo.append((claims_file.file, name, passages, text.content))
+    work = [(quotes, content) for _, _, quotes, content in todo]
+    for index, plain in shared_map(_locate, work, [len(content) for *_, content in todo]):
+        file, name, *_ = todo[index]
+        cache.put(name, plain)
+        located[file] = matches_of(plain)
+    cache.flush()
+    return located
+
+
+def coverage_in_background(
+    project: Project, report: Report, sources: Sequence[str], limit: int | None
+) -> Background[Coverage]:
+    """The coverage (its best `limit` sentences), worked out by a forked child meanwhile when
+    the source texts are large enough to be worth one (see `Background`)."""
+    weight = sum(len(text.content) for text in project.texts.values())  # the bytes of text coverage reads
+    return Background(functools.partial(coverage, project, report, sources, limit=limit), weight)

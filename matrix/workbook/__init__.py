@@ -1,0 +1,117 @@
+"""The only openpyxl import: frames -> an .xlsx workbook, written atomically and reproducibly.
+
+Invariants:
+- every text value is written as text: nothing becomes a formula, and a value that starts
+  with '=', '+', '-' or '@' also carries Excel's quote prefix;
+- the file is streamed (write-only mode) to a temporary file beside the target and moved
+  into place only when complete; on any failure the temporary file is removed and the
+  previous workbook is untouched;
+- the same inputs give the same bytes: document properties and zip entry times come from
+  SOURCE_DATE_EPOCH (default 1980-01-01), and nothing else varies between runs.
+
+The modules: `cells` (styles and `Sheet`, which builds a sheet row by row), `matrices`
+(Stance, Approach, Contrasts), `rows` (the streamed Claims and Evidence rows), `sheets`
+(Overview, Sources, Coverage, Codebook, Problems) and `archive` (temporary file, zip, fixed
+timestamps, atomic replace). A new sheet is a function `NAME_sheet(wb, ...)` in a module
+of its own, called from `build_workbook`; a different workbook is a list of such calls
+handed to `write_sheets(out, title, fill)`, which writes it with the same guarantees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from matrix.coverage import Coverage, coverage
+from matrix.model import Project
+from matrix.pivot import Analysis, evidence
+from matrix.problems import Report
+from matrix.workbook.archive import Prerendered, write_sheets
+from matrix.workbook.cells import Sheet, net_colour
+from matrix.workbook.changes import write_changes
+from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
+from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
+from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
+
+__all__ = [
+    "CLAIM_HEADERS",
+    "COVERAGE_ROWS",
+    "SHEETS",
+    "Sheet",
+    "build_workbook",
+    "net_colour",
+    "workbook_coverage",
+    "write_changes",
+    "write_sheets",
+    "write_workbook",
+]
+
+
+SHEETS = (
+    "Overview",
+    "Stance",
+    "Approach",
+    "Contrasts",
+    "Claims",
+    "Evidence",
+    "Sources",
+    "Coverage",
+    "Codebook",
+    "Problems",
+)
+
+COVERAGE_ROWS = 1000  # uncovered sentences listed in the workbook; the CLI lists them all
+
+
+def build_workbook(
+    wb: Workbook,
+    stack: contextlib.ExitStack,
+    *,
+    analysis: Analysis,
+    report: Report,
+    project: Project,
+    covered: Callable[[], Coverage],
+) -> dict[str, Prerendered]:
+    """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
+    by a child process that lives as long as `stack`, and returned by sheet title."""
+    cells = evidence(analysis.claims)
+    overview_sheet(wb, analysis, report, dict(project.inputs))
+    stance_sheet(wb, analysis, cells)
+    approach_sheet(wb, analysis)
+    contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
+    streamed = {"Claims": Prerendered(claims_rows(wb, analysis), stack)}
+    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis), stack)
+    sources_sheet(
+        wb,
+        analysis,
+        {s.id: (s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url) for s in project.sources},
+    )
+    coverage_sheet(wb, covered())
+    codebook_sheet(wb, analysis)
+    problems_sheet(wb, report)
+    return streamed
+
+
+def workbook_coverage(project: Project, report: Report, sources: Sequence[str]) -> Coverage:
+    """The coverage the Coverage sheet shows (its best COVERAGE_ROWS sentences)."""
+    return coverage(project, report, sources, limit=COVERAGE_ROWS)
+
+
+def write_workbook(
+    analysis: Analysis,
+    report: Report,
+    project: Project,
+    out: Path,
+    advance: Callable[[int], None] = lambda n: None,
+    covered: Callable[[], Coverage] | None = None,
+) -> None:
+    """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
+    written. `covered()` gives the coverage (default: `workbook_coverage`, computed here)."""
+    if covered is None:
+        covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
+    fill = functools.partial(build_workbook, analysis=analysis, report=report, project=project, covered=covered)
+    write_sheets(out, "Claims matrix", fill, advance)

@@ -1,0 +1,156 @@
+"""Cells and styles: the shared fonts, fills and alignments, and `Sheet`, which builds one
+write-only sheet row by row (every text a text cell, formula-like text with the quote prefix)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+NET_FORMAT = "+0.00;-0.00;0.00"
+
+RED, NEUTRAL, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+
+BOLD = Font(bold=True)
+
+TITLE = Font(bold=True, size=14)
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+TOP = Alignment(vertical="top")
+
+CENTER = Alignment(horizontal="center", vertical="top")
+
+THIN = Side(style="thin", color="A0A0A0")
+
+GROUP_EDGE = Border(left=THIN)
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def net_colour(net: float) -> str:
+    """Hex RGB on the diverging scale: -1 red, 0 neutral yellow, +1 green."""
+    net = max(-1.0, min(1.0, net))
+    low, high = (NEUTRAL, GREEN) if net >= 0 else (NEUTRAL, RED)
+    t = abs(net)
+    return "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def cell_value(value: Any) -> Any:
+    """A cell-ready Python value: None for missing, int/float for numbers."""
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+class Sheet:
+    """Builds one write-only sheet row by row."""
+
+    def __init__(self, wb: Workbook, title: str, widths: Sequence[float] = (), freeze: str | None = None) -> None:
+        self.ws = wb.create_sheet(title)
+        self.ws.freeze_panes = freeze  # before any row: write-only sheets write their view first
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.widths = tuple(widths)
+        self.rows = 0
+
+    def cell(
+        self,
+        value: Any,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        align: Alignment | None = None,
+        fmt: str | None = None,
+        comment: str | None = None,
+        link: str | None = None,
+        border: Border | None = None,
+    ) -> WriteOnlyCell:
+        value = cell_value(value)
+        cell = WriteOnlyCell(self.ws, value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever it starts with
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if align is not None:
+            cell.alignment = align
+        if fmt is not None:
+            cell.number_format = fmt
+        if border is not None:
+            cell.border = border
+        if comment:
+            note = Comment(comment, "claims-matrix")
+            note.width, note.height = 420, min(60 + 16 * comment.count("\n"), 420)
+            cell.comment = note
+        if link:
+            cell.hyperlink = Hyperlink(ref="", location=link)
+        return cell
+
+    def text(self, value: Any) -> Any:
+        """A bare value for a row: strings that Excel could misread get a text cell."""
+        value = cell_value(value)
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            return self.cell(value)
+        return value
+
+    def append(self, row: Iterable[Any] = ()) -> int:
+        """Add a row, tall enough for its wrapped text (spreadsheets do not fit heights on open)."""
+        values = list(row)
+        lines = max(
+            (
+                wrapped_lines(cell.value, self.widths[i] if i < len(self.widths) else 10)
+                for i, cell in enumerate(values)
+                if isinstance(cell, Cell) and cell.alignment.wrap_text and isinstance(cell.value, str)
+            ),
+            default=1,
+        )
+        if lines > 1:
+            self.ws.row_dimensions[self.rows + 1].height = LINE_HEIGHT * lines
+        self.ws.append(values)
+        self.rows += 1
+        return self.rows
+
+    def header(self, names: Iterable[str]) -> int:
+        return self.append(self.cell(n, font=BOLD, fill=HEADER_FILL, align=WRAP) for n in names)
+
+
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines `text` takes wrapped in a column `width` characters wide."""
+    chars = max(1, int(width * 1.1))
+    return sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
+
+
+def style_id(ws: Any, align: Alignment | None = None, prefix: bool = False) -> int:
+    """The workbook's xf index for a cell style, registered if new."""
+    cell = WriteOnlyCell(ws, None)
+    if align is not None:
+        cell.alignment = align
+    cell.quotePrefix = prefix
+    return int(cell.style_id)

@@ -1,0 +1,224 @@
+"""The reference sheets: Overview, Sources, Coverage, Codebook and Problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import PatternFill
+
+from matrix.coverage import Coverage
+from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
+from matrix.pivot import Analysis
+from matrix.problems import Report
+from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour
+
+NO_CLAIMS = "No claims match the filters"
+
+
+def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
+    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16))
+    sheet.append([sheet.cell("claims-matrix: convergence and divergence across perspectives", font=TITLE)])
+    sheet.append()
+    for line in (
+        "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
+        "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
+        "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree."
+        if analysis.count == "claims"
+        else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
+        "Contrasts ranks where perspectives disagree.",
+        "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
+    ):
+        sheet.append([line])
+    if analysis.claims.empty:  # said here, not as a fake row in the Claims table
+        sheet.append()
+        sheet.append(
+            [sheet.cell(f"{NO_CLAIMS} ({analysis.filters.describe()}): the Claims table is empty.", font=BOLD)]
+        )
+    sheet.append()
+    sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index"])
+    first = sheet.rows + 1
+    for total in analysis.total_rows():
+        fill = None if total.net is None else PatternFill("solid", fgColor=net_colour(total.net))
+        sheet.append(
+            [
+                sheet.cell(analysis.codebook.label("perspectives", total.perspective)),
+                total.sources,
+                total.claims,
+                total.convergence,
+                total.divergence,
+                sheet.cell(total.net, fmt=NET_FORMAT, fill=fill),
+            ]
+        )
+    last = sheet.rows
+    sheet.append(["All perspectives", None, len(analysis.claims)])
+    if last >= first:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "Convergence vs divergence per perspective (claims)"
+        chart.y_axis.title = "claims"
+        chart.height, chart.width = 8, 22
+        data = Reference(sheet.ws, min_col=4, max_col=5, min_row=first - 1, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
+        for series, colour in zip(chart.series, ("63BE7B", "F8696B"), strict=False):
+            series.graphicalProperties.solidFill = colour
+        sheet.ws.add_chart(chart, "H5")
+
+    sheet.append()
+    sheet.append([sheet.cell("Legend", font=BOLD)])
+    sheet.append(
+        ["Net index", "(convergence - divergence) / (convergence + divergence): -1 all divergence, +1 all convergence"]
+    )
+    sheet.append(["Weighted index", "the same with each claim weighted by its confidence: low 1, medium 2, high 3"])
+    sheet.append(["Empty cell", "no claims on that topic from that perspective"])
+    for value, meaning in (
+        (-1.0, "all divergence"),
+        (-0.5, "mostly divergence"),
+        (0.0, "mixed"),
+        (0.5, "mostly convergence"),
+        (1.0, "all convergence"),
+    ):
+        sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(value))), meaning])
+    sheet.append(
+        ["Comments", "hover a matrix cell for its claims and quotes; click it to open the first one in Claims"]
+    )
+
+    sheet.append()
+    sheet.append([sheet.cell("Generated from", font=BOLD)])
+    sheet.append(["Filters", analysis.filters.describe()])
+    sheet.append(["Problems", f"{report.errors} errors, {report.warnings} warnings (see Problems)"])
+    sheet.header(["Input file", "SHA-256"])
+    for path, digest in inputs.items():
+        sheet.append([sheet.text(path), digest])
+
+
+def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
+    topics = list(analysis.topics)
+    sheet = Sheet(wb, "Sources", [30, 50, 30, 24, 12, 14, 36, 30, 8, 12, 11, 9] + [12] * len(topics), freeze="B2")
+    sheet.header(
+        [
+            "Source",
+            "Title",
+            "Publisher",
+            "Author",
+            "Published",
+            "Perspective",
+            "Text",
+            "URL",
+            "Claims",
+            "Convergence",
+            "Divergence",
+            "Net",
+            *(analysis.codebook.label("topics", t) for t in topics),
+        ]
+    )
+    for source_id, row in analysis.source_rows():
+        net = row["net"]
+        sheet.append(
+            [
+                sheet.text(source_id),
+                *(sheet.cell(v, align=WRAP) for v in metadata[source_id]),
+                row["claims"],
+                row["convergence"],
+                row["divergence"],
+                sheet.cell(
+                    net, fmt=NET_FORMAT, fill=None if net is None else PatternFill("solid", fgColor=net_colour(net))
+                ),
+                *(row[t] or None for t in topics),
+            ]
+        )
+
+
+def coverage_sheet(wb: Workbook, result: Coverage) -> None:
+    sheet = Sheet(wb, "Coverage", (30, 44, 12, 12, 10, 16, 16, 40, 90), freeze="A3")
+    sheet.append([sheet.cell("Coverage: sentences that a claim's quote overlaps", font=BOLD)])
+    sheet.header(["Source", "", "Sentences", "Covered", "Share", "Claims per 1,000 words"])
+    for row in result.sources:
+        sheet.append(
+            [
+                sheet.text(row.source),
+                None,
+                row.sentences,
+                row.covered,
+                sheet.cell(row.share, fmt="0%"),
+                sheet.cell(row.claims_per_1000_words, fmt="0.0"),
+            ]
+        )
+    sheet.append()
+    sheet.append(
+        [sheet.cell("Uncovered sentences most likely to state a position (score = distinct cues matched)", font=BOLD)]
+    )
+    sheet.header(["Source", "Location", "Score", "Stance guess", "", "Approach guess", "", "Cues", "Sentence"])
+    for candidate in result.candidates:
+        sheet.append(
+            [
+                sheet.text(candidate.source),
+                sheet.text(f"{candidate.path}:{candidate.line}:{candidate.column}"),
+                candidate.score,
+                candidate.stance,
+                None,
+                candidate.approach,
+                None,
+                sheet.cell(", ".join(candidate.cues), align=WRAP),
+                sheet.cell(candidate.text, align=WRAP),
+            ]
+        )
+    if not result.candidates:
+        sheet.append(["none: every sentence with position cues is coded"])
+    elif result.found > len(result.candidates):
+        more = result.found - len(result.candidates)
+        sheet.append([f"… and {more:,} more with lower scores: run 'claims-matrix coverage --limit {result.found}'"])
+
+
+def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
+    sheet = Sheet(wb, "Codebook", (22, 36, 90))
+    codebook = analysis.codebook
+    for title, entries in (
+        ("Perspectives", codebook.perspectives),
+        ("Actors", codebook.actors),
+        ("Topics", codebook.topics),
+    ):
+        sheet.append([sheet.cell(title, font=BOLD)])
+        sheet.header(["ID", "Label", "Description"])
+        for entry in entries:
+            sheet.append([sheet.text(entry.id), sheet.text(entry.label), sheet.cell(entry.description, align=WRAP)])
+        sheet.append()
+    sheet.append([sheet.cell("Fixed vocabularies", font=BOLD)])
+    sheet.header(["Field", "Values", "Meaning"])
+    sheet.append(
+        [
+            "stance",
+            ", ".join(STANCES),
+            "convergence: the parties agree or act together; divergence: positions, priorities or norms differ",
+        ]
+    )
+    sheet.append(["approach", ", ".join(APPROACHES), "optional: how the position is pursued"])
+    sheet.append(
+        [
+            "confidence",
+            ", ".join(f"{k} ({v})" for k, v in CONFIDENCE_WEIGHTS.items()),
+            "optional, default medium; the weight in the weighted index",
+        ]
+    )
+
+
+def problems_sheet(wb: Workbook, report: Report) -> None:
+    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="A2")
+    sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
+    for problem in report.problems:
+        sheet.append(
+            [
+                problem.level.value,
+                problem.code,
+                sheet.text(str(problem.location)),
+                sheet.text(problem.subject),
+                sheet.cell(problem.message, align=WRAP),
+                sheet.cell(problem.hint, align=WRAP),
+            ]
+        )
+    if not report.problems:
+        sheet.append(["none", "The claims validated without warnings."])
