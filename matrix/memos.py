@@ -11,23 +11,21 @@ The format (every field text; `claims` a list of claim ids)::
           CFR reads U.S. export controls as unilateral and a brake on the partnership.
         claims: [cfr-us-unilateral-export-controls, cfr-differences-remain]   # optional
 
-Pure: text in, values and problems out. Errors: a file that is not this shape
+Pure: a located tree (or text) in, values and problems out. Errors: a file that is not this shape
 (`wrong-shape`, `unknown-field`, `missing-field`, `wrong-type`), an unknown topic or
 perspective (`unknown-topic`, `unknown-perspective`, with "did you mean"), an empty text or
-claim id (`empty-value`), two memos for one cell (`duplicate-memo`). Warning: a cited claim
-id that no claim has (`unknown-memo-claim`), as after a claim was removed or renamed.
+claim id (`empty-value`), two memos for one cell (`duplicate-memo`). A cited claim id that no
+claim has is a warning of the rules (`unknown-memo-claim`), as after a claim was removed or renamed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-from matrix.model import Codebook, Location
+from matrix.model import MEMOS_FILE, Codebook, Location, Memo, Memos
 from matrix.problems import Problem, did_you_mean, is_hidden_char, shown
-from matrix.yamltree import Mapping, Node, Rejected, Scalar, Sequence, parse_tree
+from matrix.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode, parse_tree
 
-MEMOS_FILE = "claims/memos.yaml"
 EMITS = (  # the problem codes of reading memos (yamltree's come on top)
     "wrong-shape",
     "unknown-field",
@@ -39,75 +37,26 @@ EMITS = (  # the problem codes of reading memos (yamltree's come on top)
     "unknown-topic",
     "unknown-perspective",
     "duplicate-memo",
-    "unknown-memo-claim",
 )
 MEMO_FIELDS = {"topic": True, "perspective": False, "text": True, "claims": False}
 CELL_LIMIT = 32_767  # a spreadsheet cell's length limit: the memo goes into one
-ACROSS = None  # the perspective of a memo on a topic across all perspectives
 
 
-@dataclass(frozen=True, slots=True)
-class Memo:
-    """One summary. `perspective` is None for a topic across perspectives; `claims` are the
-    cited ids in the order written, each written at the same index of `claim_locations`."""
-
-    topic: str
-    perspective: str | None
-    text: str
-    claims: tuple[str, ...]
-    location: Location
-    claim_locations: tuple[Location, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Memos:
-    """The memos of one file in file order; at most one per (topic, perspective)."""
-
-    entries: tuple[Memo, ...] = ()
-    file: str = MEMOS_FILE
-
-    def cell(self, topic: str, perspective: str) -> Memo | None:
-        """The memo of one topic x perspective cell."""
-        return next((m for m in self.entries if m.topic == topic and m.perspective == perspective), None)
-
-    def across(self, topic: str) -> Memo | None:
-        """The memo of one topic across all perspectives."""
-        return next((m for m in self.entries if m.topic == topic and m.perspective is ACROSS), None)
-
-    def cited(self) -> tuple[str, ...]:
-        """Every claim id cited, once each, in file order."""
-        return tuple(dict.fromkeys(c for m in self.entries for c in m.claims))
+def memos_of(file: str, root: Node | None, problems: list[Problem], codebook: Codebook) -> tuple[Memos, list[Problem]]:
+    """The memos of the located tree `root` of `file` (and the problems found parsing it, to
+    which this adds), checked against `codebook`'s topics and perspectives; usable memos are
+    kept even when others have problems."""
+    reader = _Reader(file, codebook, problems)
+    return Memos(tuple(reader.memos(root)), file), problems
 
 
 def parse_memos(text: str, codebook: Codebook, file: str = MEMOS_FILE) -> tuple[Memos, list[Problem]]:
-    """The memos of the decoded `text` of `file`, checked against `codebook`'s topics and
-    perspectives; usable memos are kept even when others have problems."""
-    root, problems = parse_tree(text, file)
-    reader = _Reader(file, codebook, problems)
-    memos = Memos(tuple(reader.memos(root)), file)
-    return memos, problems
-
-
-def unknown_claims(memos: Memos, claim_ids: Collection[str]) -> list[Problem]:
-    """A warning at every cited claim id that is not in `claim_ids`."""
-    problems = []
-    for memo in memos.entries:
-        for claim, at in zip(memo.claims, memo.claim_locations, strict=True):
-            if claim not in claim_ids:
-                problems.append(
-                    Problem(
-                        at,
-                        "unknown-memo-claim",
-                        f"the memo cites claim {shown(claim)}, which no claims file defines",
-                        did_you_mean(claim, sorted(claim_ids)) + " (was the claim removed or renamed?)",
-                        claim,
-                    )
-                )
-    return problems
+    """`memos_of` the decoded `text` of `file`."""
+    return memos_of(file, *parse_tree(text, file), codebook)
 
 
 def _kind(node: Node) -> str:
-    return {Mapping: "a mapping", Sequence: "a list", Scalar: "text"}.get(type(node), "a value")
+    return {MappingNode: "a mapping", SequenceNode: "a list", Scalar: "text"}.get(type(node), "a value")
 
 
 class _Reader:
@@ -136,7 +85,7 @@ class _Reader:
         shape = "the file must be a mapping with 'memos:', a list of memos"
         if root is None or isinstance(root, Rejected):
             return ()
-        if not isinstance(root, Mapping):
+        if not isinstance(root, MappingNode):
             self.add(root.location, "wrong-shape", f"{shape}; found {_kind(root)}", "see the format in README.md")
             return ()
         found: Node | None = None
@@ -150,7 +99,7 @@ class _Reader:
             return ()
         if (isinstance(found, Scalar) and found.null) or isinstance(found, Rejected):
             return ()
-        if not isinstance(found, Sequence):
+        if not isinstance(found, SequenceNode):
             self.add(
                 found.location,
                 "wrong-shape",
@@ -161,7 +110,7 @@ class _Reader:
         return found.items
 
     def memo(self, item: Node) -> Memo | None:
-        if not isinstance(item, Mapping):
+        if not isinstance(item, MappingNode):
             if not isinstance(item, Rejected):
                 self.add(
                     item.location,
@@ -171,12 +120,12 @@ class _Reader:
                 )
             return None
         values, spans = self.fields(item)
-        claims, claim_locations = self.claim_ids(item)
+        claims, claim_positions = self.claim_ids(item)
         known = [self.known(values, spans, *vocabulary) for vocabulary in self.vocabularies]
         topic, perspective = values.get("topic"), values.get("perspective")
         if topic is None or not all(known) or "text" not in values:
             return None
-        cell = (topic, perspective or ACROSS)
+        cell = (topic, perspective)
         first = self.seen.get(cell)
         if first is not None:
             where = f"'{topic}' x '{perspective}'" if perspective else f"'{topic}' across perspectives"
@@ -188,7 +137,7 @@ class _Reader:
             )
             return None
         self.seen[cell] = item.location
-        return Memo(topic, perspective or ACROSS, values["text"], claims, item.location, claim_locations)
+        return Memo(topic, perspective, values["text"], claims, item.location, claim_positions)
 
     def known(
         self, values: dict[str, str], spans: dict[str, Location], name: str, allowed: tuple[str, ...], code: str
@@ -200,7 +149,7 @@ class _Reader:
         self.add(spans[name], code, f"unknown {name} {shown(value)}", did_you_mean(value, allowed), value)
         return False
 
-    def fields(self, item: Mapping) -> tuple[dict[str, str], dict[str, Location]]:
+    def fields(self, item: MappingNode) -> tuple[dict[str, str], dict[str, Location]]:
         """The memo's text fields (`claims` is read by `claim_ids`), with unknown, missing, empty and non-text ones reported."""
         values: dict[str, str] = {}
         spans: dict[str, Location] = {}
@@ -258,12 +207,12 @@ class _Reader:
             return None
         return text
 
-    def claim_ids(self, item: Mapping) -> tuple[tuple[str, ...], tuple[Location, ...]]:
+    def claim_ids(self, item: MappingNode) -> tuple[tuple[str, ...], tuple[Location, ...]]:
         """The cited claim ids of a memo and where each is written."""
         node = next((value for key, value in item.items if key.value == "claims"), None)
         if node is None or isinstance(node, Rejected) or (isinstance(node, Scalar) and node.null):
             return (), ()
-        if not isinstance(node, Sequence):
+        if not isinstance(node, SequenceNode):
             self.add(
                 node.location,
                 "wrong-type",

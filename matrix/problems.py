@@ -82,6 +82,9 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "source-without-claims": (W, "a source file has no claims"),
     "unused-topic": (W, "a codebook topic that no claim uses"),
     "unused-perspective": (W, "a codebook perspective that no source uses"),
+    # analyst summaries (claims/memos.yaml)
+    "duplicate-memo": (E, "two memos for one topic x perspective cell, or for one topic across perspectives"),
+    "unknown-memo-claim": (W, "a memo cites a claim id that no claims file defines"),
 }
 
 

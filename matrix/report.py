@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from matrix.memos import Memo, Memos
+from matrix.model import Memo, Memos
 from matrix.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 
 TEMPLATE = "report.html.j2"

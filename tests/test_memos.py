@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from matrix.memos import MEMOS_FILE, Memo, parse_memos, unknown_claims
-from matrix.model import Codebook, Entry, Location
-from matrix.problems import CODES
+from matrix.memos import parse_memos
+from matrix.model import MEMOS_FILE, Codebook, Entry, Location, Memo
+from matrix.pipeline import check
+from tests.conftest import write_project
 
 F = MEMOS_FILE
 
@@ -36,11 +39,6 @@ memos:
       - a-2
 """
 
-registered = pytest.mark.skipif(
-    "duplicate-memo" not in CODES or "unknown-memo-claim" not in CODES,
-    reason="the memo codes join the catalogue when memos are validated with the project",
-)
-
 
 def found(text: str) -> list[tuple[int, int, str]]:
     _, problems = parse_memos(text, CODEBOOK)
@@ -64,7 +62,7 @@ def test_memos_are_read_per_cell_and_per_topic() -> None:
     assert across.text == "The perspectives split on export controls."
     space = memos.cell("space", "US-India")
     assert space is not None and space.text == "Cooperation in space, <b>not</b> contested."
-    assert space.claim_locations == (Location(F, 14, 9),)
+    assert space.claim_positions == (Location(F, 14, 9),)
     assert memos.cell("space", "CFR") is None and memos.across("space") is None
     assert memos.cell("export-controls", "US-India") is None
     assert memos.cited() == ("b-1", "a-1", "a-2")
@@ -117,7 +115,6 @@ def test_unknown_topic_hint_names_the_closest() -> None:
     assert problems[0].hint == "did you mean 'space'?"
 
 
-@registered
 def test_two_memos_for_one_cell() -> None:
     text = (
         "memos:\n  - topic: space\n    perspective: CFR\n    text: one\n"
@@ -129,12 +126,28 @@ def test_two_memos_for_one_cell() -> None:
     assert [m.text for m in memos.entries] == ["one", "across"]
 
 
-@registered
-def test_a_cited_claim_that_does_not_exist_is_a_warning_at_its_id() -> None:
-    memos, _ = parse_memos(VALID, CODEBOOK)
-    problems = unknown_claims(memos, {"a-1", "a-2", "b-2"})
-    assert [(p.location.line, p.location.column, p.code, p.subject) for p in problems] == [
-        (7, 14, "unknown-memo-claim", "b-1")
+def test_memos_are_read_with_the_project_and_a_cited_claim_that_does_not_exist_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    project, report = check(write_project(tmp_path, {MEMOS_FILE: VALID}))
+    assert [m.text[:20] for m in project.memos.entries] == [
+        "CFR reads U.S. expor",
+        "The perspectives spl",
+        "Cooperation in space",
     ]
-    assert problems[0].level.value == "warning"
-    assert unknown_claims(memos, {"a-1", "a-2", "b-1"}) == []
+    assert MEMOS_FILE in project.inputs and len(project.files) == 2  # not read as a claims file
+    found = [(p.location.file, p.location.line, p.location.column, p.code, p.subject) for p in report.problems]
+    assert found == [(F, 14, 9, "unknown-memo-claim", "a-2")]
+    assert report.problems[0].level.value == "warning" and report.passes() and not report.passes(strict=True)
+
+
+def test_no_memos_file_is_no_memos(tmp_path: Path) -> None:
+    project, report = check(write_project(tmp_path, {}))
+    assert project.memos.entries == () and MEMOS_FILE not in project.inputs and report.problems == ()
+
+
+def test_memos_are_checked_against_the_codebook_of_the_project(tmp_path: Path) -> None:
+    text = "memos:\n  - topic: trade\n    text: x\n  - topic: space\n    text: ''\n"
+    _, report = check(write_project(tmp_path, {MEMOS_FILE: text}))
+    assert [(p.location.line, p.code) for p in report.problems] == [(2, "unknown-topic"), (5, "empty-value")]
+    assert not report.passes()

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from matrix import consistency, loading, rules, schema, yamltree
+from matrix import consistency, loading, memos, rules, schema, yamltree
 from matrix.problems import CODES, codes_table, with_codes_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-STEPS = {yamltree: yamltree.EMITS, schema: schema.EMITS, loading: loading.EMITS, consistency: consistency.EMITS}
+STEPS = {
+    yamltree: yamltree.EMITS,
+    schema: schema.EMITS,
+    loading: loading.EMITS,
+    consistency: consistency.EMITS,
+    memos: memos.EMITS,
+}
 
 
 def named_codes(module: object) -> set[str]:

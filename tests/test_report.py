@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix.memos import Memo, Memos
-from matrix.model import Location
+from matrix.model import Location, Memo, Memos
 from matrix.palette import THIN_MARK, net_colour, signed, thin_colour
 from matrix.report import Brief, EvidenceClaim, Passage, render_brief
 
