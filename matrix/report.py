@@ -18,8 +18,9 @@ from typing import Any
 
 import jinja2
 
-from matrix.model import Memo, Memos
+from matrix.model import Memo, Memos, Project
 from matrix.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
+from matrix.pivot import Analysis, cell_claims, summary_numbers
 
 TEMPLATE = "report.html.j2"
 CONTRASTS_SHOWN = 10  # the top contrasts the brief lists
@@ -105,6 +106,37 @@ class ContrastRow:
     sides: tuple[tuple[str, str, int, str, bool], ...]  # (perspective label, net, units, colour, thin) for A and B
     gap: str
     opposite: bool
+
+
+def brief_of(analysis: Analysis, project: Project) -> Brief:
+    """The brief of an analysis: its numbers, each cell's claims and passages, the project's
+    memos, and the titles of the sources its claims come from."""
+    codebook = analysis.codebook
+    evidence = {
+        cell: tuple(
+            EvidenceClaim(
+                claim_id,
+                source,
+                stance,
+                tuple(Passage(text, at or "") for text, at in zip(quotes, places, strict=False)),
+                confidence,
+                approach,
+                actor,
+                claim_at,
+            )
+            for claim_id, source, stance, confidence, approach, actor, quotes, places, claim_at in claims
+        )
+        for cell, claims in cell_claims(analysis.claims).items()
+    }
+    used = {claim.source for claims in evidence.values() for claim in claims}
+    return Brief(
+        numbers=summary_numbers(analysis),
+        topics=tuple((t, codebook.label("topics", t)) for t in analysis.topics),
+        perspectives=tuple((p, codebook.label("perspectives", p)) for p in analysis.perspectives),
+        evidence=evidence,
+        memos=project.memos,
+        sources={s.id: s.title for s in project.sources if s.id in used},
+    )
 
 
 def render_brief(brief: Brief) -> str:

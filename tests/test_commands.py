@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,6 +251,49 @@ def _coverage_stubs(result: Result, root: Path) -> None:
     assert stubs[0]["quote"] == "The two governments agree to deepen joint cooperation on cyber security."
 
 
+def _brief_cells(path: Path) -> dict[tuple[str, str], str]:
+    """(topic, perspective) -> the text of that stance cell in a brief."""
+    cell = re.compile(r'data-topic="([^"]*)" data-perspective="([^"]*)"[^>]*>(.*?)</td>', re.DOTALL)
+    html = path.read_text(encoding="utf-8")
+    return {(t, p): " ".join(re.sub(r"<[^>]+>", " ", body).split()) for t, p, body in cell.findall(html)}
+
+
+def _brief_claims(path: Path) -> list[str]:
+    return re.findall(r'<li id="claim--([^"]*)"', path.read_text(encoding="utf-8"))
+
+
+def _brief_ids(expected: list[str]) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0 and "wrote" in result[1], result
+        assert sorted(_brief_claims(root / "output" / "claims-matrix.html")) == expected
+
+    return check
+
+
+def _brief_out(result: Result, root: Path) -> None:
+    assert result[0] == 0 and not (root / "output" / "claims-matrix.html").exists()
+    cells = _brief_cells(root.parent / "brief.html")
+    assert cells[("export-controls", "US-India")] == "+0.33 +2 / -1 w +0.67"  # a1 high, a2 low, a3 medium
+    assert cells[("space", "CFR")] == "0.00 ° +1 / -1 w -0.33"  # two claims: thin
+
+
+def _brief_strict(result: Result, root: Path) -> None:
+    assert (
+        result[0] == 1
+        and "short-quote" in result[1] + result[2]
+        and not (root / "output" / "claims-matrix.html").exists()
+    )
+
+
+def _brief_count_sources(result: Result, root: Path) -> None:
+    assert result[0] == 0, result
+    path = root / "output" / "claims-matrix.html"
+    assert (
+        _brief_cells(path)[("export-controls", "US-India")] == "0.00 ° +1 / -1 w +0.50"
+    )  # src-a once per stance, at its highest confidence
+    assert "the matrix counts sources" in path.read_text(encoding="utf-8")
+
+
 # Every command's project options, checked on the command itself.
 def _project_cases(
     command: str, extra: tuple[str, ...], ok: Callable[[Result, Path], None], root: str = "{root}"
@@ -348,6 +392,13 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("{root}", "{cov}", "--out", "{tmp}/changes.xlsx", *ROOT_ARGS), _diff_out,
                       ("{root}", "{cov}", "--out", "{tmp}/changes.csv", *ROOT_ARGS)),
         "--exit-code": Case(("{root}", "{cov}", "--exit-code", *ROOT_ARGS), _exit(1, "2 added")),
+    },
+    "report": {
+        **_project_cases("report", (), _brief_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
+        **_filter_cases("report", (), _brief_ids),
+        "--out": Case(("--out", "{tmp}/brief.html", *ROOT_ARGS), _brief_out, ("--out", "{tmp}/brief.pdf", *ROOT_ARGS)),
+        "--strict": Case(("--strict", "--root", "{bad}"), _brief_strict),
+        "--count": Case(("--count", "sources", *ROOT_ARGS), _brief_count_sources, ("--count", "words", *ROOT_ARGS)),
     },
     "coverage": {
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
