@@ -188,20 +188,13 @@ def test_memos_and_evidence_are_on_the_page() -> None:
 
 
 def shipped_brief(root: Path) -> Brief:
-    """The shipped project's brief (the numbers `summary --format json` gives)."""
-    from matrix import check
-    from matrix.pivot import analyse, summary_numbers
+    """The shipped project's brief, as `claims-matrix report` writes it."""
+    from matrix.pipeline import check
+    from matrix.pivot import analyse
+    from matrix.report import brief_of
 
     project, report = check(root)
-    analysis = analyse(project, report)
-    codebook = project.codebook
-    assert codebook is not None
-    return Brief(
-        numbers=summary_numbers(analysis),
-        topics=tuple((t, codebook.label("topics", t)) for t in analysis.topics),
-        perspectives=tuple((p, codebook.label("perspectives", p)) for p in analysis.perspectives),
-        sources={s.id: s.title for s in project.sources},
-    )
+    return brief_of(analyse(project, report), project)
 
 
 CHROMIUM_FLAGS = (
@@ -289,3 +282,9 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
         assert text.startswith(net) and f"w {weighted}" in text
         units = record["convergence"] + record["divergence"]
         assert (THIN_MARK in text) == (units < 3)
+    evidence = sum(1 for cell in brief.evidence.values() if cell)
+    assert dom.count("<details>") == evidence == sum(1 for r in stance if r["net"] is not None)
+    assert dom.count('class="memo"') == len(brief.memos.entries) > 0
+    for memo in brief.memos.entries:  # every summary, and a link to every claim it cites
+        assert memo.text in dom
+        assert all(f'href="#claim--{claim}"' in dom for claim in memo.claims)
