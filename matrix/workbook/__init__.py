@@ -10,7 +10,7 @@ Invariants:
   SOURCE_DATE_EPOCH (default 1980-01-01), and nothing else varies between runs.
 
 The modules: `cells` (styles and `Sheet`, which builds a sheet row by row), `matrices`
-(Stance, Approach, Contrasts), `rows` (the streamed Claims and Evidence rows), `sheets`
+(Stance, Approach, Contrasts), `summaries` (the analyst's memos laid out as the matrix), `rows` (the streamed Claims and Evidence rows), `sheets`
 (Overview, Sources, Coverage, Codebook, Problems) and `archive` (temporary file, zip, fixed
 timestamps, atomic replace). A new sheet is a function `NAME_sheet(wb, ...)` in a module
 of its own, called from `build_workbook`; a different workbook is a list of such calls
@@ -36,6 +36,7 @@ from matrix.workbook.changes import write_changes
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
+from matrix.workbook.summaries import summaries_sheet
 
 __all__ = [
     "CLAIM_HEADERS",
@@ -54,6 +55,7 @@ __all__ = [
 SHEETS = (
     "Overview",
     "Stance",
+    "Summaries",
     "Approach",
     "Contrasts",
     "Claims",
@@ -80,7 +82,8 @@ def build_workbook(
     by a child process that lives as long as `stack`, and returned by sheet title."""
     cells = evidence(analysis.claims)
     overview_sheet(wb, analysis, report, dict(project.inputs))
-    stance_sheet(wb, analysis, cells)
+    stance_sheet(wb, analysis, cells, project.memos)
+    summaries_sheet(wb, analysis, project.memos)
     approach_sheet(wb, analysis)
     contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis), stack)}
