@@ -169,7 +169,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
 
 
 def contrasts_sheet(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) -> None:
-    sheet = Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="A2")
+    sheet = Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="C2")
     unit = analysis.count
     sheet.header(
         [

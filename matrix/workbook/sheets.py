@@ -223,7 +223,7 @@ def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
 
 
 def problems_sheet(wb: Workbook, report: Report) -> None:
-    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="A2")
+    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="B2")
     sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
     for problem in report.problems:
         sheet.append(
