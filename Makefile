@@ -80,6 +80,7 @@ screenshots: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+	$(PY) bench/diff.py
 
 FUZZ_SECONDS ?= 60
 fuzz: $(VENV)/.installed-test

@@ -191,19 +191,20 @@ class Side:
         """From (file, source, claims) of each claims file, keeping the claims `filters` keep."""
         sources: dict[str, Source] = {}
         claims: dict[str, tuple[Claim, str, str]] = {}
+        wanted = [(dimension, set(ids)) for dimension, ids in filters.items() if ids]
         for file, source, file_claims in files:
             if source is None:
                 continue
             sources[source.id] = source
             for claim in file_claims:
-                if _kept(claim, source.perspective, filters):
+                if not wanted or _kept(claim, source.perspective, wanted):
                     claims[claim.id] = (claim, source.perspective, file)
         return cls(label, sources, claims, numbers)
 
 
-def _kept(claim: Claim, perspective: str, filters: Filters) -> bool:
+def _kept(claim: Claim, perspective: str, wanted: list[tuple[str, set[str]]]) -> bool:
     values = {"perspective": perspective, "topic": claim.topic, "source": claim.source, "actor": claim.actor}
-    return all(not wanted or values[dimension] in wanted for dimension, wanted in filters.items())
+    return all(values[dimension] in ids for dimension, ids in wanted)
 
 
 def _at(claim: Claim) -> str:
@@ -223,7 +224,9 @@ def _claim_change(old: tuple[Claim, str, str], new: tuple[Claim, str, str]) -> C
     }
     old_passages, new_passages = tuple(before.quotes), tuple(after.quotes)
     passages = None
-    if [normalise_quote(q) for q in old_passages] != [normalise_quote(q) for q in new_passages]:
+    if old_passages != new_passages and [normalise_quote(q) for q in old_passages] != [
+        normalise_quote(q) for q in new_passages
+    ]:  # a passage re-wrapped or re-typed (curly quotes, dashes) is the same passage
         passages = (old_passages, new_passages)
     moved = None
     if (old_file, before.source) != (new_file, after.source):
