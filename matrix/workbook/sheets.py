@@ -19,7 +19,7 @@ NO_CLAIMS = "No claims match the filters"
 
 
 def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
-    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16))
+    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16, 14))
     sheet.append([sheet.cell("claims-matrix: convergence and divergence across perspectives", font=TITLE)])
     sheet.append()
     for line in (
