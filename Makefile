@@ -81,6 +81,7 @@ screenshots: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 	$(PY) bench/diff.py
+	$(PY) bench/agree.py
 
 FUZZ_SECONDS ?= 60
 fuzz: $(VENV)/.installed-test

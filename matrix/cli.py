@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -13,12 +14,31 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from matrix import __version__
+from matrix.claims_schema import SCHEMA_FILE
+from matrix.github import annotated_lines
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, atomic_output, check_output, lock_files
-from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, check, claims_file_count, coverage_in_background
+from matrix.pipeline import (
+    MAX_FILE_BYTES,
+    InvalidProject,
+    Layout,
+    check,
+    claims_file_count,
+    coverage_in_background,
+)
 from matrix.problems import Report, as_line, did_you_mean, escaped
 from matrix.process import Exit, exit_at_once, finish, keep, running
-from matrix.terminal import console, coverage_view, diff_view, problems_view, progress, summary_view, text, verdict
+from matrix.terminal import (
+    agreement_view,
+    console,
+    coverage_view,
+    diff_view,
+    problems_view,
+    progress,
+    summary_view,
+    text,
+    verdict,
+)
 
 if TYPE_CHECKING:
     from matrix.diff import Side
@@ -52,20 +72,27 @@ class Inputs:
         """From the values of `project_options` (and, where the command has them, `filter_options`)."""
         return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
 
-    def load(self, cache_root: Path | None = None) -> tuple[Project, Report]:
+    def load(self, cache_root: Path | None = None, layout: Layout | None = None) -> tuple[Project, Report]:
         """check() with a progress bar on a terminal while the claims files are read; the cache
-        of `cache_root` (default: the root's)."""
-        with progress("reading claims", claims_file_count(self.root)) as advance:
-            loaded = check(self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root)
+        of `cache_root` (default: the root's); the files where `layout` says."""
+        layout = layout or Layout()
+        with progress("reading claims", claims_file_count(self.root, layout)) as advance:
+            loaded = check(
+                self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root, layout=layout
+            )
         keep(loaded)  # freed by the process's exit, not object by object
         return loaded
 
     def checked(
-        self, strict: bool = False, cache_root: Path | None = None, version: str | None = None
+        self,
+        strict: bool = False,
+        cache_root: Path | None = None,
+        version: str | None = None,
+        layout: Layout | None = None,
     ) -> tuple[Project, Report]:
         """Load and validate (InvalidProject, naming `version` if given, unless the report
         passes); check the filter ids."""
-        project, report = self.load(cache_root)
+        project, report = self.load(cache_root, layout)
         if not report.passes(strict):
             raise InvalidProject(project, report, strict, version)
         assert project.codebook is not None
@@ -177,22 +204,30 @@ def main(debug: bool) -> None:
 @main.command()
 @project_options
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
-@format_option(
-    ["table", "text", "json"],
-    "table: a readable table; text: one 'file:line:col: level code: message' line each; json: for scripts.",
-    default="table",
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "text", "json", "github"]),
+    default=None,
+    help="table: a readable table; text: one 'file:line:col: level code: message' line each; json: for scripts;"
+    " github: GitHub Actions annotations, then the text lines  [default: github when GITHUB_ACTIONS=true, else table]",
 )
 @number_option("--max-problems", 1, 200, "Print at most this many problems (table and text); the rest are counted.")
-def validate(root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str, max_problems: int) -> None:
+def validate(
+    root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str | None, max_problems: int
+) -> None:
     """Check the claims against the codebook and their source texts."""
     project, report = Inputs.of(root, no_cache, max_file_size).load()
     ok = report.passes(strict)
+    if fmt is None:  # as yamllint does: annotations where GitHub Actions shows them
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "table"
     if fmt == "json":
         payload = report.to_dict(strict, len(project.claims), len(project.files))
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-    elif fmt == "text":
-        for problem in report.problems[:max_problems]:
-            click.echo(as_line(problem))
+    elif fmt in ("text", "github"):
+        listed = report.problems[:max_problems]
+        for line in annotated_lines(listed) if fmt == "github" else map(as_line, listed):
+            click.echo(line)
         hidden = len(report.problems) - max_problems
         if hidden > 0:
             click.echo(f"... and {hidden} more problems")
@@ -463,6 +498,193 @@ def _diff_side(version: Version, inputs: Inputs, count: str) -> tuple[Side, Proj
     numbers = summary_numbers(analyse(project, report, inputs.filters, count))
     files = [(f.file, f.source, f.claims) for f in project.files]
     return Side.of(version.label, files, numbers, inputs.filters), project
+
+
+@main.command(name="agree")
+@click.argument("others", nargs=-1, required=True, metavar="OTHER...")
+@project_options
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
+@format_option(
+    ["table", "json"], "table: rich tables; json: every figure, disagreement and unmatched claim.", default="table"
+)
+@out_option("Also write an agreement workbook (.xlsx): sheets Agreement, Coincidences, Disagreements.")
+@click.option(
+    "--min-alpha",
+    type=click.FloatRange(min=-1, max=1),
+    default=None,
+    metavar="X",
+    help="Exit 1 when a field's alpha is defined and below X (for CI).",
+)
+def agree_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    others: tuple[str, ...],
+    sources: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    min_alpha: float | None,
+) -> None:
+    """How far other coders' codings of the project agree with this one, and where they part.
+
+    OTHER is another coder's coding: a project folder (with claims/), a folder of claims files
+    (their text: paths resolve against --root), or git:REV. Their codebook if they have one,
+    else the project's."""
+    from matrix.agreement import OURS, Coding, agreement, coder_names
+    from matrix.pipeline import coding_layout
+    from matrix.revisions import RevisionError, checkout
+
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources))
+    codings = [Coding(OURS, *inputs.checked(version=OURS))]
+    try:
+        with contextlib.ExitStack() as stack:
+            for spec, name in zip(others, coder_names(others), strict=True):
+                version = stack.enter_context(checkout(spec, root))
+                side_root, layout = coding_layout(version.root, root)
+                if not claims_file_count(side_root, layout):
+                    raise click.UsageError(
+                        f"'{spec}' holds no claims files: give a project folder, a claims folder or git:REV"
+                    )
+                side = replace(inputs, root=side_root, filters=Filters())
+                codings.append(Coding(name, *side.checked(cache_root=root, version=name, layout=layout)))
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from None
+    target = None if out is None else inputs.output(out, codings[0].project, ".xlsx")
+    result = agreement(codings, sources)
+    if target is not None:
+        from matrix.workbook import write_agreement
+
+        write_agreement(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console().print(agreement_view(result))
+    below = result.below(min_alpha) if min_alpha is not None else ()
+    if below:
+        shown = ", ".join(f"{f.field} {f.alpha:.3f}" for f in below)
+        click.echo(f"alpha below {min_alpha:g}: {shown}", err=True)
+        finish(Exit.INVALID)
+
+
+def root_option(function: F) -> F:
+    """--root alone, for the commands that write into a project rather than read it."""
+    return click.option(
+        "--root",
+        default=".",
+        metavar="DIR",
+        show_default=True,
+        callback=_root,
+        help="Project folder holding claims/ and seeds/.",
+    )(function)
+
+
+def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
+    """A callback rejecting codebook ids that `validate` would reject (a usage error)."""
+
+    def check(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+        from matrix.starter import id_problems
+
+        problems = id_problems(kind, values)
+        if problems:
+            raise click.BadParameter("; ".join(problems), ctx, param)
+        return values
+
+    return check
+
+
+@main.command(name="init")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--perspective", "perspectives", multiple=True, metavar="ID", callback=_entry_ids("perspective"),
+              help="A perspective (matrix column) of the new codebook (repeatable).")  # fmt: skip
+@click.option("--actor", "actors", multiple=True, metavar="ID", callback=_entry_ids("actor"),
+              help="An actor of the new codebook (repeatable).")  # fmt: skip
+def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...]) -> None:
+    """Start a project in DIR: a commented codebook, claims/, seeds/, editor settings."""
+    from matrix.corpus import Refused, init_project
+
+    try:
+        written = init_project(folder, perspectives, actors)
+    except Refused as refused:
+        raise click.ClickException(str(refused)) from None
+    for name in written:
+        click.echo(f"wrote {(folder / name).as_posix()}")
+
+
+@main.command(name="add-source")
+@click.argument("text_path", metavar="TEXT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "source_id", required=True, metavar="ID", help="The source's id: lowercase letters, digits, '-'.")
+@click.option("--perspective", required=True, metavar="ID", help="Its perspective, from the codebook.")
+@click.option("--title", required=True, help="Its title.")
+@click.option("--publisher", required=True, help="Who published it.")
+@click.option("--author", default=None, help="Its author(s).")
+@click.option("--published", default=None, metavar="DATE", help="When it was published: YYYY-MM-DD.")
+@click.option("--url", default=None, help="Where it is online: an http(s) address.")
+@root_option
+def add_source(
+    text_path: Path,
+    source_id: str,
+    perspective: str,
+    title: str,
+    publisher: str,
+    author: str | None,
+    published: str | None,
+    url: str | None,
+    root: Path,
+) -> None:
+    """Copy a source text into seeds/ and write its claims file, with no claims yet."""
+    from matrix.corpus import Refused, new_source, write_new_source
+
+    fields = {"id": source_id, "title": title, "publisher": publisher, "author": author}
+    fields |= {"published": published, "perspective": perspective, "url": url}
+    try:
+        new = new_source(root, text_path, fields)
+    except Refused as refused:
+        raise click.ClickException(str(refused)) from None
+    write_new_source(root, new)
+    copied = "was already there" if new.text_exists else "copied byte for byte"
+    click.echo(f"wrote {new.claims_file} (no claims yet) and {new.text_file} ({copied})")
+
+
+@main.command(name="import")
+@click.argument("table_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@root_option
+@click.option("--write", is_flag=True, help="Write the changed claims files (without it: say what would change).")
+def import_command(table_path: Path, root: Path, write: bool) -> None:
+    """Bring back claims edited in a spreadsheet: export's CSV or build's workbook."""
+    from matrix.corpus import import_plan, read_table, write_plan
+    from matrix.importing import ImportProblem, plan_lines
+
+    if table_path.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter(f"'{table_path}' is not a .csv or .xlsx file", param_hint="FILE")
+    table = read_table(table_path, str(table_path))
+    if isinstance(table, ImportProblem):
+        raise click.ClickException(escaped(str(table)))
+    project, _ = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024).load()
+    plan = import_plan(root, table, project)
+    for problem in plan.problems:
+        click.echo(escaped(str(problem)))
+    if plan.errors:
+        raise click.ClickException(f"nothing was written: {plan.errors} errors in {table_path}")
+    if write:
+        write_plan(root, plan)
+    for line in plan_lines(plan, written=write):
+        click.echo(line)
+
+
+@main.command(name="schema")
+@root_option
+@out_option(f"Where to write it  [default: DIR/{SCHEMA_FILE}]")
+def schema_command(root: Path, out: Path | None) -> None:
+    """Write the JSON Schema of claims files for the editor, from the codebook."""
+    from matrix.corpus import codebook_of, write_schema
+
+    inputs = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024)
+    project, _ = inputs.load()
+    codebook = codebook_of(project)
+    target = root / SCHEMA_FILE if out is None else out
+    write_schema(inputs.output(target, project, ".json"), codebook)
+    counts = ", ".join(f"{len(getattr(codebook, kind))} {kind}" for kind in ("topics", "perspectives", "actors"))
+    click.echo(f"wrote {target} ({counts})")
 
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:

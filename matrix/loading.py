@@ -144,6 +144,11 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
+def relative_name(path: Path, root: Path) -> str:
+    """`path` as a name relative to `root` (POSIX), or as given when it is not under it."""
+    return _relative(path, root)
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -287,9 +292,12 @@ def claims_input(path: Path, root: Path, max_bytes: int) -> tuple[str, bytes | N
     return name, data, problem
 
 
-def read_texts(root: Path, files: Sequence[ClaimsFile]) -> tuple[dict[str, SourceText], list[Problem], dict[str, str]]:
+def read_texts(
+    root: Path, files: Sequence[ClaimsFile], fallback: Path | None = None
+) -> tuple[dict[str, SourceText], list[Problem], dict[str, str]]:
     """Each claims file's source text (claims file -> text; a text shared by several sources
-    is read once), the problems reading them, and each text read's SHA-256 by path."""
+    is read once), the problems reading them, and each text read's SHA-256 by path. A text
+    path that names no file under `root` is read under `fallback` instead, when given."""
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     by_path: dict[str, tuple[SourceText | None, list[Problem]]] = {}
@@ -298,7 +306,8 @@ def read_texts(root: Path, files: Sequence[ClaimsFile]) -> tuple[dict[str, Sourc
         if source is None or not source.text:
             continue
         if source.text not in by_path:
-            by_path[source.text] = read_source_text(root, source)
+            here = root if fallback is None or os.path.lexists(root / source.text) else fallback
+            by_path[source.text] = read_source_text(here, source)
             problems.extend(by_path[source.text][1])
         text = by_path[source.text][0]
         if text is not None:
@@ -307,10 +316,10 @@ def read_texts(root: Path, files: Sequence[ClaimsFile]) -> tuple[dict[str, Sourc
     return texts, problems, digests
 
 
-def claim_file_paths(root: Path) -> list[Path]:
-    """The claims files under root/claims (names ending in .yaml or .yml, in any case),
-    sorted by name; the codebook and the memos are not claims files."""
-    folder = root / CLAIMS_DIR
+def claim_file_paths(root: Path, folder: Path | None = None) -> list[Path]:
+    """The claims files in `folder` (default: root/claims; names ending in .yaml or .yml, in
+    any case, not in subfolders), sorted by name; the codebook and the memos are not claims files."""
+    folder = root / CLAIMS_DIR if folder is None else folder
     names = sorted(os.listdir(folder))
     return [
         folder / n

@@ -7,15 +7,19 @@ to share work with a forked child (`matrix.workers`): the modules below it are p
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from matrix.cache import Cache, key
+from matrix.claims_schema import SCHEMA_FILE, stale_schema
 from matrix.coverage import Coverage, coverage
 from matrix.loading import (
+    CLAIMS_DIR,
     CODEBOOK,
     MAX_FILE_BYTES,
     MEMOS,
@@ -26,10 +30,11 @@ from matrix.loading import (
     parse_memos_file,
     read_input,
     read_texts,
+    relative_name,
 )
 from matrix.model import ClaimsFile, Codebook, Memos, Project
 from matrix.plain import claims_file_of, flat_claims_file, flat_matches, matches_of
-from matrix.problems import Problem, Report
+from matrix.problems import Problem, Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.rules import Located, passage_count
 from matrix.validation import validate
@@ -38,8 +43,10 @@ from matrix.workers import Background, shared_map
 __all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
     "MAX_FILE_BYTES",
     "InvalidProject",
+    "Layout",
     "check",
     "claims_file_count",
+    "coding_layout",
     "coverage_in_background",
     "load_project",
     "locate_quotes",
@@ -59,25 +66,67 @@ class InvalidProject(Exception):
         self.version = version  # which version of the project, where a command reads several
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a project's files are when not in the usual places under its root: `claims`, the
+    folder of claims files (default root/claims); `codebook` (default root/claims/codebook.yaml);
+    `texts`, a second root for the source texts not found under the root (default none)."""
+
+    claims: Path | None = None
+    codebook: Path | None = None
+    texts: Path | None = None
+
+
+def coding_layout(folder: Path, root: Path) -> tuple[Path, Layout]:
+    """Another coder's coding of the project under `root`, in `folder`, as (the root it is read
+    from, its layout): a project folder (with claims/ inside) is read as a project, its texts
+    looked for in it first and then under `root`; any other folder holds the claims files
+    themselves, read as part of the project under `root` (their texts under `root`). Either
+    way their codebook is theirs if they have one, else the project's."""
+    own = root / CODEBOOK
+    if (folder / CLAIMS_DIR).is_dir():
+        theirs = folder / CODEBOOK
+        return folder, Layout(codebook=None if theirs.is_file() else own, texts=root)
+    with contextlib.suppress(ValueError, OSError):  # inside the root: named relative to it
+        folder = root / folder.resolve().relative_to(root.resolve())
+    theirs = folder / "codebook.yaml"
+    return root, Layout(claims=folder, codebook=theirs if theirs.is_file() else own)
+
+
 def check(
     root: Path,
     cache: bool = False,
     advance: Callable[[int], None] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     cache_root: Path | None = None,
+    layout: Layout = Layout(),
 ) -> tuple[Project, Report]:
-    """Load and validate the project under `root`; `cache` reuses (and stores) parse and
-    quote-location results in the cache of `cache_root` (default: `root`), so that a copy of
-    the project (a git revision written to a temporary folder) can share the project's cache."""
+    """Load and validate the project under `root` (its files where `layout` says); `cache`
+    reuses (and stores) parse and quote-location results in the cache of `cache_root`
+    (default: `root`), so that a copy of the project (a git revision written to a temporary
+    folder, another coder's coding) can share the project's cache."""
     store = (cache_root or root) if cache else None
-    project = load_project(root, max_bytes, cache=parse_cache(store), advance=advance)
+    project = load_project(root, max_bytes, cache=parse_cache(store), advance=advance, layout=layout)
     located = locate_quotes(project, quotes_cache(store))
-    return project, validate(project, located)
+    return project, _with_schema_check(root, project, validate(project, located))
 
 
-def claims_file_count(root: Path) -> int:
+def _with_schema_check(root: Path, project: Project, report: Report) -> Report:
+    """`report` and, when the project has an editor's schema file that another codebook wrote, a warning."""
+    path = root / SCHEMA_FILE
+    if project.codebook is None or not path.is_file():
+        return report
+    try:
+        written = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        written = ""
+    stale = stale_schema(project.codebook, written)
+    return report if stale is None else replace(report, problems=sorted_problems((*report.problems, stale)))
+
+
+def claims_file_count(root: Path, layout: Layout = Layout()) -> int:
     """How many claims files `load_project` reads (for a progress display)."""
-    return len(claim_file_paths(root))
+    return len(claim_file_paths(root, layout.claims))
 
 
 def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
@@ -116,25 +165,29 @@ def load_project(
     max_bytes: int = MAX_FILE_BYTES,
     cache: Cache[ClaimsFile] | None = None,
     advance: Callable[[int], None] | None = None,
+    layout: Layout = Layout(),
 ) -> Project:
-    """Read the codebook, every claims file and every source text under `root`.
+    """Read the codebook, every claims file and every source text under `root` (or where
+    `layout` says).
 
     `advance(n)` is told of every n claims files done (for a progress display)."""
     problems: list[Problem] = []
     inputs: dict[str, str] = {}
     codebook: Codebook | None = None
-    codebook_bytes, problem = read_input(root / CODEBOOK, CODEBOOK, max_bytes)
+    codebook_path = root / CODEBOOK if layout.codebook is None else layout.codebook
+    codebook_name = relative_name(codebook_path, root)
+    codebook_bytes, problem = read_input(codebook_path, codebook_name, max_bytes)
     if problem is not None:
         problems.append(problem)
     elif codebook_bytes is not None:
-        inputs[CODEBOOK] = hashlib.sha256(codebook_bytes).hexdigest()
-        codebook, found = parse_codebook(CODEBOOK, codebook_bytes, max_bytes)
+        inputs[codebook_name] = hashlib.sha256(codebook_bytes).hexdigest()
+        codebook, found = parse_codebook(codebook_name, codebook_bytes, max_bytes)
         problems.extend(found)
 
     parsed: dict[str, ClaimsFile] = {}
     todo: list[tuple[str, bytes, str]] = []
     names: list[str] = []
-    for path in claim_file_paths(root):
+    for path in claim_file_paths(root, layout.claims):
         name, data, problem = claims_input(path, root, max_bytes)
         names.append(name)
         if data is None:
@@ -153,7 +206,7 @@ def load_project(
         if advance:
             advance(1)
     files = [parsed[name] for name in names]
-    texts, text_problems, digests = read_texts(root, files)
+    texts, text_problems, digests = read_texts(root, files, layout.texts)
     problems.extend(text_problems)
     inputs.update(digests)
     memos = _memos(root, codebook, max_bytes, problems, inputs)

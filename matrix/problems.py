@@ -82,6 +82,20 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "source-without-claims": (W, "a source file has no claims"),
     "unused-topic": (W, "a codebook topic that no claim uses"),
     "unused-perspective": (W, "a codebook perspective that no source uses"),
+    # the editor's schema (claims-matrix schema)
+    "stale-schema": (W, "the claims schema file was written from another version of the codebook"),
+    # claims-matrix import: a cell of the imported table (FILE:Sheet!C7, or FILE:LINE in a CSV)
+    "import-unreadable": (E, "an imported file cannot be read as a claims table"),
+    "import-missing-column": (E, "an imported table lacks a column import needs"),
+    "import-unknown-column": (W, "an imported table has a column import does not know (ignored)"),
+    "import-formula": (E, "an imported cell holds a formula"),
+    "import-typed-cell": (E, "an imported text cell holds a number, date, time or boolean"),
+    "import-unknown-source": (E, "an imported row names a source the project does not have"),
+    "import-derived-mismatch": (
+        W,
+        "an imported derived cell (title, perspective, label, weight) disagrees with its origin",
+    ),
+    "import-round-trip": (E, "the claims file written for an import would not read back as imported"),
     # analyst summaries (claims/memos.yaml)
     "duplicate-memo": (E, "two memos for one topic x perspective cell, or for one topic across perspectives"),
     "unknown-memo-claim": (W, "a memo cites a claim id that no claims file defines"),

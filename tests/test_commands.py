@@ -294,7 +294,79 @@ def _brief_count_sources(result: Result, root: Path) -> None:
     assert "the matrix counts sources" in path.read_text(encoding="utf-8")
 
 
+def _agree_self(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and data["coders"] == ["this project", "p"]
+    assert [(f["field"], f["units"]) for f in data["fields"]][:2] == [("coded", 6), ("topic", 8)]
+    assert all(f["verdict"] in {"reliable", "n/a"} for f in data["fields"])
+
+
+def _agree_source(result: Result, root: Path) -> None:
+    data = json.loads(result[1])
+    assert result[0] == 0 and [s["source"] for s in data["sources"]] == ["src-b"] and data["fields"][1]["units"] == 4
+
+
+def _agree_table(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith("Agreement between this project and p: 2 of 2 sources")
+
+
+def _agree_out(result: Result, root: Path) -> None:
+    rows = _sheet(root.parent / "agree.xlsx", "Agreement")
+    assert result[0] == 0 and [r[0] for r in rows[2:8]] == [
+        "coded",
+        "topic",
+        "stance",
+        "approach",
+        "actor",
+        "confidence",
+    ]
+
+
 # Every command's project options, checked on the command itself.
+def _init_with(perspectives: list[str], actors: list[str]) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        codebook = yaml.safe_load((root.parent / "new" / "claims" / "codebook.yaml").read_text())
+        assert [p["id"] for p in codebook["perspectives"]] == perspectives
+        assert [a["id"] for a in codebook["actors"]] == actors
+
+    return check
+
+
+def _added(**fields: str) -> Callable[[Result, Path], None]:
+    """add-source wrote claims/src-n.yaml with `fields` in its source block, and the text."""
+
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        data = yaml.safe_load((root / "claims" / "src-n.yaml").read_text())
+        assert {k: str(v) for k, v in data["source"].items() if k in fields} == fields
+        assert data["claims"] is None and (root / "seeds" / "src-n.txt").read_bytes() == SEED_A.encode()
+
+    return check
+
+
+def _imported(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].splitlines()[-1] == "imported 4 claims: nothing to change", result
+
+
+def _import_written(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].splitlines()[-1] == "imported 1 claims: wrote 1 claims file", result
+    assert [c["id"] for c in yaml.safe_load((root / "claims" / "a.yaml").read_text())["claims"]] == ["a1"]
+
+
+def _schema_out(result: Result, root: Path) -> None:
+    schema = json.loads((root.parent / "claims.schema.json").read_text())
+    assert result[0] == 0 and schema["properties"]["source"]["properties"]["perspective"]["enum"] == ["US-India", "CFR"]
+
+
+def _schema_written(result: Result, root: Path) -> None:
+    assert result[0] == 0 and (root / "claims" / "claims.schema.json").is_file()
+
+
+ADD = ("{tmp}/a.txt", "--root", "{root}", "--title", "T", "--publisher", "P")
+NEW_SOURCE = (*ADD, "--id", "src-n", "--perspective", "CFR")
+
+
 def _project_cases(
     command: str, extra: tuple[str, ...], ok: Callable[[Result, Path], None], root: str = "{root}"
 ) -> dict[str, Case]:
@@ -400,6 +472,18 @@ CASES: dict[str, dict[str, Case]] = {
         "--strict": Case(("--strict", "--root", "{bad}"), _brief_strict),
         "--count": Case(("--count", "sources", *ROOT_ARGS), _brief_count_sources, ("--count", "words", *ROOT_ARGS)),
     },
+    "agree": {
+        **_project_cases("agree", ("{root}", "--format", "json"), _agree_self),
+        "--source": Case(("{root}", "--format", "json", "--source", "src-b", *ROOT_ARGS), _agree_source,
+                         ("{root}", "--source", "src-z", *ROOT_ARGS)),
+        "--format": Case(("{root}", "--format", "table", *ROOT_ARGS), _agree_table,
+                         ("{root}", "--format", "csv", *ROOT_ARGS)),
+        "--out": Case(("{root}", "--out", "{tmp}/agree.xlsx", *ROOT_ARGS), _agree_out,
+                      ("{root}", "--out", "{tmp}/agree.csv", *ROOT_ARGS)),
+        "--min-alpha": Case(("{bad}", "--format", "json", "--min-alpha", "0.5", *ROOT_ARGS),
+                            _exit(1, "alpha below 0.5: stance 0.000, approach 0.000"),
+                            ("{root}", "--min-alpha", "high", *ROOT_ARGS)),
+    },
     "coverage": {
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
         "--source": Case(("--format", "json", "--source", "src-b", *COV_ARGS), _coverage_sources,
@@ -409,6 +493,38 @@ CASES: dict[str, dict[str, Case]] = {
         "--limit": Case(("--limit", "1", *COV_ARGS), _coverage_limit, ("--limit", "0", *COV_ARGS)),
         "--stubs": Case(("--stubs", "--source", "src-a", *COV_ARGS), _coverage_stubs),
         "--format": Case(("--format", "table", *COV_ARGS), _coverage_table, ("--format", "csv", *COV_ARGS)),
+    },
+    "init": {
+        "--perspective": Case(("{tmp}/new", "--perspective", "EU", "--perspective", "China"),
+                              _init_with(["EU", "China"], ["party-a", "party-b"]),
+                              ("{tmp}/new", "--perspective", "E U")),
+        "--actor": Case(("{tmp}/new", "--actor", "EU"), _init_with(["perspective-a", "perspective-b"], ["EU"]),
+                        ("{tmp}/new", "--actor", "EU", "--actor", "eu")),
+    },
+    "add-source": {
+        "--root": Case(NEW_SOURCE, _added(id="src-n"), ("{tmp}/a.txt", "--root", "{tmp}/nowhere", "--id", "src-n",
+                                                         "--perspective", "CFR", "--title", "T", "--publisher", "P")),
+        "--id": Case(NEW_SOURCE, _added(id="src-n", text="seeds/src-n.txt"), ADD),
+        "--perspective": Case(NEW_SOURCE, _added(perspective="CFR"), (*ADD, "--id", "src-n")),
+        "--title": Case(NEW_SOURCE, _added(title="T"), ("{tmp}/a.txt", "--root", "{root}", "--id", "src-n",
+                                                        "--perspective", "CFR", "--publisher", "P")),
+        "--publisher": Case(NEW_SOURCE, _added(publisher="P"), ("{tmp}/a.txt", "--root", "{root}", "--id", "src-n",
+                                                                "--perspective", "CFR", "--title", "T")),
+        "--author": Case((*NEW_SOURCE, "--author", "A. Writer"), _added(author="A. Writer"),
+                         (*NEW_SOURCE, "--author")),
+        "--published": Case((*NEW_SOURCE, "--published", "2025-06-05"), _added(published="2025-06-05"),
+                            (*NEW_SOURCE, "--published")),
+        "--url": Case((*NEW_SOURCE, "--url", "https://example.org/a"), _added(url="https://example.org/a"),
+                      (*NEW_SOURCE, "--url")),
+    },
+    "import": {
+        "--root": Case(("{tmp}/p.csv", "--root", "{root}"), _imported, ("{tmp}/p.csv", "--root", "{tmp}/nowhere")),
+        "--write": Case(("{tmp}/one.csv", "--root", "{root}", "--write"), _import_written),
+    },
+    "schema": {
+        "--root": Case(ROOT_ARGS, _schema_written, ("--root", "{tmp}/nowhere")),
+        "--out": Case(("--out", "{tmp}/claims.schema.json", *ROOT_ARGS), _schema_out,
+                      ("--out", "{tmp}/schema.txt", *ROOT_ARGS)),
     },
 }  # fmt: skip
 
@@ -461,7 +577,19 @@ def projects(tmp_path: Path) -> Path:
         "    confidence: high", "    confidence: high\n    note: '=1+2'", 1
     )
     write_project(tmp_path / "noted", {**PIVOT_FILES, "claims/a.yaml": noted})
+    (tmp_path / "a.txt").write_text(SEED_A)
+    header = "id,source,topic,stance,quote\n"
+    quote = "The United States and India differ sharply on export controls policy."
+    rows = "".join(f"a{n},src-a,{t},{s},{quote}\n" for n, t, s in ((1, "export-controls", "convergence"),))
+    (tmp_path / "one.csv").write_text(header + rows)
+    (tmp_path / "p.csv").write_text(header + "".join(_pivot_rows("src-a")))
     return tmp_path
+
+
+def _pivot_rows(source: str) -> list[str]:
+    """The claims of PIVOT_FILES' claims/a.yaml as CSV rows of id, source, topic, stance, quote."""
+    data = yaml.safe_load(str(PIVOT_FILES["claims/a.yaml"]))
+    return [f"{c['id']},{source},{c['topic']},{c['stance']},{c['quote']}\n" for c in data["claims"]]
 
 
 COVERAGE_FILES: dict[str, str | bytes | None] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -50,7 +51,21 @@ def matches(shown: list[str], actual: list[str]) -> bool:
     return bool(actual) and shown[0] == actual[0] and matches(shown[1:], actual[1:])
 
 
-EXAMPLES = console_examples(README.read_text(encoding="utf-8"))
+OWN_PROJECT = "## Start your own project"
+
+
+def own_project_lines(readme: str) -> range:
+    """The line numbers (1-based) of the "Start your own project" section: its examples run
+    one after the other in an empty folder (see test_start_your_own_project), not in the
+    shipped project."""
+    lines = readme.splitlines()
+    start = lines.index(OWN_PROJECT) + 1
+    end = next((n for n in range(start, len(lines)) if lines[n].startswith("## ")), len(lines))
+    return range(start, end + 1)
+
+
+_TEXT = README.read_text(encoding="utf-8")
+EXAMPLES = [e for e in console_examples(_TEXT) if e[0] not in own_project_lines(_TEXT)]
 RUN = [e for e in EXAMPLES if e[1].startswith(("claims-matrix ", "make build"))]
 SETUP = [e for e in EXAMPLES if e not in RUN]
 
@@ -65,8 +80,11 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(command: str, cwd: Path) -> list[str]:
-    # the README's examples take no quoted arguments
-    args = ["build", "--out", "output/claims-matrix.xlsx"] if command.startswith("make build") else command.split()[1:]
+    args = (
+        ["build", "--out", "output/claims-matrix.xlsx"]
+        if command.startswith("make build")
+        else shlex.split(command)[1:]
+    )
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
     done = subprocess.run(
         [sys.executable, "-m", "matrix", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
@@ -119,8 +137,9 @@ def update(readme: Path = README) -> None:
         for name in ("claims", "seeds"):
             shutil.copytree(ROOT / name, copy / name)
         (copy / "output").mkdir()
+        own = own_project_lines("\n".join(lines))
         for number, command, shown in reversed(console_examples("\n".join(lines))):
-            if "..." in shown or not command.startswith(("claims-matrix ", "make build")):
+            if "..." in shown or not command.startswith(("claims-matrix ", "make build")) or number in own:
                 continue
             lines[number : number + len(shown)] = _run(command, copy)
     readme.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -135,3 +154,55 @@ def test_matches_wildcards() -> None:
     assert matches(["...", "d"], ["d"])
     assert not matches(["a", "...", "d"], ["a", "b"])
     assert not matches(["a"], ["a", "b"])
+
+
+def own_project_steps(readme: str) -> list[tuple[int, str, str, list[str]]]:
+    """The walk-through's steps in order: (line, "run", command, shown output) for each console
+    command; (line, "file" or "append", path, content lines) for a block under an HTML comment
+    `<!-- file: PATH -->` (written) or `<!-- append: PATH -->` (added to the end of PATH)."""
+    lines = readme.splitlines()
+    section = own_project_lines(readme)
+    steps: list[tuple[int, str, str, list[str]]] = []
+    pending: tuple[str, str] | None = None
+    block: str | None = None
+    for number in section:
+        line = lines[number - 1] if number <= len(lines) else ""
+        comment = re.fullmatch(r"<!-- (file|append): (\S+) -->", line.strip())
+        if block is None and comment:
+            pending = (comment[1], comment[2])
+        elif block is None and line.startswith("```"):
+            block = line.strip()[3:]
+            if pending is not None:
+                steps.append((number, pending[0], pending[1], []))
+            elif block == "console":
+                steps.append((number, "console", "", []))
+        elif line.startswith("```"):
+            block, pending = None, None
+        elif block is not None and steps and steps[-1][0] < number and pending is not None:
+            steps[-1][3].append(line)
+        elif block == "console" and line.startswith("$ "):
+            steps.append((number, "run", re.sub(r"\s+#.*$", "", line[2:]).strip(), []))
+        elif block == "console" and steps and steps[-1][1] == "run":
+            steps[-1][3].append(line.rstrip())
+    return [step for step in steps if step[1] != "console"]
+
+
+def test_start_your_own_project(tmp_path: Path) -> None:
+    """The walk-through, from an empty folder to a workbook, runs as written."""
+    steps = own_project_steps(README.read_text(encoding="utf-8"))
+    assert [kind for _, kind, _, _ in steps].count("run") >= 5
+    cwd = tmp_path
+    for line, kind, what, content in steps:
+        if kind == "file":
+            (tmp_path / what).write_text("\n".join(content) + "\n", encoding="utf-8")
+        elif kind == "append":
+            with (tmp_path / what).open("a", encoding="utf-8") as handle:
+                handle.write("\n".join(content) + "\n")
+        elif what.startswith("cd "):
+            cwd = cwd / what[3:]
+            assert content == [], f"README.md:{line}: cd shows no output"
+        else:
+            assert what.startswith("claims-matrix "), f"README.md:{line}: only claims-matrix and cd are run"
+            actual = _run(what, cwd)
+            assert matches(content, actual), "README.md:{} `{}` prints:\n{}".format(line, what, "\n".join(actual))
+    assert (tmp_path / "study" / "output" / "claims-matrix.xlsx").is_file()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix import CODES, check
+from matrix import CODES, check, importing, tables
 from matrix.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
@@ -33,6 +33,7 @@ QUOTE_A = f"    quote: {EXPORT}\n"
 
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
+    ("stale-schema", {"claims/claims.schema.json": "{}\n"}, [("claims/claims.schema.json", 1, "stale-schema")]),
     # YAML traps
     ("yaml-syntax", a("topic: export-controls", "topic: [export-controls"), [(A, 9, "yaml-syntax")]),
     ("multiple-documents", {A: CLAIMS_A + "---\nsource: {}\n"}, [(A, 12, "multiple-documents")]),
@@ -284,6 +285,7 @@ def test_values_are_stripped_but_quotes_kept_as_written() -> None:
 def test_every_code_has_a_case() -> None:
     covered = {code for _, _, found in CASES for _, _, code in found}
     covered |= {"file-too-large", "file-unreadable", "text-unreadable"}  # tested below
+    covered |= {code for code in (*importing.EMITS, *tables.EMITS) if code.startswith("import-")}  # test_importing.py
     assert covered == set(CODES)
 
 

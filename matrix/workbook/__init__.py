@@ -30,6 +30,7 @@ from matrix.coverage import Coverage, coverage
 from matrix.model import Project
 from matrix.pivot import Analysis, evidence
 from matrix.problems import Report
+from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
 from matrix.workbook.changes import write_changes
@@ -46,6 +47,7 @@ __all__ = [
     "build_workbook",
     "net_colour",
     "workbook_coverage",
+    "write_agreement",
     "write_changes",
     "write_sheets",
     "write_workbook",
