@@ -119,13 +119,13 @@ def test_claims_table(book: Book) -> None:
     assert table.autoFilter is not None and table.autoFilter.ref == "A1:N9"
     # what identifies a claim, then the quote on the first screen; ids, weights and locations after
     assert [c.value for c in ws[1]] == [
-        "ID", "Perspective", "Source", "Topic", "Stance", "Approach", "Actor", "Confidence",
-        "Quote", "Note", "Topic ID", "Weight", "Quote location", "Claim location",
+        "ID", "Perspective", "Source", "Topic label", "Stance", "Approach", "Actor", "Confidence",
+        "Quote", "Note", "Topic", "Weight", "Quote location", "Claim location",
     ]  # fmt: skip
     assert sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, 9)) <= 125  # ~ 900 px
     row = {h.value: c.value for h, c in zip(ws[1], ws[3], strict=True)}
     assert row["ID"] == "a2"
-    assert "Source title" not in row and row["Topic"] == "Export controls" and row["Topic ID"] == "export-controls"
+    assert "Source title" not in row and row["Topic label"] == "Export controls" and row["Topic"] == "export-controls"
     link = ws["C3"].hyperlink  # the title is on Sources, once: the id links to it
     assert link is not None and link.location == "'Sources'!A2" and book["Sources"]["B2"].value == "Title of src-a"
     assert all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)

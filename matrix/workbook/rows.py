@@ -29,19 +29,20 @@ from matrix.workbook.cells import (
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
 # the quote within the first screen), then ids, weights and locations; the source's title is
-# on Sources, once, linked from the id
+# on Sources, once, linked from the id. The headers name the claims-table columns, so that
+# `import` reads the sheet back (Topic is the id, Topic label the codebook's label).
 CLAIM_LAYOUT = (
     ("ID", "id", 26),
     ("Perspective", "perspective", 12),
     ("Source", "source", 20),
-    ("Topic", "topic_label", 24),
+    ("Topic label", "topic_label", 24),
     ("Stance", "stance", 11),
     ("Approach", "approach", 11),
     ("Actor", "actor", 7),
     ("Confidence", "confidence", 10),
     ("Quote", "quote", 72),
     ("Note", "note", 40),
-    ("Topic ID", "topic", 20),
+    ("Topic", "topic", 20),
     ("Weight", "weight", 7),
     ("Quote location", "quote_at", 32),
     ("Claim location", "claim_at", 32),
