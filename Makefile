@@ -18,9 +18,9 @@ TEST_LOCK := requirements-test.lock
 
 SOURCES := $(wildcard matrix/*.py matrix/*/*.py) pyproject.toml
 INPUTS  := $(wildcard claims/*.yaml) $(wildcard seeds/*.txt)
-TESTS   := $(wildcard tests/*.py tests/*/* bench/*.py fuzz/*.py)
+TESTS   := $(wildcard tests/*.py tests/*/* bench/*.py fuzz/*.py docs/*.py)
 
-.PHONY: build test retest validate bench fuzz clean lock test-latest
+.PHONY: build test retest validate bench fuzz clean lock test-latest screenshots
 
 build: $(OUT)
 
@@ -59,8 +59,8 @@ test: $(VENV)/.tested
 
 $(VENV)/.tested: $(VENV)/.installed-test $(SOURCES) $(INPUTS) $(TESTS)
 	$(PY) -m pytest
-	$(PY) -m ruff check matrix tests bench fuzz
-	$(PY) -m ruff format --check matrix tests bench fuzz
+	$(PY) -m ruff check matrix tests bench fuzz docs
+	$(PY) -m ruff format --check matrix tests bench fuzz docs
 	$(PY) -m mypy
 	@touch $@
 
@@ -69,7 +69,14 @@ retest:
 	@$(MAKE) --no-print-directory test
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) .cache output/*.xlsx .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) .cache output/*.xlsx output/*.html .pytest_cache .mypy_cache .ruff_cache
+
+# The README's pictures (docs/*.png) from the shipped project: the Stance sheet as LibreOffice
+# prints it, the brief as Chromium shows it (needs libreoffice-calc-nogui, poppler-utils, chromium).
+screenshots: $(VENV)/.installed
+	$(PY) -m matrix build -q --out output/claims-matrix.xlsx
+	$(PY) -m matrix report --out output/claims-matrix.html
+	$(PY) docs/screenshots.py
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

@@ -485,6 +485,42 @@ def export(
     click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
 
 
+@main.command(name="report")
+@project_options
+@filter_options
+@out_option("HTML file to write  [default: DIR/output/claims-matrix.html]")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
+@count_option
+def report_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    out: Path | None,
+    strict: bool,
+    count: str,
+    **filters: tuple[str, ...],
+) -> None:
+    """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
+    from matrix.pivot import analyse
+    from matrix.report import brief_of, render_brief
+
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    target = inputs.root / "output" / "claims-matrix.html" if out is None else out
+    project, report = inputs.checked(strict)
+    if out is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    resolved = inputs.output(target, project, ".html")
+    analysis = analyse(project, report, inputs.filters, count)
+    page = render_brief(brief_of(analysis, project)).encode("utf-8")
+    try:
+        with atomic_output(resolved) as handle:
+            handle.write(page)
+    except OSError as error:  # a full disk, a vanished folder: the old page is untouched
+        raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
+    message = f"wrote {target} ({len(analysis.claims)} claims, {len(project.memos.entries)} memos, {report.warnings} warnings)"
+    console().print(text(message, "bold green"), soft_wrap=True)
+
+
 @main.command(name="coverage")
 @project_options
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")

@@ -14,13 +14,15 @@ import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
-from matrix import schema
-from matrix.model import ClaimsFile, Codebook, Location, Source, SourceText
+from matrix import memos, schema
+from matrix.model import MEMOS_FILE, ClaimsFile, Codebook, Location, Memos, Source, SourceText
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.yamltree import Node, line_column, parse_tree
 
 CODEBOOK = "claims/codebook.yaml"
+MEMOS = MEMOS_FILE
 CLAIMS_DIR = "claims"
+NOT_CLAIMS = ("codebook.yaml", "memos.yaml")  # files in claims/ that are not claims files
 MAX_FILE_BYTES = 5 * 1024 * 1024
 EMITS = (  # the problem codes of reading files
     "file-unreadable",
@@ -268,6 +270,13 @@ def parse_codebook(file: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> t
     return schema.codebook(file, *_tree_of(file, data, max_bytes))
 
 
+def parse_memos_file(
+    file: str, data: bytes, codebook: Codebook, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[Memos, list[Problem]]:
+    """The analyst's memos, checked against `codebook` (`matrix.memos`)."""
+    return memos.memos_of(file, *_tree_of(file, data, max_bytes), codebook)
+
+
 def claims_input(path: Path, root: Path, max_bytes: int) -> tuple[str, bytes | None, Problem | None]:
     """A claims file's name (relative to `root`) and its bytes, or the problem that stops it
     being read: a name that is not UTF-8 or holds a control character is never read."""
@@ -309,11 +318,11 @@ def read_texts(
 
 def claim_file_paths(root: Path, folder: Path | None = None) -> list[Path]:
     """The claims files in `folder` (default: root/claims; names ending in .yaml or .yml, in
-    any case, not in subfolders), sorted by name; the codebook is not one."""
+    any case, not in subfolders), sorted by name; the codebook and the memos are not claims files."""
     folder = root / CLAIMS_DIR if folder is None else folder
     names = sorted(os.listdir(folder))
     return [
         folder / n
         for n in names
-        if n.lower().endswith((".yaml", ".yml")) and n != "codebook.yaml" and not n.startswith(".")
+        if n.lower().endswith((".yaml", ".yml")) and n not in NOT_CLAIMS and not n.startswith(".")
     ]

@@ -157,6 +157,43 @@ class ClaimsFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Memo:
+    """One analyst summary (`claims/memos.yaml`). `perspective` is None for a topic across
+    perspectives; `claims` are the cited ids in the order written, each written at the same
+    index of `claim_positions`."""
+
+    topic: str
+    perspective: str | None
+    text: str
+    claims: tuple[str, ...]
+    location: Location
+    claim_positions: tuple[Location, ...] = ()
+
+
+MEMOS_FILE = "claims/memos.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Memos:
+    """The memos of one file in file order; at most one per (topic, perspective)."""
+
+    entries: tuple[Memo, ...] = ()
+    file: str = MEMOS_FILE
+
+    def cell(self, topic: str, perspective: str) -> Memo | None:
+        """The memo of one topic x perspective cell."""
+        return next((m for m in self.entries if m.topic == topic and m.perspective == perspective), None)
+
+    def across(self, topic: str) -> Memo | None:
+        """The memo of one topic across all perspectives."""
+        return next((m for m in self.entries if m.topic == topic and m.perspective is None), None)
+
+    def cited(self) -> tuple[str, ...]:
+        """Every claim id cited, once each, in file order."""
+        return tuple(dict.fromkeys(c for m in self.entries for c in m.claims))
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """Everything read from a project root, and what went wrong reading it."""
 
@@ -166,6 +203,7 @@ class Project:
     texts: Mapping[str, SourceText]  # claims file -> its source's text
     problems: tuple[Problem, ...] = field(default=())
     inputs: Mapping[str, str] = field(default_factory=dict)  # file read -> its SHA-256
+    memos: Memos = field(default_factory=Memos)  # the analyst's summaries (claims/memos.yaml)
 
     @property
     def sources(self) -> tuple[Source, ...]:

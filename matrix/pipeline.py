@@ -22,15 +22,17 @@ from matrix.loading import (
     CLAIMS_DIR,
     CODEBOOK,
     MAX_FILE_BYTES,
+    MEMOS,
     claim_file_paths,
     claims_input,
     parse_claims_file,
     parse_codebook,
+    parse_memos_file,
     read_input,
     read_texts,
     relative_name,
 )
-from matrix.model import ClaimsFile, Codebook, Project
+from matrix.model import ClaimsFile, Codebook, Memos, Project
 from matrix.plain import claims_file_of, flat_claims_file, flat_matches, matches_of
 from matrix.problems import Problem, Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
@@ -207,7 +209,26 @@ def load_project(
     texts, text_problems, digests = read_texts(root, files, layout.texts)
     problems.extend(text_problems)
     inputs.update(digests)
-    return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())))
+    memos = _memos(root, codebook, max_bytes, problems, inputs)
+    return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())), memos)
+
+
+def _memos(
+    root: Path, codebook: Codebook | None, max_bytes: int, problems: list[Problem], inputs: dict[str, str]
+) -> Memos:
+    """The analyst's memos (claims/memos.yaml; none when it is absent or the codebook unusable);
+    their problems go to `problems`, the file's SHA-256 to `inputs`."""
+    path = root / MEMOS
+    if codebook is None or not (path.exists() or path.is_symlink()):
+        return Memos()
+    data, problem = read_input(path, MEMOS, max_bytes)
+    if data is None:
+        problems.extend([problem] if problem else [])
+        return Memos()
+    inputs[MEMOS] = hashlib.sha256(data).hexdigest()
+    memos, found = parse_memos_file(MEMOS, data, codebook, max_bytes)
+    problems.extend(found)
+    return memos
 
 
 def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, ...]:

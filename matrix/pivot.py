@@ -516,6 +516,27 @@ def evidence(
     return cells
 
 
+CellClaim = tuple[str, str, str, str, "str | None", "str | None", tuple[str, ...], tuple["str | None", ...], str]
+"""A claim as a brief shows it: id, source, stance, confidence, approach, actor, passages,
+where each passage starts (None: not found) and where the claim is written."""
+
+
+def cell_claims(claims: pd.DataFrame) -> dict[tuple[str, str], list[CellClaim]]:
+    """(topic, perspective) -> the claims behind that cell, as plain tuples in table order."""
+    cells: dict[tuple[str, str], list[CellClaim]] = {}
+    columns = ("id", "source", "stance", "confidence", "approach", "actor", "quotes", "quotes_at", "claim_at")
+    rows = zip(claims["topic"], claims["perspective"], *(claims[c].tolist() for c in columns), strict=True)
+    for topic, perspective, claim_id, source, stance, confidence, approach, actor, quotes, at, claim_at in rows:
+        cells.setdefault((topic, perspective), []).append(
+            (claim_id, source, stance, confidence, _text(approach), _text(actor), quotes, at, claim_at)
+        )
+    return cells
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 # Text a spreadsheet could take for a formula when it opens a CSV file (OWASP, CSV injection)
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -97,6 +97,9 @@ CODES: Mapping[str, tuple[Level, str]] = {
         "an imported derived cell (title, perspective, label, weight) disagrees with its origin",
     ),
     "import-round-trip": (E, "the claims file written for an import would not read back as imported"),
+    # analyst summaries (claims/memos.yaml)
+    "duplicate-memo": (E, "two memos for one topic x perspective cell, or for one topic across perspectives"),
+    "unknown-memo-claim": (W, "a memo cites a claim id that no claims file defines"),
 }
 
 

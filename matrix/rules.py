@@ -383,6 +383,26 @@ class Rule:
 
 
 IDS = ("malformed-id", "duplicate-id")
+
+
+def memo_claims(ctx: Context) -> Iterator[Problem]:
+    """A warning at every claim id a memo cites that no claim has (removed or renamed since)."""
+    memos = ctx.project.memos
+    if not memos.entries:
+        return
+    ids = {claim.id for claim in ctx.project.claims}
+    for memo in memos.entries:
+        for claim, at in zip(memo.claims, memo.claim_positions, strict=True):
+            if claim not in ids:
+                yield Problem(
+                    at,
+                    "unknown-memo-claim",
+                    f"the memo cites claim {shown(claim)}, which no claims file defines",
+                    f"{did_you_mean(claim, sorted(ids))} (was the claim removed or renamed?)",
+                    claim,
+                )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(codebook_entries, IDS),
     Rule(source_ids, IDS),
@@ -394,4 +414,5 @@ RULES: tuple[Rule, ...] = (
     Rule(consistency, CONSISTENCY_CODES),
     Rule(empty_sources, ("source-without-claims",)),
     Rule(unused_vocabulary, ("unused-topic", "unused-perspective")),
+    Rule(memo_claims, ("unknown-memo-claim",)),
 )

@@ -208,8 +208,8 @@ output/
 
 
 def editor_settings() -> str:
-    """`.vscode/settings.json`: the claims schema for every claims file but the codebook."""
-    patterns = ["claims/*.yaml", "claims/*.yml", "!claims/codebook.yaml"]
+    """`.vscode/settings.json`: the claims schema for every claims file but the codebook and the memos."""
+    patterns = ["claims/*.yaml", "claims/*.yml", "!claims/codebook.yaml", "!claims/memos.yaml"]
     return json.dumps({"yaml.schemas": {SCHEMA_FILE: patterns}}, indent=2) + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,6 +263,25 @@ def _timeline_labels(expected: list[str]) -> Callable[[Result, Path], None]:
     return check
 
 
+def _brief_cells(path: Path) -> dict[tuple[str, str], str]:
+    """(topic, perspective) -> the text of that stance cell in a brief."""
+    cell = re.compile(r'data-topic="([^"]*)" data-perspective="([^"]*)"[^>]*>(.*?)</td>', re.DOTALL)
+    html = path.read_text(encoding="utf-8")
+    return {(t, p): " ".join(re.sub(r"<[^>]+>", " ", body).split()) for t, p, body in cell.findall(html)}
+
+
+def _brief_claims(path: Path) -> list[str]:
+    return re.findall(r'<li id="claim--([^"]*)"', path.read_text(encoding="utf-8"))
+
+
+def _brief_ids(expected: list[str]) -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0 and "wrote" in result[1], result
+        assert sorted(_brief_claims(root / "output" / "claims-matrix.html")) == expected
+
+    return check
+
+
 def _kept_ids(expected: list[str], left_out: str) -> Callable[[Result, Path], None]:
     """Exactly the claims `expected` (export JSON, or the summary's or diff's claims), and the
     output says what the time range left out."""
@@ -321,6 +341,30 @@ def _time_cases(
         ),
         "--until": Case((*extra, "--until", "2024", *DATED_ARGS), until, (*extra, "--until", "2024/12", *DATED_ARGS)),
     }
+
+
+def _brief_out(result: Result, root: Path) -> None:
+    assert result[0] == 0 and not (root / "output" / "claims-matrix.html").exists()
+    cells = _brief_cells(root.parent / "brief.html")
+    assert cells[("export-controls", "US-India")] == "+0.33 +2 / -1 w +0.67"  # a1 high, a2 low, a3 medium
+    assert cells[("space", "CFR")] == "0.00 ° +1 / -1 w -0.33"  # two claims: thin
+
+
+def _brief_strict(result: Result, root: Path) -> None:
+    assert (
+        result[0] == 1
+        and "short-quote" in result[1] + result[2]
+        and not (root / "output" / "claims-matrix.html").exists()
+    )
+
+
+def _brief_count_sources(result: Result, root: Path) -> None:
+    assert result[0] == 0, result
+    path = root / "output" / "claims-matrix.html"
+    assert (
+        _brief_cells(path)[("export-controls", "US-India")] == "0.00 ° +1 / -1 w +0.50"
+    )  # src-a once per stance, at its highest confidence
+    assert "the matrix counts sources" in path.read_text(encoding="utf-8")
 
 
 def _agree_self(result: Result, root: Path) -> None:
@@ -518,6 +562,13 @@ CASES: dict[str, dict[str, Case]] = {
            for option, value, ids, note in (
                ("--since", "2025-01", SINCE_2025, "left out 1 undated claim, 6 dated before it"),
                ("--until", "2024", UNTIL_2024, "left out 2 undated claims, 0 dated before it, 0 after"))},
+    },
+    "report": {
+        **_project_cases("report", (), _brief_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
+        **_filter_cases("report", (), _brief_ids),
+        "--out": Case(("--out", "{tmp}/brief.html", *ROOT_ARGS), _brief_out, ("--out", "{tmp}/brief.pdf", *ROOT_ARGS)),
+        "--strict": Case(("--strict", "--root", "{bad}"), _brief_strict),
+        "--count": Case(("--count", "sources", *ROOT_ARGS), _brief_count_sources, ("--count", "words", *ROOT_ARGS)),
     },
     "agree": {
         **_project_cases("agree", ("{root}", "--format", "json"), _agree_self),

@@ -19,7 +19,7 @@ from matrix.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sorted(p for p in (ROOT / "claims").glob("*.yaml") if p.name != "codebook.yaml")
+SHIPPED = sorted(p for p in (ROOT / "claims").glob("*.yaml") if p.name not in ("codebook.yaml", "memos.yaml"))
 STATEMENT = (
     "EU-China summit statement\n\n"
     "The European Union and China agreed to deepen their cooperation on climate action and trade.\n"
@@ -104,7 +104,8 @@ def test_from_an_empty_folder_to_a_workbook(tmp_path: Path, capsys: pytest.Captu
     assert code == 0, out
     book = openpyxl.load_workbook(study / "output" / "claims-matrix.xlsx")
     rows = list(book["Claims"].iter_rows(values_only=True))
-    assert [(r[1], r[4]) for r in rows[1:]] == [("eu-china", "trade")]
+    records = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(r["Source"], r["Topic"]) for r in records] == [("eu-china", "trade")]
     # the same text again is fine; another text under that name, or the id again, is refused
     assert invoke(capsys, *args)[0] == 1
     assert (study / "seeds" / "eu-china.txt").read_bytes() == text.read_bytes()
@@ -209,17 +210,18 @@ def test_import_edits_from_the_workbook_and_reports_cells(tmp_path: Path, capsys
     untouched_b = (root / "claims" / "b.yaml").read_bytes()
     book = openpyxl.load_workbook(book_path)
     sheet = book["Claims"]
-    assert sheet["G2"].value == "divergence"
-    sheet["G2"] = "convergence"
-    sheet["M3"] = 12  # a number in the note of b-1
+    assert sheet["E1"].value == "Stance" and sheet["J1"].value == "Note"
+    assert sheet["E2"].value == "divergence"
+    sheet["E2"] = "convergence"
+    sheet["J3"] = 12  # a number in the note of b-1
     book.save(book_path)
     code, out, err = invoke(capsys, "import", str(book_path), "--root", str(root))
-    assert code == 1 and f"{book_path}:Claims!M3: error import-typed-cell" in out, (out, err)
-    sheet["M3"] = "=1+2"
+    assert code == 1 and f"{book_path}:Claims!J3: error import-typed-cell" in out, (out, err)
+    sheet["J3"] = "=1+2"
     book.save(book_path)
     code, out, _ = invoke(capsys, "import", str(book_path), "--root", str(root))
-    assert code == 1 and f"{book_path}:Claims!M3: error import-formula" in out
-    sheet["M3"] = "null"
+    assert code == 1 and f"{book_path}:Claims!J3: error import-formula" in out
+    sheet["J3"] = "null"
     book.save(book_path)
     code, out, _ = invoke(capsys, "import", str(book_path), "--root", str(root), "--write")
     assert code == 0, out

@@ -90,7 +90,10 @@ def test_workbook_lists_the_best_and_counts_the_rest(tmp_path: Path, monkeypatch
     rows = [
         [c for c in row if c is not None] for row in openpyxl.load_workbook(tmp_path / "book.xlsx")["Coverage"].values
     ]
-    header = ["Source", "Location", "Score", "Stance guess", "Approach guess", "Cues", "Sentence"]
+    header = ["Source", "Score", "Sentence", "Stance guess", "Approach guess", "Cues", "Location"]
     listed = rows[rows.index(header) + 1 :]
-    assert [row[:3] for row in listed[:2]] == [["src-a", "seeds/a.txt:2:48", 3], ["src-a", "seeds/a.txt:2:126", 3]]
+    assert [(row[0], row[1], row[-1]) for row in listed[:2]] == [
+        ("src-a", 3, "seeds/a.txt:2:48"),
+        ("src-a", 3, "seeds/a.txt:2:126"),
+    ]
     assert listed[2:] == [["… and 1 more with lower scores: run 'claims-matrix coverage --limit 3'"]]

@@ -90,7 +90,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
                 assert got == [None, None, None, None]
             else:
                 assert got == pytest.approx([cell.convergence, cell.divergence, cell.net, cell.weighted], abs=1e-12)
-    quotes = [row[11] for row in sheets["Claims"][1:]]
+    quotes = [row[8] for row in sheets["Claims"][1:]]
     assert quotes == analysis.claims["quote"].tolist()
     assert quotes[-4:] == tricky
 
@@ -107,6 +107,14 @@ def test_libreoffice_opens_the_shipped_workbook(tmp_path: Path) -> None:
     assert contrasts[1][1] == project.codebook.label("topics", first.topic)
     assert float(contrasts[1][8]) == pytest.approx(first.gap)
     assert len(sheets["Claims"]) == len(project.claims) + 1
+    # the shipped summaries, each in its topic's row and its perspective's Summary column
+    summaries = sheets["Summaries"]
+    columns = {p: 1 + 2 * i for i, p in enumerate(analysis.perspectives)}
+    rows = {t: 2 + i for i, t in enumerate(analysis.topics)}
+    assert project.memos.entries
+    for memo in project.memos.entries:
+        column = columns[memo.perspective] if memo.perspective else 1 + 2 * len(columns)
+        assert summaries[rows[memo.topic]][column].startswith(memo.text)
 
 
 def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from matrix import claims_schema, consistency, importing, loading, rules, schema, tables, yamltree
+from matrix import claims_schema, consistency, importing, loading, memos, rules, schema, tables, yamltree
 from matrix.problems import CODES, codes_table, with_codes_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 STEPS = {yamltree: yamltree.EMITS, schema: schema.EMITS, loading: loading.EMITS, consistency: consistency.EMITS}
-STEPS |= {claims_schema: claims_schema.EMITS, importing: importing.EMITS, tables: tables.EMITS}
+STEPS |= {claims_schema: claims_schema.EMITS, importing: importing.EMITS, tables: tables.EMITS, memos: memos.EMITS}
 
 
 def named_codes(module: object) -> set[str]:

@@ -31,7 +31,8 @@ def test_the_codebook_reads_back_as_the_starter_codebook() -> None:
 
 def test_editor_settings_attach_the_schema_to_claims_files_but_not_the_codebook() -> None:
     settings = json.loads(starter_files()[".vscode/settings.json"])
-    assert settings == {"yaml.schemas": {SCHEMA_FILE: ["claims/*.yaml", "claims/*.yml", "!claims/codebook.yaml"]}}
+    patterns = ["claims/*.yaml", "claims/*.yml", "!claims/codebook.yaml", "!claims/memos.yaml"]
+    assert settings == {"yaml.schemas": {SCHEMA_FILE: patterns}}
 
 
 def test_defaults_and_what_the_files_say() -> None:

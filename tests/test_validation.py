@@ -14,6 +14,7 @@ from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, 
 A = "claims/a.yaml"
 B = "claims/b.yaml"
 CB = "claims/codebook.yaml"
+M = "claims/memos.yaml"
 
 
 def a(old: str, new: str) -> dict[str, str]:
@@ -264,6 +265,22 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         [(CB, 3, "unused-perspective")],
     ),
     ("unused-topic", {B: CLAIMS_B.replace("topic: space", "topic: export-controls")}, [(CB, 9, "unused-topic")]),
+    # analyst summaries (claims/memos.yaml)
+    (
+        "memo-errors",
+        {M: "memos:\n  - topic: spaces\n    perspective: CFR\n    text: x\n  - topic: space\n    text: ''\n"},
+        [(M, 2, "unknown-topic"), (M, 6, "empty-value")],
+    ),
+    (
+        "duplicate-memo",
+        {M: "memos:\n  - topic: space\n    text: one\n  - topic: space\n    text: two\n"},
+        [(M, 4, "duplicate-memo")],
+    ),
+    (
+        "unknown-memo-claim",
+        {M: "memos:\n  - topic: space\n    perspective: CFR\n    text: x\n    claims: [b-1, b-2]\n"},
+        [(M, 5, "unknown-memo-claim")],
+    ),
 ]
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from matrix import check
+from matrix.palette import thin_colour
 from matrix.pivot import analyse
 from matrix.workbook import SHEETS, net_colour, write_workbook
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
@@ -67,10 +69,15 @@ def test_stance_matrix_cells(book: Book) -> None:
 
 def test_matrix_fills_follow_the_net_index(book: Book) -> None:
     ws = book["Stance"]
-    assert ws["D3"].fill.fgColor.rgb == "00" + net_colour(1 / 3)
-    assert ws["H3"].fill.fgColor.rgb == "00F8696B"  # -1: red
-    assert ws["D4"].fill.fgColor.rgb == "0063BE7B"  # +1: green
-    assert ws["H4"].fill.fgColor.rgb == "00FFEB84"  # 0: neutral
+    assert ws["D3"].fill.fgColor.rgb == "00" + net_colour(1 / 3)  # three claims: the full colour
+    assert ws["D3"].number_format == "+0.00;-0.00;0.00"
+    # two claims or fewer: thin evidence, a lighter shade of the same hue and the net index marked
+    assert ws["H3"].fill.fgColor.rgb == "00" + thin_colour(-1) == "00FCBCBC"  # -1: red, lighter
+    assert ws["D4"].fill.fgColor.rgb == "00" + thin_colour(1)  # +1: green, lighter
+    assert ws["H4"].fill.fgColor.rgb == "00" + thin_colour(0)  # 0: neutral, lighter
+    for ref in ("H3", "D4", "H4"):
+        assert ws[ref].number_format == '+0.00"°";-0.00"°";0.00"°"'
+        assert ws[ref.replace("D", "B").replace("H", "F")].fill.fgColor.rgb == ws[ref].fill.fgColor.rgb
 
 
 def test_net_colour_scale() -> None:
@@ -108,12 +115,21 @@ def test_claims_table(book: Book) -> None:
     ws = book["Claims"]
     assert ws.freeze_panes == "B2"
     (table,) = ws.tables.values()
-    assert (table.displayName, table.ref) == ("Claims", "A1:O9")
-    assert table.autoFilter is not None and table.autoFilter.ref == "A1:O9"
-    assert [c.value for c in ws[1]][:4] == ["ID", "Source", "Source title", "Perspective"]
+    assert (table.displayName, table.ref) == ("Claims", "A1:N9")
+    assert table.autoFilter is not None and table.autoFilter.ref == "A1:N9"
+    # what identifies a claim, then the quote on the first screen; ids, weights and locations after
+    assert [c.value for c in ws[1]] == [
+        "ID", "Perspective", "Source", "Topic label", "Stance", "Approach", "Actor", "Confidence",
+        "Quote", "Note", "Topic", "Weight", "Quote location", "Claim location",
+    ]  # fmt: skip
+    assert sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, 9)) <= 125  # ~ 900 px
     row = {h.value: c.value for h, c in zip(ws[1], ws[3], strict=True)}
     assert row["ID"] == "a2"
-    assert row["Source title"] == "Title of src-a"
+    assert "Source title" not in row and row["Topic label"] == "Export controls" and row["Topic"] == "export-controls"
+    link = ws["C3"].hyperlink  # the title is on Sources, once: the id links to it
+    assert link is not None and link.location == "'Sources'!A2" and book["Sources"]["B2"].value == "Title of src-a"
+    assert all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
+    assert ws["I3"].alignment.wrap_text
     assert row["Actor"] == "US"
     assert row["Confidence"] == "low"
     assert row["Weight"] == 1
@@ -182,13 +198,14 @@ def test_overview_has_the_stacked_chart(tmp_path: Path) -> None:
         drawing_rels = archive.read("xl/drawings/_rels/drawing1.xml.rels").decode()
     assert "<barChart>" in chart and '<grouping val="stacked"/>' in chart and '<barDir val="bar"/>' in chart
     series = re.findall(r"<f>([^<]*)</f>", chart)
-    # convergence and divergence (columns D and E) for the two perspectives, labelled from column A
+    # convergence and divergence (columns D and E) for the two perspectives, labelled with their
+    # short ids from column G (a long label is cut on the axis)
     assert series == [
         "'Overview'!D8",
-        "'Overview'!$A$9:$A$10",
+        "'Overview'!$G$9:$G$10",
         "'Overview'!$D$9:$D$10",
         "'Overview'!E8",
-        "'Overview'!$A$9:$A$10",
+        "'Overview'!$G$9:$G$10",
         "'Overview'!$E$9:$E$10",
     ]
     overview = openpyxl.load_workbook(out)["Overview"]
@@ -225,8 +242,8 @@ def test_formula_like_values_are_text(tmp_path: Path) -> None:
     }
     book = build(write_project(tmp_path / "p", files), tmp_path / "out.xlsx")
     ws = book["Claims"]
-    quotes = [ws.cell(row=r, column=12) for r in range(2, 6)]
-    notes = [ws.cell(row=r, column=13) for r in range(2, 6)]
+    quotes = [ws.cell(row=r, column=9) for r in range(2, 6)]
+    notes = [ws.cell(row=r, column=10) for r in range(2, 6)]
     assert [c.value for c in quotes] == FORMULA_LIKE
     assert [c.value for c in notes] == FORMULA_LIKE
     assert {c.data_type for c in quotes + notes} == {"s"}
@@ -256,22 +273,25 @@ def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: 
     assert c1["Quote"] == f"{SPACE_QUOTE} \u2026 \u00b6 {EXPORT_QUOTE}"
     assert c1["Quote location"] == "seeds/a.txt:3:1"
     evidence = book["Evidence"]
+    # the passage right after what identifies it, its location last
     assert [c.value for c in evidence[1]] == [
         "Claim",
-        "Source",
         "Perspective",
+        "Source",
         "Topic",
         "Stance",
-        "Location",
         "Passage",
+        "Location",
     ]
     passages = [[c.value for c in row] for row in evidence.iter_rows(min_row=2)]
     assert len(passages) == 10  # eight one-passage claims and c1's two
-    assert passages[0] == ["a1", "src-a", "US-India", "export-controls", "convergence", "seeds/a.txt:2:1", EXPORT_QUOTE]
+    assert passages[0] == ["a1", "US-India", "src-a", "export-controls", "convergence", EXPORT_QUOTE, "seeds/a.txt:2:1"]
     assert passages[-2:] == [
-        ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:3:1", SPACE_QUOTE],
-        ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:2:1", EXPORT_QUOTE],
+        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "seeds/a.txt:3:1"],
+        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "seeds/a.txt:2:1"],
     ]
+    assert all(c.alignment.vertical == "top" for r in evidence.iter_rows() for c in r)
+    assert evidence.freeze_panes == "B2" and evidence.print_title_rows == "$1:$1"
     (table,) = evidence.tables.values()
     assert (table.displayName, table.ref) == ("Evidence", "A1:G11")
     comment = book["Stance"]["H4"].comment  # CFR x space: b3, b4 and c1
@@ -339,3 +359,62 @@ def test_filters_matching_no_claims_leave_a_header_only_claims_table(tmp_path: P
     ), overview
     read_only = openpyxl.load_workbook(out, read_only=True)["Claims"]
     assert list(read_only.iter_rows(min_row=2, values_only=True)) == []
+
+
+MEMOS = """\
+memos:
+  - topic: export-controls
+    perspective: CFR
+    text: CFR reads the controls as unilateral.
+    claims: [b1, b2]
+  - topic: space
+    text: "Across perspectives: <mixed> = fine"
+"""
+
+
+def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_repeats_them(tmp_path: Path) -> None:
+    book = build(write_project(tmp_path / "p", {**PIVOT_FILES, "claims/memos.yaml": MEMOS}), tmp_path / "out.xlsx")
+    assert book.sheetnames.index("Summaries") == book.sheetnames.index("Stance") + 1
+    ws = book["Summaries"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == ["Topic", "U.S.-India sources", None, "CFR analysis", None, "Across perspectives"]
+    assert rows[1] == ["counting claims", "Summary", "Counts", "Summary", "Counts", "Summary"]
+    assert rows[2] == [
+        "Export controls",
+        None,
+        "+2 / -1\nnet +0.33",
+        "CFR reads the controls as unilateral.\n(rests on b1, b2)",
+        "+0 / -2\nnet -1.00°",
+        None,
+    ]
+    assert rows[3] == [
+        "Space",
+        None,
+        "+1 / -0\nnet +1.00°",
+        None,
+        "+1 / -1\nnet 0.00°",
+        "Across perspectives: <mixed> = fine",
+    ]
+    assert ws["E3"].fill.fgColor.rgb == book["Stance"]["H3"].fill.fgColor.rgb == "00" + thin_colour(-1)
+    assert ws["F4"].data_type == "s" and ws["F4"].quotePrefix is False  # text, never a formula
+    assert ws.freeze_panes == "B3" and all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
+    comment = book["Stance"]["H3"].comment  # CFR x export controls: the memo after the title
+    assert comment is not None
+    assert comment.text.splitlines()[1:3] == ["", "Summary: CFR reads the controls as unilateral. (rests on b1, b2)"]
+    assert book["Stance"]["D3"].comment is not None and "Summary" not in book["Stance"]["D3"].comment.text
+
+
+def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_wide(book: Book) -> None:
+    overview = book["Overview"]
+    (thin,) = [row for row in overview.iter_rows() if str(row[1].value).startswith("thin evidence")]
+    assert thin[0].number_format.endswith('"°"') and thin[0].fill.fgColor.rgb == "00" + thin_colour(1)
+    assert "fewer than 3 claims" in str(thin[1].value)
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    assert book["Stance"].print_title_rows == "$1:$2" and book["Stance"].freeze_panes == "B3"
+    coverage = book["Coverage"]
+    assert coverage.freeze_panes == "B3"
+    header = next(row for row in coverage.iter_rows(values_only=True) if row[:3] == ("Source", "Score", "Sentence"))
+    assert header[-1] == "Location"

@@ -10,7 +10,9 @@ Invariants:
   SOURCE_DATE_EPOCH (default 1980-01-01), and nothing else varies between runs.
 
 The modules: `cells` (styles and `Sheet`, which builds a sheet row by row), `matrices`
-(Stance, Approach, Contrasts), `timeline` (Timeline: counts per period, grid, charts), `rows` (the streamed Claims and Evidence rows), `sheets`
+(Stance, Approach, Contrasts), `summaries` (the analyst's memos laid out as the matrix),
+`timeline` (Timeline: counts per period, grid, charts), `rows` (the streamed Claims and
+Evidence rows), `sheets`
 (Overview, Sources, Coverage, Codebook, Problems) and `archive` (temporary file, zip, fixed
 timestamps, atomic replace). A new sheet is a function `NAME_sheet(wb, ...)` in a module
 of its own, called from `build_workbook`; a different workbook is a list of such calls
@@ -38,6 +40,7 @@ from matrix.workbook.changes import write_changes
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
+from matrix.workbook.summaries import summaries_sheet
 from matrix.workbook.timeline import TIMELINE_HEADERS, shows_timeline, timeline_sheet
 
 __all__ = [
@@ -59,6 +62,7 @@ __all__ = [
 SHEETS = (
     "Overview",
     "Stance",
+    "Summaries",
     "Approach",
     "Contrasts",
     "Claims",
@@ -88,7 +92,8 @@ def build_workbook(
     is cut; default, chosen from the span of the dates)."""
     cells = evidence(analysis.claims)
     overview_sheet(wb, analysis, report, dict(project.inputs))
-    stance_sheet(wb, analysis, cells)
+    stance_sheet(wb, analysis, cells, project.memos)
+    summaries_sheet(wb, analysis, project.memos)
     approach_sheet(wb, analysis)
     contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
     line = analysis_timeline(analysis, project, periods)

@@ -42,6 +42,7 @@ class Prerendered:
 
     def __init__(self, rows: StreamedRows, stack: contextlib.ExitStack) -> None:
         self.count = rows.count
+        self.hyperlinks = rows.hyperlinks()
         self.file = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by `stack`
         self.on_rendered: Callable[[int], None] = lambda n: None  # rendering here: told as it goes
         work = functools.partial(rows.render, self.file, done=lambda n: self.on_rendered(n))
@@ -123,7 +124,19 @@ class _FixedTimeZip(zipfile.ZipFile):
             head, tail = source.read().split(b"</sheetData>", 1)
             target.write(head)
             streamed.copy(target, self.advance)
-            target.write(b"</sheetData>" + tail)
+            target.write(b"</sheetData>" + _with_hyperlinks(tail, streamed.hyperlinks))
+
+
+def _with_hyperlinks(tail: bytes, hyperlinks: bytes) -> bytes:
+    """A sheet's XML after `</sheetData>` with the streamed rows' `<hyperlinks>` where the
+    schema puts them: before the print options, page margins, page setup or table parts."""
+    if not hyperlinks:
+        return tail
+    for follower in (b"<printOptions", b"<pageMargins", b"<pageSetup", b"<tableParts"):
+        at = tail.find(follower)
+        if at >= 0:
+            return tail[:at] + hyperlinks + tail[at:]
+    return hyperlinks + tail
 
 
 def save(

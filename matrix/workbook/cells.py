@@ -18,9 +18,13 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
+from matrix.palette import THIN_MARK, cell_colour, is_thin, net_colour
+
+__all__ = ["net_colour"]  # the scale lives in matrix.palette, shared with the HTML brief
+
 NET_FORMAT = "+0.00;-0.00;0.00"
 
-RED, NEUTRAL, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
+THIN_NET_FORMAT = f'+0.00"{THIN_MARK}";-0.00"{THIN_MARK}";0.00"{THIN_MARK}"'  # a thin cell's net index, marked
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 
@@ -41,12 +45,14 @@ GROUP_EDGE = Border(left=THIN)
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def net_colour(net: float) -> str:
-    """Hex RGB on the diverging scale: -1 red, 0 neutral yellow, +1 green."""
-    net = max(-1.0, min(1.0, net))
-    low, high = (NEUTRAL, GREEN) if net >= 0 else (NEUTRAL, RED)
-    t = abs(net)
-    return "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
+def stance_fill(net: float, units: int) -> PatternFill:
+    """A matrix cell's fill on the red-yellow-green scale, lighter when `units` is thin evidence."""
+    return PatternFill("solid", fgColor=cell_colour(net, units))
+
+
+def net_format(units: int) -> str:
+    """The number format of a net index backed by `units`: marked when thin."""
+    return THIN_NET_FORMAT if is_thin(units) else NET_FORMAT
 
 
 def blank(value: Any) -> bool:
@@ -69,9 +75,19 @@ def cell_value(value: Any) -> Any:
 class Sheet:
     """Builds one write-only sheet row by row."""
 
-    def __init__(self, wb: Workbook, title: str, widths: Sequence[float] = (), freeze: str | None = None) -> None:
+    def __init__(
+        self,
+        wb: Workbook,
+        title: str,
+        widths: Sequence[float] = (),
+        freeze: str | None = None,
+        titles: str | None = None,
+    ) -> None:
+        """`freeze`: the top-left cell that scrolls (headers above it and the columns left of it
+        stay); `titles`: the rows printed atop every page ("1:2"; default: the frozen rows)."""
         self.ws = wb.create_sheet(title)
         self.ws.freeze_panes = freeze  # before any row: write-only sheets write their view first
+        print_fit(self.ws, titles or _frozen_rows(freeze))
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.widths = tuple(widths)
@@ -99,8 +115,7 @@ class Sheet:
             cell.font = font
         if fill is not None:
             cell.fill = fill
-        if align is not None:
-            cell.alignment = align
+        cell.alignment = TOP if align is None else align  # every cell top-aligned: rows read from the top
         if fmt is not None:
             cell.number_format = fmt
         if border is not None:
@@ -121,8 +136,9 @@ class Sheet:
         return value
 
     def append(self, row: Iterable[Any] = ()) -> int:
-        """Add a row, tall enough for its wrapped text (spreadsheets do not fit heights on open)."""
-        values = list(row)
+        """Add a row, tall enough for its wrapped text (spreadsheets do not fit heights on open);
+        bare values become top-aligned cells."""
+        values = [v if isinstance(v, Cell) else self.cell(v) for v in row]
         lines = max(
             (
                 wrapped_lines(cell.value, self.widths[i] if i < len(self.widths) else 10)
@@ -139,6 +155,22 @@ class Sheet:
 
     def header(self, names: Iterable[str]) -> int:
         return self.append(self.cell(n, font=BOLD, fill=HEADER_FILL, align=WRAP) for n in names)
+
+
+def _frozen_rows(freeze: str | None) -> str | None:
+    """The rows above a freeze cell ("B3" -> "1:2"), or None."""
+    row = int("".join(c for c in freeze or "" if c.isdigit()) or 1)
+    return f"1:{row - 1}" if row > 1 else None
+
+
+def print_fit(ws: Any, titles: str | None) -> None:
+    """Print landscape, fit to one page wide (as many tall as needed), `titles` rows atop every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if titles:
+        ws.print_title_rows = titles
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text

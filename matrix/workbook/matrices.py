@@ -9,9 +9,20 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from matrix.model import APPROACHES
+from matrix.model import APPROACHES, Memo, Memos
 from matrix.pivot import Analysis, Evidence, StanceCell, evidence
-from matrix.workbook.cells import BOLD, CENTER, GROUP_EDGE, HEADER_FILL, NET_FORMAT, TOP, WRAP, Sheet, net_colour
+from matrix.workbook.cells import (
+    BOLD,
+    CENTER,
+    GROUP_EDGE,
+    HEADER_FILL,
+    NET_FORMAT,
+    TOP,
+    WRAP,
+    Sheet,
+    net_format,
+    stance_fill,
+)
 
 COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
 
@@ -68,7 +79,18 @@ def _stance_titles(where: str, cell: StanceCell, conv: int, div: int, sources: b
     )
 
 
-def stance_sheet(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[Evidence]]) -> None:
+def _with_memo(title: str, memo: Memo | None) -> str:
+    """A Net comment's title, the analyst's summary of the cell after it."""
+    if memo is None:
+        return title
+    cites = f" (rests on {', '.join(memo.claims)})" if memo.claims else ""
+    return f"{title}\n\nSummary: {memo.text}{cites}"
+
+
+def stance_sheet(
+    wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[Evidence]], memos: Memos | None = None
+) -> None:
+    memos = memos or Memos()
     widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
     sheet = Sheet(wb, "Stance", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
@@ -80,16 +102,18 @@ def stance_sheet(wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], 
             if cell is None:
                 row += [sheet.cell(None, border=GROUP_EDGE), None, None, None]
                 continue
-            fill = PatternFill("solid", fgColor=net_colour(cell.net))
+            units = cell.convergence + cell.divergence
+            fill = stance_fill(cell.net, units)
             items = cells.get((topic, perspective), [])
             where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
             conv = [i for i in items if i[2] == "convergence"]
             div = [i for i in items if i[2] == "divergence"]
             titles = _stance_titles(where, cell, len(conv), len(div), analysis.count == "sources")
+            net_title = _with_memo(titles[2], memos.cell(topic, perspective))
             row += [
                 sheet.cell(cell.convergence, fill=fill, border=GROUP_EDGE, **_evidence(titles[0], conv)),
                 sheet.cell(cell.divergence, fill=fill, **_evidence(titles[1], div)),
-                sheet.cell(cell.net, fill=fill, fmt=NET_FORMAT, font=BOLD, **_evidence(titles[2], items)),
+                sheet.cell(cell.net, fill=fill, fmt=net_format(units), font=BOLD, **_evidence(net_title, items)),
                 sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
             ]
         sheet.append(row)
@@ -145,7 +169,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
 
 
 def contrasts_sheet(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) -> None:
-    sheet = Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="A2")
+    sheet = Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="C2")
     unit = analysis.count
     sheet.header(
         [
@@ -172,10 +196,10 @@ def contrasts_sheet(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int
                 rank,
                 sheet.cell(label("topics", row.topic), link=f"'Stance'!A{stance_rows[row.topic]}"),
                 sheet.cell(a),
-                sheet.cell(row.net_a, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(row.net_a))),
+                sheet.cell(row.net_a, fmt=net_format(row.claims_a), fill=stance_fill(row.net_a, row.claims_a)),
                 row.claims_a,
                 sheet.cell(b),
-                sheet.cell(row.net_b, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(row.net_b))),
+                sheet.cell(row.net_b, fmt=net_format(row.claims_b), fill=stance_fill(row.net_b, row.claims_b)),
                 row.claims_b,
                 sheet.cell(row.gap, fmt="0.00"),
                 "yes" if row.opposite else "no",

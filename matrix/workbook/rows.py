@@ -4,16 +4,18 @@ column by column, instead of one openpyxl cell per value."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from matrix.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, Analysis
+from matrix.pivot import Analysis
 from matrix.workbook.cells import (
     FORMULA_START,
     LINE_HEIGHT,
+    TOP,
     WRAP,
     Sheet,
     blank,
@@ -23,29 +25,45 @@ from matrix.workbook.cells import (
     wrapped_lines,
 )
 
-CLAIM_HEADERS = (
-    "ID",
-    "Source",
-    "Source title",
-    "Perspective",
-    "Topic",
-    "Topic label",
-    "Stance",
-    "Approach",
-    "Actor",
-    "Confidence",
-    "Weight",
-    "Quote",
-    "Note",
-    "Quote location",
-    "Claim location",
+# (header, claims-table column, width): what a person reads first (the identifying fields, then
+# the quote within the first screen), then ids, weights and locations; the source's title is
+# on Sources, once, linked from the id. The headers name the claims-table columns, so that
+# `import` reads the sheet back (Topic is the id, Topic label the codebook's label).
+CLAIM_LAYOUT = (
+    ("ID", "id", 26),
+    ("Perspective", "perspective", 12),
+    ("Source", "source", 20),
+    ("Topic label", "topic_label", 24),
+    ("Stance", "stance", 11),
+    ("Approach", "approach", 11),
+    ("Actor", "actor", 7),
+    ("Confidence", "confidence", 10),
+    ("Quote", "quote", 72),
+    ("Note", "note", 40),
+    ("Topic", "topic", 20),
+    ("Weight", "weight", 7),
+    ("Quote location", "quote_at", 32),
+    ("Claim location", "claim_at", 32),
 )
 
-CLAIM_WIDTHS = (30, 24, 36, 14, 20, 28, 13, 13, 9, 11, 8, 80, 40, 34, 34)
+CLAIM_HEADERS = tuple(header for header, _, _ in CLAIM_LAYOUT)
 
-EVIDENCE_HEADERS = ("Claim", "Source", "Perspective", "Topic", "Stance", "Location", "Passage")
+CLAIM_WIDTHS = tuple(width for _, _, width in CLAIM_LAYOUT)
 
-EVIDENCE_WIDTHS = (30, 24, 14, 20, 13, 34, 100)
+# one row per passage: the passage right after what identifies it, its location last
+EVIDENCE_LAYOUT = (
+    ("Claim", "claim", 26),
+    ("Perspective", "perspective", 12),
+    ("Source", "source", 20),
+    ("Topic", "topic", 20),
+    ("Stance", "stance", 11),
+    ("Passage", "passage", 90),
+    ("Location", "location", 32),
+)
+
+EVIDENCE_HEADERS = tuple(header for header, _, _ in EVIDENCE_LAYOUT)
+
+EVIDENCE_WIDTHS = tuple(width for _, _, width in EVIDENCE_LAYOUT)
 
 
 def _escape(text: str) -> str:
@@ -97,7 +115,7 @@ def _careful_cells(values: Sequence[Any], plain: str, marked: str) -> list[str]:
             start = marked if value.startswith(FORMULA_START) else plain
             append(f'{start} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
         elif blank(value):
-            append("<c/>")
+            append(f"{plain}/>")  # empty, but top-aligned like the rest
         else:
             append(f"{plain}><v>{cell_value(value)!r}</v></c>")
     return out
@@ -118,6 +136,20 @@ class StreamedRows:
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
     tall: int | None = None  # a wrapped column whose text sets each row's height
     tall_width: float = 80
+    links: tuple[int, Mapping[Any, str]] | None = None  # (column, value -> where a cell of it links)
+
+    def hyperlinks(self) -> bytes:
+        """The `<hyperlinks>` element of the `links` column's cells (empty: none)."""
+        if self.links is None:
+            return b""
+        column, targets = self.links
+        letter = get_column_letter(column + 1)
+        items = [
+            f'<hyperlink ref="{letter}{row}" location="{_escape(target)}"/>'
+            for row, value in enumerate(self.columns[column], start=self.first_row)
+            if (target := targets.get(value)) is not None
+        ]
+        return f"<hyperlinks>{''.join(items)}</hyperlinks>".encode() if items else b""
 
     @property
     def count(self) -> int:
@@ -165,31 +197,44 @@ class StreamedRows:
 
 
 def streamed_sheet(
-    wb: Workbook, title: str, headers: Sequence[str], widths: Sequence[float], wrapped: str, columns: list[list[Any]]
+    wb: Workbook,
+    title: str,
+    headers: Sequence[str],
+    widths: Sequence[float],
+    wrapped: str,
+    columns: list[list[Any]],
+    links: tuple[int, Mapping[Any, str]] | None = None,
 ) -> StreamedRows:
     """A table sheet whose rows (`columns` of values) are streamed; the `wrapped` column wraps
-    and sets each row's height."""
+    and sets each row's height; `links`: (column, value -> location) of cells that link."""
     sheet = Sheet(wb, title, widths, freeze="B2")
     sheet.header(headers)
     tall = headers.index(wrapped)
-    styles: list[int | None] = [None] * len(headers)
+    styles: list[int | None] = [style_id(sheet.ws, TOP)] * len(headers)  # every cell top-aligned
     styles[tall] = style_id(sheet.ws, WRAP)
-    prefixed = [style_id(sheet.ws, prefix=True)] * len(headers)
+    prefixed = [style_id(sheet.ws, TOP, prefix=True)] * len(headers)
     prefixed[tall] = style_id(sheet.ws, WRAP, prefix=True)
     excel_table(sheet, title, headers, 1, len(columns[0]))
-    return StreamedRows(columns, 2, styles, prefixed, tall=tall, tall_width=widths[tall])
+    return StreamedRows(columns, 2, styles, prefixed, tall=tall, tall_width=widths[tall], links=links)
+
+
+def source_links(analysis: Analysis) -> dict[str, str]:
+    """Source id -> its row on the Sources sheet (where its title is)."""
+    return {source: f"'Sources'!A{row}" for row, (source, _) in enumerate(analysis.source_rows(), start=2)}
 
 
 def claims_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
-    """One row per claim, every column of the flat claims table."""
-    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for name in CLAIM_COLUMNS]
-    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", columns)
+    """One row per claim, every column of the flat claims table; each source id links to its
+    row on Sources."""
+    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for _, name, _ in CLAIM_LAYOUT]
+    links = (CLAIM_HEADERS.index("Source"), source_links(analysis))
+    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", columns, links)
 
 
 def evidence_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
     """One row per passage: its claim, source, perspective, topic, stance, location, text."""
     frame = analysis.passages
     columns: list[list[Any]] = [
-        frame[name].astype(object).tolist() if frame is not None else [] for name in PASSAGE_COLUMNS
+        frame[name].astype(object).tolist() if frame is not None else [] for _, name, _ in EVIDENCE_LAYOUT
     ]
     return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", columns)

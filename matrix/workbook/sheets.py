@@ -10,16 +10,17 @@ from openpyxl.styles import PatternFill
 
 from matrix.coverage import Coverage
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
+from matrix.palette import THIN_BELOW, THIN_MARK
 from matrix.pivot import Analysis
 from matrix.problems import Report
 from matrix.timeline import left_out
-from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour
+from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, stance_fill
 
 NO_CLAIMS = "No claims match the filters"
 
 
 def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
-    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16))
+    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16, 14))
     sheet.append([sheet.cell("claims-matrix: convergence and divergence across perspectives", font=TITLE)])
     sheet.append()
     for line in (
@@ -38,7 +39,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
             [sheet.cell(f"{NO_CLAIMS} ({analysis.filters.describe()}): the Claims table is empty.", font=BOLD)]
         )
     sheet.append()
-    sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index"])
+    sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index", "ID"])
     first = sheet.rows + 1
     for total in analysis.total_rows():
         fill = None if total.net is None else PatternFill("solid", fgColor=net_colour(total.net))
@@ -50,6 +51,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
                 total.convergence,
                 total.divergence,
                 sheet.cell(total.net, fmt=NET_FORMAT, fill=fill),
+                sheet.text(total.perspective),
             ]
         )
     last = sheet.rows
@@ -64,7 +66,8 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         chart.height, chart.width = 8, 22
         data = Reference(sheet.ws, min_col=4, max_col=5, min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
+        # the short ids as categories: a long label is cut where the axis has no room for it
+        chart.set_categories(Reference(sheet.ws, min_col=7, min_row=first, max_row=last))
         for series, colour in zip(chart.series, ("63BE7B", "F8696B"), strict=False):
             series.graphicalProperties.solidFill = colour
         sheet.ws.add_chart(chart, "H5")
@@ -84,6 +87,19 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         (1.0, "all convergence"),
     ):
         sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(value))), meaning])
+    unit = "sources" if analysis.count == "sources" else "claims"
+    sheet.append(
+        [
+            sheet.cell(1.0, fmt=net_format(1), fill=stance_fill(1.0, 1)),
+            (
+                f"thin evidence: fewer than {THIN_BELOW} {unit} behind the cell; a lighter shade of its colour"
+                f" and {THIN_MARK} after the net index (Stance, Contrasts, the brief)"
+            ),
+        ]
+    )
+    sheet.append(
+        ["Summaries", "the analyst's reading of each cell (claims/memos.yaml), also in the Stance Net cell's comment"]
+    )
     sheet.append(
         ["Comments", "hover a matrix cell for its claims and quotes; click it to open the first one in Claims"]
     )
@@ -137,17 +153,19 @@ def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[An
 
 
 def coverage_sheet(wb: Workbook, result: Coverage) -> None:
-    sheet = Sheet(wb, "Coverage", (30, 44, 12, 12, 10, 16, 16, 40, 90), freeze="A3")
+    """Coverage per source, then the uncovered sentences: each sentence right after its source
+    and score, the guesses, cues and location after it."""
+    sheet = Sheet(wb, "Coverage", (24, 10, 90, 13, 14, 30, 32), freeze="B3", titles="2:2")
     sheet.append([sheet.cell("Coverage: sentences that a claim's quote overlaps", font=BOLD)])
-    sheet.header(["Source", "", "Sentences", "Covered", "Share", "Claims per 1,000 words"])
+    sheet.header(["Source", "Share", "Sentences covered", "Sentences", "Covered", "Claims per 1,000 words"])
     for row in result.sources:
         sheet.append(
             [
                 sheet.text(row.source),
-                None,
+                sheet.cell(row.share, fmt="0%"),
+                f"{row.covered:,} of {row.sentences:,}",
                 row.sentences,
                 row.covered,
-                sheet.cell(row.share, fmt="0%"),
                 sheet.cell(row.claims_per_1000_words, fmt="0.0"),
             ]
         )
@@ -155,19 +173,17 @@ def coverage_sheet(wb: Workbook, result: Coverage) -> None:
     sheet.append(
         [sheet.cell("Uncovered sentences most likely to state a position (score = distinct cues matched)", font=BOLD)]
     )
-    sheet.header(["Source", "Location", "Score", "Stance guess", "", "Approach guess", "", "Cues", "Sentence"])
+    sheet.header(["Source", "Score", "Sentence", "Stance guess", "Approach guess", "Cues", "Location"])
     for candidate in result.candidates:
         sheet.append(
             [
                 sheet.text(candidate.source),
-                sheet.text(f"{candidate.path}:{candidate.line}:{candidate.column}"),
                 candidate.score,
-                candidate.stance,
-                None,
-                candidate.approach,
-                None,
-                sheet.cell(", ".join(candidate.cues), align=WRAP),
                 sheet.cell(candidate.text, align=WRAP),
+                candidate.stance,
+                candidate.approach,
+                sheet.cell(", ".join(candidate.cues), align=WRAP),
+                sheet.text(f"{candidate.path}:{candidate.line}:{candidate.column}"),
             ]
         )
     if not result.candidates:
@@ -210,7 +226,7 @@ def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
 
 
 def problems_sheet(wb: Workbook, report: Report) -> None:
-    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="A2")
+    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="B2")
     sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
     for problem in report.problems:
         sheet.append(

@@ -1,0 +1,100 @@
+"""Regenerate the README's pictures from the shipped project (`make screenshots`).
+
+- docs/stance.png: the workbook's Stance sheet as LibreOffice prints it (xlsx -> PDF with one
+  page per sheet -> PNG with pdftoppm);
+- docs/brief.png and docs/brief-phone.png: the HTML brief in headless Chromium, at a desktop
+  and a phone width.
+
+Needs `soffice` (libreoffice-calc-nogui), `pdftoppm` (poppler-utils) and `chromium`. Chromium
+runs with every network lookup mapped to nowhere and, where `unshare` allows, in a network
+namespace of its own: the brief fetches nothing, and the browser's own update checks go nowhere.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+WORKBOOK = ROOT / "output" / "claims-matrix.xlsx"
+BRIEF = ROOT / "output" / "claims-matrix.html"
+STANCE_PAGE = 2  # Overview, then Stance: one page per sheet
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+TOOLS = {"soffice": "libreoffice-calc-nogui", "pdftoppm": "poppler-utils", "chromium": "chromium"}
+
+
+def run(*command: str | Path) -> None:
+    subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stance_png(work: Path) -> Path:
+    """The Stance sheet as LibreOffice prints it, cropped to the matrix."""
+    export = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+    profile = f"-env:UserInstallation={(work / 'lo').as_uri()}"
+    run("soffice", profile, "--headless", "--convert-to", export, "--outdir", work, WORKBOOK)
+    target = DOCS / "stance.png"
+    page = str(STANCE_PAGE)
+    run(
+        "pdftoppm",
+        "-png",
+        "-scale-to",
+        "1100",
+        "-f",
+        page,
+        "-l",
+        page,
+        "-singlefile",
+        work / "claims-matrix.pdf",
+        target.with_suffix(""),
+    )
+    return target
+
+
+def brief_png(work: Path, name: str, width: int, height: int) -> Path:
+    """The brief as Chromium shows it in a window `width` x `height`."""
+    isolate = ["unshare", "--net"] if _can_unshare() else []
+    target = DOCS / name
+    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={work / name}", f"--window-size={width},{height}"]
+    run(*isolate, "chromium", *flags, f"--screenshot={target}", BRIEF.as_uri())
+    return target
+
+
+def _can_unshare() -> bool:
+    return (
+        shutil.which("unshare") is not None
+        and subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
+    )
+
+
+def main() -> int:
+    missing = [f"{tool} (apt-get install {package})" for tool, package in TOOLS.items() if not shutil.which(tool)]
+    if missing:
+        print("screenshots need " + ", ".join(missing), file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for path in (
+            stance_png(work),
+            brief_png(work, "brief.png", 1100, 900),
+            brief_png(work, "brief-phone.png", 390, 800),
+        ):
+            print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

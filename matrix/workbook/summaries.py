@@ -1,0 +1,64 @@
+"""The Summaries sheet: the analyst's memos (claims/memos.yaml) laid out as the Stance matrix,
+topics x perspectives, each memo beside the counts of its cell, and a column for each topic
+across perspectives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+
+from matrix.model import Memo, Memos
+from matrix.palette import THIN_MARK, is_thin, signed
+from matrix.pivot import Analysis
+from matrix.workbook.cells import BOLD, GROUP_EDGE, HEADER_FILL, WRAP, Sheet, stance_fill
+
+SUMMARY_WIDTH = 46
+COUNTS_WIDTH = 15
+
+
+def memo_text(memo: Memo | None) -> str | None:
+    """A memo as a cell shows it: its text, then the claims it rests on."""
+    if memo is None:
+        return None
+    return memo.text + (f"\n(rests on {', '.join(memo.claims)})" if memo.claims else "")
+
+
+def summaries_sheet(wb: Workbook, analysis: Analysis, memos: Memos) -> None:
+    perspectives = analysis.perspectives
+    widths = [30] + [SUMMARY_WIDTH, COUNTS_WIDTH] * len(perspectives) + [SUMMARY_WIDTH]
+    sheet = Sheet(wb, "Summaries", widths, freeze="B3")
+    label = analysis.codebook.label
+    top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
+    second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
+    for perspective in perspectives:
+        top += [sheet.cell(label("perspectives", perspective), font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE), None]
+        second += [
+            sheet.cell("Summary", font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE),
+            sheet.cell("Counts", font=BOLD, fill=HEADER_FILL),
+        ]
+    top.append(sheet.cell("Across perspectives", font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE))
+    second.append(sheet.cell("Summary", font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE))
+    sheet.append(top)
+    sheet.append(second)
+    for topic in analysis.topics:
+        row: list[Any] = [sheet.cell(label("topics", topic), font=BOLD)]
+        for perspective in perspectives:
+            row.append(sheet.cell(memo_text(memos.cell(topic, perspective)), align=WRAP, border=GROUP_EDGE))
+            row.append(_counts(sheet, analysis, topic, perspective))
+        row.append(sheet.cell(memo_text(memos.across(topic)), align=WRAP, border=GROUP_EDGE))
+        sheet.append(row)
+    if not memos.entries:
+        sheet.append()
+        sheet.append(["No summaries yet: write them in claims/memos.yaml (see README.md)."])
+
+
+def _counts(sheet: Sheet, analysis: Analysis, topic: str, perspective: str) -> Any:
+    """The cell's counts and net index, coloured as on Stance (thin: lighter and marked)."""
+    cell = analysis.stance_cell(topic, perspective)
+    if cell is None:
+        return None
+    units = cell.convergence + cell.divergence
+    mark = THIN_MARK if is_thin(units) else ""
+    text = f"+{cell.convergence} / -{cell.divergence}\nnet {signed(cell.net)}{mark}"
+    return sheet.cell(text, align=WRAP, fill=stance_fill(cell.net, units))

@@ -1,0 +1,290 @@
+"""The HTML brief: escaped, self-contained, deterministic; read back from a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from matrix.model import Location, Memo, Memos
+from matrix.palette import THIN_MARK, net_colour, signed, thin_colour
+from matrix.report import Brief, EvidenceClaim, Passage, render_brief
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+HOSTILE = (
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "</style><style>body{background:url(//evil.example/x)}</style>",
+    "{{ 7*7 }} {% if 1 %}jinja{% endif %}",
+    "&amp; ' \" `",
+    "javascript:alert(1)",
+)
+
+
+def _numbers(stance: list[tuple[str, str, int, int, float, float, int]]) -> dict[str, object]:
+    return {
+        "filters": "none (all claims)",
+        "count": "claims",
+        "claims": sum(c + d for _, _, c, d, _, _, _ in stance),
+        "stance": [
+            {"topic": t, "perspective": p, "convergence": c, "divergence": d, "net": n, "weighted": w, "sources": s}
+            for t, p, c, d, n, w, s in stance
+        ],
+        "approach": [],
+        "contrasts": [
+            {
+                "topic": "t1",
+                "perspective_a": "p1",
+                "net_a": 1.0,
+                "claims_a": 1,
+                "perspective_b": "p2",
+                "net_b": -0.6,
+                "claims_b": 5,
+                "gap": 1.6,
+                "opposite": True,
+            }
+        ],
+        "totals": [
+            {"perspective": "p1", "sources": 1, "claims": 4, "convergence": 4, "divergence": 0, "net": 1.0},
+            {"perspective": "p2", "sources": 1, "claims": 5, "convergence": 1, "divergence": 4, "net": -0.6},
+        ],
+    }
+
+
+def hostile_brief() -> Brief:
+    evil = " ".join(HOSTILE)
+    claim = EvidenceClaim(
+        id=HOSTILE[0],
+        source=HOSTILE[1],
+        stance="divergence",
+        passages=(Passage(evil, HOSTILE[2]), Passage(HOSTILE[3], "")),
+        approach=HOSTILE[5],
+        actor=HOSTILE[4],
+        at=HOSTILE[2],
+    )
+    memo = Memo("t1", "p2", evil, (HOSTILE[0], HOSTILE[1]), Location("claims/memos.yaml", 2, 5))
+    across = Memo("t1", None, HOSTILE[3], (), Location("claims/memos.yaml", 8, 5))
+    return Brief(
+        numbers=_numbers([("t1", "p1", 1, 0, 1.0, 1.0, 1), ("t1", "p2", 1, 4, -0.6, -0.4, 1)]),
+        topics=(("t1", evil), ("t2", HOSTILE[1])),
+        perspectives=(("p1", HOSTILE[2]), ("p2", HOSTILE[0])),
+        evidence={("t1", "p2"): (claim,)},
+        memos=Memos((memo, across)),
+        sources={HOSTILE[1]: evil},
+        title=HOSTILE[0],
+    )
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of <style> elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.styles: list[str] = []
+        self.text: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        (self.styles if self._in_style else self.text).append(data)
+
+
+def tags_of(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "header", "main", "section", "footer", "h1", "h2", "h3",
+    "p", "div", "span", "strong", "a", "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
+    "ol", "ul", "li", "blockquote", "br", "code",
+}  # fmt: skip
+RESOURCE = re.compile(r"url\s*\(|@import|https?:|//", re.IGNORECASE)
+
+
+def assert_self_contained(html: str) -> None:
+    """No element, attribute or style that could run code or fetch anything."""
+    page = tags_of(html)
+    assert {tag for tag, _ in page.tags} <= ALLOWED_TAGS
+    assert len(page.styles) == 1 and not RESOURCE.search(page.styles[0])
+    for tag, attrs in page.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert "src" not in attrs
+        href = attrs.get("href")
+        assert href is None or href.startswith("#"), (tag, attrs)
+        style = attrs.get("style")
+        assert style is None or re.fullmatch(r"background:#[0-9A-F]{6}", style), (tag, attrs)
+
+
+def test_every_user_string_is_escaped() -> None:
+    html = render_brief(hostile_brief())
+    assert_self_contained(html)
+    assert (
+        "<script" not in html and "<img" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    )
+    assert html.count("<style>") == 1 and "</style><style>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html and "49" not in html  # data is never a template
+    text = "".join(tags_of(html).text)
+    for value in HOSTILE:  # each shows as the text it is
+        assert value in text
+
+
+def test_the_page_is_deterministic_and_self_contained() -> None:
+    brief = hostile_brief()
+    html = render_brief(brief)
+    assert html == render_brief(brief)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def cells_of(html: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(topic, perspective) -> (the cell's text, its style) for every stance matrix cell."""
+    cells: dict[tuple[str, str], tuple[str, str]] = {}
+    pattern = re.compile(
+        r'<td class="([^"]*)"(?: style="([^"]*)")? data-topic="([^"]*)" data-perspective="([^"]*)"[^>]*>(.*?)</td>',
+        re.DOTALL,
+    )
+    for match in pattern.finditer(html):
+        text = re.sub(r"<[^>]+>", " ", match.group(5))
+        text = " ".join(text.split()).replace(f" {THIN_MARK}", THIN_MARK)
+        cells[(match.group(3), match.group(4))] = (text, match.group(2) or "")
+    return cells
+
+
+def test_cells_show_every_number_with_the_workbook_colours_and_thin_marks() -> None:
+    brief = hostile_brief()
+    cells = cells_of(render_brief(brief))
+    assert set(cells) == {("t1", "p1"), ("t1", "p2"), ("t2", "p1"), ("t2", "p2")}
+    text, style = cells[("t1", "p1")]  # one claim: thin
+    assert style == f"background:#{thin_colour(1.0)}"
+    assert text.startswith(f"+1.00{THIN_MARK}") and "+1 / -0" in text and "w +1.00" in text
+    text, style = cells[("t1", "p2")]  # five claims: full colour, no mark
+    assert style == f"background:#{net_colour(-0.6)}"
+    assert THIN_MARK not in text and text.startswith("-0.60") and "+1 / -4" in text and "w -0.40" in text
+    assert cells[("t2", "p1")] == ("·", "")
+
+
+def test_memos_and_evidence_are_on_the_page() -> None:
+    html = render_brief(hostile_brief())
+    assert "<details>\n<summary>Evidence: 1 claim</summary>" in html
+    assert html.count('class="memo"') == 2
+    assert 'href="#claim--&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"' in html  # a cited claim links to it
+    assert "(not found)" in html  # the second cited id has no claim
+
+
+def shipped_brief(root: Path) -> Brief:
+    """The shipped project's brief, as `claims-matrix report` writes it."""
+    from matrix.pipeline import check
+    from matrix.pivot import analyse
+    from matrix.report import brief_of
+
+    project, report = check(root)
+    return brief_of(analyse(project, report), project)
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # the browser's own update checks resolve nowhere
+)
+
+
+def chromium(page: Path, tmp: Path) -> tuple[str, list[str]]:
+    """The DOM Chromium renders from `page`, and the URLs the page asked the network for
+    (the browser's own background requests, whose initiator is no origin, left out). Run in
+    a network namespace of its own where possible, so that nothing can leave the machine."""
+    assert CHROMIUM is not None
+    log = tmp / "net-log.json"
+    isolate = ["unshare", "--net"] if _can_unshare() else []
+    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--log-net-log={log}", "--dump-dom"]
+    done = subprocess.run(
+        [*isolate, CHROMIUM, *flags, page.as_uri()], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, list(_page_requests(json.loads(log.read_text())))
+
+
+def _can_unshare() -> bool:
+    return (
+        shutil.which("unshare") is not None
+        and subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
+    )
+
+
+def _page_requests(log: dict[str, object]) -> Iterator[str]:
+    constants: object = log["constants"]
+    assert isinstance(constants, dict)
+    start = constants["logEventTypes"]["URL_REQUEST_START_JOB"]
+    events: object = log["events"]
+    assert isinstance(events, list)
+    for event in events:
+        params = event.get("params", {})
+        if event["type"] == start and "url" in params and params.get("initiator") != "not an origin":
+            yield params["url"]
+
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+
+
+@needs_chromium
+def test_the_request_detector_sees_a_page_that_fetches(tmp_path: Path) -> None:
+    page = tmp_path / "fetches.html"
+    page.write_text('<p>x</p><img src="http://example.invalid/pixel.png">', encoding="utf-8")
+    _, requests = chromium(page, tmp_path)
+    assert requests == ["http://example.invalid/pixel.png"]
+
+
+@needs_chromium
+def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    brief = shipped_brief(root)
+    page = tmp_path / "brief.html"
+    page.write_text(render_brief(brief), encoding="utf-8")
+    dom, requests = chromium(page, tmp_path)
+    assert requests == []
+    assert_self_contained(dom)
+    cells = cells_of(dom)
+    stance = list(brief.numbers["stance"])  # type: ignore[call-overload]
+    assert len(cells) == len(stance) == len(brief.topics) * len(brief.perspectives)
+    for record in stance:
+        text, _ = cells[(record["topic"], record["perspective"])]
+        if record["net"] is None:
+            assert text == "·"
+            continue
+        numbers = re.findall(r"\d+(?:\.\d+)?", text)
+        net, weighted = signed(record["net"]), signed(record["weighted"])
+        assert numbers == [
+            net.lstrip("+-"),
+            str(record["convergence"]),
+            str(record["divergence"]),
+            weighted.lstrip("+-"),
+        ]
+        assert text.startswith(net) and f"w {weighted}" in text
+        units = record["convergence"] + record["divergence"]
+        assert (THIN_MARK in text) == (units < 3)
+    evidence = sum(1 for cell in brief.evidence.values() if cell)
+    assert dom.count("<details>") == evidence == sum(1 for r in stance if r["net"] is not None)
+    assert dom.count('class="memo"') == len(brief.memos.entries) > 0
+    for memo in brief.memos.entries:  # every summary, and a link to every claim it cites
+        assert memo.text in dom
+        assert all(f'href="#claim--{claim}"' in dom for claim in memo.claims)
