@@ -1,0 +1,319 @@
+"""The only click import: arguments -> library call -> render -> exit code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from matrix import __version__
+from matrix.model import FILTER_DIMENSIONS, Filters, Project
+from matrix.paths import OutputRefused, check_output
+from matrix.periods import PERIOD_KINDS, parse_date, parse_span
+from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, check, claims_file_count
+from matrix.problems import Report, did_you_mean, escaped
+from matrix.process import Exit, exit_at_once, finish, keep, running
+from matrix.terminal import console, problems_view, progress, text
+from matrix.timeline import PeriodChoice, TimeRange
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    root = Path(value)
+    if not root.is_dir():
+        raise click.BadParameter(f"'{value}' is not a folder", ctx, param)
+    if not (root / "claims").is_dir():
+        raise click.BadParameter(
+            f"'{value}' has no claims/ folder; run from the project folder or pass --root", ctx, param
+        )
+    return root
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every command reads, and how: the values of the shared options, built in one place."""
+
+    root: Path
+    cache: bool
+    max_bytes: int
+    filters: Filters
+
+    @classmethod
+    def of(cls, root: Path, no_cache: bool, max_file_size: float, filters: Filters | None = None) -> Inputs:
+        """From the values of `project_options` (and, where the command has them, `filter_options`)."""
+        return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
+
+    def load(self, cache_root: Path | None = None, layout: Layout | None = None) -> tuple[Project, Report]:
+        """check() with a progress bar on a terminal while the claims files are read; the cache
+        of `cache_root` (default: the root's); the files where `layout` says."""
+        layout = layout or Layout()
+        with progress("reading claims", claims_file_count(self.root, layout)) as advance:
+            loaded = check(
+                self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root, layout=layout
+            )
+        keep(loaded)  # freed by the process's exit, not object by object
+        return loaded
+
+    def checked(
+        self,
+        strict: bool = False,
+        cache_root: Path | None = None,
+        version: str | None = None,
+        layout: Layout | None = None,
+    ) -> tuple[Project, Report]:
+        """Load and validate (InvalidProject, naming `version` if given, unless the report
+        passes); check the filter ids."""
+        project, report = self.load(cache_root, layout)
+        if not report.passes(strict):
+            raise InvalidProject(project, report, strict, version)
+        assert project.codebook is not None
+        known = {
+            "perspective": project.codebook.ids("perspectives"),
+            "topic": project.codebook.ids("topics"),
+            "actor": project.codebook.ids("actors"),
+            "source": tuple(s.id for s in project.sources),
+        }
+        for dimension, values in self.filters.items():
+            for value in values:
+                if value not in known[dimension]:
+                    hint = did_you_mean(value, known[dimension])
+                    raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{dimension}")
+        return project, report
+
+    def output(self, path: Path, project: Project, suffix: str) -> Path:
+        """`path` checked as an output (never an input); a usage error otherwise."""
+        try:
+            return check_output(path, [project.root / p for p in project.inputs], (suffix,))
+        except OutputRefused as refused:
+            raise click.BadParameter(str(refused), param_hint="--out") from None
+
+
+def _stack(function: F, options: Sequence[Callable[[F], F]]) -> F:
+    """`options` applied so that they list in --help in the order given."""
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def project_options(function: F) -> F:
+    """--root, --no-cache and --max-file-size: handed to the command unchanged (see Inputs.of)."""
+    return _stack(
+        function,
+        [
+            click.option(
+                "--root",
+                default=".",
+                metavar="DIR",
+                show_default=True,
+                callback=_root,
+                help="Project folder holding claims/ and seeds/.",
+            ),
+            click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache."),
+            click.option(
+                "--max-file-size",
+                type=click.FloatRange(min=0, min_open=True),
+                default=MAX_FILE_BYTES / 1024 / 1024,
+                show_default=True,
+                metavar="MB",
+                help="Largest YAML file read, in MB; a larger one is reported, not read.",
+            ),
+        ],
+    )
+
+
+def filter_options(function: F) -> F:
+    """One repeatable --DIMENSION option per filter dimension, passed on as `DIMENSIONs` (see Filters)."""
+    return _stack(
+        function,
+        [
+            click.option(
+                f"--{dimension}",
+                f"{dimension}s",
+                multiple=True,
+                metavar="ID",
+                help=f"Only claims with this {dimension} id (repeatable).",
+            )
+            for dimension in FILTER_DIMENSIONS
+        ],
+    )
+
+
+def format_option(choices: list[str], help: str, default: str | None = None) -> Callable[[F], F]:
+    """--format (passed on as `fmt`): one of `choices`; required when there is no default."""
+    shown = {"default": default, "show_default": True} if default is not None else {"required": True}
+    return click.option("--format", "fmt", type=click.Choice(choices), help=help, **shown)
+
+
+def out_option(help: str) -> Callable[[F], F]:
+    """--out FILE: where to write (None: the command's default, which `help` names)."""
+    return click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE", help=help)
+
+
+def number_option(name: str, minimum: int, default: int, help: str) -> Callable[[F], F]:
+    """A whole-number option of at least `minimum`, its default shown in --help."""
+    return click.option(name, type=click.IntRange(min=minimum), default=default, show_default=True, help=help)
+
+
+def count_option(function: F) -> F:
+    """--count claims|sources: the unit the matrices count."""
+    return click.option(
+        "--count",
+        type=click.Choice(["claims", "sources"]),
+        default="claims",
+        show_default=True,
+        help="What a matrix cell counts: claims, or sources (each at most once per stance and per approach).",
+    )(function)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --since/--until value, checked and passed on as typed."""
+    if value is not None and parse_date(value) is None:
+        raise click.BadParameter(f"'{value}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
+    return value
+
+
+def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --window/--step value, checked and passed on as typed."""
+    if value is not None and parse_span(value) is None:
+        raise click.BadParameter(f"'{value}' is not a span of months: use e.g. 12M, 3M or 1Y", ctx, param)
+    return value
+
+
+def time_options(function: F) -> F:
+    """--since and --until: only claims dated in that range (undated ones are left out, and counted)."""
+    return _stack(
+        function,
+        [
+            click.option(
+                f"--{name}",
+                metavar="DATE",
+                default=None,
+                callback=_date,
+                help=f"Only claims dated {name} DATE, inclusive (YYYY-MM-DD, YYYY-MM or YYYY); leaves out undated claims.",
+            )
+            for name in ("since", "until")
+        ],
+    )
+
+
+def period_options(function: F) -> F:
+    """--period, or --window with --step: how time is cut into periods."""
+    return _stack(
+        function,
+        [
+            click.option(
+                "--period",
+                type=click.Choice(list(PERIOD_KINDS)),
+                default=None,
+                help="Calendar periods of the timeline  [default: chosen from the span of the dates]",
+            ),
+            click.option(
+                "--window",
+                metavar="SPAN",
+                default=None,
+                callback=_span,
+                help="Overlapping windows of SPAN months instead (12M, 1Y); a claim counts in each holding its date.",
+            ),
+            click.option(
+                "--step",
+                metavar="SPAN",
+                default=None,
+                callback=_span,
+                help="How far each window starts after the last (with --window)  [default: 1M]",
+            ),
+        ],
+    )
+
+
+def _time_range(since: str | None, until: str | None) -> TimeRange:
+    try:
+        return TimeRange.parse(since, until)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
+    try:
+        return PeriodChoice.parse(period, window, step)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="claims-matrix")
+@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+def main(debug: bool) -> None:
+    """Validate curated policy claims and pivot them into comparison matrices."""
+
+
+def root_option(function: F) -> F:
+    """--root alone, for the commands that write into a project rather than read it."""
+    return click.option(
+        "--root",
+        default=".",
+        metavar="DIR",
+        show_default=True,
+        callback=_root,
+        help="Project folder holding claims/ and seeds/.",
+    )(function)
+
+
+def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
+    """Entry point: no traceback for any error unless --debug is given."""
+    if args is None:  # a real process: leave without tearing down every object one by one
+        exit_at_once()
+        try:
+            _run(sys.argv[1:], prog_name)
+        except SystemExit as done:
+            finish(done.code if isinstance(done.code, int) else Exit.INVALID)
+    _run(list(args), prog_name)
+
+
+def _invalid(invalid: InvalidProject) -> None:
+    """The problems that stopped a command, on standard error."""
+    project, report = invalid.project, invalid.report
+    err = console(sys.stderr)
+    if invalid.version is not None:
+        err.print(text(f"{invalid.version} does not validate:", "bold"))
+    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50))
+    err.print(text("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
+
+
+def _run(argv: list[str], prog_name: str) -> NoReturn:
+    with running():
+        try:
+            main.main(argv, prog_name=prog_name, standalone_mode=False)
+        except InvalidProject as invalid:
+            _invalid(invalid)
+            finish(Exit.INVALID)
+        except click.exceptions.Exit as done:
+            finish(Exit(done.exit_code) if done.exit_code in Exit._value2member_map_ else Exit.OK)
+        except click.ClickException as error:
+            error.show()
+            finish(Exit.USAGE if isinstance(error, click.UsageError) else Exit.INVALID)
+        except click.exceptions.Abort:
+            click.echo("interrupted", err=True)
+            finish(Exit.INTERRUPTED)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            finish(Exit.INTERRUPTED)
+        except BrokenPipeError:
+            finish(Exit.OK)
+        except Exception as error:
+            if "--debug" in argv:
+                raise
+            click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
+            click.echo("run again with --debug for the traceback, and report it", err=True)
+            finish(Exit.INVALID)
+    finish(Exit.OK)
+
+
+# The commands register on `main` as their modules are imported.
+from matrix.cli import checking, outputs, projects, versions
+
+__all__ = ["checking", "main", "outputs", "projects", "run", "versions"]

@@ -1,0 +1,234 @@
+"""The commands that write or print the matrices: build, summary, export, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from matrix.cli import (
+    Inputs,
+    _periods,
+    _time_range,
+    count_option,
+    filter_options,
+    format_option,
+    main,
+    out_option,
+    period_options,
+    project_options,
+    time_options,
+)
+from matrix.model import Filters
+from matrix.paths import atomic_output, lock_files
+from matrix.pipeline import coverage_in_background
+from matrix.terminal import console, period_view, progress, summary_view, text
+from matrix.timeline import left_out
+
+
+@main.command()
+@project_options
+@filter_options
+@out_option("Workbook to write  [default: DIR/output/claims-matrix.xlsx]")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary after writing.")
+@count_option
+@time_options
+@period_options
+def build(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    out: Path | None,
+    strict: bool,
+    quiet: bool,
+    count: str,
+    since: str | None,
+    until: str | None,
+    period: str | None,
+    window: str | None,
+    step: str | None,
+    **filters: tuple[str, ...],
+) -> None:
+    """Validate, then write the Excel workbook and print the summary."""
+    from matrix.pivot import analyse
+    from matrix.workbook import COVERAGE_ROWS, write_workbook
+
+    time_range, periods = _time_range(since, until), _periods(period, window, step)
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
+    project, report = inputs.checked(strict)
+    if out is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    resolved = inputs.output(target, project, ".xlsx")
+    for lock in lock_files(resolved):
+        click.echo(
+            f"warning: '{lock.name}' suggests '{target.name}' is open in a spreadsheet; close it to see the new version",
+            err=True,
+        )
+    # the Coverage sheet's figures are worked out by a child process meanwhile
+    covering = coverage_in_background(project, report, inputs.filters.sources, COVERAGE_ROWS)
+    try:
+        with covering:
+            analysis = analyse(project, report, inputs.filters, count, time_range)
+            rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
+            with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
+                write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
+    except PermissionError as error:
+        raise click.ClickException(
+            f"cannot write '{target}': {error.strerror} (is it open in another program?)"
+        ) from None
+    except OSError as error:  # a full disk, a vanished folder: the old workbook is untouched
+        raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
+    out_console = console()
+    if not quiet:
+        out_console.print(summary_view(analysis, width=out_console.width))
+    elif analysis.selection is not None:
+        out_console.print(text(left_out(time_range, analysis.selection), "dim"), soft_wrap=True)
+    message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    out_console.print(message, soft_wrap=True)
+
+
+@main.command()
+@project_options
+@filter_options
+@format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
+@click.option(
+    "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
+)
+@count_option
+@time_options
+@click.option(
+    "--by-period",
+    is_flag=True,
+    help="Print the net index of each topic per period instead (implied by --period and --window).",
+)
+@period_options
+def summary(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    fmt: str,
+    width: int | None,
+    count: str,
+    since: str | None,
+    until: str | None,
+    by_period: bool,
+    period: str | None,
+    window: str | None,
+    step: str | None,
+    **filters: tuple[str, ...],
+) -> None:
+    """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
+    net index of each topic per period)."""
+    from matrix.pivot import analyse, analysis_timeline, summary_numbers
+
+    time_range, periods = _time_range(since, until), _periods(period, window, step)
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    project, report = inputs.checked()
+    analysis = analyse(project, report, inputs.filters, count, time_range)
+    if by_period or periods.given:
+        line = analysis_timeline(analysis, project, periods)
+        if fmt == "json":
+            click.echo(
+                json.dumps({"filters": inputs.filters.describe(), **line.to_dict()}, indent=2, ensure_ascii=False)
+            )
+        else:
+            out_console = console(width=width)
+            out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
+    elif fmt == "json":
+        click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
+    else:
+        out_console = console(width=width)
+        out_console.print(summary_view(analysis, width=out_console.width))
+
+
+@main.command()
+@project_options
+@filter_options
+@format_option(["csv", "json"], "csv or json: one row/record per claim (or passage), every field, locations included.")
+@click.option(
+    "--per",
+    type=click.Choice(["claim", "passage"]),
+    default="claim",
+    show_default=True,
+    help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
+)
+@out_option("File to write  [default: standard output]")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write text exactly as typed, for R or pandas (by default text that starts with"
+    " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
+    " formula). JSON is always verbatim.",
+)
+@time_options
+def export(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    fmt: str,
+    out: Path | None,
+    per: str,
+    raw: bool,
+    since: str | None,
+    until: str | None,
+    **filters: tuple[str, ...],
+) -> None:
+    """Write the flat claims table for R, pandas or a spreadsheet."""
+    from matrix.pivot import analyse, claims_csv, claims_records
+
+    time_range = _time_range(since, until)
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    project, report = inputs.checked()
+    analysis = analyse(project, report, inputs.filters, time_range=time_range)
+    if analysis.selection is not None:
+        click.echo(left_out(time_range, analysis.selection), err=True)
+    claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
+    if fmt == "csv":
+        body = claims_csv(claims, raw=raw)
+    else:
+        body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(body, nl=False)
+        return
+    with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
+        handle.write(body.encode("utf-8"))
+    click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
+
+
+@main.command(name="report")
+@project_options
+@filter_options
+@out_option("HTML file to write  [default: DIR/output/claims-matrix.html]")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
+@count_option
+def report_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    out: Path | None,
+    strict: bool,
+    count: str,
+    **filters: tuple[str, ...],
+) -> None:
+    """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
+    from matrix.pivot import analyse
+    from matrix.report import brief_of, render_brief
+
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    target = inputs.root / "output" / "claims-matrix.html" if out is None else out
+    project, report = inputs.checked(strict)
+    if out is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    resolved = inputs.output(target, project, ".html")
+    analysis = analyse(project, report, inputs.filters, count)
+    page = render_brief(brief_of(analysis, project)).encode("utf-8")
+    try:
+        with atomic_output(resolved) as handle:
+            handle.write(page)
+    except OSError as error:  # a full disk, a vanished folder: the old page is untouched
+        raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
+    message = f"wrote {target} ({len(analysis.claims)} claims, {len(project.memos.entries)} memos, {report.warnings} warnings)"
+    console().print(text(message, "bold green"), soft_wrap=True)

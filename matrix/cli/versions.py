@@ -1,0 +1,171 @@
+"""The commands that compare codings: diff (two versions), agree (coders)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from matrix.cli import (
+    Inputs,
+    _time_range,
+    count_option,
+    filter_options,
+    format_option,
+    main,
+    out_option,
+    project_options,
+    time_options,
+)
+from matrix.model import Filters, Project
+from matrix.pipeline import claims_file_count
+from matrix.process import Exit, finish
+from matrix.terminal import agreement_view, console, diff_view
+from matrix.timeline import TimeRange, left_out
+
+if TYPE_CHECKING:
+    from matrix.diff import Side
+    from matrix.revisions import Version
+
+
+@main.command(name="diff")
+@click.argument("old", default="git:HEAD", metavar="[OLD]")
+@click.argument("new", required=False, metavar="[NEW]")
+@project_options
+@filter_options
+@count_option
+@format_option(["table", "json"], "table: rich tables; json: the changes for scripts.", default="table")
+@out_option("Also write a Changes workbook (.xlsx).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed, as git diff --exit-code does.")
+@time_options
+def diff_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    old: str,
+    new: str | None,
+    count: str,
+    fmt: str,
+    out: Path | None,
+    exit_code: bool,
+    since: str | None,
+    until: str | None,
+    **filters: tuple[str, ...],
+) -> None:
+    """What changed between two versions of the coding: claims and matrix cells.
+
+    OLD and NEW are project folders or git:REV (any revision git knows: git:HEAD~3, git:v1.2, a
+    branch); OLD defaults to git:HEAD, NEW to the working tree of --root."""
+    from matrix.diff import compare
+    from matrix.revisions import RevisionError, Version, checkout
+
+    time_range = _time_range(since, until)
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    try:
+        with contextlib.ExitStack() as stack:
+            before = stack.enter_context(checkout(old, root))
+            after = stack.enter_context(checkout(new, root)) if new else Version("working tree", root)
+            sides = [_diff_side(version, inputs, count, time_range) for version in (before, after)]
+            (old_side, _), (new_side, project) = sides
+            target = None if out is None else inputs.output(out, project, ".xlsx")
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from None
+    result = compare(old_side, new_side)
+    if target is not None:
+        from matrix.workbook import write_changes
+
+        write_changes(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console().print(diff_view(result))
+    finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
+
+
+def _diff_side(version: Version, inputs: Inputs, count: str, time_range: TimeRange) -> tuple[Side, Project]:
+    """One version loaded (sharing the project's cache), validated and pivoted; its problems
+    shown with the version named, and exit 1, when it does not validate. A time range keeps
+    the claims dated in it on this side (by this side's dates), and says what it left out."""
+    from matrix.diff import Side
+    from matrix.pivot import analyse, summary_numbers
+
+    side = replace(inputs, root=version.root)
+    project, report = side.checked(cache_root=inputs.root, version=version.label)
+    analysis = analyse(project, report, inputs.filters, count, time_range)
+    numbers = summary_numbers(analysis)
+    files = [(f.file, f.source, f.claims) for f in project.files]
+    if analysis.selection is not None:
+        kept = analysis.selection.ids()
+        files = [(file, source, tuple(c for c in claims if c.id in kept)) for file, source, claims in files]
+        click.echo(f"{version.label}: {left_out(time_range, analysis.selection)}", err=True)
+    return Side.of(version.label, files, numbers, inputs.filters), project
+
+
+@main.command(name="agree")
+@click.argument("others", nargs=-1, required=True, metavar="OTHER...")
+@project_options
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
+@format_option(
+    ["table", "json"], "table: rich tables; json: every figure, disagreement and unmatched claim.", default="table"
+)
+@out_option("Also write an agreement workbook (.xlsx): sheets Agreement, Coincidences, Disagreements.")
+@click.option(
+    "--min-alpha",
+    type=click.FloatRange(min=-1, max=1),
+    default=None,
+    metavar="X",
+    help="Exit 1 when a field's alpha is defined and below X (for CI).",
+)
+def agree_command(
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    others: tuple[str, ...],
+    sources: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    min_alpha: float | None,
+) -> None:
+    """How far other coders' codings of the project agree with this one, and where they part.
+
+    OTHER is another coder's coding: a project folder (with claims/), a folder of claims files
+    (their text: paths resolve against --root), or git:REV. Their codebook if they have one,
+    else the project's."""
+    from matrix.agreement import OURS, Coding, agreement, coder_names
+    from matrix.pipeline import coding_layout
+    from matrix.revisions import RevisionError, checkout
+
+    inputs = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources))
+    codings = [Coding(OURS, *inputs.checked(version=OURS))]
+    try:
+        with contextlib.ExitStack() as stack:
+            for spec, name in zip(others, coder_names(others), strict=True):
+                version = stack.enter_context(checkout(spec, root))
+                side_root, layout = coding_layout(version.root, root)
+                if not claims_file_count(side_root, layout):
+                    raise click.UsageError(
+                        f"'{spec}' holds no claims files: give a project folder, a claims folder or git:REV"
+                    )
+                side = replace(inputs, root=side_root, filters=Filters())
+                codings.append(Coding(name, *side.checked(cache_root=root, version=name, layout=layout)))
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from None
+    target = None if out is None else inputs.output(out, codings[0].project, ".xlsx")
+    result = agreement(codings, sources)
+    if target is not None:
+        from matrix.workbook import write_agreement
+
+        write_agreement(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console().print(agreement_view(result))
+    below = result.below(min_alpha) if min_alpha is not None else ()
+    if below:
+        shown = ", ".join(f"{f.field} {f.alpha:.3f}" for f in below)
+        click.echo(f"alpha below {min_alpha:g}: {shown}", err=True)
+        finish(Exit.INVALID)
