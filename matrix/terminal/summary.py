@@ -1,0 +1,189 @@
+"""The tables of `summary`: stance, approach, contrasts, totals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from matrix.terminal import _cells, _net_style, _table, _table_width, text
+from matrix.timeline import left_out
+
+if TYPE_CHECKING:  # the validate path must not import pandas
+    from matrix.pivot import Analysis
+
+
+TOPIC_WIDTH = 30  # the widest a topic label is shown
+TOPIC_MIN_WIDTH = 16  # a topic column narrower than this puts the values on two lines instead
+
+# A table value in two parts: "first second" on one line, or on two lines when narrow.
+Parts = tuple[Text, Text]
+
+
+def _joined(parts: Parts, narrow: bool) -> Text:
+    return Text("\n" if narrow else " ").join(parts)
+
+
+def _topic(analysis: Analysis, topic: str, width: int = TOPIC_WIDTH) -> Text:
+    """A topic's label on one line, shortened with an ellipsis to `width` cells (never wrapped)."""
+    label = text(analysis.codebook.label("topics", topic))
+    label.truncate(max(width, 1), overflow="ellipsis")
+    return label
+
+
+def _topic_width(width: int, columns: Iterable[int], widest: int) -> int:
+    """What is left of `width` for the topic column beside `columns` (at most `widest`)."""
+    return min(widest, width - _table_width([0, *columns]))
+
+
+def _heading(name: str, narrow: bool) -> Text:
+    """A column heading; narrow, broken after its hyphens (`India-` / `Russia`)."""
+    return Text("\n").join(text(part) for part in name.replace("-", "-\n").split("\n")) if narrow else text(name)
+
+
+EMPTY = "\u00b7"  # a middle dot marks a cell with no claims
+
+
+def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Parts | None], width: int) -> Table:
+    """Topics x perspectives, each cell rendered by `render` (None: no claims, a dot). The
+    values are never cut: where one line each leaves the topics too little room, they take
+    two; the topic labels take what is left, shortened with an ellipsis."""
+    found = {(t, p): render(t, p) for t in analysis.topics for p in analysis.perspectives}
+    for narrow in (False, True):
+        headings = [_heading(p, narrow) for p in analysis.perspectives]
+        columns = [
+            max([_cells(heading)] + [_cells(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
+            for heading, p in zip(headings, analysis.perspectives, strict=True)
+        ]
+        topic_width = _topic_width(width, columns, TOPIC_WIDTH)
+        if topic_width >= TOPIC_MIN_WIDTH:
+            break
+    table = _table()
+    table.add_column("topic", no_wrap=True, overflow="ellipsis")
+    for heading in headings:
+        table.add_column(heading, justify="right", no_wrap=True)
+    for topic in analysis.topics:
+        cells = [found[topic, p] for p in analysis.perspectives]
+        shown = [Text(EMPTY, style="dim") if c is None else _joined(c, narrow) for c in cells]
+        table.add_row(_topic(analysis, topic, topic_width), *shown)
+    return table
+
+
+def stance_table(analysis: Analysis, width: int = 80) -> Table:
+    """Topics x perspectives: '+conv/-div' and the net index, coloured by the index."""
+
+    def render(topic: str, perspective: str) -> Parts | None:
+        cell = analysis.stance_cell(topic, perspective)
+        if cell is None:
+            return None
+        style = _net_style(cell.net)
+        return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}", style=style)
+
+    return _matrix_rows(analysis, render, width)
+
+
+SHORT_APPROACH = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi"}
+
+
+def approach_table(analysis: Analysis, width: int = 80) -> Table:
+    """Topics x perspectives: unilateral/bilateral/multilateral counts and the dominant one."""
+
+    def render(topic: str, perspective: str) -> Parts | None:
+        cell = analysis.approach_cell(topic, perspective)
+        if cell is None:
+            return None
+        return Text("/".join(str(c) for c in cell.counts)), Text(SHORT_APPROACH.get(cell.dominant, "tie"), style="bold")
+
+    return _matrix_rows(analysis, render, width)
+
+
+def _net_text(prefix: str, net: float) -> Text:
+    shown = text(prefix)
+    shown.append(f"{net:+.2f}", style=_net_style(net))
+    return shown
+
+
+CONTRAST_TOPIC_WIDTH = 26
+
+
+def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
+    """The `top` contrasts: a column per side, or both sides in one column of two lines
+    where that leaves the topics too little room."""
+    rows = analysis.contrast_rows()[:top]
+    sides = [(_net_text(f"{r.perspective_a} ", r.net_a), _net_text(f"{r.perspective_b} ", r.net_b)) for r in rows]
+    gaps = [Text(f"{r.gap:.2f}", style="bold" if r.opposite else "") for r in rows]
+    gap_width = max([3] + [g.cell_len for g in gaps])
+    wide = [max([13] + [_cells(side[i]) for side in sides]) for i in (0, 1)]
+    topic_width = _topic_width(width, [*wide, gap_width], CONTRAST_TOPIC_WIDTH)
+    narrow = topic_width < TOPIC_MIN_WIDTH
+    if narrow:
+        both = max([12] + [_cells(_joined(side, True)) for side in sides])
+        topic_width = _topic_width(width, [both, gap_width], CONTRAST_TOPIC_WIDTH)
+    table = _table()
+    table.add_column("topic", no_wrap=True, overflow="ellipsis")
+    for heading in ["perspectives"] if narrow else ["perspective A", "perspective B"]:
+        table.add_column(heading, no_wrap=True)
+    table.add_column("gap", justify="right", no_wrap=True)
+    for row, side, gap in zip(rows, sides, gaps, strict=True):
+        shown = [_joined(side, True)] if narrow else list(side)
+        table.add_row(_topic(analysis, row.topic, topic_width), *shown, gap)
+    return table
+
+
+TOTALS_HEADINGS = ("perspective", "sources", "claims", "conv", "div", "net")
+
+
+def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
+    """Per perspective: sources, claims, convergence, divergence, net index; a table, or
+    where that does not fit `width`, a line per perspective (wrapped between words)."""
+    rows = [
+        (
+            text(row.perspective),
+            Text(str(row.sources)),
+            Text(str(row.claims)),
+            Text(str(row.convergence)),
+            Text(str(row.divergence)),
+            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=_net_style(row.net)),
+        )
+        for row in analysis.total_rows()
+    ]
+    columns = [max([len(name)] + [row[i].cell_len for row in rows]) for i, name in enumerate(TOTALS_HEADINGS)]
+    if _table_width(columns) > width:
+        lines = []
+        for perspective, sources, claims, conv, div, net in rows:
+            counted = f" source{'s' * (sources.plain != '1')}, ", f" claim{'s' * (claims.plain != '1')}, +"
+            line = Text.assemble(perspective, ": ", sources, counted[0], claims, counted[1], conv, "/-", div)
+            lines.append(Text.assemble(line, ", net ", net))
+        return Group(*lines)
+    table = _table()
+    for name in TOTALS_HEADINGS:
+        table.add_column(name, justify="left" if name == "perspective" else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> RenderableType:
+    """Stance, approach, top contrasts and totals, each under a one-line heading, laid out
+    for `width` columns (at least 40): every value whole, topic labels shortened."""
+    contrasts = analysis.contrast_rows()
+    unit = "claims" if analysis.count == "claims" else "sources (each once per stance or approach in a cell)"
+    sections: list[tuple[str, RenderableType]] = [
+        (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis, width)),
+        (f"Approach: unilateral/bilateral/multilateral {unit} and the dominant one", approach_table(analysis, width)),
+    ]
+    if contrasts:
+        heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
+        sections.append((heading, contrasts_table(analysis, top, width)))
+    sections.append(("Totals" if analysis.count == "claims" else "Totals (claims)", totals_table(analysis, width)))
+    parts: list[RenderableType] = []
+    for heading, table in sections:
+        parts += [Text(heading, style="bold"), table]
+    if analysis.filters.active:
+        parts.append(text(f"filtered to {analysis.filters.describe()}", "dim"))
+    if analysis.selection is not None:
+        parts.append(text(left_out(analysis.time_range, analysis.selection), "dim"))
+    return Group(*parts)
