@@ -537,3 +537,23 @@ def test_workbook_progress_bar_advances_to_its_total(tmp_path: Path, children: b
     assert {total for _, total in shown} == {6002}  # the rows of Claims and of Evidence
     assert [done for done, _ in shown] == sorted(done for done, _ in shown)  # never backwards
     assert shown[-1] == (6002, 6002)  # ends complete
+
+
+@pytest.mark.parametrize("command", [["build", "--out", "book.xlsx"], ["summary"], ["coverage"]])
+def test_a_reader_that_stops_early_is_no_failure(tmp_path: Path, command: list[str]) -> None:
+    """`claims-matrix build 2>&1 | head -0`: the closed pipe ends the run quietly with exit 0
+    (rich alone would exit 1)."""
+    root = write_project(tmp_path, PIVOT_FILES)
+    read, write = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "matrix", *command, "--root", str(root)],
+        stdout=write,
+        stderr=write,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "40"},
+    )
+    os.close(write)
+    os.close(read)  # the reader has gone before a line is written: every write meets a closed pipe
+    assert process.wait(timeout=60) == 0
+    if command[0] == "build":
+        assert (tmp_path / "book.xlsx").stat().st_size > 0  # written before the summary was printed

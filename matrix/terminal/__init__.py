@@ -28,12 +28,21 @@ if TYPE_CHECKING:  # the validate path must not import pandas
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Output piped into a reader that stopped (`| head`): end as the CLI ends for any
+        closed pipe (exit 0), not with rich's own SystemExit(1)."""
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise BrokenPipeError
+
+
 def console(file: IO[str] | None = None, width: int | None = None, color: bool | None = None) -> Console:
     """A console for `file` (stdout by default): colour only on a terminal without NO_COLOR."""
     stream = file or sys.stdout
     if color is None:
         color = stream.isatty() and "NO_COLOR" not in os.environ
-    return Console(
+    return _Console(
         file=stream,
         width=width,
         no_color=not color,
