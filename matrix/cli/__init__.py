@@ -100,19 +100,24 @@ def _stack(function: F, options: Sequence[Callable[[F], F]]) -> F:
     return function
 
 
+def root_option(function: F) -> F:
+    """--root: the project folder (alone, for the commands that write into a project)."""
+    return click.option(
+        "--root",
+        default=".",
+        metavar="DIR",
+        show_default=True,
+        callback=_root,
+        help="Project folder holding claims/ and seeds/.",
+    )(function)
+
+
 def project_options(function: F) -> F:
     """--root, --no-cache and --max-file-size: handed to the command unchanged (see Inputs.of)."""
     return _stack(
         function,
         [
-            click.option(
-                "--root",
-                default=".",
-                metavar="DIR",
-                show_default=True,
-                callback=_root,
-                help="Project folder holding claims/ and seeds/.",
-            ),
+            root_option,
             click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache."),
             click.option(
                 "--max-file-size",
@@ -249,18 +254,6 @@ def _periods(period: str | None, window: str | None, step: str | None) -> Period
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
 def main(debug: bool) -> None:
     """Validate curated policy claims and pivot them into comparison matrices."""
-
-
-def root_option(function: F) -> F:
-    """--root alone, for the commands that write into a project rather than read it."""
-    return click.option(
-        "--root",
-        default=".",
-        metavar="DIR",
-        show_default=True,
-        callback=_root,
-        help="Project folder holding claims/ and seeds/.",
-    )(function)
 
 
 def run(args: Sequence[str] | None = None, prog_name: str = "claims-matrix") -> NoReturn:
