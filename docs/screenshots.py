@@ -18,22 +18,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from matrix.report import OFFLINE_CHROMIUM
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 WORKBOOK = ROOT / "output" / "claims-matrix.xlsx"
 BRIEF = ROOT / "output" / "claims-matrix.html"
 STANCE_PAGE = 2  # Overview, then Stance: one page per sheet
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
+CHROMIUM_FLAGS = (*OFFLINE_CHROMIUM, "--hide-scrollbars")
 TOOLS = {"soffice": "libreoffice-calc-nogui", "pdftoppm": "poppler-utils", "chromium": "chromium"}
 
 

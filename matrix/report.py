@@ -26,6 +26,19 @@ TEMPLATE = "report.html.j2"
 CONTRASTS_SHOWN = 10  # the top contrasts the brief lists
 
 
+OFFLINE_CHROMIUM = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # the browser's own update checks resolve nowhere
+)
+"""How the tests and `make screenshots` open a brief in headless Chromium with no network."""
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """One verbatim passage and where it starts in its text (`seeds/x.txt:14:3`; "" when not located)."""

@@ -14,7 +14,7 @@ import pytest
 
 from matrix.model import Location, Memo, Memos
 from matrix.palette import THIN_MARK, net_colour, signed, thin_colour
-from matrix.report import Brief, EvidenceClaim, Passage, render_brief
+from matrix.report import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 HOSTILE = (
@@ -197,18 +197,6 @@ def shipped_brief(root: Path) -> Brief:
     return brief_of(analyse(project, report), project)
 
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND",  # the browser's own update checks resolve nowhere
-)
-
-
 def chromium(page: Path, tmp: Path) -> tuple[str, list[str]]:
     """The DOM Chromium renders from `page`, and the URLs the page asked the network for
     (the browser's own background requests, whose initiator is no origin, left out). Run in
@@ -216,7 +204,7 @@ def chromium(page: Path, tmp: Path) -> tuple[str, list[str]]:
     assert CHROMIUM is not None
     log = tmp / "net-log.json"
     isolate = ["unshare", "--net"] if _can_unshare() else []
-    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--log-net-log={log}", "--dump-dom"]
+    flags = [*OFFLINE_CHROMIUM, f"--user-data-dir={tmp / 'profile'}", f"--log-net-log={log}", "--dump-dom"]
     done = subprocess.run(
         [*isolate, CHROMIUM, *flags, page.as_uri()], capture_output=True, text=True, timeout=120, check=False
     )
