@@ -164,19 +164,26 @@ def _accepted(claim: Claim, found: Mapping[str, Problem]) -> Iterator[Problem]:
             )
 
 
-def consistency_problems(files: Iterable[ClaimsFile], codebook: Codebook | None) -> Iterator[Problem]:
-    """Every consistency warning of every claims file, less what the claims accept."""
-    hedges = _cues(codebook, "hedges", DEFAULT_HEDGES)
-    both = _cues(codebook, "both-parties", DEFAULT_BOTH_PARTIES)
-    for claims_file in files:
-        repeats = {id(later): earlier for later, earlier in _near_duplicates(claims_file.claims)}
-        for claim in claims_file.claims:
-            found: dict[str, Problem] = {}
-            for problem in (_hedged(claim, hedges), _both_named(claim, both)):
-                if problem is not None:
-                    found[problem.code] = problem
-            earlier = repeats.get(id(claim))
-            if earlier is not None:
-                found["near-duplicate-claims"] = _duplicate_problem(claim, earlier)
-            if found or claim.accept:
-                yield from _accepted(claim, found)
+Cues = tuple["re.Pattern[str] | None", "re.Pattern[str] | None"]
+"""The hedges and the both-parties cues of a codebook, as patterns (`cues_of`)."""
+
+
+def cues_of(codebook: Codebook | None) -> Cues:
+    """The cue patterns of `codebook` (its own lists, else the defaults)."""
+    return _cues(codebook, "hedges", DEFAULT_HEDGES), _cues(codebook, "both-parties", DEFAULT_BOTH_PARTIES)
+
+
+def consistency_problems(claims_file: ClaimsFile, cues: Cues) -> Iterator[Problem]:
+    """Every consistency warning of one claims file, less what its claims accept."""
+    hedges, both = cues
+    repeats = {id(later): earlier for later, earlier in _near_duplicates(claims_file.claims)}
+    for claim in claims_file.claims:
+        found: dict[str, Problem] = {}
+        for problem in (_hedged(claim, hedges), _both_named(claim, both)):
+            if problem is not None:
+                found[problem.code] = problem
+        earlier = repeats.get(id(claim))
+        if earlier is not None:
+            found["near-duplicate-claims"] = _duplicate_problem(claim, earlier)
+        if found or claim.accept:
+            yield from _accepted(claim, found)

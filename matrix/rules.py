@@ -7,14 +7,14 @@ skips values that are empty: those were reported when the file was read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from matrix.consistency import EMITS as CONSISTENCY_CODES
-from matrix.consistency import consistency_problems
+from matrix.consistency import Cues, consistency_problems, cues_of
 from matrix.model import (
     APPROACHES,
     CONFIDENCE_WEIGHTS,
@@ -78,52 +78,62 @@ class Context:
         return self.texts.get(claims_file.file)
 
     @cached_property
-    def matches(self) -> dict[tuple[str, int], Passages]:
-        """(claims file, the claim's index in it) -> where each of its passages occurs, for
-        claims whose text could be read."""
-        found: dict[tuple[str, int], Passages] = {}
-        for claims_file in self.project.files:
-            if claims_file.file not in self.project.texts:
-                continue
-            located = self.located.get(claims_file.file)
-            if located is None or len(located) != passage_count(claims_file):
-                text = self.text(claims_file)
-                assert text is not None
-                located = locate_file(claims_file, text)
-            at = 0
-            for index, claim in enumerate(claims_file.claims):
-                if claim.quotes:
-                    found[claims_file.file, index] = located[at : at + len(claim.quotes)]
-                    at += len(claim.quotes)
+    def vocabularies(self) -> tuple[tuple[str, frozenset[str], tuple[str, ...], str], ...]:
+        """(field, its allowed values as a set and in order, the problem code) of each coded field."""
+        codebook = self.codebook
+        vocabularies = [
+            ("stance", STANCES, "unknown-stance"),
+            ("approach", APPROACHES, "unknown-approach"),
+            ("confidence", tuple(CONFIDENCE_WEIGHTS), "unknown-confidence"),
+        ]
+        if codebook:
+            vocabularies += [
+                ("topic", tuple(codebook.ids("topics")), "unknown-topic"),
+                ("actor", tuple(codebook.ids("actors")), "unknown-actor"),
+            ]
+        return tuple((name, frozenset(allowed), allowed, code) for name, allowed, code in vocabularies)
+
+    @cached_property
+    def cues(self) -> Cues:
+        return cues_of(self.codebook)
+
+    def matches(self, claims_file: ClaimsFile) -> dict[int, Passages]:
+        """The claim's index in `claims_file` -> where each of its passages occurs; empty when
+        the file's text could not be read."""
+        if claims_file.file not in self.project.texts:
+            return {}
+        located = self.located.get(claims_file.file)
+        if located is None or len(located) != passage_count(claims_file):
+            text = self.text(claims_file)
+            assert text is not None
+            located = locate_file(claims_file, text)
+        found: dict[int, Passages] = {}
+        at = 0
+        for index, claim in enumerate(claims_file.claims):
+            if claim.quotes:
+                found[index] = located[at : at + len(claim.quotes)]
+                at += len(claim.quotes)
         return found
 
-    def quote_places(
-        self,
-    ) -> tuple[
-        dict[str, Location], dict[str, tuple[int, int]], dict[str, tuple[tuple[Location, int, int] | None, ...]]
-    ]:
-        """Claim id -> where its first passage found starts (line, column), its span in the
-        text, and every passage's (location, start, end) or None."""
-        starts: dict[str, Location] = {}
-        spans: dict[str, tuple[int, int]] = {}
-        passages: dict[str, tuple[tuple[Location, int, int] | None, ...]] = {}
-        for claims_file in self.project.files:
-            text = self.project.texts.get(claims_file.file)
-            if text is None:
-                continue
-            for index, claim in enumerate(claims_file.claims):
-                matches = self.matches.get((claims_file.file, index))
-                if matches is None or claim.id in passages:
-                    continue
-                placed = tuple(
-                    None if m is None else (location(text.path, m.line, m.column), m.start, m.end) for m in matches
-                )
-                passages[claim.id] = placed
-                first = next((p for p in placed if p is not None), None)
-                if first is not None:
-                    starts[claim.id] = first[0]
-                    spans[claim.id] = (first[1], first[2])
-        return starts, spans, passages
+
+Placed = tuple["tuple[Location, int, int] | None", ...]  # each passage's (location, start, end); None: not found
+
+
+def places(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> tuple[tuple[str, Placed], ...]:
+    """(claim id, where each of its passages is in the text) for the claims of `claims_file`
+    whose text could be read, in file order (`matches`: `ctx.matches(claims_file)`)."""
+    text = ctx.project.texts.get(claims_file.file)
+    if text is None:
+        return ()
+    out = []
+    for index, claim in enumerate(claims_file.claims):
+        found = matches.get(index)
+        if found is not None:
+            placed = tuple(
+                None if m is None else (location(text.path, m.line, m.column), m.start, m.end) for m in found
+            )
+            out.append((claim.id, placed))
+    return tuple(out)
 
 
 def _slug(value: str) -> str:
@@ -225,8 +235,8 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def claim_dates(ctx: Context) -> Iterator[Problem]:
-    for claim in ctx.project.claims:
+def claim_dates(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    for claim in claims_file.claims:
         if claim.date is not None and parse_date(claim.date) is None:
             yield Problem(
                 claim.at("date"),
@@ -256,33 +266,22 @@ def _unknown(claim: Claim, name: str, value: str, options: tuple[str, ...], code
     )
 
 
-def claim_values(ctx: Context) -> Iterator[Problem]:
-    codebook = ctx.codebook
-    topics: Collection[str] = codebook.ids("topics") if codebook else ()
-    actors: Collection[str] = codebook.ids("actors") if codebook else ()
-    vocabularies = [
-        ("stance", STANCES, "unknown-stance"),
-        ("approach", APPROACHES, "unknown-approach"),
-        ("confidence", tuple(CONFIDENCE_WEIGHTS), "unknown-confidence"),
-    ]
-    if codebook:
-        vocabularies += [("topic", tuple(topics), "unknown-topic"), ("actor", tuple(actors), "unknown-actor")]
-    checks = [(name, frozenset(allowed), allowed, code) for name, allowed, code in vocabularies]
-    for claim in ctx.project.claims:
+def claim_values(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    checks = ctx.vocabularies
+    for claim in claims_file.claims:
         for name, known, allowed, code in checks:
             value = getattr(claim, name)
             if value and value not in known:
                 yield _unknown(claim, name, value, allowed, code)
 
 
-def quotes(ctx: Context) -> Iterator[Problem]:
-    for claims_file in ctx.project.files:
-        if claims_file.file not in ctx.project.texts:
-            continue
-        path = ctx.project.texts[claims_file.file].path
-        for at, claim in enumerate(claims_file.claims):
-            for index, match in enumerate(ctx.matches.get((claims_file.file, at), ())):
-                yield from _passage_problems(ctx, claims_file, claim, index, match, path)
+def quotes(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    if claims_file.file not in ctx.project.texts:
+        return
+    path = ctx.project.texts[claims_file.file].path
+    for at, claim in enumerate(claims_file.claims):
+        for index, match in enumerate(matches.get(at, ())):
+            yield from _passage_problems(ctx, claims_file, claim, index, match, path)
 
 
 def _passage_problems(
@@ -366,20 +365,34 @@ def unused_vocabulary(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def consistency(ctx: Context) -> Iterator[Problem]:
+def consistency(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
     """Coding-consistency warnings (see `matrix.consistency`), less what claims accept."""
-    yield from consistency_problems(ctx.project.files, ctx.codebook)
+    return consistency_problems(claims_file, ctx.cues)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A check and every problem code it can emit (as a yamllint rule declares its ID)."""
+    """A check over the whole project and every problem code it can emit (as a yamllint
+    rule declares its ID)."""
 
     check: Callable[[Context], Iterator[Problem]]
     codes: tuple[str, ...]
 
     def __call__(self, ctx: Context) -> Iterator[Problem]:
         return self.check(ctx)
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """A check of one claims file on its own (with the codebook and the file's text), and
+    every problem code it can emit: its findings on a file depend on nothing else, so that
+    a file two versions of a project share is checked once (`validation`)."""
+
+    check: Callable[[Context, ClaimsFile, Mapping[int, Passages]], Iterator[Problem]]
+    codes: tuple[str, ...]
+
+    def __call__(self, ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+        return self.check(ctx, claims_file, matches)
 
 
 IDS = ("malformed-id", "duplicate-id")
@@ -408,11 +421,15 @@ RULES: tuple[Rule, ...] = (
     Rule(source_ids, IDS),
     Rule(source_fields, ("unknown-perspective", "invalid-date", "invalid-url")),
     Rule(claim_ids, IDS),
-    Rule(claim_values, ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-topic", "unknown-actor")),
-    Rule(claim_dates, ("invalid-claim-date",)),
-    Rule(quotes, ("quote-not-found", "ambiguous-quote", "short-quote")),
-    Rule(consistency, CONSISTENCY_CODES),
     Rule(empty_sources, ("source-without-claims",)),
     Rule(unused_vocabulary, ("unused-topic", "unused-perspective")),
     Rule(memo_claims, ("unknown-memo-claim",)),
+)
+FILE_RULES: tuple[FileRule, ...] = (
+    FileRule(
+        claim_values, ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-topic", "unknown-actor")
+    ),
+    FileRule(claim_dates, ("invalid-claim-date",)),
+    FileRule(quotes, ("quote-not-found", "ambiguous-quote", "short-quote")),
+    FileRule(consistency, CONSISTENCY_CODES),
 )

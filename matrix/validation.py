@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-from matrix.model import Project
-from matrix.problems import Report, sorted_problems
-from matrix.rules import RULES, Context, Located
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from matrix.model import ClaimsFile, Location, Project
+from matrix.problems import Problem, Report, sorted_problems
+from matrix.rules import FILE_RULES, RULES, Context, Located, Placed, places
+
+
+@dataclass(frozen=True)
+class FileFindings:
+    """What the checks of one claims file on its own found (`rules.FILE_RULES`), and where
+    each of its claims' passages is in the text."""
+
+    problems: tuple[Problem, ...]
+    places: tuple[tuple[str, Placed], ...]
+
+
+def file_findings(ctx: Context, claims_file: ClaimsFile) -> FileFindings:
+    matches = ctx.matches(claims_file)
+    found = [problem for rule in FILE_RULES for problem in rule(ctx, claims_file, matches)]
+    return FileFindings(tuple(found), places(ctx, claims_file, matches))
 
 
 def validate(project: Project, located: Located | None = None) -> Report:
@@ -13,8 +31,31 @@ def validate(project: Project, located: Located | None = None) -> Report:
     Pure: reads nothing from disk. The report also records where each claim's quote
     starts in its source text.
     """
+    return validate_reusing(project, located)[0]
+
+
+def validate_reusing(
+    project: Project, located: Located | None = None, known: Mapping[str, FileFindings] | None = None
+) -> tuple[Report, dict[str, FileFindings]]:
+    """`validate`, taking the findings of the claims files in `known` (by file name) as they
+    are instead of working them out again; with every file's findings."""
     ctx = Context(project, located or {})
+    findings = {f.file: (known or {}).get(f.file) or file_findings(ctx, f) for f in project.files}
     found = list(project.all_problems())
     for rule in RULES:
         found.extend(rule(ctx))
-    return Report(sorted_problems(found), *ctx.quote_places())
+    starts: dict[str, Location] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    passages: dict[str, Placed] = {}
+    for claims_file in project.files:
+        file = findings[claims_file.file]
+        found.extend(file.problems)
+        for claim_id, placed in file.places:
+            if claim_id in passages:  # a repeated id (reported): the first claim's passages
+                continue
+            passages[claim_id] = placed
+            first = next((p for p in placed if p is not None), None)
+            if first is not None:
+                starts[claim_id] = first[0]
+                spans[claim_id] = (first[1], first[2])
+    return Report(sorted_problems(found), starts, spans, passages), findings

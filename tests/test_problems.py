@@ -25,7 +25,7 @@ def named_codes(module: object) -> set[str]:
 
 def test_every_catalogue_code_is_declared_by_a_step_or_rule() -> None:
     declared = {code for codes in STEPS.values() for code in codes}
-    declared |= {code for rule in rules.RULES for code in rule.codes}
+    declared |= {code for rule in (*rules.RULES, *rules.FILE_RULES) for code in rule.codes}
     assert declared == set(CODES)
 
 
@@ -35,7 +35,7 @@ def test_a_step_declares_the_codes_it_names(module: object) -> None:
 
 
 def test_the_rules_declare_the_codes_they_name() -> None:
-    declared = {code for rule in rules.RULES for code in rule.codes}
+    declared = {code for rule in (*rules.RULES, *rules.FILE_RULES) for code in rule.codes}
     assert declared == named_codes(rules) | set(consistency.EMITS)
 
 
