@@ -22,6 +22,7 @@ from matrix.pivot.frames import (
     PASSAGE_COLUMNS,
     PASSAGE_SEPARATOR,
     claims_frame,
+    coding_frame,
     filtered,
     passages_frame,
 )
@@ -70,13 +71,7 @@ class Analysis:
 
     def stance_cell(self, topic: str, perspective: str) -> StanceCell | None:
         """The stance counts and indexes of one matrix cell; None when it has no claims."""
-        cell: Any = self.stance.loc[topic, perspective]
-        if pd.isna(cell["net"]):
-            return None
-        sources = (self.cell_sources or {}).get((topic, perspective), 0)
-        return StanceCell(
-            int(cell["convergence"]), int(cell["divergence"]), float(cell["net"]), float(cell["weighted"]), sources
-        )
+        return _stance_cell(self.stance, topic, perspective, (self.cell_sources or {}).get((topic, perspective), 0))
 
     def approach_cell(self, topic: str, perspective: str) -> ApproachCell | None:
         """Approach counts of one cell; None when no claim there has an approach."""
@@ -125,6 +120,38 @@ class Analysis:
         return rows
 
 
+def _stance_cell(stance: pd.DataFrame, topic: str, perspective: str, sources: int = 0) -> StanceCell | None:
+    cell: Any = stance.loc[topic, perspective]
+    if pd.isna(cell["net"]):
+        return None
+    return StanceCell(
+        int(cell["convergence"]), int(cell["divergence"]), float(cell["net"]), float(cell["weighted"]), sources
+    )
+
+
+def _axes(codebook: Codebook, filters: Filters) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The topics, perspectives and actors the matrices show: the codebook's, less those `filters` leave out."""
+    topics = tuple(t for t in codebook.ids("topics") if not filters.topics or t in filters.topics)
+    perspectives = tuple(
+        p for p in codebook.ids("perspectives") if not filters.perspectives or p in filters.perspectives
+    )
+    actors = tuple(a for a in codebook.ids("actors") if not filters.actors or a in filters.actors)
+    return topics, perspectives, actors
+
+
+def _selected(
+    frame: pd.DataFrame, project: Project, filters: Filters, time_range: TimeRange
+) -> tuple[pd.DataFrame, Selection | None]:
+    """The rows of a claims frame `filters` keep, and of those the ones dated in `time_range`
+    (with what it left out; None when it is inactive)."""
+    claims = filtered(frame, filters).reset_index(drop=True)
+    if not time_range.active:
+        return claims, None
+    shown = set(claims["id"])
+    selection = select((c for c in project_claims(project) if c.id in shown), time_range)
+    return claims[claims["id"].isin(selection.ids())].reset_index(drop=True), selection
+
+
 def analyse(
     project: Project,
     report: Report,
@@ -140,18 +167,9 @@ def analyse(
     codebook = project.codebook
     assert codebook is not None, "analyse needs a valid project"
     filters = filters or Filters()
-    topics = tuple(t for t in codebook.ids("topics") if not filters.topics or t in filters.topics)
-    perspectives = tuple(
-        p for p in codebook.ids("perspectives") if not filters.perspectives or p in filters.perspectives
-    )
-    actors = tuple(a for a in codebook.ids("actors") if not filters.actors or a in filters.actors)
-    claims = filtered(claims_frame(project, report), filters).reset_index(drop=True)
+    topics, perspectives, actors = _axes(codebook, filters)
     time_range = time_range or TimeRange()
-    selection = None
-    if time_range.active:
-        shown = set(claims["id"])
-        selection = select((c for c in project_claims(project) if c.id in shown), time_range)
-        claims = claims[claims["id"].isin(selection.ids())].reset_index(drop=True)
+    claims, selection = _selected(claims_frame(project, report), project, filters, time_range)
     stance = stance_matrix(claims, topics, perspectives, count)
     return Analysis(
         codebook=codebook,
@@ -171,6 +189,30 @@ def analyse(
         time_range=time_range,
         selection=selection,
     )
+
+
+def stance_numbers(
+    project: Project, filters: Filters, count: str = "claims", time_range: TimeRange | None = None
+) -> tuple[dict[str, Any], Selection | None]:
+    """The stance cells and contrasts of `analyse` (restricted alike), as `summary_numbers`
+    gives them, less the cells' `sources`: worked out from the coding alone, for `diff`,
+    which compares these of two versions; and what the time range left out (None: none)."""
+    codebook = project.codebook
+    assert codebook is not None, "stance_numbers needs a valid project"
+    topics, perspectives, _ = _axes(codebook, filters)
+    claims, selection = _selected(coding_frame(project), project, filters, time_range or TimeRange())
+    stance = stance_matrix(claims, topics, perspectives, count)
+    rows = []
+    for t in topics:
+        for p in perspectives:
+            cell = _stance_cell(stance, t, p)
+            measures = {m: getattr(cell, m) for m in STANCE_MEASURES} if cell else dict.fromkeys(STANCE_MEASURES)
+            rows.append({"topic": t, "perspective": p, **measures})
+    found = contrasts(stance, topics, perspectives).to_dict("records")
+    return {
+        "stance": rows,
+        "contrasts": [asdict(Contrast(**{str(k): v for k, v in c.items()})) for c in found],
+    }, selection
 
 
 def analysis_timeline(analysis: Analysis, project: Project, choice: PeriodChoice | None = None) -> Timeline:
@@ -273,6 +315,7 @@ __all__ = [  # with the names of frames and matrices, re-exported
     "claims_csv",
     "claims_frame",
     "claims_records",
+    "coding_frame",
     "contrasts",
     "evidence",
     "filtered",
@@ -280,6 +323,7 @@ __all__ = [  # with the names of frames and matrices, re-exported
     "passages_frame",
     "source_profile",
     "stance_matrix",
+    "stance_numbers",
     "totals",
 ]
 

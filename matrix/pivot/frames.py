@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from matrix.model import CONFIDENCE_WEIGHTS, Filters, Location, Project
@@ -56,7 +58,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     claim.approach,
                     claim.actor,
                     claim.confidence,
-                    CONFIDENCE_WEIGHTS.get(claim.confidence, 2),
+                    _weight(claim.confidence),
                     claim.quote if len(claim.quotes) == 1 else PASSAGE_SEPARATOR.join(claim.quotes),
                     claim.note,
                     at,
@@ -67,16 +69,38 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     else _passage_locations(claim.quotes, report.passages.get(claim.id)),
                 )
             )
-    # object columns hold the loader's own strings: no copies into pandas' string storage
-    names = (*CLAIM_COLUMNS, "quotes", "quotes_at")
+    return _frame((*CLAIM_COLUMNS, "quotes", "quotes_at"), rows)
+
+
+CODING_COLUMNS = ("id", "source", "perspective", "topic", "stance", "actor", "weight")
+
+
+def coding_frame(project: Project) -> pd.DataFrame:
+    """The coding alone, one row per claim in file order (CODING_COLUMNS): enough to filter
+    the claims as a claims frame is filtered and to count the stance matrix, at a fraction
+    of the cost of `claims_frame`."""
+    rows = [
+        (c.id, c.source, f.source.perspective if f.source else "", c.topic, c.stance, c.actor, _weight(c.confidence))
+        for f in project.files
+        for c in f.claims
+    ]
+    return _frame(CODING_COLUMNS, rows)
+
+
+def _weight(confidence: str) -> int:
+    return CONFIDENCE_WEIGHTS.get(confidence, 2)
+
+
+def _frame(names: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> pd.DataFrame:
+    """A frame of `rows` under `names`; object columns hold the loader's own strings (no
+    copies into pandas' string storage), `weight` is int64."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             name: pd.Series(values, dtype="int64" if name == "weight" else object)
             for name, values in zip(names, columns, strict=True)
         }
     )
-    return frame
 
 
 def _passage_locations(
@@ -103,8 +127,7 @@ def passages_frame(claims: pd.DataFrame) -> pd.DataFrame:
         )
         for passage, at in zip(passages, places, strict=False)
     ]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(PASSAGE_COLUMNS)
-    return pd.DataFrame({n: pd.Series(v, dtype=object) for n, v in zip(PASSAGE_COLUMNS, columns, strict=True)})
+    return _frame(PASSAGE_COLUMNS, rows)
 
 
 def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
