@@ -11,6 +11,10 @@ one that cannot be written turns the cache off for the run.
 One file, written in one transaction per `flush()`, because creating thousands of small
 files costs more than parsing them on some filesystems. Only the process that made the
 `Cache` uses it: forked children hand their results back instead.
+
+A `memory` dict, when given, keeps every value got or put, decoded, for the rest of the run:
+the caches of two versions of a project read in one run share one, so that a file both have
+is decoded once and both versions hold the very same value.
 """
 
 from __future__ import annotations
@@ -70,9 +74,10 @@ def _checksum(name: str, payload: bytes) -> bytes:
 class Cache(Generic[V]):
     """get/put by key; a disabled cache (no root) misses every time and stores nothing."""
 
-    def __init__(self, root: Path | None, decode: Callable[[Any], V]) -> None:
+    def __init__(self, root: Path | None, decode: Callable[[Any], V], memory: dict[str, V] | None = None) -> None:
         self.path = root / CACHE_FILE if root is not None else None
         self.decode = decode  # plain data (as stored) -> value
+        self.memory = memory  # key -> value got or put in this run (None: not kept)
         self.hits = 0
         self.misses = 0
         self.pending: list[tuple[str, bytes]] = []
@@ -121,6 +126,9 @@ class Cache(Generic[V]):
         self.path = None
 
     def get(self, name: str) -> V | None:
+        if self.memory is not None and name in self.memory:
+            self.hits += 1
+            return self.memory[name]
         db = self._open()
         if db is None:
             return None
@@ -135,11 +143,15 @@ class Cache(Generic[V]):
             self.misses += 1
             return None
         self.hits += 1
+        if self.memory is not None:
+            self.memory[name] = value
         return value
 
-    def put(self, name: str, plain: Any) -> None:
-        """Store a value in its plain form (tuples, lists, dicts, str, int, float, None) at
-        the next `flush()`."""
+    def put(self, name: str, plain: Any, value: V) -> None:
+        """Store `value`, given in its plain form too (tuples, lists, dicts, str, int, float,
+        None), at the next `flush()`."""
+        if self.memory is not None:
+            self.memory[name] = value
         if self.path is not None:
             payload = marshal.dumps(plain)
             self.pending.append((name, _checksum(name, payload) + payload))

@@ -308,8 +308,10 @@ def compare(old: Side, new: Side) -> Diff:
     added = [_reference(new.claims[i][0]) for i in new.claims if i not in old.claims]
     changed = [
         change
-        for i in new.claims
-        if i in old.claims and (change := _claim_change(old.claims[i], new.claims[i])) is not None
+        for i, now in new.claims.items()
+        if (was := old.claims.get(i)) is not None
+        and was != now  # the same claim of a file both versions share: the very same values
+        and (change := _claim_change(was, now)) is not None
     ]
     old_contrasts = {_contrast_key(c): c for c in old.numbers["contrasts"]}
     new_contrasts = {_contrast_key(c): c for c in new.numbers["contrasts"]}

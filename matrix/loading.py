@@ -1,8 +1,8 @@
 """Files -> typed objects with locations, plus the problems found while reading them.
 
 `parse_claims_file` and `parse_codebook` are pure (bytes in, values out) so that they can
-be cached and run in parallel; `load_project` is the only function here that touches
-the file system.
+be cached and run in parallel; the readers take a project's files from its folder, or from
+a `Snapshot` (a git revision held in memory) with the same checks and problems.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from matrix import memos, schema
@@ -37,6 +39,53 @@ EMITS = (  # the problem codes of reading files
     "text-control-character",
 )
 MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A project folder's files held in memory (a git revision, `revisions`): their bytes by
+    POSIX path relative to the folder. No symbolic links: a version that has some is written
+    to a temporary folder instead, for the file system to follow them."""
+
+    files: Mapping[str, bytes]
+
+    @cached_property
+    def folders(self) -> frozenset[str]:
+        """Every folder that holds a file, "" for the project folder itself."""
+        return frozenset(
+            "" if parent.as_posix() == "." else parent.as_posix()
+            for name in self.files
+            for parent in PurePosixPath(name).parents
+        )
+
+    def entries(self, folder: str) -> list[str]:
+        """The names of the files and folders directly in `folder` (as os.listdir gives them),
+        sorted; FileNotFoundError when there is no such folder."""
+        if folder not in self.folders:
+            raise FileNotFoundError(folder)
+        prefix = f"{folder}/" if folder else ""
+        inside = (name[len(prefix) :] for name in (*self.files, *self.folders) if name.startswith(prefix))
+        return sorted({entry.split("/", 1)[0] for entry in inside if entry})
+
+    def walk(self, parts: Sequence[str]) -> tuple[str | None, bool, bool]:
+        """The path `parts` name, relative to the folder (None when '..' leads out of it), whether
+        it exists and whether it is a file. As the file system does, every folder the path
+        passes through, even one it then leaves with '..', must exist for the path to."""
+        at: list[str] = []
+        through = True
+        for part in parts:
+            if part in ("", "."):
+                continue
+            through = through and "/".join(at) in self.folders
+            if part != "..":
+                at.append(part)
+            elif at:
+                at.pop()
+            else:
+                return None, False, False
+        name = "/".join(at)
+        regular = through and name in self.files
+        return name, regular or (through and name in self.folders), regular
 
 
 def decode(data: bytes, file: str, report: Callable[[Problem], None], code: str = "not-utf8") -> str | None:
@@ -83,25 +132,41 @@ def cell_unsafe(content: str, file: str) -> Problem | None:
     )
 
 
-def read_input(path: Path, name: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
-    """A YAML input's bytes, or the problem that stops it being read: never blocks on a
-    FIFO or a device, never reads a file over the size limit."""
-    try:
+def _stat(path: Path, name: str, snapshot: Snapshot | None) -> tuple[bool, int]:
+    """(whether it is a regular file, its size): of the file at `path`, or of `name` in
+    `snapshot` when given; FileNotFoundError when there is none."""
+    if snapshot is None:
         info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
+        return stat.S_ISREG(info.st_mode), info.st_size
+    data = snapshot.files.get(name)
+    if data is not None:
+        return True, len(data)
+    if name in snapshot.folders:
+        return False, 0
+    raise FileNotFoundError(name)
+
+
+def read_input(
+    path: Path, name: str, max_bytes: int, snapshot: Snapshot | None = None
+) -> tuple[bytes | None, Problem | None]:
+    """A YAML input's bytes (`name` in `snapshot`, when given), or the problem that stops it
+    being read: never blocks on a FIFO or a device, never reads a file over the size limit."""
+    try:
+        regular, size = _stat(path, name, snapshot)
+        if not regular:
             return None, Problem(
                 Location(name), "file-unreadable", f"{name} is not a regular file", "replace it with a YAML file"
             )
-        if info.st_size > max_bytes:
+        if size > max_bytes:
             return None, Problem(
                 Location(name),
                 "file-too-large",
-                f"{name} is {info.st_size:,} bytes; the limit is {max_bytes:,}",
+                f"{name} is {size:,} bytes; the limit is {max_bytes:,}",
                 "split the source's claims over several files, or raise --max-file-size",
             )
-        return path.read_bytes(), None
+        return (path.read_bytes() if snapshot is None else snapshot.files[name]), None
     except FileNotFoundError:
-        target = _broken_link(path)
+        target = None if snapshot else _broken_link(path)
         if target is not None:
             return None, Problem(
                 Location(name),
@@ -156,8 +221,11 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, list[Problem]]:
-    """Read a source's text file, which must be a regular UTF-8 file inside `root`."""
+def read_source_text(
+    root: Path, source: Source, snapshot: Snapshot | None = None
+) -> tuple[SourceText | None, list[Problem]]:
+    """Read a source's text file, which must be a regular UTF-8 file inside `root` (or in
+    `snapshot`, when given)."""
     problems: list[Problem] = []
     where = source.positions.get("text", source.location)
     raw = source.text
@@ -174,12 +242,17 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             "give the path relative to the project root, e.g. 'seeds/name.txt'",
         )
     try:
+        if "\0" in raw:
+            raise ValueError("embedded null byte")
         real_root = root.resolve()
         path = root / pure
-        resolved = path.resolve()
-        inside = resolved.is_relative_to(real_root)
-        exists = path.exists()
-        regular = resolved.is_file()
+        if snapshot is None:
+            resolved = path.resolve()
+            name: str | None = _relative(resolved, real_root) if resolved.is_relative_to(real_root) else None
+            exists = path.exists()
+            regular = resolved.is_file()
+        else:
+            name, exists, regular = snapshot.walk(pure.parts)
     except (OSError, ValueError) as error:  # a name too long, a loop of links, a NUL
         reason = getattr(error, "strerror", None) or str(error)
         return fail(
@@ -187,14 +260,14 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             f"the text path {shown(raw)} cannot be used: {reason}",
             "give a short path to a .txt file under seeds/",
         )
-    if not inside:
+    if name is None:
         how = "through a symbolic link" if ".." not in pure.parts else "with '..'"
         return fail(
             "text-outside-root",
             f"the text path {shown(raw)} leads outside the project root {how}",
             "copy the text into the project's seeds/ folder and point to it there",
         )
-    target = None if exists else _broken_link(path)
+    target = None if exists or snapshot else _broken_link(path)
     if target is not None:
         return fail(
             "text-missing",
@@ -202,11 +275,7 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             "point the link at the source's text file, or point 'text' at the file itself",
         )
     if not exists:
-        seeds = (
-            sorted(p.relative_to(real_root).as_posix() for p in (real_root / "seeds").glob("*.txt"))
-            if (real_root / "seeds").is_dir()
-            else []
-        )
+        seeds = _seeds(real_root, snapshot)
         return fail(
             "text-missing",
             f"the text file {shown(raw)} does not exist",
@@ -214,7 +283,6 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
         )
     if not regular:
         return fail("text-not-file", f"the text path {shown(raw)} is not a regular file", "point 'text' at a .txt file")
-    name = _relative(resolved, real_root)
     if _CELL_UNSAFE.search(name):  # reached through a link: a name no workbook cell can hold
         return fail(
             "text-unreadable",
@@ -222,13 +290,13 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
             "rename the text file",
         )
     try:
-        if resolved.stat().st_size > MAX_TEXT_BYTES:
+        if _stat(real_root / name, name, snapshot)[1] > MAX_TEXT_BYTES:
             return fail(
                 "file-too-large",
                 f"the text file {shown(raw)} is larger than {MAX_TEXT_BYTES:,} bytes",
                 "split the source into several texts",
             )
-        data = resolved.read_bytes()
+        data = (real_root / name).read_bytes() if snapshot is None else snapshot.files[name]
     except OSError as error:
         return fail(
             "text-unreadable",
@@ -242,6 +310,16 @@ def read_source_text(root: Path, source: Source) -> tuple[SourceText | None, lis
     if problem is not None:
         problems.append(problem)
     return SourceText(name, content, hashlib.sha256(data).hexdigest()), problems
+
+
+def _seeds(root: Path, snapshot: Snapshot | None) -> list[str]:
+    """The .txt files in the project's seeds/ folder, as paths relative to the root."""
+    if snapshot is not None:
+        names = snapshot.entries("seeds") if "seeds" in snapshot.folders else []
+        return [f"seeds/{n}" for n in names if n.endswith(".txt")]
+    if not (root / "seeds").is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in (root / "seeds").glob("*.txt"))
 
 
 def _tree_of(file: str, data: bytes, max_bytes: int) -> tuple[Node | None, list[Problem]]:
@@ -277,9 +355,12 @@ def parse_memos_file(
     return memos.memos_of(file, *_tree_of(file, data, max_bytes), codebook)
 
 
-def claims_input(path: Path, root: Path, max_bytes: int) -> tuple[str, bytes | None, Problem | None]:
-    """A claims file's name (relative to `root`) and its bytes, or the problem that stops it
-    being read: a name that is not UTF-8 or holds a control character is never read."""
+def claims_input(
+    path: Path, root: Path, max_bytes: int, snapshot: Snapshot | None = None
+) -> tuple[str, bytes | None, Problem | None]:
+    """A claims file's name (relative to `root`) and its bytes (from `snapshot`, when given),
+    or the problem that stops it being read: a name that is not UTF-8 or holds a control
+    character is never read."""
     name = _relative(path, root)
     if not _is_utf8(name):  # undecodable bytes in the name: show them, never read or key on them
         name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -288,16 +369,17 @@ def claims_input(path: Path, root: Path, max_bytes: int) -> tuple[str, bytes | N
     if _CELL_UNSAFE.search(name):  # a name no workbook cell can hold
         message = f"the file name {shown(name)} holds a control character"
         return name, None, Problem(Location(name), "file-unreadable", message, "rename the file")
-    data, problem = read_input(path, name, max_bytes)
+    data, problem = read_input(path, name, max_bytes, snapshot)
     return name, data, problem
 
 
 def read_texts(
-    root: Path, files: Sequence[ClaimsFile], fallback: Path | None = None
+    root: Path, files: Sequence[ClaimsFile], fallback: Path | None = None, snapshot: Snapshot | None = None
 ) -> tuple[dict[str, SourceText], list[Problem], dict[str, str]]:
     """Each claims file's source text (claims file -> text; a text shared by several sources
     is read once), the problems reading them, and each text read's SHA-256 by path. A text
-    path that names no file under `root` is read under `fallback` instead, when given."""
+    path that names no file under `root` is read under `fallback` instead, when given; the
+    texts of a `snapshot` are read from it."""
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     by_path: dict[str, tuple[SourceText | None, list[Problem]]] = {}
@@ -306,8 +388,11 @@ def read_texts(
         if source is None or not source.text:
             continue
         if source.text not in by_path:
-            here = root if fallback is None or os.path.lexists(root / source.text) else fallback
-            by_path[source.text] = read_source_text(here, source)
+            if snapshot is not None:
+                by_path[source.text] = read_source_text(root, source, snapshot)
+            else:
+                here = root if fallback is None or os.path.lexists(root / source.text) else fallback
+                by_path[source.text] = read_source_text(here, source)
             problems.extend(by_path[source.text][1])
         text = by_path[source.text][0]
         if text is not None:
@@ -316,11 +401,12 @@ def read_texts(
     return texts, problems, digests
 
 
-def claim_file_paths(root: Path, folder: Path | None = None) -> list[Path]:
+def claim_file_paths(root: Path, folder: Path | None = None, snapshot: Snapshot | None = None) -> list[Path]:
     """The claims files in `folder` (default: root/claims; names ending in .yaml or .yml, in
-    any case, not in subfolders), sorted by name; the codebook and the memos are not claims files."""
+    any case, not in subfolders), sorted by name; the codebook and the memos are not claims
+    files. Those of `snapshot`, when given, are in its claims/ folder."""
     folder = root / CLAIMS_DIR if folder is None else folder
-    names = sorted(os.listdir(folder))
+    names = sorted(os.listdir(folder)) if snapshot is None else snapshot.entries(CLAIMS_DIR)
     return [
         folder / n
         for n in names

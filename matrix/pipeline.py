@@ -11,7 +11,7 @@ import contextlib
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from matrix.loading import (
     CODEBOOK,
     MAX_FILE_BYTES,
     MEMOS,
+    Snapshot,
     claim_file_paths,
     claims_input,
     parse_claims_file,
@@ -37,13 +38,15 @@ from matrix.plain import claims_file_of, flat_claims_file, flat_matches, matches
 from matrix.problems import Problem, Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.rules import Located, passage_count
-from matrix.validation import validate
+from matrix.validation import FileFindings, validate_reusing
 from matrix.workers import Background, shared_map
 
 __all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
     "MAX_FILE_BYTES",
     "InvalidProject",
     "Layout",
+    "Shared",
+    "Snapshot",
     "check",
     "claims_file_count",
     "coding_layout",
@@ -93,6 +96,18 @@ def coding_layout(folder: Path, root: Path) -> tuple[Path, Layout]:
     return root, Layout(claims=folder, codebook=theirs if theirs.is_file() else own)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What the versions of a project read in one run share in memory, by content: parsed
+    claims files, located passages and each claims file's findings. A file two versions have
+    in common is then parsed (or decoded from the cache), searched and checked once, and both
+    versions hold the very same values (`diff` compares those in no time)."""
+
+    parses: dict[str, ClaimsFile] = field(default_factory=dict)
+    quotes: dict[str, tuple[Match | None, ...]] = field(default_factory=dict)
+    findings: dict[str, FileFindings] = field(default_factory=dict)
+
+
 def check(
     root: Path,
     cache: bool = False,
@@ -100,33 +115,51 @@ def check(
     max_bytes: int = MAX_FILE_BYTES,
     cache_root: Path | None = None,
     layout: Layout = Layout(),
+    shared: Shared | None = None,
+    snapshot: Snapshot | None = None,
 ) -> tuple[Project, Report]:
     """Load and validate the project under `root` (its files where `layout` says); `cache`
     reuses (and stores) parse and quote-location results in the cache of `cache_root`
     (default: `root`), so that a copy of the project (a git revision written to a temporary
-    folder, another coder's coding) can share the project's cache."""
+    folder, another coder's coding) can share the project's cache; `shared`, what another
+    version read in this run found. The files of a `snapshot` (a git revision in memory),
+    when given, are read from it instead of from `root`."""
     store = (cache_root or root) if cache else None
-    project = load_project(root, max_bytes, cache=parse_cache(store), advance=advance, layout=layout)
-    located = locate_quotes(project, quotes_cache(store))
-    return project, _with_schema_check(root, project, validate(project, located))
+    shared = shared or Shared()
+    project = load_project(root, max_bytes, parse_cache(store, shared.parses), advance, layout, snapshot)
+    located = locate_quotes(project, quotes_cache(store, shared.quotes))
+    keys = {f.file: _findings_key(project, f) for f in project.files}
+    known = {file: shared.findings[k] for file, k in keys.items() if k in shared.findings}
+    report, findings = validate_reusing(project, located, known)
+    shared.findings.update((keys[file], found) for file, found in findings.items())
+    return project, _with_schema_check(root, project, report, snapshot)
 
 
-def _with_schema_check(root: Path, project: Project, report: Report) -> Report:
+def _findings_key(project: Project, claims_file: ClaimsFile) -> str:
+    """What a claims file's findings depend on: its name and bytes, its text's, the codebook's."""
+    text = project.texts.get(claims_file.file)
+    codebook = project.inputs.get(project.codebook.file, "") if project.codebook else ""
+    digest = project.inputs.get(claims_file.file, "")
+    return key("findings", claims_file.file, digest, text.path if text else "", text.digest if text else "", codebook)
+
+
+def _with_schema_check(root: Path, project: Project, report: Report, snapshot: Snapshot | None = None) -> Report:
     """`report` and, when the project has an editor's schema file that another codebook wrote, a warning."""
     path = root / SCHEMA_FILE
-    if project.codebook is None or not path.is_file():
+    data = snapshot.files.get(SCHEMA_FILE) if snapshot else None
+    if project.codebook is None or (data is None if snapshot else not path.is_file()):
         return report
     try:
-        written = path.read_text(encoding="utf-8")
+        written = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         written = ""
     stale = stale_schema(project.codebook, written)
     return report if stale is None else replace(report, problems=sorted_problems((*report.problems, stale)))
 
 
-def claims_file_count(root: Path, layout: Layout = Layout()) -> int:
+def claims_file_count(root: Path, layout: Layout = Layout(), snapshot: Snapshot | None = None) -> int:
     """How many claims files `load_project` reads (for a progress display)."""
-    return len(claim_file_paths(root, layout.claims))
+    return len(claim_file_paths(root, layout.claims, snapshot))
 
 
 def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
@@ -143,9 +176,10 @@ def parse_files(
     work = [(name, data, max_bytes) for name, data, _ in items]
     for index, flat in shared_map(_parse_flat, work, [len(data) for _, data, _ in items]):
         name, _, digest = items[index]
+        parsed = claims_file_of(flat)
         if cache is not None:
-            cache.put(parse_key(name, digest, max_bytes), flat)
-        yield claims_file_of(flat)
+            cache.put(parse_key(name, digest, max_bytes), flat, parsed)
+        yield parsed
     if cache is not None:
         cache.flush()
 
@@ -155,9 +189,9 @@ def parse_key(name: str, digest: str, max_bytes: int) -> str:
     return key("parse", name, digest, str(max_bytes))
 
 
-def parse_cache(root: Path | None) -> Cache[ClaimsFile]:
-    """The cache of parsed claims files under root/.cache (None: no cache)."""
-    return Cache(root, claims_file_of)
+def parse_cache(root: Path | None, memory: dict[str, ClaimsFile] | None = None) -> Cache[ClaimsFile]:
+    """The cache of parsed claims files under root/.cache (None: no cache), and in `memory`."""
+    return Cache(root, claims_file_of, memory)
 
 
 def load_project(
@@ -166,9 +200,10 @@ def load_project(
     cache: Cache[ClaimsFile] | None = None,
     advance: Callable[[int], None] | None = None,
     layout: Layout = Layout(),
+    snapshot: Snapshot | None = None,
 ) -> Project:
     """Read the codebook, every claims file and every source text under `root` (or where
-    `layout` says).
+    `layout` says; or, when given, in `snapshot`, the files of `root` as they were).
 
     `advance(n)` is told of every n claims files done (for a progress display)."""
     problems: list[Problem] = []
@@ -176,7 +211,7 @@ def load_project(
     codebook: Codebook | None = None
     codebook_path = root / CODEBOOK if layout.codebook is None else layout.codebook
     codebook_name = relative_name(codebook_path, root)
-    codebook_bytes, problem = read_input(codebook_path, codebook_name, max_bytes)
+    codebook_bytes, problem = read_input(codebook_path, codebook_name, max_bytes, snapshot)
     if problem is not None:
         problems.append(problem)
     elif codebook_bytes is not None:
@@ -187,8 +222,8 @@ def load_project(
     parsed: dict[str, ClaimsFile] = {}
     todo: list[tuple[str, bytes, str]] = []
     names: list[str] = []
-    for path in claim_file_paths(root, layout.claims):
-        name, data, problem = claims_input(path, root, max_bytes)
+    for path in claim_file_paths(root, layout.claims, snapshot):
+        name, data, problem = claims_input(path, root, max_bytes, snapshot)
         names.append(name)
         if data is None:
             parsed[name] = ClaimsFile(name, None, (), (problem,) if problem else ())
@@ -206,22 +241,28 @@ def load_project(
         if advance:
             advance(1)
     files = [parsed[name] for name in names]
-    texts, text_problems, digests = read_texts(root, files, layout.texts)
+    texts, text_problems, digests = read_texts(root, files, layout.texts, snapshot)
     problems.extend(text_problems)
     inputs.update(digests)
-    memos = _memos(root, codebook, max_bytes, problems, inputs)
+    memos = _memos(root, codebook, max_bytes, problems, inputs, snapshot)
     return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())), memos)
 
 
 def _memos(
-    root: Path, codebook: Codebook | None, max_bytes: int, problems: list[Problem], inputs: dict[str, str]
+    root: Path,
+    codebook: Codebook | None,
+    max_bytes: int,
+    problems: list[Problem],
+    inputs: dict[str, str],
+    snapshot: Snapshot | None = None,
 ) -> Memos:
     """The analyst's memos (claims/memos.yaml; none when it is absent or the codebook unusable);
     their problems go to `problems`, the file's SHA-256 to `inputs`."""
     path = root / MEMOS
-    if codebook is None or not (path.exists() or path.is_symlink()):
+    there = MEMOS in snapshot.files or MEMOS in snapshot.folders if snapshot else path.exists() or path.is_symlink()
+    if codebook is None or not there:
         return Memos()
-    data, problem = read_input(path, MEMOS, max_bytes)
+    data, problem = read_input(path, MEMOS, max_bytes, snapshot)
     if data is None:
         problems.extend([problem] if problem else [])
         return Memos()
@@ -238,9 +279,11 @@ def _locate(item: tuple[tuple[str, ...], str]) -> tuple[tuple[int, ...] | None, 
     return flat_matches(tuple(text.locate(quote) if quote else None for quote in quotes))
 
 
-def quotes_cache(root: Path | None) -> Cache[tuple[Match | None, ...]]:
-    """The cache of quote locations under root/.cache (None: no cache)."""
-    return Cache(root, matches_of)
+def quotes_cache(
+    root: Path | None, memory: dict[str, tuple[Match | None, ...]] | None = None
+) -> Cache[tuple[Match | None, ...]]:
+    """The cache of quote locations under root/.cache (None: no cache), and in `memory`."""
+    return Cache(root, matches_of, memory)
 
 
 def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> Located:
@@ -264,8 +307,8 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
     work = [(quotes, content) for _, _, quotes, content in todo]
     for index, plain in shared_map(_locate, work, [len(content) for *_, content in todo]):
         file, name, *_ = todo[index]
-        cache.put(name, plain)
         located[file] = matches_of(plain)
+        cache.put(name, plain, located[file])
     cache.flush()
     return located
 

@@ -2,9 +2,12 @@
 project lives in, read with the `git` program (no git library).
 
 A revision is read with one `git ls-tree -r -z` (the files under the project's folder, which
-may be a subfolder of the repository) and one `git cat-file --batch` for all of their contents,
-then written to a temporary folder that the normal loader reads like any project. The parse and
-quote caches are keyed by content, so the caller can point both sides at one cache.
+may be a subfolder of the repository) and one `git cat-file --batch` for all of their contents
+not read already (`blobs`, shared by the versions one run reads), and held in memory as a
+`Snapshot` that the normal loader reads like a folder. A revision with symbolic links is
+written to a temporary folder instead, for the file system to follow them as it does in a
+working tree. The parse and quote caches are keyed by content, so the caller can point both
+sides at one cache.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from matrix.loading import CLAIMS_DIR, Snapshot
+
 GIT_PREFIX = "git:"
+LINK = "120000"  # git's mode of a symbolic link
 
 
 class RevisionError(ValueError):
@@ -28,10 +34,11 @@ class RevisionError(ValueError):
 @dataclass(frozen=True)
 class Version:
     """A project as it was: `label` names it for people (`git:HEAD~1`, `../coder-b`), `root` is
-    the folder the loader reads."""
+    the folder the loader reads, or, with a `snapshot`, the project folder whose files it holds."""
 
     label: str
     root: Path
+    snapshot: Snapshot | None = None
 
 
 def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -69,43 +76,55 @@ def _tree(root: Path, revision: str) -> list[tuple[str, str, str]]:
     return files
 
 
-def _contents(root: Path, oids: list[str]) -> list[bytes]:
-    """The bytes of each object, in order, from one `git cat-file --batch`."""
-    out = _git(root, "cat-file", "--batch", data="".join(f"{oid}\n" for oid in oids).encode())
-    contents, at = [], 0
-    for oid in oids:
+def _contents(root: Path, oids: list[str], blobs: dict[str, bytes]) -> list[bytes]:
+    """The bytes of each object, in order: those not in `blobs` from one `git cat-file
+    --batch`, and put in `blobs`."""
+    wanted = list(dict.fromkeys(oid for oid in oids if oid not in blobs))
+    out = _git(root, "cat-file", "--batch", data="".join(f"{oid}\n" for oid in wanted).encode()) if wanted else b""
+    at = 0
+    for oid in wanted:
         header_end = out.index(b"\n", at)
         header = out[at:header_end].decode().split(" ")
         if header[0] != oid or len(header) != 3:
             raise RevisionError(f"git cat-file answered '{' '.join(header)}' for {oid}")
         size = int(header[2])
-        contents.append(out[header_end + 1 : header_end + 1 + size])
+        blobs[oid] = out[header_end + 1 : header_end + 1 + size]
         at = header_end + 1 + size + 1
-    return contents
+    return [blobs[oid] for oid in oids]
 
 
-def write_revision(root: Path, revision: str, into: Path) -> None:
-    """The files of the project folder `root` as they were at git `revision`, written under `into`."""
-    files = _tree(root, revision)
-    for (mode, _, path), data in zip(files, _contents(root, [oid for _, oid, _ in files]), strict=True):
+def write_revision(root: Path, files: list[tuple[str, str, str]], contents: list[bytes], into: Path) -> None:
+    """The files of a revision (`_tree`) with their `contents`, written under `into`."""
+    for (mode, _, path), data in zip(files, contents, strict=True):
         target = into / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if mode == "120000":  # a symbolic link: kept as one, so that the loader judges it as usual
+        if mode == LINK:  # a symbolic link: kept as one, so that the loader judges it as usual
             os.symlink(os.fsdecode(data), target)
         else:
             target.write_bytes(data)
 
 
 @contextlib.contextmanager
-def checkout(spec: str, root: Path) -> Iterator[Version]:
-    """`spec` as a project folder: `git:REV` written to a temporary folder (removed afterwards),
-    anything else a folder (a project root, or its claims folder)."""
+def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None, on_disk: bool = False) -> Iterator[Version]:
+    """`spec` as a project folder: `git:REV` read into memory (`blobs`: the contents already
+    read in this run, by object id) or, when it has symbolic links or `on_disk` is asked,
+    written to a temporary folder (removed afterwards); anything else a folder (a project
+    root, or its claims folder)."""
     if spec.startswith(GIT_PREFIX):
         revision = spec[len(GIT_PREFIX) :]
         if not revision:
             raise RevisionError("'git:' needs a revision, e.g. git:HEAD or git:main")
+        files = _tree(root, revision)
+        contents = _contents(root, [oid for _, oid, _ in files], {} if blobs is None else blobs)
+        if not any(path.startswith(f"{CLAIMS_DIR}/") for _, _, path in files):
+            raise RevisionError(f"the project folder has no {CLAIMS_DIR}/ folder at {revision}")
+        if not on_disk and all(mode != LINK for mode, _, _ in files):
+            yield Version(
+                spec, root, Snapshot({path: data for (_, _, path), data in zip(files, contents, strict=True)})
+            )
+            return
         with tempfile.TemporaryDirectory(prefix="claims-matrix-") as temporary:
-            write_revision(root, revision, Path(temporary))
+            write_revision(root, files, contents, Path(temporary))
             yield Version(spec, Path(temporary))
         return
     if not Path(spec).is_dir():

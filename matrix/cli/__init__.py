@@ -14,7 +14,7 @@ from matrix import __version__
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, check_output
 from matrix.periods import PERIOD_KINDS, parse_date, parse_span
-from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, check, claims_file_count
+from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
 from matrix.problems import Report, did_you_mean, escaped
 from matrix.process import Exit, exit_at_once, finish, keep, running
 from matrix.terminal import console, problems_view, progress, text
@@ -48,14 +48,19 @@ class Inputs:
         """From the values of `project_options` (and, where the command has them, `filter_options`)."""
         return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
 
-    def load(self, cache_root: Path | None = None, layout: Layout | None = None) -> tuple[Project, Report]:
+    def load(
+        self,
+        cache_root: Path | None = None,
+        layout: Layout | None = None,
+        shared: Shared | None = None,
+        snapshot: Snapshot | None = None,
+    ) -> tuple[Project, Report]:
         """check() with a progress bar on a terminal while the claims files are read; the cache
-        of `cache_root` (default: the root's); the files where `layout` says."""
+        of `cache_root` (default: the root's); the files where `layout` says, or in `snapshot`;
+        sharing with the other versions read in this run what `shared` holds."""
         layout = layout or Layout()
-        with progress("reading claims", claims_file_count(self.root, layout)) as advance:
-            loaded = check(
-                self.root, self.cache, advance=advance, max_bytes=self.max_bytes, cache_root=cache_root, layout=layout
-            )
+        with progress("reading claims", claims_file_count(self.root, layout, snapshot)) as advance:
+            loaded = check(self.root, self.cache, advance, self.max_bytes, cache_root, layout, shared, snapshot)
         keep(loaded)  # freed by the process's exit, not object by object
         return loaded
 
@@ -65,10 +70,12 @@ class Inputs:
         cache_root: Path | None = None,
         version: str | None = None,
         layout: Layout | None = None,
+        shared: Shared | None = None,
+        snapshot: Snapshot | None = None,
     ) -> tuple[Project, Report]:
         """Load and validate (InvalidProject, naming `version` if given, unless the report
         passes); check the filter ids."""
-        project, report = self.load(cache_root, layout)
+        project, report = self.load(cache_root, layout, shared, snapshot)
         if not report.passes(strict):
             raise InvalidProject(project, report, strict, version)
         assert project.codebook is not None

@@ -22,7 +22,7 @@ from matrix.cli import (
     time_options,
 )
 from matrix.model import Filters, Project
-from matrix.pipeline import claims_file_count
+from matrix.pipeline import Shared, claims_file_count
 from matrix.process import Exit, finish
 from matrix.terminal import agreement_view, console, diff_view
 from matrix.timeline import TimeRange, left_out
@@ -65,11 +65,13 @@ def diff_command(
 
     time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
+    # the files both versions have are read (blobs by object id), checked and compared once
+    shared, blobs = Shared(), dict[str, bytes]()
     try:
         with contextlib.ExitStack() as stack:
-            before = stack.enter_context(checkout(old, root))
-            after = stack.enter_context(checkout(new, root)) if new else Version("working tree", root)
-            sides = [_diff_side(version, inputs, count, time_range) for version in (before, after)]
+            before = stack.enter_context(checkout(old, root, blobs))
+            after = stack.enter_context(checkout(new, root, blobs)) if new else Version("working tree", root)
+            sides = [_diff_side(version, inputs, count, time_range, shared) for version in (before, after)]
             (old_side, _), (new_side, project) = sides
             target = None if out is None else inputs.output(out, project, ".xlsx")
     except RevisionError as error:
@@ -86,22 +88,24 @@ def diff_command(
     finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
 
 
-def _diff_side(version: Version, inputs: Inputs, count: str, time_range: TimeRange) -> tuple[Side, Project]:
-    """One version loaded (sharing the project's cache), validated and pivoted; its problems
-    shown with the version named, and exit 1, when it does not validate. A time range keeps
-    the claims dated in it on this side (by this side's dates), and says what it left out."""
+def _diff_side(
+    version: Version, inputs: Inputs, count: str, time_range: TimeRange, shared: Shared
+) -> tuple[Side, Project]:
+    """One version loaded (sharing the project's cache, and what the other version read),
+    validated and pivoted; its problems shown with the version named, and exit 1, when it does
+    not validate. A time range keeps the claims dated in it on this side (by this side's
+    dates), and says what it left out."""
     from matrix.diff import Side
-    from matrix.pivot import analyse, summary_numbers
+    from matrix.pivot import stance_numbers
 
     side = replace(inputs, root=version.root)
-    project, report = side.checked(cache_root=inputs.root, version=version.label)
-    analysis = analyse(project, report, inputs.filters, count, time_range)
-    numbers = summary_numbers(analysis)
+    project, _ = side.checked(cache_root=inputs.root, version=version.label, shared=shared, snapshot=version.snapshot)
+    numbers, selection = stance_numbers(project, inputs.filters, count, time_range)
     files = [(f.file, f.source, f.claims) for f in project.files]
-    if analysis.selection is not None:
-        kept = analysis.selection.ids()
+    if selection is not None:
+        kept = selection.ids()
         files = [(file, source, tuple(c for c in claims if c.id in kept)) for file, source, claims in files]
-        click.echo(f"{version.label}: {left_out(time_range, analysis.selection)}", err=True)
+        click.echo(f"{version.label}: {left_out(time_range, selection)}", err=True)
     return Side.of(version.label, files, numbers, inputs.filters), project
 
 
@@ -144,7 +148,8 @@ def agree_command(
     try:
         with contextlib.ExitStack() as stack:
             for spec, name in zip(others, coder_names(others), strict=True):
-                version = stack.enter_context(checkout(spec, root))
+                # on disk: another coder's coding may lean on the project's codebook and texts (Layout)
+                version = stack.enter_context(checkout(spec, root, on_disk=True))
                 side_root, layout = coding_layout(version.root, root)
                 if not claims_file_count(side_root, layout):
                     raise click.UsageError(

@@ -1,0 +1,188 @@
+"""Versions of a project read in one run: git revisions held in memory (`Snapshot`), read with
+the same checks and problems as a folder, and the work two versions share done once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matrix import check
+from matrix.loading import Snapshot
+from matrix.model import Filters
+from matrix.pipeline import Shared
+from matrix.pivot import analyse, stance_numbers, summary_numbers
+from matrix.revisions import checkout
+from matrix.timeline import TimeRange
+from tests.conftest import PIVOT_FILES, SEED_A, write_project
+
+
+def snapshot_of(root: Path) -> Snapshot:
+    """Every file under `root`, as a git revision of it is held in memory."""
+    return Snapshot(
+        {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+    )
+
+
+def text_at(path: str) -> dict[str, str | bytes | None]:
+    return {"claims/a.yaml": PIVOT_FILES["claims/a.yaml"].replace("text: seeds/a.txt", f"text: {path}")}  # type: ignore[union-attr]
+
+
+CASES: dict[str, dict[str, str | bytes | None]] = {
+    "valid": {},
+    "text missing (did you mean)": text_at("seeds/a.tx"),
+    "text outside with ..": text_at("../outside.txt"),
+    "text is a folder": text_at("seeds"),
+    "text through a missing folder": text_at("seeds/gone/../a.txt"),
+    "text through claims/..": text_at("claims/../seeds/a.txt"),
+    "text path with a NUL": text_at('"seeds/a\\0.txt"'),
+    "text absolute": text_at("/etc/passwd"),
+    "no codebook": {"claims/codebook.yaml": None},
+    "a folder named like a claims file": {"claims/folder.yaml/x.txt": "x"},
+    "claims file not UTF-8": {"claims/c.yaml": b"source: \xff\n"},
+    "memos": {"claims/memos.yaml": "memos:\n  - topic: space\n    text: a memo\n    claims: [a1, gone]\n"},
+    "no seeds folder": {"seeds/a.txt": None, "seeds/b.txt": None},
+}
+
+
+VALID = ("valid", "text through claims/..")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_snapshot_reads_like_its_folder(tmp_path: Path, case: str) -> None:
+    root = write_project(tmp_path / "project", {**PIVOT_FILES, **CASES[case]})
+    (tmp_path / "outside.txt").write_text(SEED_A)
+    on_disk = check(root)
+    in_memory = check(root, snapshot=snapshot_of(root))
+    assert in_memory == on_disk
+    assert bool(on_disk[1].problems) == (case not in VALID)
+
+
+def test_a_file_over_the_size_limit_is_reported_alike(tmp_path: Path) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    assert check(root, max_bytes=200, snapshot=snapshot_of(root)) == check(root, max_bytes=200)
+    codes = {(p.location.file, p.code) for p in check(root, max_bytes=200)[1].problems}
+    assert ("claims/a.yaml", "file-too-large") in codes
+
+
+def test_snapshot_folders_and_paths_follow_the_file_system() -> None:
+    snapshot = Snapshot({"claims/a.yaml": b"", "seeds/a.txt": b"x", "seeds/deep/b.txt": b""})
+    assert snapshot.entries("") == ["claims", "seeds"]
+    assert snapshot.entries("seeds") == ["a.txt", "deep"]
+    with pytest.raises(FileNotFoundError):
+        snapshot.entries("nothing")
+    assert snapshot.walk(("seeds", "a.txt")) == ("seeds/a.txt", True, True)
+    assert snapshot.walk(("seeds",)) == ("seeds", True, False)
+    assert snapshot.walk(("seeds", "deep", "..", "a.txt")) == ("seeds/a.txt", True, True)
+    assert snapshot.walk(("seeds", "gone", "..", "a.txt")) == ("seeds/a.txt", False, False)
+    assert snapshot.walk(("seeds", "a.txt", "..", "a.txt")) == ("seeds/a.txt", False, False)  # through a file
+    assert snapshot.walk(("seeds", "..", "..", "x")) == (None, False, False)
+
+
+def test_versions_read_in_one_run_share_their_files(tmp_path: Path) -> None:
+    old = write_project(tmp_path / "old", PIVOT_FILES)
+    edited = PIVOT_FILES["claims/b.yaml"].replace("id: b4", "id: b5")  # type: ignore[union-attr]
+    new = write_project(tmp_path / "new", {**PIVOT_FILES, "claims/b.yaml": edited})
+    shared = Shared()
+    old_project, old_report = check(old, shared=shared)
+    new_project, new_report = check(new, shared=shared)
+    # the same values as each version read on its own, and the very same objects where the file is the same
+    assert (old_project, old_report) == check(old)
+    assert (new_project, new_report) == check(new)
+    (old_a, old_b, *_), (new_a, new_b, *_) = old_project.files, new_project.files
+    assert new_a is old_a and new_b is not old_b
+    assert [claim.id for claim in new_b.claims] == ["b1", "b2", "b3", "b5"]
+    assert len(shared.findings) == 3  # a.yaml once, b.yaml twice
+
+
+@pytest.mark.parametrize(
+    ("filters", "count", "time_range"),
+    [
+        (Filters(), "claims", None),
+        (Filters(), "sources", None),
+        (Filters(perspectives=("CFR",), actors=("US", "India")), "claims", None),
+        (Filters(topics=("space",)), "sources", TimeRange.parse(since="2020")),
+    ],
+)
+def test_stance_numbers_are_those_of_the_summary(
+    tmp_path: Path, filters: Filters, count: str, time_range: TimeRange | None
+) -> None:
+    dated = PIVOT_FILES["claims/a.yaml"].replace("  text:", "  published: 2024-05\n  text:")  # type: ignore[union-attr]
+    project, report = check(write_project(tmp_path, {**PIVOT_FILES, "claims/a.yaml": dated}))
+    numbers, selection = stance_numbers(project, filters, count, time_range)
+    analysis = analyse(project, report, filters, count, time_range)
+    summary = summary_numbers(analysis)
+    assert numbers["stance"] == [{k: v for k, v in row.items() if k != "sources"} for row in summary["stance"]]  # type: ignore[attr-defined]
+    assert numbers["contrasts"] == summary["contrasts"]
+    assert selection == analysis.selection
+    assert any(row["net"] is not None for row in numbers["stance"])  # not all empty
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", message)
+
+
+def test_two_revisions_read_their_common_files_once(tmp_path: Path) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    git(root, "init", "-q")
+    commit(root, "first")
+    (root / "claims/b.yaml").write_text(PIVOT_FILES["claims/b.yaml"].replace("id: b4", "id: b5"))  # type: ignore[union-attr]
+    commit(root, "second")
+    blobs: dict[str, bytes] = {}
+    with checkout("git:HEAD~1", root, blobs) as old, checkout("git:HEAD", root, blobs) as new:
+        assert old.snapshot is not None and new.snapshot is not None
+        assert old.root == new.root == root  # in memory: nothing written anywhere
+        assert old.snapshot.files["claims/a.yaml"] is new.snapshot.files["claims/a.yaml"]
+        assert b"id: b5" in new.snapshot.files["claims/b.yaml"]
+        assert b"id: b5" not in old.snapshot.files["claims/b.yaml"]
+    # codebook, a.yaml, the two b.yaml, and one text (seeds/b.txt holds the same bytes as seeds/a.txt)
+    assert len(blobs) == 5
+
+
+def run_diff(root: Path, *args: str) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "matrix", "diff", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "COLUMNS": "100"},
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_revision_with_a_symbolic_link_is_followed_as_in_a_folder(tmp_path: Path) -> None:
+    root = write_project(tmp_path, PIVOT_FILES)
+    os.symlink("a.txt", root / "seeds/link.txt")
+    linked = PIVOT_FILES["claims/a.yaml"].replace("text: seeds/a.txt", "text: seeds/link.txt")  # type: ignore[union-attr]
+    (root / "claims/a.yaml").write_text(linked)
+    git(root, "init", "-q")
+    commit(root, "a text through a link")
+    with checkout("git:HEAD", root) as version:
+        assert version.snapshot is None and version.root != root  # written out, for the link to be followed
+        assert (version.root / "seeds/link.txt").is_symlink()
+        _, report = check(version.root)
+        assert report.errors == 0, report.problems
+    assert run_diff(root, "git:HEAD", "--exit-code")[:2] == (0, "no changes (git:HEAD → working tree)\n")
+    os.remove(root / "seeds/a.txt")  # the link now points nowhere: the working tree no longer validates
+    code, _, err = run_diff(root, "git:HEAD")
+    assert code == 1 and "working tree" in err and "text-missing" in err
+
+
+def test_a_revision_before_the_project_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "README").write_text("not yet\n")
+    git(tmp_path, "init", "-q")
+    commit(tmp_path, "before the project")
+    root = write_project(tmp_path / "project", PIVOT_FILES)
+    commit(tmp_path, "the project")
+    code, _, err = run_diff(root, "git:HEAD~1", "git:HEAD")
+    assert code == 2
+    assert "no claims/ folder at HEAD~1" in err
