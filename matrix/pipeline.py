@@ -34,11 +34,20 @@ from matrix.loading import (
     relative_name,
 )
 from matrix.model import ClaimsFile, Codebook, Memos, Project
-from matrix.plain import claims_file_of, flat_claims_file, flat_matches, matches_of
+from matrix.plain import (
+    claims_file_of,
+    flat_claims_file,
+    flat_matches,
+    flat_places,
+    flat_problems,
+    matches_of,
+    places_of,
+    problems_of,
+)
 from matrix.problems import Problem, Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
-from matrix.rules import Located, passage_count
-from matrix.validation import FileFindings, validate_reusing
+from matrix.rules import Context, Located, passage_count
+from matrix.validation import FileFindings, file_findings, validate
 from matrix.workers import Background, shared_map
 
 __all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
@@ -128,11 +137,26 @@ def check(
     shared = shared or Shared()
     project = load_project(root, max_bytes, parse_cache(store, shared.parses), advance, layout, snapshot)
     located = locate_quotes(project, quotes_cache(store, shared.quotes))
-    keys = {f.file: _findings_key(project, f) for f in project.files}
-    known = {file: shared.findings[k] for file, k in keys.items() if k in shared.findings}
-    report, findings = validate_reusing(project, located, known)
-    shared.findings.update((keys[file], found) for file, found in findings.items())
+    report = validate(project, located, check_files(project, located, shared.findings))
     return project, _with_schema_check(root, project, report, snapshot)
+
+
+def check_files(project: Project, located: Located, known: dict[str, FileFindings]) -> dict[str, FileFindings]:
+    """Each claims file's findings (by file name): those in `known` (by `_findings_key`) as
+    they are, the others worked out, shared with a forked child when there is enough to
+    share (`shared_map`), and put in `known`."""
+    keys = {f.file: _findings_key(project, f) for f in project.files}
+    todo = [f for f in project.files if keys[f.file] not in known]
+    ctx = Context(project, located)
+
+    def work(index: int) -> tuple[Any, ...]:
+        found = file_findings(ctx, todo[index])
+        return flat_problems(found.problems), flat_places(found.places)
+
+    weights = [sum(len(quote) for claim in f.claims for quote in claim.quotes) for f in todo]
+    for index, (problems, places) in shared_map(work, range(len(todo)), weights):
+        known[keys[todo[index].file]] = FileFindings(problems_of(problems), places_of(places))
+    return {file: known[key] for file, key in keys.items()}
 
 
 def _findings_key(project: Project, claims_file: ClaimsFile) -> str:

@@ -8,7 +8,7 @@ such trick of the pipeline lives here, so that the values in `matrix.model` stay
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -40,8 +40,7 @@ def flat_claims_file(parsed: ClaimsFile) -> tuple[Any, ...]:
         (*claim[:9], tuple(claim.location), dict(claim.positions), dict(claim.accept), claim.date)
         for claim in parsed.claims
     ]
-    problems = [(tuple(p.location), p.code, p.message, p.hint, p.subject) for p in parsed.problems]
-    return (parsed.file, flat_source, claims, problems)
+    return (parsed.file, flat_source, claims, flat_problems(parsed.problems))
 
 
 def claims_file_of(flat: tuple[Any, ...]) -> ClaimsFile:
@@ -55,8 +54,31 @@ def claims_file_of(flat: tuple[Any, ...]) -> ClaimsFile:
         file,
         source,
         tuple(new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or NO_ACCEPT, c[12])) for c in claims),
-        tuple(Problem(location(*w), code, message, hint, subject) for w, code, message, hint, subject in problems),
+        problems_of(problems),
     )
+
+
+def flat_problems(problems: Iterable[Problem]) -> list[tuple[Any, ...]]:
+    """Problems as plain tuples (`problems_of` rebuilds them)."""
+    return [(tuple(p.location), p.code, p.message, p.hint, p.subject) for p in problems]
+
+
+def problems_of(flat: Iterable[tuple[Any, ...]]) -> tuple[Problem, ...]:
+    """The problems `flat_problems` made `flat` from."""
+    return tuple(Problem(location(*w), code, message, hint, subject) for w, code, message, hint, subject in flat)
+
+
+Placed = tuple["tuple[Location, int, int] | None", ...]
+
+
+def flat_places(places: Iterable[tuple[str, Placed]]) -> list[tuple[Any, ...]]:
+    """(claim id, each passage's (location, start, end) or None) as plain tuples (`places_of`)."""
+    return [(i, tuple(None if p is None else (tuple(p[0]), p[1], p[2]) for p in placed)) for i, placed in places]
+
+
+def places_of(flat: Iterable[tuple[Any, ...]]) -> tuple[tuple[str, Placed], ...]:
+    """The places `flat_places` made `flat` from."""
+    return tuple((i, tuple(None if p is None else (location(*p[0]), p[1], p[2]) for p in placed)) for i, placed in flat)
 
 
 def flat_matches(matches: tuple[Match | None, ...]) -> tuple[tuple[int, ...] | None, ...]:

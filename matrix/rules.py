@@ -26,7 +26,7 @@ from matrix.model import (
     Project,
 )
 from matrix.periods import parse_date
-from matrix.plain import location
+from matrix.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
 
@@ -114,9 +114,6 @@ class Context:
                 found[index] = located[at : at + len(claim.quotes)]
                 at += len(claim.quotes)
         return found
-
-
-Placed = tuple["tuple[Location, int, int] | None", ...]  # each passage's (location, start, end); None: not found
 
 
 def places(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> tuple[tuple[str, Placed], ...]:

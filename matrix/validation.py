@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from matrix.model import ClaimsFile, Location, Project
+from matrix.plain import Placed
 from matrix.problems import Problem, Report, sorted_problems
-from matrix.rules import FILE_RULES, RULES, Context, Located, Placed, places
+from matrix.rules import FILE_RULES, RULES, Context, Located, places
 
 
 @dataclass(frozen=True)
@@ -25,22 +26,16 @@ def file_findings(ctx: Context, claims_file: ClaimsFile) -> FileFindings:
     return FileFindings(tuple(found), places(ctx, claims_file, matches))
 
 
-def validate(project: Project, located: Located | None = None) -> Report:
+def validate(
+    project: Project, located: Located | None = None, known: Mapping[str, FileFindings] | None = None
+) -> Report:
     """All load problems and all rule findings, sorted by file, line and column.
 
     Pure: reads nothing from disk. The report also records where each claim's quote
-    starts in its source text.
+    starts in its source text. The findings of the claims files in `known` (by file name,
+    worked out beforehand: by another process, for another version) are taken as they are.
     """
-    return validate_reusing(project, located)[0]
-
-
-def validate_reusing(
-    project: Project, located: Located | None = None, known: Mapping[str, FileFindings] | None = None
-) -> tuple[Report, dict[str, FileFindings]]:
-    """`validate`, taking the findings of the claims files in `known` (by file name) as they
-    are instead of working them out again; with every file's findings."""
     ctx = Context(project, located or {})
-    findings = {f.file: (known or {}).get(f.file) or file_findings(ctx, f) for f in project.files}
     found = list(project.all_problems())
     for rule in RULES:
         found.extend(rule(ctx))
@@ -48,7 +43,7 @@ def validate_reusing(
     spans: dict[str, tuple[int, int]] = {}
     passages: dict[str, Placed] = {}
     for claims_file in project.files:
-        file = findings[claims_file.file]
+        file = (known or {}).get(claims_file.file) or file_findings(ctx, claims_file)
         found.extend(file.problems)
         for claim_id, placed in file.places:
             if claim_id in passages:  # a repeated id (reported): the first claim's passages
@@ -58,4 +53,4 @@ def validate_reusing(
             if first is not None:
                 starts[claim_id] = first[0]
                 spans[claim_id] = (first[1], first[2])
-    return Report(sorted_problems(found), starts, spans, passages), findings
+    return Report(sorted_problems(found), starts, spans, passages)

@@ -419,3 +419,32 @@ def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> N
     (problem,) = report.problems
     assert (problem.code, problem.subject) == ("near-duplicate-claims", "a-2")
     assert "'a-1' (line 8)" in problem.message and "quotes:" in problem.hint
+
+
+def test_findings_worked_out_by_child_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matrix.workers
+    from tests.conftest import PIVOT_FILES
+
+    a = str(PIVOT_FILES["claims/a.yaml"])
+    files = {
+        **PIVOT_FILES,
+        "claims/a.yaml": a.replace("stance: divergence", "stance: divergance")  # unknown-stance
+        .replace("id: a4", "id: b1")  # a repeated id: the first claim's passages are kept
+        .replace("export controls policy", "export control policy", 1),  # quote-not-found
+        "claims/c.yaml": a.replace("src-a", "src-c")
+        .replace("id: a", "id: c")
+        .replace("confidence: low", "date: 2024-13")
+        + "  - id: c5\n    topic: space\n    stance: convergence\n    confidence: high\n"
+        + "    quote: 'The two sides may agree on export controls policy.'\n",
+    }
+    root = write_project(tmp_path, files)
+    alone = check(root)
+    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    assert check(root) == alone
+    codes = {(p.location.file, p.code) for p in alone[1].problems}
+    assert {("claims/a.yaml", "unknown-stance"), ("claims/a.yaml", "quote-not-found")} <= codes
+    assert {("claims/c.yaml", "invalid-claim-date"), ("claims/b.yaml", "duplicate-id")} <= codes
+    assert {("claims/c.yaml", "hedged-confidence")} <= codes
+    first = alone[1].passages["b1"][0]
+    assert first is not None and first[0].file == "seeds/a.txt"  # where the first b1, in a.yaml, quotes
