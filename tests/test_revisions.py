@@ -4,8 +4,6 @@ the same checks and problems as a folder, and the work two versions share done o
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from matrix.pivot import analyse, stance_numbers, summary_numbers
 from matrix.revisions import checkout
 from matrix.timeline import TimeRange
 from tests.conftest import PIVOT_FILES, SEED_A, write_project
+from tests.test_diff import commit, diff, git
 
 
 def snapshot_of(root: Path) -> Snapshot:
@@ -121,16 +120,6 @@ def test_stance_numbers_are_those_of_the_summary(
     assert any(row["net"] is not None for row in numbers["stance"])  # not all empty
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", message)
-
-
 def test_two_revisions_read_their_common_files_once(tmp_path: Path) -> None:
     root = write_project(tmp_path, PIVOT_FILES)
     git(root, "init", "-q")
@@ -148,17 +137,6 @@ def test_two_revisions_read_their_common_files_once(tmp_path: Path) -> None:
     assert len(blobs) == 5
 
 
-def run_diff(root: Path, *args: str) -> tuple[int, str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "matrix", "diff", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "COLUMNS": "100"},
-    )
-    return done.returncode, done.stdout, done.stderr
-
-
 def test_a_revision_with_a_symbolic_link_is_followed_as_in_a_folder(tmp_path: Path) -> None:
     root = write_project(tmp_path, PIVOT_FILES)
     os.symlink("a.txt", root / "seeds/link.txt")
@@ -171,9 +149,9 @@ def test_a_revision_with_a_symbolic_link_is_followed_as_in_a_folder(tmp_path: Pa
         assert (version.root / "seeds/link.txt").is_symlink()
         _, report = check(version.root)
         assert report.errors == 0, report.problems
-    assert run_diff(root, "git:HEAD", "--exit-code")[:2] == (0, "no changes (git:HEAD → working tree)\n")
+    assert diff(root, "git:HEAD", "--exit-code")[:2] == (0, "no changes (git:HEAD → working tree)\n")
     os.remove(root / "seeds/a.txt")  # the link now points nowhere: the working tree no longer validates
-    code, _, err = run_diff(root, "git:HEAD")
+    code, _, err = diff(root, "git:HEAD")
     assert code == 1 and "working tree" in err and "text-missing" in err
 
 
@@ -183,6 +161,6 @@ def test_a_revision_before_the_project_is_a_usage_error(tmp_path: Path) -> None:
     commit(tmp_path, "before the project")
     root = write_project(tmp_path / "project", PIVOT_FILES)
     commit(tmp_path, "the project")
-    code, _, err = run_diff(root, "git:HEAD~1", "git:HEAD")
+    code, _, err = diff(root, "git:HEAD~1", "git:HEAD")
     assert code == 2
     assert "no claims/ folder at HEAD~1" in err
