@@ -437,6 +437,32 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
     assert survivors == []  # no forked child goes on working after the build is gone
 
 
+@pytest.mark.parametrize("hiding", ["ValueError('zip closed with a member open')", "OSError(5, 'I/O error')"])
+def test_an_error_in_the_clean_up_of_an_interrupt_does_not_hide_it(tmp_path: Path, hiding: str) -> None:
+    """An interrupt that lands where a clean-up then fails (zipfile's close with a member still
+    open, say) is reported as the interrupt, exit 130: not as an internal error or a write error."""
+    root = write_project(tmp_path / "p", PIVOT_FILES)
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"previous workbook")
+    script = (
+        "import openpyxl.writer.excel as x\n"
+        "def interrupted(self, ws):\n"
+        "    try:\n"
+        "        raise KeyboardInterrupt\n"
+        "    finally:\n"
+        f"        raise {hiding}\n"
+        "x.ExcelWriter.write_worksheet = interrupted\n"
+        "import sys\n"
+        "from matrix.cli import run\n"
+        f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q']\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")
+    assert out.read_bytes() == b"previous workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "p"]
+
+
 def _cmdline(proc: Path) -> list[str]:
     try:
         return proc.joinpath("cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]

@@ -284,6 +284,25 @@ def _invalid(invalid: InvalidProject) -> None:
     err.print(text("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
 
 
+def _interrupted() -> NoReturn:
+    click.echo("interrupted", err=True)
+    finish(Exit.INTERRUPTED)
+
+
+def _while_interrupted(error: BaseException) -> bool:
+    """Whether `error` was raised while a Ctrl-C or SIGTERM unwound the command (a clean-up that
+    failed half-way, such as a zip file closed with a member still open): the interrupt is
+    what happened, not the error that hid it."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
+
+
 def _run(argv: list[str], prog_name: str) -> NoReturn:
     with running():
         try:
@@ -293,18 +312,18 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
             finish(Exit.INVALID)
         except click.exceptions.Exit as done:
             finish(Exit(done.exit_code) if done.exit_code in Exit._value2member_map_ else Exit.OK)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _interrupted()
         except click.ClickException as error:
+            if _while_interrupted(error):
+                _interrupted()
             error.show()
             finish(Exit.USAGE if isinstance(error, click.UsageError) else Exit.INVALID)
-        except click.exceptions.Abort:
-            click.echo("interrupted", err=True)
-            finish(Exit.INTERRUPTED)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            finish(Exit.INTERRUPTED)
         except BrokenPipeError:
             finish(Exit.OK)
         except Exception as error:
+            if _while_interrupted(error):
+                _interrupted()
             if "--debug" in argv:
                 raise
             click.echo(f"claims-matrix: internal error: {type(error).__name__}: {escaped(str(error))}", err=True)
