@@ -3,9 +3,11 @@ write-only sheet row by row (every text a text cell, formula-like text with the 
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
@@ -45,9 +47,15 @@ GROUP_EDGE = Border(left=THIN)
 FORMULA_START = ("=", "+", "-", "@")
 
 
+@functools.cache
+def solid(colour: str) -> PatternFill:
+    """A solid fill of `colour` (RRGGBB), one object per colour: cells that share it share one style."""
+    return PatternFill("solid", fgColor=colour)
+
+
 def stance_fill(net: float, units: int) -> PatternFill:
     """A matrix cell's fill on the red-yellow-green scale, lighter when `units` is thin evidence."""
-    return PatternFill("solid", fgColor=cell_colour(net, units))
+    return solid(cell_colour(net, units))
 
 
 def net_format(units: int) -> str:
@@ -92,6 +100,9 @@ class Sheet:
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.widths = tuple(widths)
         self.rows = 0
+        # style -> the cell style it makes, worked out once: registering a style with the workbook
+        # hashes every attribute of it, for each cell (the style objects are kept, so their ids stay theirs)
+        self._styles: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
 
     def cell(
         self,
@@ -107,19 +118,26 @@ class Sheet:
     ) -> WriteOnlyCell:
         value = cell_value(value)
         cell = WriteOnlyCell(self.ws, value)
+        prefix = False
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever it starts with
-            if value.startswith(FORMULA_START):
-                cell.quotePrefix = True
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        cell.alignment = TOP if align is None else align  # every cell top-aligned: rows read from the top
-        if fmt is not None:
-            cell.number_format = fmt
-        if border is not None:
-            cell.border = border
+            prefix = value.startswith(FORMULA_START)
+        key = (id(font), id(fill), id(align), fmt, id(border), prefix)
+        known = self._styles.get(key)
+        if known is not None:
+            cell._style = copy(known[0])
+        else:
+            cell.quotePrefix = prefix
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            cell.alignment = TOP if align is None else align  # every cell top-aligned: rows read from the top
+            if fmt is not None:
+                cell.number_format = fmt
+            if border is not None:
+                cell.border = border
+            self._styles[key] = (copy(cell._style), (font, fill, align, border))
         if comment:
             note = Comment(comment, "claims-matrix")
             note.width, note.height = 420, min(60 + 16 * comment.count("\n"), 420)

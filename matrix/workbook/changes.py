@@ -8,11 +8,10 @@ import functools
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 
 from matrix.diff import Diff
 from matrix.workbook.archive import Prerendered, write_sheets
-from matrix.workbook.cells import NET_FORMAT, TOP, WRAP, Sheet
+from matrix.workbook.cells import NET_FORMAT, TOP, WRAP, Sheet, solid
 
 PASSAGES = " … ¶ "
 CHANGE_FILLS = {
@@ -48,15 +47,11 @@ def change_rows(diff: Diff) -> list[ChangeRow]:
     return rows
 
 
-def _fill(colour: str) -> PatternFill:
-    return PatternFill("solid", fgColor=colour)
-
-
 def _sheets(wb: Workbook, stack: contextlib.ExitStack, *, diff: Diff) -> dict[str, Prerendered]:
     claims = Sheet(wb, "Claims", (30, 12, 14, 50, 50, 34), freeze="B2")
     claims.header(("claim", "change", "field", "old", "new", "at"))
     for claim, change, field, old, new, at in change_rows(diff):
-        fill = _fill(CHANGE_FILLS[change])
+        fill = solid(CHANGE_FILLS[change])
         claims.append(
             [
                 claims.cell(claim, align=TOP),
@@ -81,7 +76,7 @@ def _sheets(wb: Workbook, stack: contextlib.ExitStack, *, diff: Diff) -> dict[st
                 after[0],
                 after[1],
                 cells.cell(after[2], fmt=NET_FORMAT),
-                cells.cell(cell.flag, fill=_fill(FLAG_FILLS[cell.flag])),
+                cells.cell(cell.flag, fill=solid(FLAG_FILLS[cell.flag])),
             ]
         )
     sources = Sheet(wb, "Sources", (30, 16, 40, 40, 12), freeze="B2")

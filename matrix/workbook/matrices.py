@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 
 from matrix.model import APPROACHES, Memo, Memos
 from matrix.pivot import Analysis, Evidence, StanceCell, evidence
@@ -21,6 +20,7 @@ from matrix.workbook.cells import (
     WRAP,
     Sheet,
     net_format,
+    solid,
     stance_fill,
 )
 
@@ -148,7 +148,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
                         cell.counts[i] if cell else None,
                         border=GROUP_EDGE if i == 0 else None,
                         font=BOLD if approach in leaders else None,
-                        fill=PatternFill("solid", fgColor="C9DAF8") if items else None,
+                        fill=solid("C9DAF8") if items else None,
                         **_evidence(title, items),
                     )
                 )

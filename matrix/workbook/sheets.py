@@ -6,7 +6,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import PatternFill
 
 from matrix.coverage import Coverage
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
@@ -14,7 +13,7 @@ from matrix.palette import THIN_BELOW, THIN_MARK
 from matrix.pivot import Analysis
 from matrix.problems import Report
 from matrix.timeline import left_out
-from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, stance_fill
+from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
 
 NO_CLAIMS = "No claims match the filters"
 
@@ -42,7 +41,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
     sheet.header(["Perspective", "Sources", "Claims", "Convergence", "Divergence", "Net index", "ID"])
     first = sheet.rows + 1
     for total in analysis.total_rows():
-        fill = None if total.net is None else PatternFill("solid", fgColor=net_colour(total.net))
+        fill = None if total.net is None else solid(net_colour(total.net))
         sheet.append(
             [
                 sheet.cell(analysis.codebook.label("perspectives", total.perspective)),
@@ -86,7 +85,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         (0.5, "mostly convergence"),
         (1.0, "all convergence"),
     ):
-        sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(value))), meaning])
+        sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=solid(net_colour(value))), meaning])
     unit = "sources" if analysis.count == "sources" else "claims"
     sheet.append(
         [
@@ -144,9 +143,7 @@ def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[An
                 row["claims"],
                 row["convergence"],
                 row["divergence"],
-                sheet.cell(
-                    net, fmt=NET_FORMAT, fill=None if net is None else PatternFill("solid", fgColor=net_colour(net))
-                ),
+                sheet.cell(net, fmt=NET_FORMAT, fill=None if net is None else solid(net_colour(net))),
                 *(row[t] or None for t in topics),
             ]
         )

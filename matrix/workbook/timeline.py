@@ -13,12 +13,11 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from matrix.model import Codebook
 from matrix.timeline import UNDATED, Timeline
-from matrix.workbook.cells import BOLD, HEADER_FILL, NET_FORMAT, TITLE, WRAP, Sheet, excel_table, net_colour
+from matrix.workbook.cells import BOLD, HEADER_FILL, NET_FORMAT, TITLE, WRAP, Sheet, excel_table, net_colour, solid
 
 TIMELINE_HEADERS = ("Period", "Perspective", "Topic", "Convergence", "Divergence", "Net index", "Claims")
 TIDY_WIDTHS = (17, 14, 26, 12, 11, 10, 8)
@@ -97,7 +96,7 @@ def timeline_sheet(wb: Workbook, line: Timeline, codebook: Codebook) -> None:
 def _net_cell(sheet: Sheet, net: float | None) -> Any:
     if net is None:
         return None
-    return sheet.cell(net, fmt=NET_FORMAT, fill=PatternFill("solid", fgColor=net_colour(net)))
+    return sheet.cell(net, fmt=NET_FORMAT, fill=solid(net_colour(net)))
 
 
 def _tidy_rows(sheet: Sheet, line: Timeline) -> list[list[Any]]:
