@@ -1,18 +1,20 @@
 """What changed between two versions of a coding, at the level analysts think in: claims
 (matched by id) and matrix cells, not lines of YAML.
 
-Pure: it takes the two projects and the numbers `pivot.summary_numbers` worked out for each
-(both restricted by the same filters) and returns a `Diff` value; rendering is elsewhere.
+Pure: it takes the two projects (`side_of`, each restricted by the same filters, counted as
+the matrices are by `counting`) and returns a `Diff` value; rendering is elsewhere.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from matrix.model import Claim, Filters, Source
+from matrix.counting import STANCE_MEASURES, axes, contrast_rows, tallies, weight
+from matrix.dating import Selection, TimeRange, project_claims, select
+from matrix.model import Claim, Filters, Project, Source
 from matrix.quotes import normalise_quote
 
 CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence", "date")
@@ -173,33 +175,54 @@ def marked(old: str, new: str) -> str:
 @dataclass(frozen=True)
 class Side:
     """One version: its label, sources and claims (each claim with its source's perspective
-    and file), and the matrix numbers of `pivot.summary_numbers`."""
+    and file), and its stance cells and contrasts (`numbers`: the rows of `summary --format
+    json`'s `stance`, less `sources`, and its `contrasts`)."""
 
     label: str
     sources: Mapping[str, Source]
     claims: Mapping[str, tuple[Claim, str, str]]  # id -> (claim, perspective, file)
     numbers: Mapping[str, Any]
 
-    @classmethod
-    def of(
-        cls,
-        label: str,
-        files: Iterable[tuple[str, Source | None, Iterable[Claim]]],
-        numbers: Mapping[str, Any],
-        filters: Filters,
-    ) -> Side:
-        """From (file, source, claims) of each claims file, keeping the claims `filters` keep."""
-        sources: dict[str, Source] = {}
-        claims: dict[str, tuple[Claim, str, str]] = {}
-        wanted = [(dimension, set(ids)) for dimension, ids in filters.items() if ids]
-        for file, source, file_claims in files:
-            if source is None:
-                continue
-            sources[source.id] = source
-            for claim in file_claims:
-                if not wanted or _kept(claim, source.perspective, wanted):
-                    claims[claim.id] = (claim, source.perspective, file)
-        return cls(label, sources, claims, numbers)
+
+def side_of(
+    label: str, project: Project, filters: Filters, count: str = "claims", time_range: TimeRange | None = None
+) -> tuple[Side, Selection | None]:
+    """One version (a valid project) as `compare` takes it: its sources, the claims `filters`
+    keep and, of those, the ones dated in `time_range` (by this version's dates), with what the
+    range left out (None: no range), and the stance cells and contrasts they make, counting
+    `count` as the matrices do."""
+    assert project.codebook is not None, "a version to compare must be valid"
+    sources: dict[str, Source] = {}
+    claims: dict[str, tuple[Claim, str, str]] = {}
+    wanted = [(dimension, set(ids)) for dimension, ids in filters.items() if ids]
+    for claims_file in project.files:
+        source = claims_file.source
+        if source is None:
+            continue
+        sources[source.id] = source
+        for claim in claims_file.claims:
+            if not wanted or _kept(claim, source.perspective, wanted):
+                claims[claim.id] = (claim, source.perspective, claims_file.file)
+    selection = None
+    if time_range is not None and time_range.active:
+        selection = select((c for c in project_claims(project) if c.id in claims), time_range)
+        kept = selection.ids()
+        claims = {claim_id: found for claim_id, found in claims.items() if claim_id in kept}
+    topics, perspectives, _ = axes(project.codebook, filters)
+    codings = (
+        (c.source, c.topic, perspective, c.stance, weight(c.confidence)) for c, perspective, _ in claims.values()
+    )
+    cells = tallies(codings, count)
+    stance = []
+    for topic in topics:
+        for perspective in perspectives:
+            cell = cells.get((topic, perspective))
+            measures = (cell.convergence, cell.divergence, cell.net, cell.weighted) if cell else (None,) * 4
+            stance.append(
+                {"topic": topic, "perspective": perspective, **dict(zip(STANCE_MEASURES, measures, strict=True))}
+            )
+    numbers = {"stance": stance, "contrasts": contrast_rows(cells, topics, perspectives)}
+    return Side(label, sources, claims, numbers), selection
 
 
 def _kept(claim: Claim, perspective: str, wanted: list[tuple[str, set[str]]]) -> bool:

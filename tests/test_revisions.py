@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from matrix import check
+from matrix.diff import side_of
 from matrix.loading import Snapshot
 from matrix.model import Filters
 from matrix.pipeline import Shared
-from matrix.pivot import analyse, stance_numbers, summary_numbers
+from matrix.pivot import analyse, summary_numbers
 from matrix.revisions import checkout
 from matrix.timeline import TimeRange
 from tests.conftest import PIVOT_FILES, SEED_A, write_project
@@ -106,12 +107,13 @@ def test_versions_read_in_one_run_share_their_files(tmp_path: Path) -> None:
         (Filters(topics=("space",)), "sources", TimeRange.parse(since="2020")),
     ],
 )
-def test_stance_numbers_are_those_of_the_summary(
+def test_a_sides_numbers_are_those_of_the_summary(
     tmp_path: Path, filters: Filters, count: str, time_range: TimeRange | None
 ) -> None:
     dated = PIVOT_FILES["claims/a.yaml"].replace("  text:", "  published: 2024-05\n  text:")  # type: ignore[union-attr]
     project, report = check(write_project(tmp_path, {**PIVOT_FILES, "claims/a.yaml": dated}))
-    numbers, selection = stance_numbers(project, filters, count, time_range)
+    side, selection = side_of("version", project, filters, count, time_range)
+    numbers = side.numbers
     analysis = analyse(project, report, filters, count, time_range)
     summary = summary_numbers(analysis)
     assert numbers["stance"] == [{k: v for k, v in row.items() if k != "sources"} for row in summary["stance"]]  # type: ignore[attr-defined]
@@ -164,3 +166,26 @@ def test_a_revision_before_the_project_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = diff(root, "git:HEAD~1", "git:HEAD")
     assert code == 2
     assert "no claims/ folder at HEAD~1" in err
+
+
+def test_diff_does_without_pandas(tmp_path: Path) -> None:
+    """The matrix numbers diff compares are counted in plain Python: pandas' import is spared."""
+    import subprocess
+    import sys
+
+    root = write_project(tmp_path, PIVOT_FILES)
+    git(root, "init", "-q")
+    commit(root, "first")
+    (root / "claims/b.yaml").write_text(PIVOT_FILES["claims/b.yaml"].replace("id: b4", "id: b5"))  # type: ignore[union-attr]
+    script = (
+        "import sys\n"
+        "from matrix.cli import run\n"
+        "import matrix.process as p\n"
+        "p.finish = lambda code: (print('pandas' in sys.modules, code, file=sys.stderr), sys.exit(code))\n"
+        "import matrix.cli.versions as v\n"
+        "v.finish = p.finish\n"
+        f"run(['diff', '--root', {str(root)!r}, '--format', 'json'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stderr.splitlines()[-1] == "False 0", done.stderr
+    assert '"id": "b5"' in done.stdout

@@ -95,18 +95,14 @@ def _diff_side(
     validated and pivoted; its problems shown with the version named, and exit 1, when it does
     not validate. A time range keeps the claims dated in it on this side (by this side's
     dates), and says what it left out."""
-    from matrix.diff import Side
-    from matrix.pivot import stance_numbers
+    from matrix.diff import side_of
 
     side = replace(inputs, root=version.root)
     project, _ = side.checked(cache_root=inputs.root, version=version.label, shared=shared, snapshot=version.snapshot)
-    numbers, selection = stance_numbers(project, inputs.filters, count, time_range)
-    files = [(f.file, f.source, f.claims) for f in project.files]
+    compared, selection = side_of(version.label, project, inputs.filters, count, time_range)
     if selection is not None:
-        kept = selection.ids()
-        files = [(file, source, tuple(c for c in claims if c.id in kept)) for file, source, claims in files]
         click.echo(f"{version.label}: {left_out(time_range, selection)}", err=True)
-    return Side.of(version.label, files, numbers, inputs.filters), project
+    return compared, project
 
 
 @main.command(name="agree")

@@ -16,19 +16,18 @@ from typing import Any
 
 import pandas as pd
 
+from matrix.counting import STANCE_MEASURES, axes
 from matrix.model import APPROACHES, STANCES, Codebook, Filters, Project
 from matrix.pivot.frames import (
     CLAIM_COLUMNS,
     PASSAGE_COLUMNS,
     PASSAGE_SEPARATOR,
     claims_frame,
-    coding_frame,
     filtered,
     passages_frame,
 )
 from matrix.pivot.matrices import (
     COUNTS,
-    STANCE_MEASURES,
     ApproachCell,
     Contrast,
     StanceCell,
@@ -37,8 +36,8 @@ from matrix.pivot.matrices import (
     approach_matrix,
     cell_sources,
     contrasts,
-    once_per_source,
     source_profile,
+    stance_cells,
     stance_matrix,
     totals,
 )
@@ -129,16 +128,6 @@ def _stance_cell(stance: pd.DataFrame, topic: str, perspective: str, sources: in
     )
 
 
-def _axes(codebook: Codebook, filters: Filters) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The topics, perspectives and actors the matrices show: the codebook's, less those `filters` leave out."""
-    topics = tuple(t for t in codebook.ids("topics") if not filters.topics or t in filters.topics)
-    perspectives = tuple(
-        p for p in codebook.ids("perspectives") if not filters.perspectives or p in filters.perspectives
-    )
-    actors = tuple(a for a in codebook.ids("actors") if not filters.actors or a in filters.actors)
-    return topics, perspectives, actors
-
-
 def _selected(
     frame: pd.DataFrame, project: Project, filters: Filters, time_range: TimeRange
 ) -> tuple[pd.DataFrame, Selection | None]:
@@ -167,10 +156,11 @@ def analyse(
     codebook = project.codebook
     assert codebook is not None, "analyse needs a valid project"
     filters = filters or Filters()
-    topics, perspectives, actors = _axes(codebook, filters)
+    topics, perspectives, actors = axes(codebook, filters)
     time_range = time_range or TimeRange()
     claims, selection = _selected(claims_frame(project, report), project, filters, time_range)
-    stance = stance_matrix(claims, topics, perspectives, count)
+    cells = stance_cells(claims, count)
+    stance = stance_matrix(cells, topics, perspectives)
     return Analysis(
         codebook=codebook,
         filters=filters,
@@ -180,7 +170,7 @@ def analyse(
         stance=stance,
         approach=approach_matrix(claims, topics, perspectives, count),
         actors=actor_view(claims, actors, perspectives, count),
-        contrasts=contrasts(stance, topics, perspectives),
+        contrasts=contrasts(cells, topics, perspectives),
         sources=source_profile(claims, project, topics),
         totals=totals(claims, perspectives),
         count=count,
@@ -189,30 +179,6 @@ def analyse(
         time_range=time_range,
         selection=selection,
     )
-
-
-def stance_numbers(
-    project: Project, filters: Filters, count: str = "claims", time_range: TimeRange | None = None
-) -> tuple[dict[str, Any], Selection | None]:
-    """The stance cells and contrasts of `analyse` (restricted alike), as `summary_numbers`
-    gives them, less the cells' `sources`: worked out from the coding alone, for `diff`,
-    which compares these of two versions; and what the time range left out (None: none)."""
-    codebook = project.codebook
-    assert codebook is not None, "stance_numbers needs a valid project"
-    topics, perspectives, _ = _axes(codebook, filters)
-    claims, selection = _selected(coding_frame(project), project, filters, time_range or TimeRange())
-    stance = stance_matrix(claims, topics, perspectives, count)
-    rows = []
-    for t in topics:
-        for p in perspectives:
-            cell = _stance_cell(stance, t, p)
-            measures = {m: getattr(cell, m) for m in STANCE_MEASURES} if cell else dict.fromkeys(STANCE_MEASURES)
-            rows.append({"topic": t, "perspective": p, **measures})
-    found = contrasts(stance, topics, perspectives).to_dict("records")
-    return {
-        "stance": rows,
-        "contrasts": [asdict(Contrast(**{str(k): v for k, v in c.items()})) for c in found],
-    }, selection
 
 
 def analysis_timeline(analysis: Analysis, project: Project, choice: PeriodChoice | None = None) -> Timeline:
@@ -315,15 +281,13 @@ __all__ = [  # with the names of frames and matrices, re-exported
     "claims_csv",
     "claims_frame",
     "claims_records",
-    "coding_frame",
     "contrasts",
     "evidence",
     "filtered",
-    "once_per_source",
     "passages_frame",
     "source_profile",
+    "stance_cells",
     "stance_matrix",
-    "stance_numbers",
     "totals",
 ]
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from matrix.model import CONFIDENCE_WEIGHTS, Filters, Location, Project
+from matrix.counting import weight
+from matrix.model import Filters, Location, Project
 from matrix.problems import Report
 
 CLAIM_COLUMNS = (
@@ -58,7 +59,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     claim.approach,
                     claim.actor,
                     claim.confidence,
-                    _weight(claim.confidence),
+                    weight(claim.confidence),
                     claim.quote if len(claim.quotes) == 1 else PASSAGE_SEPARATOR.join(claim.quotes),
                     claim.note,
                     at,
@@ -70,25 +71,6 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                 )
             )
     return _frame((*CLAIM_COLUMNS, "quotes", "quotes_at"), rows)
-
-
-CODING_COLUMNS = ("id", "source", "perspective", "topic", "stance", "actor", "weight")
-
-
-def coding_frame(project: Project) -> pd.DataFrame:
-    """The coding alone, one row per claim in file order (CODING_COLUMNS): enough to filter
-    the claims as a claims frame is filtered and to count the stance matrix, at a fraction
-    of the cost of `claims_frame`."""
-    rows = [
-        (c.id, c.source, f.source.perspective if f.source else "", c.topic, c.stance, c.actor, _weight(c.confidence))
-        for f in project.files
-        for c in f.claims
-    ]
-    return _frame(CODING_COLUMNS, rows)
-
-
-def _weight(confidence: str) -> int:
-    return CONFIDENCE_WEIGHTS.get(confidence, 2)
 
 
 def _frame(names: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> pd.DataFrame:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from matrix.counting import CONTRAST_FIELDS, STANCE_MEASURES, Tally, contrast_rows, tallies
 from matrix.model import APPROACHES, STANCES, Project
 
-STANCE_MEASURES = ("convergence", "divergence", "net", "weighted")
 COUNTS = ("claims", "sources")  # what a matrix cell counts (`--count`)
 
 
@@ -68,46 +68,30 @@ def _net(plus: pd.Series, minus: pd.Series) -> pd.Series:
     return ((plus - minus) / total).where(total > 0)
 
 
-def once_per_source(claims: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    """`claims` with one row per source and value of `keys` (the first in table order), each
-    weighing the highest confidence among the claims it stands for: the `sources` unit."""
-    group = ["source", *keys]
-    first = claims.drop_duplicates(group)
-    weight = claims.groupby(group, sort=False)["weight"].max()
-    return first.assign(weight=weight.reindex(pd.MultiIndex.from_frame(first[group])).to_numpy())
+def stance_cells(claims: pd.DataFrame, count: str = "claims") -> dict[tuple[str | None, str], Tally]:
+    """(topic, perspective) -> the Tally of the claims of a claims table (`counting.tallies`)."""
+    columns = ("source", "topic", "perspective", "stance", "weight")
+    return tallies(zip(*(claims[c].tolist() for c in columns), strict=True), count)
 
 
 def stance_matrix(
-    claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str], count: str = "claims"
+    cells: Mapping[tuple[str | None, str], Tally], topics: Sequence[str], perspectives: Sequence[str]
 ) -> pd.DataFrame:
-    """Topics x (perspective, measure): convergence, divergence, net and weighted index;
-    `count` 'sources' counts each source at most once per stance in a cell."""
-    if count == "sources":
-        claims = once_per_source(claims, ("topic", "stance"))
-    conv = claims["stance"].eq("convergence")
-    div = claims["stance"].eq("divergence")
-    parts = pd.DataFrame(
-        {
-            "topic": claims["topic"],
-            "perspective": claims["perspective"],
-            "convergence": conv.astype("int64"),
-            "divergence": div.astype("int64"),
-            "wconv": claims["weight"].where(conv, 0),
-            "wdiv": claims["weight"].where(div, 0),
-        }
-    )
-    sums = parts.groupby(["topic", "perspective"]).sum()
+    """Topics x (perspective, measure): convergence, divergence, net and weighted index of
+    each cell (`stance_cells`); a cell without claims is empty."""
     full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
-    sums = sums.reindex(full)
-    cells = pd.DataFrame(
+    found = [cells.get(key) for key in full]
+    nan = float("nan")
+    frame = pd.DataFrame(
         {
-            "convergence": sums["convergence"].astype("Int64"),
-            "divergence": sums["divergence"].astype("Int64"),
-            "net": _net(sums["convergence"], sums["divergence"]),
-            "weighted": _net(sums["wconv"], sums["wdiv"]),
-        }
+            "convergence": pd.array([None if c is None else c.convergence for c in found], dtype="Int64"),
+            "divergence": pd.array([None if c is None else c.divergence for c in found], dtype="Int64"),
+            "net": [nan if c is None or c.net is None else c.net for c in found],
+            "weighted": [nan if c is None or c.weighted is None else c.weighted for c in found],
+        },
+        index=full,
     )
-    return _wide(cells, topics, perspectives, STANCE_MEASURES)
+    return _wide(frame, topics, perspectives, STANCE_MEASURES)
 
 
 def _wide(
@@ -170,39 +154,11 @@ def actor_view(
     return counts
 
 
-def contrasts(stance: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str]) -> pd.DataFrame:
-    """Pairs of perspectives whose net index differs on a topic, largest gap first.
-
-    `opposite` marks the analytic payoff: one side net convergence, the other net
-    divergence. Ties keep codebook order of topics, then of perspective pairs.
-    """
-    rows = []
-    for topic in topics:
-        cells: dict[str, Any] = {p: stance.loc[topic, p] for p in perspectives}
-        present = [p for p in perspectives if not pd.isna(cells[p]["net"])]
-        for i, first in enumerate(present):
-            for second in present[i + 1 :]:
-                a, b = cells[first], cells[second]
-                net_a, net_b = float(a["net"]), float(b["net"])
-                if net_a == net_b:
-                    continue
-                rows.append(
-                    {
-                        "topic": topic,
-                        "perspective_a": first,
-                        "net_a": net_a,
-                        "claims_a": int(a["convergence"] + a["divergence"]),
-                        "perspective_b": second,
-                        "net_b": net_b,
-                        "claims_b": int(b["convergence"] + b["divergence"]),
-                        "gap": abs(net_a - net_b),
-                        "opposite": net_a * net_b < 0,
-                    }
-                )
-    columns = ["topic", "perspective_a", "net_a", "claims_a", "perspective_b", "net_b", "claims_b", "gap", "opposite"]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame = frame.sort_values("gap", ascending=False, kind="stable")
-    return frame.reset_index(drop=True)
+def contrasts(
+    cells: Mapping[tuple[str | None, str], Tally], topics: Sequence[str], perspectives: Sequence[str]
+) -> pd.DataFrame:
+    """`counting.contrast_rows` as a frame (CONTRAST_FIELDS), largest gap first."""
+    return pd.DataFrame(contrast_rows(cells, topics, perspectives), columns=list(CONTRAST_FIELDS))
 
 
 def source_profile(claims: pd.DataFrame, project: Project, topics: Sequence[str]) -> pd.DataFrame:
