@@ -396,14 +396,26 @@ def test_max_file_size_option(cli: Cli, tmp_path: Path) -> None:
     ]
 
 
+def _previous_workbook(tmp_path: Path) -> tuple[Path, Path]:
+    """A project under tmp_path/p, and tmp_path/book.xlsx holding an earlier workbook."""
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"previous workbook")
+    return write_project(tmp_path / "p", PIVOT_FILES), out
+
+
+def _build_program(prelude: str, root: Path, out: Path, *options: str) -> str:
+    """A Python program that, after `prelude` (its patches), runs `claims-matrix build` as the
+    console script does: it leaves with os._exit, no atexit clean-up."""
+    argv = ["claims-matrix", "build", "--root", str(root), "--out", str(out), "-q", *options]
+    return f"{prelude}import sys\nfrom matrix.cli import run\nsys.argv = {argv!r}\nrun()\n"
+
+
 @pytest.mark.parametrize("children", [False, True], ids=["alone", "with-children"])
 def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path, children: bool) -> None:
     import signal
     import time
 
-    root = write_project(tmp_path / "p", PIVOT_FILES)
-    out = tmp_path / "book.xlsx"
-    out.write_bytes(b"previous workbook")
+    root, out = _previous_workbook(tmp_path)
     sharing = (
         "import os, time, matrix.workers as w, matrix.workbook.rows as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
         "render = b.StreamedRows.render\n"
@@ -411,17 +423,16 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
         if children
         else ""
     )
-    slow = (
+    slow = _build_program(
         f"{sharing}import time, openpyxl.writer.excel as x\n"
         "real = x.ExcelWriter.write_worksheet\n"
         "def slow(self, ws):\n"
         "    real(self, ws)\n"
         "    time.sleep(30)\n"
-        "x.ExcelWriter.write_worksheet = slow\n"
-        "import sys\n"
-        "from matrix.cli import run\n"
-        f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q', '--no-cache']\n"
-        "run()\n"  # as the console script does: leaves with os._exit, no atexit clean-up
+        "x.ExcelWriter.write_worksheet = slow\n",
+        root,
+        out,
+        "--no-cache",
     )
     process = subprocess.Popen([sys.executable, "-c", slow], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
@@ -441,21 +452,17 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
 def test_an_error_in_the_clean_up_of_an_interrupt_does_not_hide_it(tmp_path: Path, hiding: str) -> None:
     """An interrupt that lands where a clean-up then fails (zipfile's close with a member still
     open, say) is reported as the interrupt, exit 130: not as an internal error or a write error."""
-    root = write_project(tmp_path / "p", PIVOT_FILES)
-    out = tmp_path / "book.xlsx"
-    out.write_bytes(b"previous workbook")
-    script = (
+    root, out = _previous_workbook(tmp_path)
+    script = _build_program(
         "import openpyxl.writer.excel as x\n"
         "def interrupted(self, ws):\n"
         "    try:\n"
         "        raise KeyboardInterrupt\n"
         "    finally:\n"
         f"        raise {hiding}\n"
-        "x.ExcelWriter.write_worksheet = interrupted\n"
-        "import sys\n"
-        "from matrix.cli import run\n"
-        f"sys.argv = ['claims-matrix', 'build', '--root', {str(root)!r}, '--out', {str(out)!r}, '-q']\n"
-        "run()\n"
+        "x.ExcelWriter.write_worksheet = interrupted\n",
+        root,
+        out,
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
