@@ -93,7 +93,7 @@ def _contents(root: Path, oids: list[str], blobs: dict[str, bytes]) -> list[byte
     return [blobs[oid] for oid in oids]
 
 
-def write_revision(root: Path, files: list[tuple[str, str, str]], contents: list[bytes], into: Path) -> None:
+def write_revision(files: list[tuple[str, str, str]], contents: list[bytes], into: Path) -> None:
     """The files of a revision (`_tree`) with their `contents`, written under `into`."""
     for (mode, _, path), data in zip(files, contents, strict=True):
         target = into / path
@@ -124,7 +124,7 @@ def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None, on_di
             )
             return
         with tempfile.TemporaryDirectory(prefix="claims-matrix-") as temporary:
-            write_revision(root, files, contents, Path(temporary))
+            write_revision(files, contents, Path(temporary))
             yield Version(spec, Path(temporary))
         return
     if not Path(spec).is_dir():

@@ -92,6 +92,14 @@ class Inputs:
                     raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{dimension}")
         return project, report
 
+    def destination(self, out: Path | None, project: Project, default: str) -> tuple[Path, Path]:
+        """Where a command writes: `out`, or output/`default` under the root (that folder made);
+        as given, for messages, and as checked by `output` (with the default's suffix)."""
+        target = self.root / "output" / default if out is None else out
+        if out is None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        return target, self.output(target, project, Path(default).suffix)
+
     def output(self, path: Path, project: Project, suffix: str) -> Path:
         """`path` checked as an output (never an input); a usage error otherwise."""
         try:

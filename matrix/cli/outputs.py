@@ -57,11 +57,8 @@ def build(
 
     time_range, periods = _time_range(since, until), _periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
-    target = inputs.root / "output" / "claims-matrix.xlsx" if out is None else out
     project, report = inputs.checked(strict)
-    if out is None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    resolved = inputs.output(target, project, ".xlsx")
+    target, resolved = inputs.destination(out, project, "claims-matrix.xlsx")
     for lock in lock_files(resolved):
         click.echo(
             f"warning: '{lock.name}' suggests '{target.name}' is open in a spreadsheet; close it to see the new version",
@@ -218,11 +215,8 @@ def report_command(
     from matrix.report import brief_of, render_brief
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
-    target = inputs.root / "output" / "claims-matrix.html" if out is None else out
     project, report = inputs.checked(strict)
-    if out is None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    resolved = inputs.output(target, project, ".html")
+    target, resolved = inputs.destination(out, project, "claims-matrix.html")
     analysis = analyse(project, report, inputs.filters, count)
     page = render_brief(brief_of(analysis, project)).encode("utf-8")
     try:
