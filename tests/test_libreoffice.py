@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from matrix import check
 from matrix.pivot import analyse
 from matrix.workbook import SHEETS, write_workbook
-from tests.conftest import PIVOT_FILES, claims_yaml, write_project
+from tests.conftest import PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
@@ -128,3 +130,72 @@ def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
     sheets = convert(book, tmp_path)
     assert [row for row in sheets["Claims"] if any(row)] == [list(CLAIM_HEADERS)]
     assert any(row and row[0].startswith("No claims match the filters") for row in sheets["Overview"])
+
+
+# What the spreadsheet CSV must carry through: curly quotes, dashes, accents, the ellipsis and
+# the pilcrow of the passage separator (mojibake when a spreadsheet takes UTF-8 for a code page)
+TYPOGRAPHY = "India’s “strategic autonomy” — café, naïveté, São Paulo, Zürich … as agreed."
+TYPOGRAPHY_SEED = f"Title line\n{TYPOGRAPHY}\nBoth governments agree to expand civil space cooperation together.\n"
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "matrix", *map(str, args)], capture_output=True, env=env, check=False)
+
+
+def test_libreoffice_reads_the_spreadsheet_csv_cell_for_cell(tmp_path: Path) -> None:
+    """`export --format csv` starts with the UTF-8 byte-order mark, to a file and to stdout alike;
+    LibreOffice, importing it, shows the cells export wrote (the mark in no cell); `--raw` has no
+    mark; `import` reads both."""
+    claims = claims_yaml(
+        "src-a", "US-India", "seeds/a.txt", [{"id": "a-typo", "topic": "space", "stance": "convergence"}]
+    )
+    claims += f"    note: Résumé — “noted” …\n    quotes:\n      - {json.dumps(TYPOGRAPHY)}\n"
+    claims += "      - Both governments agree to expand civil space cooperation together.\n"
+    root = write_project(tmp_path / "p", {"claims/a.yaml": claims, "seeds/a.txt": TYPOGRAPHY_SEED})
+    table = tmp_path / "claims.csv"
+    done = _cli("export", "--format", "csv", "--root", root, "--out", table)
+    assert done.returncode == 0, done.stderr
+    written = table.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfid,") and written.count(b"\xef\xbb\xbf") == 1
+    assert _cli("export", "--format", "csv", "--root", root).stdout == written  # the same bytes
+    raw = _cli("export", "--format", "csv", "--raw", "--root", root).stdout
+    assert raw == written.removeprefix(b"\xef\xbb\xbf")  # no text here starts like a formula
+    expected = list(csv.reader(io.StringIO(written.decode("utf-8-sig"), newline="")))
+    assert expected[1][expected[0].index("quote")] == f"{TYPOGRAPHY} … ¶ {SPACE_QUOTE}"
+
+    assert SOFFICE is not None
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--infilter=CSV:44,34,0,1",  # comma, double quote, LibreOffice's own choice of character set
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(table),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "LANG": "C.UTF-8"},
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "claims.xlsx").active
+    assert sheet is not None
+    shown = [["" if cell.value is None else str(cell.value) for cell in row] for row in sheet.iter_rows()]
+    assert shown == expected  # cell for cell: A1 is `id`, with no stray mark
+
+    fresh = write_project(tmp_path / "q", {"claims/a.yaml": claims, "seeds/a.txt": TYPOGRAPHY_SEED})
+    for variant, data in (("with-bom", written), ("raw", raw)):
+        path = tmp_path / f"{variant}.csv"
+        path.write_bytes(data)
+        done = _cli("import", path, "--root", fresh)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.decode().splitlines()[-1] == "imported 2 claims: nothing to change"

@@ -174,7 +174,7 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.pivot import analyse, claims_csv, claims_records
+    from matrix.pivot import analyse, claims_csv_bytes, claims_records
 
     time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -184,14 +184,14 @@ def export(
         click.echo(left_out(time_range, analysis.selection), err=True)
     claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
     if fmt == "csv":
-        body = claims_csv(claims, raw=raw)
+        body = claims_csv_bytes(claims, raw=raw)
     else:
-        body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
-    if out is None:
+        body = (json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if out is None:  # the same bytes as the file, whatever the encoding of standard output
         click.echo(body, nl=False)
         return
     with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
-        handle.write(body.encode("utf-8"))
+        handle.write(body)
     click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
 
 
