@@ -134,7 +134,7 @@ def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
 
 # What the spreadsheet CSV must carry through: curly quotes, dashes, accents, the ellipsis and
 # the pilcrow of the passage separator (mojibake when a spreadsheet takes UTF-8 for a code page)
-TYPOGRAPHY = "India’s “strategic autonomy” — café, naïveté, São Paulo, Zürich … as agreed."
+TYPOGRAPHY = "India\u2019s “strategic autonomy” — café, naïveté, São Paulo, Zürich … as agreed."
 TYPOGRAPHY_SEED = f"Title line\n{TYPOGRAPHY}\nBoth governments agree to expand civil space cooperation together.\n"
 
 
