@@ -199,3 +199,60 @@ def test_libreoffice_reads_the_spreadsheet_csv_cell_for_cell(tmp_path: Path) -> 
         done = _cli("import", path, "--root", fresh)
         assert done.returncode == 0, done.stderr
         assert done.stdout.decode().splitlines()[-1] == "imported 2 claims: nothing to change"
+
+
+def _chart_titles(book: Path) -> list[str]:
+    """The title of every chart in `book`, its lines joined by a space."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    titles = []
+    for chart in charts:
+        title = re.search(r"<chart><title>(.*?)</title>", chart, re.DOTALL)  # the chart's (not an axis's)
+        assert title is not None
+        paragraphs = re.findall(r"<a:p[ >].*?</a:p>", title[1], re.DOTALL)
+        lines = [" ".join(re.findall(r"<a:t>([^<]*)</a:t>", p)) for p in paragraphs]
+        titles.append(" ".join(line for line in lines if line))
+    return titles
+
+
+def _without_charts(book: Path, copy: Path) -> None:
+    """`book` with its charts left out of every sheet (their parts stay, unused)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<drawing [^>]*/>", b"", data)
+            target.writestr(item, data)
+
+
+def test_libreoffice_prints_every_chart_title_whole(tmp_path: Path) -> None:
+    """The shipped workbook printed to PDF by LibreOffice: each chart's title is one whole line
+    of the PDF's text (the Overview's, and every Timeline chart's), found at least once more than
+    in the same workbook without its charts (a topic's label is in cells too)."""
+    project, report = check(ROOT)
+    book = tmp_path / "book.xlsx"
+    write_workbook(analyse(project, report), report, project, book)
+    bare = tmp_path / "bare.xlsx"
+    _without_charts(book, bare)
+    titles = _chart_titles(book)
+    assert "Convergence vs divergence per perspective (claims)" in titles and len(titles) > 5
+    assert SOFFICE is not None
+    profile = (tmp_path / "profile").as_uri()
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(book), str(bare)], check=True, capture_output=True, timeout=300
+    )
+
+    def lines(pdf: Path) -> list[str]:
+        done = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
+        return [line.strip() for line in done.stdout.splitlines()]
+
+    printed, without = lines(tmp_path / "book.pdf"), lines(tmp_path / "bare.pdf")
+    # (a chart across a page break is printed on both pages: its title may be found twice)
+    assert {t for t in titles if printed.count(t) - without.count(t) < titles.count(t)} == set()

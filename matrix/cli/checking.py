@@ -14,6 +14,7 @@ from matrix.model import Filters
 from matrix.problems import as_line
 from matrix.process import Exit, finish
 from matrix.terminal import console, coverage_view, problems_view, verdict
+from matrix.wording import counted
 
 
 @main.command()
@@ -45,7 +46,7 @@ def validate(
             click.echo(line)
         hidden = len(report.problems) - max_problems
         if hidden > 0:
-            click.echo(f"... and {hidden} more problems")
+            click.echo(f"... and {counted(hidden, 'more problem')}")
         click.echo(verdict(report, strict, len(project.claims), len(project.files)).plain)
     else:
         console().print(problems_view(report, strict, len(project.claims), len(project.files), max_problems))

@@ -25,6 +25,7 @@ from matrix.paths import atomic_output, lock_files
 from matrix.pipeline import coverage_in_background
 from matrix.terminal import console, period_view, progress, summary_view, text
 from matrix.timeline import left_out
+from matrix.wording import counted
 
 
 @main.command()
@@ -83,7 +84,8 @@ def build(
         out_console.print(summary_view(analysis, width=out_console.width))
     elif analysis.selection is not None:
         out_console.print(text(left_out(time_range, analysis.selection), "dim"), soft_wrap=True)
-    message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    counts = f"{counted(len(analysis.claims), 'claim')}, {counted(report.warnings, 'warning')}"
+    message = text(f"wrote {target} ({counts})", "bold green")
     out_console.print(message, soft_wrap=True)
 
 
@@ -156,7 +158,8 @@ def summary(
 @click.option(
     "--raw",
     is_flag=True,
-    help="CSV: write text exactly as typed, for R or pandas (by default text that starts with"
+    help="CSV: write text exactly as typed and no byte-order mark, for R or pandas (by default the"
+    " CSV starts with the UTF-8 byte-order mark, for spreadsheets, and text that starts with"
     " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
     " formula). JSON is always verbatim.",
 )
@@ -192,7 +195,7 @@ def export(
         return
     with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
         handle.write(body)
-    click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
+    click.echo(f"wrote {out} ({counted(len(claims), per)})", err=True)
 
 
 @main.command(name="report")
@@ -224,5 +227,6 @@ def report_command(
             handle.write(page)
     except OSError as error:  # a full disk, a vanished folder: the old page is untouched
         raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
-    message = f"wrote {target} ({len(analysis.claims)} claims, {len(project.memos.entries)} memos, {report.warnings} warnings)"
+    counts = [counted(len(analysis.claims), "claim"), counted(len(project.memos.entries), "memo")]
+    message = f"wrote {target} ({', '.join(counts)}, {counted(report.warnings, 'warning')})"
     console().print(text(message, "bold green"), soft_wrap=True)

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from matrix.problems import Level, Problem, Report, escaped
+from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.coverage import Coverage
@@ -83,7 +84,7 @@ def verdict(report: Report, strict: bool, claims: int, files: int) -> Text:
     """The one-line outcome of validation, with counts."""
     ok = report.passes(strict)
     errors, warnings = report.errors, report.warnings
-    counts = f"{claims} claim{'s' * (claims != 1)} in {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    counts = f"{counted(claims, 'claim')} in {counted(files, 'file')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}"
     if ok:
         return Text(f"valid: {counts}", style="bold green")
     why = " (--strict: warnings count as failures)" if strict and not errors else ""
@@ -98,7 +99,7 @@ def problems_view(report: Report, strict: bool, claims: int, files: int, limit: 
     if len(shown) < len(report.problems):
         parts.append(
             Text(
-                f"… and {len(report.problems) - len(shown)} more problems (raise --max-problems to see them)",
+                f"… and {counted(len(report.problems) - len(shown), 'more problem')} (raise --max-problems to see them)",
                 style="dim",
             )
         )

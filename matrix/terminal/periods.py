@@ -13,6 +13,7 @@ from rich.text import Text
 from matrix.terminal import _cells, _net_style, text
 from matrix.terminal.summary import EMPTY
 from matrix.timeline import UNDATED, left_out
+from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.timeline import Timeline
@@ -77,7 +78,8 @@ def period_view(line: Timeline, label: Callable[[str, str], str], width: int = 8
             parts.append(table)
     left = len(line.periods) - len(held)
     if left:
-        parts.append(text(f"{left} of {len(line.periods)} periods hold no claims and are not shown", "dim"))
+        held_none = "holds no claims and is" if left == 1 else "hold no claims and are"
+        parts.append(text(f"{left} of {counted(len(line.periods), 'period')} {held_none} not shown", "dim"))
     if line.time_range.active:
         parts.append(text(left_out(line.time_range, line.selection), "dim"))
     return Group(*parts)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from matrix.terminal import _cells, _net_style, _table, _table_width, text
 from matrix.timeline import left_out
+from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.pivot import Analysis
@@ -154,8 +155,8 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
     if _table_width(columns) > width:
         lines = []
         for perspective, sources, claims, conv, div, net in rows:
-            counted = f" source{'s' * (sources.plain != '1')}, ", f" claim{'s' * (claims.plain != '1')}, +"
-            line = Text.assemble(perspective, ": ", sources, counted[0], claims, counted[1], conv, "/-", div)
+            line = Text.assemble(perspective, ": ", counted(int(sources.plain), "source"), ", ")
+            line.append_text(Text.assemble(counted(int(claims.plain), "claim"), ", +", conv, "/-", div))
             lines.append(Text.assemble(line, ", net ", net))
         return Group(*lines)
     table = _table()

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from matrix.terminal import _net_style, _table, text
 from matrix.terminal.summary import EMPTY
+from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.agreement import Agreement, Disagreement
@@ -31,7 +32,7 @@ def diff_view(diff: Diff) -> RenderableType:
     if diff.empty:
         return text(f"no changes ({title})", "green")
     counts = f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed" + (
-        f", {len(diff.sources)} sources changed" if diff.sources else ""
+        f", {counted(len(diff.sources), 'source')} changed" if diff.sources else ""
     )
     parts: list[RenderableType] = [text(f"Changes: {counts} ({title})", "bold")]
     if diff.sources:
@@ -40,7 +41,11 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_column(name, overflow="fold")
         for source in diff.sources:
             for name, (old, new) in source.fields.items():
-                note = f" ({source.moves} claims move)" if name == "perspective" and source.moves else ""
+                note = (
+                    f" ({counted(source.moves, 'claim')} {'moves' if source.moves == 1 else 'move'})"
+                    if name == "perspective" and source.moves
+                    else ""
+                )
                 table.add_row(text(source.id), text(name), text(old or EMPTY), text(f"{new or EMPTY}{note}"))
         parts += [Text("Sources", style="bold"), table]
     if diff.added or diff.removed:
@@ -104,7 +109,9 @@ def agreement_view(result: Agreement) -> RenderableType:
     """The agreement per field, the sources compared, the confused values, the disagreements
     and the unmatched claims, each under a one-line heading."""
     compared = [s for s in result.sources if s.compared]
-    heading = f"Agreement between {' and '.join(result.coders)}: {len(compared)} of {len(result.sources)} sources"
+    heading = (
+        f"Agreement between {' and '.join(result.coders)}: {len(compared)} of {counted(len(result.sources), 'source')}"
+    )
     parts: list[RenderableType] = [text(heading, "bold"), _fields_table(result)]
     parts += [text(f"{f.field}: n/a, {f.reliability.reason}", "dim") for f in result.fields if f.alpha is None]
     parts += [text(f"Sources (claims: {' / '.join(result.coders)})", "bold"), _sources_table(result)]
@@ -113,9 +120,7 @@ def agreement_view(result: Agreement) -> RenderableType:
     if confusions is not None:
         parts += [Text("Values the coders confuse (coincidences off the diagonal)", style="bold"), confusions]
     count = len(result.disagreements)
-    parts.append(
-        Text(f"Where the coders part: {count} matched claim{'s' * (count != 1)} coded differently", style="bold")
-    )
+    parts.append(Text(f"Where the coders part: {counted(count, 'matched claim')} coded differently", style="bold"))
     parts += [_disagreement_text(d, result.coders) for d in result.disagreements]
     count = len(result.unmatched)
     parts.append(Text(f"Unmatched claims: {count} (no partner sharing half of the shorter passage)", style="bold"))
