@@ -19,6 +19,7 @@ from matrix.cli import (
     period_options,
     project_options,
     time_options,
+    width_option,
 )
 from matrix.model import Filters
 from matrix.paths import atomic_output, lock_files
@@ -93,9 +94,7 @@ def build(
 @project_options
 @filter_options
 @format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
-@click.option(
-    "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
-)
+@width_option
 @count_option
 @time_options
 @click.option(

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from matrix.terminal import _net_style, _table, text
 from matrix.terminal.summary import EMPTY
+from matrix.terminal.width import identifier_column, prose_column
 from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
@@ -37,8 +38,10 @@ def diff_view(diff: Diff) -> RenderableType:
     parts: list[RenderableType] = [text(f"Changes: {counts} ({title})", "bold")]
     if diff.sources:
         table = _table()
-        for name in ("source", "field", "old", "new"):
-            table.add_column(name, overflow="fold")
+        identifier_column(table, "source")
+        identifier_column(table, "field")
+        prose_column(table, "old")
+        prose_column(table, "new")
         for source in diff.sources:
             for name, (old, new) in source.fields.items():
                 note = (
@@ -51,7 +54,7 @@ def diff_view(diff: Diff) -> RenderableType:
     if diff.added or diff.removed:
         table = _table()
         for name in ("", "claim", "topic / stance", "at"):
-            table.add_column(name, overflow="fold", no_wrap=name == "claim")
+            identifier_column(table, name)
         renamed = {old: new for old, new in diff.renamed}
         for ref in diff.added:
             table.add_row(Text("+", style="green"), text(ref.id), text(f"{ref.topic} / {ref.stance}"), text(ref.at))
@@ -63,8 +66,8 @@ def diff_view(diff: Diff) -> RenderableType:
         parts += [Text("Claims added (+) and removed (-)", style="bold"), table]
     if diff.changed:
         table = _table()
-        for name in ("claim", "what changed"):
-            table.add_column(name, overflow="fold", no_wrap=name == "claim")
+        identifier_column(table, "claim")
+        prose_column(table, "what changed")
         for change in diff.changed:
             lines = [f"{name}: {old or EMPTY} → {new or EMPTY}" for name, (old, new) in change.fields.items()]
             if change.moved is not None:
@@ -76,7 +79,7 @@ def diff_view(diff: Diff) -> RenderableType:
     if diff.cells:
         table = _table()
         for name in ("topic", "perspective", "old", "new", "flag"):
-            table.add_column(name, justify="right" if name in ("old", "new") else "left", overflow="fold")
+            identifier_column(table, name, justify="right" if name in ("old", "new") else "left")
         for cell in diff.cells:
             flag = text(cell.flag, "bold" if cell.flag != "changed" else "dim")
             table.add_row(text(cell.topic), text(cell.perspective), _cell_text(cell.old), _cell_text(cell.new), flag)
@@ -128,14 +131,14 @@ def agreement_view(result: Agreement) -> RenderableType:
         parts.append(text(f"{coded.at}  {result.coders[coded.coder]}"))
         line = text(f"{coded.claim.id}: ")
         line.append_text(_coding(coded.values, ()))
-        parts.append(Padding(line, (0, 0, 0, 2)))
+        parts.append(Padding(line, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
 
 def _fields_table(result: Agreement) -> Table:
     table = _table()
     for name in ("field", "unit", "units", "agree", "alpha", "95% CI", "verdict"):
-        table.add_column(name, justify="left" if name in {"field", "unit", "verdict"} else "right", no_wrap=True)
+        identifier_column(table, name, justify="left" if name in {"field", "unit", "verdict"} else "right")
     for field in result.fields:
         r = field.reliability
         ci = r.ci
@@ -153,9 +156,9 @@ def _fields_table(result: Agreement) -> Table:
 
 def _sources_table(result: Agreement) -> Table:
     table = _table()
-    table.add_column("source", overflow="fold")
+    identifier_column(table, "source")
     for name in ("sentences", "claims", "matched"):
-        table.add_column(name, justify="right", no_wrap=True)
+        identifier_column(table, name, justify="right")
     for source in result.sources:
         if source.compared:
             claims = " / ".join(str(n) for n in source.claims)
@@ -176,9 +179,9 @@ def _confusions_table(result: Agreement) -> Table | None:
     if not rows:
         return None
     table = _table()
-    table.add_column("field", no_wrap=True)
-    table.add_column("values", overflow="fold")
-    table.add_column("pairs", justify="right", no_wrap=True)
+    identifier_column(table, "field")
+    identifier_column(table, "values")
+    identifier_column(table, "pairs", justify="right")
     for row in rows:
         table.add_row(*row)
     return table
@@ -206,10 +209,10 @@ def _disagreement_text(disagreement: Disagreement, coders: Sequence[str]) -> Ren
     lines: list[RenderableType] = [head]
     for coder, coded in zip(coders, disagreement.claims, strict=True):
         if coded is None:
-            lines.append(Padding(text(f"{coder}: no claim", "dim"), (0, 0, 0, 2)))
+            lines.append(Padding(text(f"{coder}: no claim", "dim"), (0, 0, 0, 2), expand=False))
             continue
         line = text(f"{coder}: ")
         line.append_text(_coding(coded.values, disagreement.fields))
-        lines.append(Padding(line, (0, 0, 0, 2)))
-        lines.append(Padding(text(f"{coded.claim.id}: “{coded.passage}”", "dim"), (0, 0, 0, 4)))
+        lines.append(Padding(line, (0, 0, 0, 2), expand=False))
+        lines.append(Padding(text(f"{coded.claim.id}: “{coded.passage}”", "dim"), (0, 0, 0, 4), expand=False))
     return Group(*lines)
