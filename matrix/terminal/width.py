@@ -26,7 +26,6 @@ from rich.table import Table
 from rich.text import Text
 
 UNBOUNDED = 10_000  # "no width": wider than any line a table makes
-ELLIPSIS = "…"
 
 
 def room_for(stream: IO[str], width: int | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -64,11 +63,4 @@ def prose_column(table: Table, header: str | Text) -> None:
     table.add_column(header, overflow="ellipsis")
 
 
-def cut(shown: Text, width: int) -> Text:
-    """`shown` on one line of at most `width` cells: whole when it fits, else cut with `…`."""
-    line = shown.copy()
-    line.truncate(max(width, 1), overflow="ellipsis")
-    return line
-
-
-__all__ = ["ELLIPSIS", "UNBOUNDED", "cut", "identifier_column", "prose_column", "room_for", "unbounded"]
+__all__ = ["UNBOUNDED", "identifier_column", "prose_column", "room_for", "unbounded"]
