@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from matrix.model import Project
 from matrix.periods import PartialDate, parse_date
+from matrix.wording import counted
 
 ORIGINS = ("claim", "source", "")  # where a claim's date comes from: its own date:, its source, none
 
@@ -151,7 +152,7 @@ class Selection:
 
 def left_out(time_range: TimeRange, selection: Selection) -> str:
     """'time range since 2024, until 2024-06: left out 3 undated claims, 2 dated before it, 0 after'."""
-    undated = f"{selection.undated} undated claim{'s' if selection.undated != 1 else ''}"
+    undated = counted(selection.undated, "undated claim")
     excluded = f"{selection.before} dated before it, {selection.after} after"
     return f"time range {time_range.describe()}: left out {undated}, {excluded}"
 

@@ -29,6 +29,7 @@ from matrix.problems import Level, did_you_mean, is_hidden_char, shown
 from matrix.rewriting import Coded, Target, coded, rewritten
 from matrix.schema import claims_file
 from matrix.tables import CSV_FORMULA_START, Cell, CellRef, CellValue, ImportProblem, Row, Table, csv_table, unprefixed
+from matrix.wording import counted
 from matrix.yamltree import parse_tree
 
 __all__ = [  # what the commands and tests use, some of it from the modules import builds on
@@ -464,10 +465,10 @@ def plan_lines(plan: ImportPlan, written: bool) -> Iterator[str]:
     for file in plan.unchanged:
         yield f"{file}: unchanged"
     count = len(plan.changes)
-    files = f"{count} claims file{'s' if count != 1 else ''}"
+    files, imported = counted(count, "claims file"), f"imported {counted(plan.rows, 'claim')}"
     if written:
-        yield f"imported {plan.rows} claims: wrote {files}"
+        yield f"{imported}: wrote {files}"
     elif count:
-        yield f"imported {plan.rows} claims: would write {files} (run again with --write to write)"
+        yield f"{imported}: would write {files} (run again with --write to write)"
     else:
-        yield f"imported {plan.rows} claims: nothing to change"
+        yield f"{imported}: nothing to change"

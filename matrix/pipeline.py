@@ -48,6 +48,7 @@ from matrix.problems import Problem, Report, sorted_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.rules import Context, Located, passage_count
 from matrix.validation import FileFindings, file_findings, validate
+from matrix.wording import counted
 from matrix.workers import Background, shared_map
 
 __all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
@@ -71,7 +72,7 @@ class InvalidProject(Exception):
     """The project does not pass validation: a command stops, and the CLI prints the report."""
 
     def __init__(self, project: Project, report: Report, strict: bool, version: str | None = None) -> None:
-        super().__init__(f"{report.errors} errors, {report.warnings} warnings")
+        super().__init__(f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')}")
         self.project = project
         self.report = report
         self.strict = strict

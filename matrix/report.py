@@ -21,6 +21,7 @@ import jinja2
 from matrix.model import Memo, Memos, Project
 from matrix.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.pivot import Analysis, cell_claims, summary_numbers
+from matrix.wording import counted
 
 TEMPLATE = "report.html.j2"
 CONTRASTS_SHOWN = 10  # the top contrasts the brief lists
@@ -189,7 +190,7 @@ _LEGEND = (
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("matrix", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -197,6 +198,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["counted"] = counted
+    return environment
 
 
 def anchor(*parts: str) -> str:

@@ -29,6 +29,7 @@ from matrix.periods import parse_date
 from matrix.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
+from matrix.wording import counted
 
 T = TypeVar("T")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -303,7 +304,7 @@ def _passage_problems(
         yield Problem(
             where,
             "short-quote",
-            f"the quote has {words} word{'s' if words != 1 else ''}; a self-explanatory quote has at least {MIN_QUOTE_WORDS}",
+            f"the quote has {counted(words, 'word')}; a self-explanatory quote has at least {MIN_QUOTE_WORDS}",
             "quote the whole clause or sentence that states the position",
             claim.id or None,
         )

@@ -43,6 +43,7 @@ from matrix.periods import (
     parse_span,
     windows,
 )
+from matrix.wording import counted
 
 STANCES = ("convergence", "divergence")
 COUNTS = ("claims", "sources")
@@ -89,7 +90,7 @@ class PeriodChoice:
 
     def describe(self) -> str:
         if self.window is not None:
-            return f"windows of {self.window} months, every {self.step} month{'s' if self.step > 1 else ''}"
+            return f"windows of {counted(self.window, 'month')}, every {counted(self.step, 'month')}"
         return self.kind or "chosen from the dates"
 
 

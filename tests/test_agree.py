@@ -117,7 +117,7 @@ def test_a_claims_folder_inside_the_project_and_its_own_codebook(pair: tuple[Pat
 def test_the_table_names_fields_sources_disagreements_and_unmatched(pair: tuple[Path, Path]) -> None:
     code, out, _ = agree(pair[0], str(pair[1]))
     lines = out.splitlines()
-    assert code == 0 and lines[0] == f"Agreement between {OURS} and second: 1 of 1 sources"
+    assert code == 0 and lines[0] == f"Agreement between {OURS} and second: 1 of 1 source"
     row = next(line.split() for line in lines if line.lstrip().startswith("actor "))
     assert row == ["actor", "claims", "5", "80.0%", "0.727", row[5], row[6], "tentative"]
     assert "seeds/a.txt:2:1  differ on topic" in out

@@ -34,6 +34,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     return invoke
 
 
+def spreadsheet_rows(out: str) -> list[dict[str, str]]:
+    """The rows of `export --format csv` (the spreadsheet variant), which starts with the BOM."""
+    assert out.startswith("\ufeff") and not out.startswith("\ufeff\ufeff")
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+
+
 def inputs_of(root: Path) -> dict[Path, bytes]:
     """Every file under root but the cache, with its bytes."""
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
@@ -163,7 +169,7 @@ def test_export_refuses_an_input_as_out(cli: Cli, tmp_path: Path, through_link: 
 def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
     root = write_project(tmp_path, PIVOT_FILES)
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--perspective", "CFR")
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = spreadsheet_rows(out)
     assert code == 0
     assert [r["id"] for r in rows] == ["b1", "b2", "b3", "b4"]
     assert rows[0]["quote_at"] == "seeds/b.txt:2:1"
@@ -191,7 +197,7 @@ def test_export_shows_every_passage(cli: Cli, tmp_path: Path) -> None:
     root = write_project(tmp_path, TWO_PASSAGES)
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-c")
     assert code == 0
-    (row,) = list(csv.DictReader(io.StringIO(out)))
+    (row,) = spreadsheet_rows(out)
     assert (row["id"], row["quote"], row["quote_at"]) == (
         "c1",
         f"{SPACE_QUOTE} \u2026 \u00b6 {EXPORT_QUOTE}",
@@ -209,7 +215,7 @@ def test_export_per_passage(cli: Cli, tmp_path: Path) -> None:
     root = write_project(tmp_path, TWO_PASSAGES)
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--per", "passage", "--perspective", "CFR")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = spreadsheet_rows(out)
     assert [(r["claim"], r["location"]) for r in rows] == [
         ("b1", "seeds/b.txt:2:1"),
         ("b2", "seeds/b.txt:2:1"),
@@ -545,7 +551,7 @@ def test_export_csv_neutralises_formulas_raw_and_json_keep_them(cli: Cli, tmp_pa
     root = write_project(tmp_path, {"claims/a.yaml": claims, "seeds/a.txt": SEED_A})
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = spreadsheet_rows(out)
     assert [r["note"] for r in rows] == ["'" + n for n in FORMULA_NOTES[:4]] + ["plain note"]
     assert rows[0]["id"] == "a-1" and rows[0]["quote"].startswith("The United States")
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a", "--raw")

@@ -43,7 +43,8 @@ def _json(out: str) -> object:
 
 
 def _rows(out: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(out)))
+    """The rows of export's CSV: the spreadsheet variant's byte-order mark is no part of them."""
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
 
 
 def _sheet(path: Path, name: str) -> list[tuple[object, ...]]:
@@ -104,7 +105,7 @@ def _validate_strict(result: Result, root: Path) -> None:
 
 def _max_problems(result: Result, root: Path) -> None:
     lines = result[1].splitlines()
-    assert result[0] == 1 and lines[0].startswith("claims/a.yaml:") and lines[1] == "... and 1 more problems"
+    assert result[0] == 1 and lines[0].startswith("claims/a.yaml:") and lines[1] == "... and 1 more problem"
 
 
 def _max_file_size(result: Result, root: Path) -> None:
@@ -131,6 +132,17 @@ def _build_quiet(result: Result, root: Path) -> None:
 
 def _summary_table(result: Result, root: Path) -> None:
     assert result[0] == 0 and "Export controls" in result[1] and "+2/-1" in result[1]
+
+
+def _fits(columns: int) -> Callable[[Result, Path], None]:
+    """A table laid out for `columns`: no line wider, no location folded across two lines."""
+
+    def check(result: Result, root: Path) -> None:
+        lines = result[1].splitlines()
+        assert lines and max(len(line) for line in lines) <= columns, result
+        assert not [line for line in lines if re.search(r"\.(yaml|txt):\d+:?$", line.rstrip())], result
+
+    return check
 
 
 def _summary_width(result: Result, root: Path) -> None:
@@ -423,7 +435,7 @@ def _imported(result: Result, root: Path) -> None:
 
 
 def _import_written(result: Result, root: Path) -> None:
-    assert result[0] == 0 and result[1].splitlines()[-1] == "imported 1 claims: wrote 1 claims file", result
+    assert result[0] == 0 and result[1].splitlines()[-1] == "imported 1 claim: wrote 1 claims file", result
     assert [c["id"] for c in yaml.safe_load((root / "claims" / "a.yaml").read_text())["claims"]] == ["a1"]
 
 
@@ -490,6 +502,7 @@ CASES: dict[str, dict[str, Case]] = {
             _max_problems,
             ("--max-problems", "0", *ROOT_ARGS),
         ),
+        "--width": Case(("--width", "60", "--root", "{broken}"), _fits(60), ("--width", "39", *ROOT_ARGS)),
     },
     "build": {
         **_project_cases("build", ("-q",), _workbook_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
@@ -538,6 +551,7 @@ CASES: dict[str, dict[str, Case]] = {
                       _kept_ids(UNTIL_2024, "left out 1 undated claim, 0 dated before it, 3 after")),
     },
     "diff": {
+        "--width": Case(("{root}", "{cov}", "--width", "60", *ROOT_ARGS), _fits(60), ("{root}", "--width", "x")),
         **_project_cases("diff", ("{root}", "{cov}", "--format", "json"), _diff_of(["a-1", "b-1"], ALL_PIVOT)),
         "--perspective": Case(("{root}", "{cov}", "--format", "json", "--perspective", "CFR", *ROOT_ARGS),
                               _diff_of(["b-1"], ["b1", "b2", "b3", "b4"]),
@@ -571,6 +585,7 @@ CASES: dict[str, dict[str, Case]] = {
         "--count": Case(("--count", "sources", *ROOT_ARGS), _brief_count_sources, ("--count", "words", *ROOT_ARGS)),
     },
     "agree": {
+        "--width": Case(("{root}", "--width", "60", *ROOT_ARGS), _fits(60), ("{root}", "--width", "20", *ROOT_ARGS)),
         **_project_cases("agree", ("{root}", "--format", "json"), _agree_self),
         "--source": Case(("{root}", "--format", "json", "--source", "src-b", *ROOT_ARGS), _agree_source,
                          ("{root}", "--source", "src-z", *ROOT_ARGS)),
@@ -583,6 +598,7 @@ CASES: dict[str, dict[str, Case]] = {
                             ("{root}", "--min-alpha", "high", *ROOT_ARGS)),
     },
     "coverage": {
+        "--width": Case(("--width", "60", *COV_ARGS), _fits(60), ("--width", "0", *COV_ARGS)),
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
         "--source": Case(("--format", "json", "--source", "src-b", *COV_ARGS), _coverage_sources,
                          ("--source", "src-z", *COV_ARGS)),

@@ -96,7 +96,7 @@ def test_an_unchanged_table_changes_nothing() -> None:
     assert (plan.changes, plan.unchanged, plan.problems) == ((), ("claims/a.yaml",), ())
     assert list(plan_lines(plan, written=False)) == [
         "claims/a.yaml: unchanged",
-        "imported 1 claims: nothing to change",
+        "imported 1 claim: nothing to change",
     ]
 
 
@@ -110,7 +110,7 @@ def test_a_changed_claim_rewrites_only_its_lines_and_keeps_comments() -> None:
     assert "    stance: convergence\n    confidence: high\n" in change.text
     assert list(plan_lines(plan, written=False)) == [
         "claims/a.yaml: 0 added, 1 changed (a-1), 0 removed",
-        "imported 1 claims: would write 1 claims file (run again with --write to write)",
+        "imported 1 claim: would write 1 claims file (run again with --write to write)",
     ]
 
 

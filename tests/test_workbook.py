@@ -418,3 +418,19 @@ def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_
     assert coverage.freeze_panes == "B3"
     header = next(row for row in coverage.iter_rows(values_only=True) if row[:3] == ("Source", "Score", "Sentence"))
     assert header[-1] == "Location"
+
+
+def test_chart_titles_fit_their_charts_on_one_line_or_two() -> None:
+    from matrix.workbook.charts import POINTS_PER_CM, SMALLEST_POINTS, TITLE_ROOM, text_points, title_lines
+
+    assert title_lines("Convergence vs divergence per perspective (claims)", 22) == (
+        ("Convergence vs divergence per perspective (claims)",),
+        12,
+    )
+    long = "Strategic autonomy, deterrence and defence norms"
+    lines, size = title_lines(long, 12, largest=11)
+    assert lines == (long,) and SMALLEST_POINTS <= size < 11
+    assert text_points(long, size) <= 12 * POINTS_PER_CM * TITLE_ROOM
+    longer = "A topic label far longer than any chart title has room for on one line, however small"
+    lines, size = title_lines(longer, 12)
+    assert " ".join(lines) == longer and len(lines) == 2  # broken between words, never cut

@@ -179,6 +179,18 @@ def number_option(name: str, minimum: int, default: int, help: str) -> Callable[
     return click.option(name, type=click.IntRange(min=minimum), default=default, show_default=True, help=help)
 
 
+def width_option(function: F) -> F:
+    """--width N: lay tables out for N columns (None: the table-width rule decides)."""
+    return click.option(
+        "--width",
+        type=click.IntRange(min=40),
+        default=None,
+        metavar="N",
+        help="Lay tables out for N columns; what does not fit is cut with '…'  [default: the terminal's"
+        " width; piped, COLUMNS if set, else as wide as the content: nothing folded or cut]",
+    )(function)
+
+
 def count_option(function: F) -> F:
     """--count claims|sources: the unit the matrices count."""
     return click.option(
@@ -288,7 +300,7 @@ def _invalid(invalid: InvalidProject) -> None:
     err = console(sys.stderr)
     if invalid.version is not None:
         err.print(text(f"{invalid.version} does not validate:", "bold"))
-    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50))
+    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50, err.width))
     err.print(text("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
 
 

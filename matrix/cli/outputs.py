@@ -19,12 +19,14 @@ from matrix.cli import (
     period_options,
     project_options,
     time_options,
+    width_option,
 )
 from matrix.model import Filters
 from matrix.paths import atomic_output, lock_files
 from matrix.pipeline import coverage_in_background
 from matrix.terminal import console, period_view, progress, summary_view, text
 from matrix.timeline import left_out
+from matrix.wording import counted
 
 
 @main.command()
@@ -83,7 +85,8 @@ def build(
         out_console.print(summary_view(analysis, width=out_console.width))
     elif analysis.selection is not None:
         out_console.print(text(left_out(time_range, analysis.selection), "dim"), soft_wrap=True)
-    message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    counts = f"{counted(len(analysis.claims), 'claim')}, {counted(report.warnings, 'warning')}"
+    message = text(f"wrote {target} ({counts})", "bold green")
     out_console.print(message, soft_wrap=True)
 
 
@@ -91,9 +94,7 @@ def build(
 @project_options
 @filter_options
 @format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
-@click.option(
-    "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
-)
+@width_option
 @count_option
 @time_options
 @click.option(
@@ -156,7 +157,8 @@ def summary(
 @click.option(
     "--raw",
     is_flag=True,
-    help="CSV: write text exactly as typed, for R or pandas (by default text that starts with"
+    help="CSV: write text exactly as typed and no byte-order mark, for R or pandas (by default the"
+    " CSV starts with the UTF-8 byte-order mark, for spreadsheets, and text that starts with"
     " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
     " formula). JSON is always verbatim.",
 )
@@ -174,7 +176,7 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.pivot import analyse, claims_csv, claims_records
+    from matrix.pivot import analyse, claims_csv_bytes, claims_records
 
     time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -184,15 +186,15 @@ def export(
         click.echo(left_out(time_range, analysis.selection), err=True)
     claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
     if fmt == "csv":
-        body = claims_csv(claims, raw=raw)
+        body = claims_csv_bytes(claims, raw=raw)
     else:
-        body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
-    if out is None:
+        body = (json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if out is None:  # the same bytes as the file, whatever the encoding of standard output
         click.echo(body, nl=False)
         return
     with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
-        handle.write(body.encode("utf-8"))
-    click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
+        handle.write(body)
+    click.echo(f"wrote {out} ({counted(len(claims), per)})", err=True)
 
 
 @main.command(name="report")
@@ -224,5 +226,6 @@ def report_command(
             handle.write(page)
     except OSError as error:  # a full disk, a vanished folder: the old page is untouched
         raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
-    message = f"wrote {target} ({len(analysis.claims)} claims, {len(project.memos.entries)} memos, {report.warnings} warnings)"
+    counts = [counted(len(analysis.claims), "claim"), counted(len(project.memos.entries), "memo")]
+    message = f"wrote {target} ({', '.join(counts)}, {counted(report.warnings, 'warning')})"
     console().print(text(message, "bold green"), soft_wrap=True)

@@ -11,6 +11,7 @@ from matrix.claims_schema import SCHEMA_FILE
 from matrix.cli import Inputs, main, out_option, root_option
 from matrix.pipeline import MAX_FILE_BYTES
 from matrix.problems import escaped
+from matrix.wording import counted
 
 
 def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
@@ -99,7 +100,7 @@ def import_command(table_path: Path, root: Path, write: bool) -> None:
     for problem in plan.problems:
         click.echo(escaped(str(problem)))
     if plan.errors:
-        raise click.ClickException(f"nothing was written: {plan.errors} errors in {table_path}")
+        raise click.ClickException(f"nothing was written: {counted(plan.errors, 'error')} in {table_path}")
     if write:
         write_plan(root, plan)
     for line in plan_lines(plan, written=write):
@@ -118,5 +119,7 @@ def schema_command(root: Path, out: Path | None) -> None:
     codebook = codebook_of(project)
     target = root / SCHEMA_FILE if out is None else out
     write_schema(inputs.output(target, project, ".json"), codebook)
-    counts = ", ".join(f"{len(getattr(codebook, kind))} {kind}" for kind in ("topics", "perspectives", "actors"))
+    counts = ", ".join(
+        counted(len(getattr(codebook, kind)), kind[:-1]) for kind in ("topics", "perspectives", "actors")
+    )
     click.echo(f"wrote {target} ({counts})")

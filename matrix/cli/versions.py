@@ -20,6 +20,7 @@ from matrix.cli import (
     out_option,
     project_options,
     time_options,
+    width_option,
 )
 from matrix.model import Filters, Project
 from matrix.pipeline import Shared, claims_file_count
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 @out_option("Also write a Changes workbook (.xlsx).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed, as git diff --exit-code does.")
 @time_options
+@width_option
 def diff_command(
     root: Path,
     no_cache: bool,
@@ -54,6 +56,7 @@ def diff_command(
     exit_code: bool,
     since: str | None,
     until: str | None,
+    width: int | None,
     **filters: tuple[str, ...],
 ) -> None:
     """What changed between two versions of the coding: claims and matrix cells.
@@ -84,7 +87,7 @@ def diff_command(
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        console().print(diff_view(result))
+        console(width=width).print(diff_view(result))
     finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
 
 
@@ -120,6 +123,7 @@ def _diff_side(
     metavar="X",
     help="Exit 1 when a field's alpha is defined and below X (for CI).",
 )
+@width_option
 def agree_command(
     root: Path,
     no_cache: bool,
@@ -129,6 +133,7 @@ def agree_command(
     fmt: str,
     out: Path | None,
     min_alpha: float | None,
+    width: int | None,
 ) -> None:
     """How far other coders' codings of the project agree with this one, and where they part.
 
@@ -164,7 +169,7 @@ def agree_command(
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        console().print(agreement_view(result))
+        console(width=width).print(agreement_view(result))
     below = result.below(min_alpha) if min_alpha is not None else ()
     if below:
         shown = ", ".join(f"{f.field} {f.alpha:.3f}" for f in below)

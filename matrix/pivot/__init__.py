@@ -9,6 +9,7 @@ Conventions every frame follows:
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from io import StringIO
@@ -252,6 +253,14 @@ def claims_csv(claims: pd.DataFrame, raw: bool = False) -> str:
     return buffer.getvalue()
 
 
+def claims_csv_bytes(claims: pd.DataFrame, raw: bool = False) -> bytes:
+    """`claims_csv` as `export` writes it, to a file and to standard output alike: UTF-8, and
+    unless `raw` after the UTF-8 byte-order mark, by which Excel (opening the file by a double
+    click) and LibreOffice know it is UTF-8 rather than the system's legacy code page; for R,
+    pandas and other programs (`raw`) none."""
+    return (b"" if raw else codecs.BOM_UTF8) + claims_csv(claims, raw).encode("utf-8")
+
+
 def claims_records(claims: pd.DataFrame) -> list[Mapping[str, object]]:
     """The claims (or passages) table as JSON-ready records (missing values are None;
     `quotes` and `quotes_at` as lists)."""
@@ -279,6 +288,7 @@ __all__ = [  # with the names of frames and matrices, re-exported
     "approach_matrix",
     "cell_sources",
     "claims_csv",
+    "claims_csv_bytes",
     "claims_frame",
     "claims_records",
     "contrasts",

@@ -13,12 +13,13 @@ from rich.text import Text
 from matrix.terminal import _cells, _net_style, text
 from matrix.terminal.summary import EMPTY
 from matrix.timeline import UNDATED, left_out
+from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.timeline import Timeline
 
 
-PERIOD_TOPIC_WIDTH = 24  # the widest a topic label is shown beside the periods
+PERIOD_TOPIC_WIDTH = 24  # the room a topic label keeps beside periods that fill the width
 PERIOD_NAMES = {"year": "years", "quarter": "quarters", "month": "months", "window": "windows"}
 
 
@@ -52,7 +53,10 @@ def period_view(line: Timeline, label: Callable[[str, str], str], width: int = 8
     claims (a dot: none from this perspective), then Undated; periods wrapped to `width`."""
     held = [p.label for p in line.held_periods]
     columns = held + ([UNDATED] if line.has_undated else [])
-    topic_width = min(PERIOD_TOPIC_WIDTH, max(12, width // 4))
+    # the labels whole where the periods leave room for them, else at least what they always had
+    widest = max((text(label("topics", t)).cell_len for t in line.topics), default=1)
+    periods = sum(max(5, _cells(_period_heading(c))) + 1 for c in columns)
+    topic_width = min(widest, max(min(PERIOD_TOPIC_WIDTH, max(12, width // 4)), width - periods))
     kind = PERIOD_NAMES[line.kind] + (", chosen from the dates" if line.chosen else "")
     parts: list[RenderableType] = [Text(f"Net index per period ({kind})", style="bold")]
     if not columns:
@@ -77,7 +81,8 @@ def period_view(line: Timeline, label: Callable[[str, str], str], width: int = 8
             parts.append(table)
     left = len(line.periods) - len(held)
     if left:
-        parts.append(text(f"{left} of {len(line.periods)} periods hold no claims and are not shown", "dim"))
+        held_none = "holds no claims and is" if left == 1 else "hold no claims and are"
+        parts.append(text(f"{left} of {counted(len(line.periods), 'period')} {held_none} not shown", "dim"))
     if line.time_range.active:
         parts.append(text(left_out(line.time_range, line.selection), "dim"))
     return Group(*parts)

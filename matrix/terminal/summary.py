@@ -11,12 +11,13 @@ from rich.text import Text
 
 from matrix.terminal import _cells, _net_style, _table, _table_width, text
 from matrix.timeline import left_out
+from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
     from matrix.pivot import Analysis
 
 
-TOPIC_WIDTH = 30  # the widest a topic label is shown
+TOPIC_WIDTH = 30  # the width `_topic` cuts a label to when given none (the tables give theirs)
 TOPIC_MIN_WIDTH = 16  # a topic column narrower than this puts the values on two lines instead
 
 # A table value in two parts: "first second" on one line, or on two lines when narrow.
@@ -39,6 +40,12 @@ def _topic_width(width: int, columns: Iterable[int], widest: int) -> int:
     return min(widest, width - _table_width([0, *columns]))
 
 
+def _widest_label(analysis: Analysis, topics: Iterable[str]) -> int:
+    """The widest of the labels of `topics`, in cells: the topic column is never wider, and
+    labels are cut only when the width leaves it less (the table-width rule)."""
+    return max((text(analysis.codebook.label("topics", t)).cell_len for t in topics), default=1)
+
+
 def _heading(name: str, narrow: bool) -> Text:
     """A column heading; narrow, broken after its hyphens (`India-` / `Russia`)."""
     return Text("\n").join(text(part) for part in name.replace("-", "-\n").split("\n")) if narrow else text(name)
@@ -52,14 +59,15 @@ def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Parts | None],
     values are never cut: where one line each leaves the topics too little room, they take
     two; the topic labels take what is left, shortened with an ellipsis."""
     found = {(t, p): render(t, p) for t in analysis.topics for p in analysis.perspectives}
+    widest = max(_widest_label(analysis, analysis.topics), len("topic"))
     for narrow in (False, True):
         headings = [_heading(p, narrow) for p in analysis.perspectives]
         columns = [
             max([_cells(heading)] + [_cells(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
             for heading, p in zip(headings, analysis.perspectives, strict=True)
         ]
-        topic_width = _topic_width(width, columns, TOPIC_WIDTH)
-        if topic_width >= TOPIC_MIN_WIDTH:
+        topic_width = _topic_width(width, columns, widest)
+        if topic_width >= min(TOPIC_MIN_WIDTH, widest):
             break
     table = _table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
@@ -106,7 +114,7 @@ def _net_text(prefix: str, net: float) -> Text:
     return shown
 
 
-CONTRAST_TOPIC_WIDTH = 26
+CONTRAST_TOPIC_WIDTH = 26  # no longer a cap: the contrasts' labels take the room there is
 
 
 def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
@@ -117,11 +125,12 @@ def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
     gaps = [Text(f"{r.gap:.2f}", style="bold" if r.opposite else "") for r in rows]
     gap_width = max([3] + [g.cell_len for g in gaps])
     wide = [max([13] + [_cells(side[i]) for side in sides]) for i in (0, 1)]
-    topic_width = _topic_width(width, [*wide, gap_width], CONTRAST_TOPIC_WIDTH)
-    narrow = topic_width < TOPIC_MIN_WIDTH
+    widest = max(_widest_label(analysis, [r.topic for r in rows]), len("topic"))
+    topic_width = _topic_width(width, [*wide, gap_width], widest)
+    narrow = topic_width < min(TOPIC_MIN_WIDTH, widest)
     if narrow:
         both = max([12] + [_cells(_joined(side, True)) for side in sides])
-        topic_width = _topic_width(width, [both, gap_width], CONTRAST_TOPIC_WIDTH)
+        topic_width = _topic_width(width, [both, gap_width], widest)
     table = _table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in ["perspectives"] if narrow else ["perspective A", "perspective B"]:
@@ -154,8 +163,8 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
     if _table_width(columns) > width:
         lines = []
         for perspective, sources, claims, conv, div, net in rows:
-            counted = f" source{'s' * (sources.plain != '1')}, ", f" claim{'s' * (claims.plain != '1')}, +"
-            line = Text.assemble(perspective, ": ", sources, counted[0], claims, counted[1], conv, "/-", div)
+            line = Text.assemble(perspective, ": ", counted(int(sources.plain), "source"), ", ")
+            line.append_text(Text.assemble(counted(int(claims.plain), "claim"), ", +", conv, "/-", div))
             lines.append(Text.assemble(line, ", net ", net))
         return Group(*lines)
     table = _table()

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from matrix.model import APPROACHES, Memo, Memos
 from matrix.pivot import Analysis, Evidence, StanceCell, evidence
+from matrix.wording import counted
 from matrix.workbook.cells import (
     BOLD,
     CENTER,
@@ -60,7 +61,7 @@ def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) ->
 
 
 def _sources_text(count: int) -> str:
-    return f"{count} source{'s' if count != 1 else ''}"
+    return counted(count, "source")
 
 
 def _stance_titles(where: str, cell: StanceCell, conv: int, div: int, sources: bool) -> tuple[str, str, str]:
@@ -215,4 +216,4 @@ def _side(net: float) -> str:
 
 
 def _n(count: int, unit: str = "claims") -> str:
-    return f"{count} {unit if count != 1 else unit[:-1]}"
+    return counted(count, unit.removesuffix("s"))

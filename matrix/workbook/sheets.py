@@ -13,9 +13,12 @@ from matrix.palette import THIN_BELOW, THIN_MARK
 from matrix.pivot import Analysis
 from matrix.problems import Report
 from matrix.timeline import left_out
+from matrix.wording import counted
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
+from matrix.workbook.charts import axis_labels, chart_title
 
 NO_CLAIMS = "No claims match the filters"
+OVERVIEW_CHART_TITLE = "Convergence vs divergence per perspective (claims)"
 
 
 def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
@@ -60,9 +63,10 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         chart.type = "bar"
         chart.grouping = "stacked"
         chart.overlap = 100
-        chart.title = "Convergence vs divergence per perspective (claims)"
-        chart.y_axis.title = "claims"
         chart.height, chart.width = 8, 22
+        chart.title = chart_title(OVERVIEW_CHART_TITLE, chart.width)
+        axis_labels(chart.y_axis, "claims")
+        axis_labels(chart.x_axis)
         data = Reference(sheet.ws, min_col=4, max_col=5, min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
         # the short ids as categories: a long label is cut where the axis has no room for it
@@ -108,7 +112,9 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
     sheet.append(["Filters", analysis.filters.describe()])
     if analysis.selection is not None:
         sheet.append(["Time range", left_out(analysis.time_range, analysis.selection).removeprefix("time range ")])
-    sheet.append(["Problems", f"{report.errors} errors, {report.warnings} warnings (see Problems)"])
+    sheet.append(
+        ["Problems", f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')} (see Problems)"]
+    )
     sheet.header(["Input file", "SHA-256"])
     for path, digest in inputs.items():
         sheet.append([sheet.text(path), digest])
