@@ -19,6 +19,7 @@ from matrix.model import Codebook, Location, Project
 from matrix.paths import atomic_output
 from matrix.pipeline import InvalidProject, check
 from matrix.problems import Problem, Report, sorted_problems
+from matrix.provenance import sha256_of
 from matrix.starter import CODEBOOK_FILE as CODEBOOK
 from matrix.starter import PROJECT_MARKERS, STARTER_FOLDERS, starter_files
 from matrix.yamlwriter import claims_file_yaml
@@ -83,7 +84,7 @@ def new_source(root: Path, text: Path, fields: dict[str, str | None]) -> NewSour
     safe = source_id if _plain_name(source_id) else "new-source"
     suffix = text.suffix.lower() if text.suffix.lower() in TEXT_SUFFIXES else ".txt"
     text_file, claims_file = f"seeds/{safe}{suffix}", f"claims/{safe}.yaml"
-    source = {**{k: v for k, v in fields.items() if v is not None}, "text": text_file}
+    source = {**{k: v for k, v in fields.items() if v is not None}, "text": text_file, "sha256": sha256_of(data)}
     claims_text = claims_file_yaml(source, [], schema_reference(root))
     if (root / claims_file).exists():
         raise Refused(f"{claims_file} already exists; nothing was written")

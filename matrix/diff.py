@@ -19,7 +19,7 @@ from matrix.quotes import normalise_quote
 
 CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence", "date")
 """The coding of a claim, compared field by field ("recoded")."""
-SOURCE_FIELDS = ("title", "publisher", "author", "published", "perspective", "text", "url")
+SOURCE_FIELDS = ("title", "publisher", "author", "published", "perspective", "text", "url", "sha256", "retrieved", "archive")
 
 NEW, EMPTIED, FLIPPED, CHANGED = "new", "emptied", "sign flipped", "changed"
 """Cell flags, most telling first: a cell that was empty, one that emptied, one whose net index
