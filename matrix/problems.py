@@ -69,7 +69,7 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "text-unreadable": (E, "a source text file cannot be read"),
     "text-not-utf8": (E, "a source text file is not valid UTF-8"),
     "text-control-character": (E, "a source text holds a control character a spreadsheet cell cannot hold"),
-    "seed-changed": (W, "a source text's bytes differ from the sha256 pinned in its source (review its quotes, re-pin)"),
+    "seed-changed": (W, "a pinned source text changed: its bytes differ from its sha256 (review quotes, re-pin)"),
     # quotes
     "quote-not-found": (E, "a quote does not occur in its source text"),
     "short-quote": (W, "a quote has fewer than six words"),

@@ -223,7 +223,7 @@ def pin_sources(root: Path, pins: Sequence[Pin]) -> None:
         path = root / pin.file
         if path.is_symlink():
             raise PinRefused(f"{pin.file} is a symbolic link; pin rewrites only regular files")
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK) or not path.stat().st_mode & 0o222:
             raise PinRefused(f"{pin.file} cannot be written (read-only); nothing was written")
         data = path.read_bytes()
         try:

@@ -659,7 +659,7 @@ CASES["add-source"] |= {
                         (*NEW_SOURCE, "--retrieved")),
     "--archive": Case((*NEW_SOURCE, "--archive", "https://web.archive.org/web/2025/https://x.org/a"),
                       _added(archive="https://web.archive.org/web/2025/https://x.org/a"), (*NEW_SOURCE, "--archive")),
-}
+}  # fmt: skip
 CASES["pin"] = {"--root": Case(ROOT_ARGS, _pinned, ("--root", "{tmp}/nowhere"))}
 DB_ARGS = ("--sqlite", "{tmp}/e.db")
 CASES["publish"] = {
