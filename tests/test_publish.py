@@ -286,6 +286,9 @@ def test_datasette_serves_the_search_and_the_canned_queries(database: Path) -> N
         assert await get("/evidence/forecast_cells.json?_shape=array") == []
         contrasts = await get("/evidence/contrasts.json?_shape=array")
         assert contrasts[0]["rank"] == 1 and len(contrasts) == 9
+        for page in [*(f"/evidence/{t}" for t in TABLES), "/evidence/passages?_search=extradition", "/evidence"]:
+            response = await app.client.get(page)  # every page as a browser opens it, with its facets
+            assert response.status_code == 200 and "<html" in response.text, page
 
     asyncio.run(run())
 
@@ -342,3 +345,12 @@ def test_the_descriptor_carries_types_vocabularies_keys_and_inputs(
 
     assert descriptor["claims_matrix"]["version"] == __version__
     assert {i["path"]: i["sha256"] for i in descriptor["claims_matrix"]["inputs"]} == dict(project.inputs)
+
+
+def test_sqlite3_is_imported_by_the_cache_and_the_published_database_only() -> None:
+    homes = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "matrix").rglob("*.py")
+        if re.search(r"^\s*(import|from) sqlite3\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    }
+    assert homes == {"matrix/cache.py", "matrix/publish/sqlite.py"}

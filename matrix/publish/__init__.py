@@ -227,7 +227,11 @@ def _claims(project: Project, perspectives: Mapping[str, str], codebook: Codeboo
             _string("perspective", "Its source's perspective (a matrix column).", required=True),
             _string("topic", "Its topic (a matrix row).", required=True, enum=codebook.ids("topics")),
             _string("stance", "convergence or divergence.", required=True, enum=STANCES),
-            _string("approach", "unilateral, bilateral or multilateral, if coded.", enum=APPROACHES),
+            _string(
+                "approach",
+                "unilateral, bilateral or multilateral, if coded (several: joined by '; ').",
+                enum=APPROACHES if all(row[6] is None or row[6] in APPROACHES for row in rows) else (),
+            ),
             _string("actor", "Whose position it is, if coded.", enum=codebook.ids("actors")),
             _string("confidence", "low, medium or high.", required=True, enum=tuple(CONFIDENCE_WEIGHTS)),
             Column("weight", "integer", "What it weighs in the weighted index (low 1, medium 2, high 3).", True),
