@@ -220,6 +220,23 @@ def test_refused_outputs_are_usage_errors_that_write_nothing(shipped: Path) -> N
     assert not (shipped / "seeds" / "x").exists() and not list((shipped / "claims").glob("*.csv"))
 
 
+def test_links_and_read_only_targets_are_refused(shipped: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.db"
+    outside.write_bytes(b"theirs")
+    link = shipped / "output" / "linked.db"
+    link.symlink_to(outside)
+    folder = shipped / "output" / "linked"
+    folder.symlink_to(tmp_path)
+    read_only = shipped / "output" / "kept.db"
+    read_only.write_bytes(b"kept")
+    read_only.chmod(0o444)
+    for args in (["--sqlite", "output/linked.db"], ["--datapackage", "output/linked"], ["--sqlite", "output/kept.db"]):
+        done = _publish(shipped, *args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, (args, done.stderr)
+    assert outside.read_bytes() == b"theirs" and read_only.read_bytes() == b"kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.db"]
+
+
 # --- the real clients ----------------------------------------------------------------------
 
 

@@ -14,6 +14,11 @@ SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 def _checked(path: Path, project: Project, suffixes: tuple[str, ...], option: str) -> Path:
+    """`path` checked as an output: never an input, a symbolic link or a read-only file."""
+    if path.is_symlink():
+        raise click.BadParameter(f"'{path}' is a symbolic link; give the file itself", param_hint=option)
+    if path.is_file() and not path.stat().st_mode & 0o222:
+        raise click.BadParameter(f"'{path}' is read-only; nothing was written", param_hint=option)
     try:
         return check_output(path, [project.root / p for p in project.inputs], suffixes)
     except OutputRefused as refused:
@@ -23,8 +28,9 @@ def _checked(path: Path, project: Project, suffixes: tuple[str, ...], option: st
 def _package_folder(folder: Path, project: Project, names: list[str]) -> Path:
     """`folder` checked as the data package's folder: not a file, not among the project's
     inputs (the root, claims/, seeds/), its parent existing; each file it gets checked."""
-    if folder.exists() and not folder.is_dir():
-        raise click.BadParameter(f"'{folder}' is a file; give a folder", param_hint="--datapackage")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        what = "a symbolic link" if folder.is_symlink() else "a file"
+        raise click.BadParameter(f"'{folder}' is {what}; give a folder", param_hint="--datapackage")
     resolved = folder.resolve()
     root = project.root.resolve()
     if resolved == root or any(resolved.is_relative_to(root / inner) for inner in ("claims", "seeds")):
