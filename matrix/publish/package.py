@@ -9,7 +9,6 @@ atomically (`write_package`); the same inputs give the same bytes.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Mapping
@@ -58,7 +57,9 @@ def _field(column: Any) -> dict[str, Any]:
     return field
 
 
-def _resource(table: Table, data: bytes) -> dict[str, Any]:
+def _resource(table: Table) -> dict[str, Any]:
+    """A resource: the CSV file of `table` and its Table Schema (no size or hash of the file: a
+    package is meant to be edited and checked again; the inputs' hashes say what it was made from)."""
     return {
         "name": table.name,
         "path": f"{table.name}.csv",
@@ -68,8 +69,6 @@ def _resource(table: Table, data: bytes) -> dict[str, Any]:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
         "schema": {
             "fields": [_field(c) for c in table.columns],
             "primaryKey": list(table.primary_key),
@@ -82,14 +81,14 @@ def _resource(table: Table, data: bytes) -> dict[str, Any]:
     }
 
 
-def descriptor(published: Published, files: Mapping[str, bytes]) -> dict[str, Any]:
-    """`datapackage.json` for the CSV `files` of `published` (file name -> bytes)."""
+def descriptor(published: Published) -> dict[str, Any]:
+    """`datapackage.json` for the CSV files of `published`."""
     return {
         "profile": "tabular-data-package",
         "name": "claims-matrix-evidence",
         "title": published.title,
         "description": "Hand-coded claims with their verbatim passages, the stance matrix and its contrasts.",
-        "resources": [_resource(t, files[f"{t.name}.csv"]) for t in published.tables],
+        "resources": [_resource(t) for t in published.tables],
         "claims_matrix": {
             "version": published.version,
             "inputs": [{"path": path, "sha256": digest} for path, digest in published.inputs.items()],
@@ -100,7 +99,7 @@ def descriptor(published: Published, files: Mapping[str, bytes]) -> dict[str, An
 def package_files(published: Published) -> dict[str, bytes]:
     """File name -> bytes: each table's CSV, then the descriptor."""
     files = {f"{t.name}.csv": table_csv(t) for t in published.tables}
-    text = json.dumps(descriptor(published, files), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(descriptor(published), indent=2, ensure_ascii=False) + "\n"
     return {**files, DESCRIPTOR: text.encode("utf-8")}
 
 
