@@ -340,6 +340,21 @@ def test_frictionless_reports_a_broken_source_id(database: Path, tmp_path: Path)
     assert report["valid"] is False and errors == [("claims", "foreign-key", 2)]
 
 
+def test_frictionless_reports_every_reference_to_a_renamed_source(
+    database: Path, loaded: tuple[Project, Report], tmp_path: Path
+) -> None:
+    project, _ = loaded
+    package = tmp_path / "renamed"
+    shutil.copytree(database.parent / "evidence", package)
+    sources = package / "sources.csv"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("\ncfr-defense-norms,", "\ncfr-norms,"))
+    report = _frictionless(package / "datapackage.json")
+    errors = {(t["name"], e["type"]) for t in report["tasks"] for e in t["errors"]}
+    assert report["valid"] is False and errors == {("claims", "foreign-key"), ("passages", "foreign-key")}
+    broken = sum(e["type"] == "foreign-key" for t in report["tasks"] if t["name"] == "claims" for e in t["errors"])
+    assert broken == sum(c.source == "cfr-defense-norms" for c in project.claims)
+
+
 def test_the_descriptor_carries_types_vocabularies_keys_and_inputs(
     database: Path, loaded: tuple[Project, Report]
 ) -> None:
