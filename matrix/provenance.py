@@ -44,10 +44,14 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_NOT_IN_ADDRESS = re.compile(r"[\s\"'<>\\`]")
+
+
 def is_web_address(value: str) -> bool:
-    """Whether `value` is an absolute http(s) address with a host."""
+    """Whether `value` is an absolute http(s) address with a host, and nothing a page could
+    misread around it (white space, quotes, angle brackets, backslashes)."""
     parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not _NOT_IN_ADDRESS.search(value)
 
 
 def provenance_problems(project: Project) -> Iterator[Problem]:

@@ -206,6 +206,24 @@ def test_the_brief_links_the_archived_copy_plainly_and_shows_the_hash(tmp_path: 
     assert "retrieved 2025-06-07" in html and f'<code class="hash">{DIGEST}</code>' in html
 
 
+@pytest.mark.parametrize(
+    "archive", ["javascript:alert(1)", 'https://x.org/"><script>alert(1)</script>', "https://x.org/a b", "//x.org/a"]
+)
+def test_an_archive_that_is_not_a_plain_web_address_is_refused_and_never_linked(tmp_path: Path, archive: str) -> None:
+    from dataclasses import replace
+
+    from yaml import safe_dump
+
+    field = safe_dump({"archive": archive}, width=1000).strip()
+    write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("  text:", f"  {field}\n  text:")})
+    assert _found(tmp_path) == [("claims/a.yaml", 6, "invalid-url")]
+    project, report = check(tmp_path)
+    files = tuple(replace(f, problems=()) for f in project.files)  # as if it had validated
+    html = render_brief(brief_of(analyse(replace(project, files=files), report), replace(project, files=files)))
+    assert_self_contained(html)
+    assert 'class="archive"' not in html and "<script" not in html
+
+
 def test_an_unpinned_project_validates_and_pins_nothing_by_itself(tmp_path: Path) -> None:
     write_project(tmp_path, {})
     assert _found(tmp_path) == []
