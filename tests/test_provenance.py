@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from matrix import check
+from matrix.pinning import PinRefused, pinned_text
 from matrix.pivot import analyse
-from matrix.provenance import PinRefused, pinned_text
 from matrix.report import brief_of, render_brief
 from matrix.workbook import write_workbook
 from tests.conftest import CLAIMS_A, SEED_A, write_project

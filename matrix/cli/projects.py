@@ -136,8 +136,10 @@ def schema_command(root: Path, out: Path | None) -> None:
 def pin_command(sources: tuple[str, ...], root: Path) -> None:
     """Record each source text's SHA-256 in its claims file (`sha256:`), so that validate
     notices a changed text (all sources, or those named)."""
+    from matrix.corpus import pin_sources
+    from matrix.pinning import PinRefused, plan_pins
     from matrix.problems import did_you_mean
-    from matrix.provenance import SHORT, PinRefused, pin_sources, plan_pins
+    from matrix.provenance import SHORT
 
     project, _ = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024).load()
     known = [s.id for s in project.sources]
