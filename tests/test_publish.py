@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from matrix import check
+from matrix import __version__, check
 from matrix.model import Project
 from matrix.pivot import analyse
 from matrix.problems import Report
@@ -182,10 +182,10 @@ def test_a_failed_write_keeps_the_old_database(
 
     monkeypatch.setattr(writer, "write_database", fail)
     with pytest.raises(OSError):
-        writer.write_sqlite(out, published(*loaded))
+        writer.write_sqlite(out, published(*loaded, __version__))
     assert out.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["e.db"]
     monkeypatch.undo()
-    writer.write_sqlite(out, published(*loaded))
+    writer.write_sqlite(out, published(*loaded, __version__))
     assert out.read_bytes().startswith(b"SQLite format 3\0") and oct(out.stat().st_mode & 0o777) == "0o640"
 
 
@@ -369,8 +369,6 @@ def test_the_descriptor_carries_types_vocabularies_keys_and_inputs(
     assert {"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}} in claims["schema"][
         "foreignKeys"
     ]
-    from matrix import __version__
-
     assert descriptor["claims_matrix"]["version"] == __version__
     assert {i["path"]: i["sha256"] for i in descriptor["claims_matrix"]["inputs"]} == dict(project.inputs)
 

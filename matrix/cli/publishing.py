@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from matrix import __version__
 from matrix.cli import Inputs, main, project_options
 from matrix.model import Project
 from matrix.paths import OutputRefused, check_output
@@ -67,7 +68,7 @@ def publish(
         raise click.UsageError("give --sqlite FILE, --datapackage DIR, or both")
     inputs = Inputs.of(root, no_cache, max_file_size)
     project, report = inputs.checked(strict)
-    tables = published(project, report)
+    tables = published(project, report, __version__)
     files = package_files(tables) if package is not None else {}
     targets: list[tuple[str, Path]] = []
     if database is not None:

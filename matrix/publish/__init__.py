@@ -29,7 +29,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from matrix import __version__
 from matrix.counting import contrast_rows, tallies, weight
 from matrix.dating import project_claims
 from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES, Claim, Codebook, Project
@@ -90,11 +89,11 @@ class Table:
 @dataclass(frozen=True, slots=True)
 class Published:
     """Everything published: the tables in creation order (referenced before referencing),
-    the input files' hashes and the tool's version."""
+    the input files' hashes and the version of the tool that made them."""
 
     tables: tuple[Table, ...]
     inputs: Mapping[str, str]
-    version: str = __version__
+    version: str
     title: str = "claims-matrix evidence"
 
     def table(self, name: str) -> Table:
@@ -449,8 +448,9 @@ def _inputs(inputs: Mapping[str, str]) -> Table:
     )
 
 
-def published(project: Project, report: Report) -> Published:
-    """The tables of a valid project (one with a codebook whose report passes)."""
+def published(project: Project, report: Report, version: str) -> Published:
+    """The tables of a valid project (one with a codebook whose report passes), made by the
+    tool's `version`."""
     codebook = project.codebook
     assert codebook is not None, "publish needs a valid project"
     perspectives = {s.id: s.perspective for s in project.sources}
@@ -469,7 +469,7 @@ def published(project: Project, report: Report) -> Published:
         cites,
         _inputs(project.inputs),
     )
-    return Published(_enumerated(tables), dict(sorted(project.inputs.items())))
+    return Published(_enumerated(tables), dict(sorted(project.inputs.items())), version)
 
 
 VOCABULARIES = ("perspectives", "topics", "actors")
