@@ -214,10 +214,17 @@ CELL = "select id from claims where topic = 'counter-terrorism' and perspective 
 
 def test_refused_outputs_are_usage_errors_that_write_nothing(shipped: Path) -> None:
     assert _publish(shipped).returncode == 2
-    for args in (["--sqlite", "output/e.csv"], ["--datapackage", "claims"], ["--datapackage", "seeds/x"]):
+    for args in (
+        ["--sqlite", "output/e.csv"],
+        ["--datapackage", "claims"],
+        ["--datapackage", "seeds/x"],
+        ["--sqlite", "output/same.db", "--datapackage", "output/same.db"],
+        ["--sqlite", "output/e.db", "--datapackage", "output"],
+    ):
         done = _publish(shipped, *args)
         assert done.returncode == 2 and "Traceback" not in done.stderr, args
     assert not (shipped / "seeds" / "x").exists() and not list((shipped / "claims").glob("*.csv"))
+    assert not (shipped / "output" / "same.db").exists() and not (shipped / "output" / "e.db").exists()
 
 
 def test_links_and_read_only_targets_are_refused(shipped: Path, tmp_path: Path) -> None:

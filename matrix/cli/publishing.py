@@ -76,7 +76,12 @@ def publish(
         _checked(resolved.with_name(METADATA_FILE), project, (".json",), "--sqlite")
         targets.append(("sqlite", resolved))
     if package is not None:
-        targets.append(("package", _package_folder(package, project, list(files))))
+        folder = _package_folder(package, project, list(files))
+        if any(folder == target or folder == target.parent for _, target in targets):
+            raise click.BadParameter(
+                f"'{package}' is where --sqlite writes; give another folder", param_hint="--datapackage"
+            )
+        targets.append(("package", folder))
     counts = ", ".join(f"{len(tables.table(name).rows)} {name.replace('_', ' ')}" for name in _COUNTED)
     for kind, target in targets:
         try:
