@@ -28,6 +28,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 URL_PATTERN = "^https?://"
+SHA256_PATTERN = "^[0-9a-fA-F]{64}$"
 
 _TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"], "minLength": 1, "pattern": r"\S"}
 _CONFIDENCE = {
@@ -96,6 +97,18 @@ def _source(codebook: Codebook) -> dict[str, Any]:
             ),
             "text": _text("Required: the source text, relative to the project root (seeds/ID.txt).", type="string"),
             "url": _text("Optional: an http(s) address.", type="string", pattern=URL_PATTERN),
+            "sha256": _text(
+                "Optional: the SHA-256 of the text file's bytes (64 hex digits), as `claims-matrix pin` writes it;"
+                " validate warns (seed-changed) when the text no longer matches.",
+                type="string",
+                pattern=SHA256_PATTERN,
+            ),
+            "retrieved": _text(
+                "Optional: when the text was obtained, YYYY-MM-DD (or YYYY-MM, YYYY).", pattern=DATE_PATTERN
+            ),
+            "archive": _text(
+                "Optional: an http(s) address of an archived copy of the text.", type="string", pattern=URL_PATTERN
+            ),
         },
     }
 

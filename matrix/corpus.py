@@ -1,12 +1,13 @@
-"""Starting and feeding a project: `init`, `add-source`, `import` and `schema`, with their files.
+"""Starting and feeding a project: `init`, `add-source`, `import`, `schema` and `pin`, with their files.
 
-The pure parts live beside it (`starter`, `importing`, `claims_schema`, `yamlwriter`); this
+The pure parts live beside it (`starter`, `importing`, `claims_schema`, `yamlwriter`, `pinning`); this
 module reads and writes the files, every write atomic (`paths.atomic_output`), and checks
 everything before the first write, so that a refused command leaves the project as it was.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -17,8 +18,10 @@ from matrix.claims_schema import SCHEMA_FILE, schema_text
 from matrix.importing import ImportPlan, ImportProblem, Table, Target, csv_table, plan_import
 from matrix.model import Codebook, Location, Project
 from matrix.paths import atomic_output
+from matrix.pinning import Pin, PinRefused, pinned_text
 from matrix.pipeline import InvalidProject, check
 from matrix.problems import Problem, Report, sorted_problems
+from matrix.provenance import sha256_of
 from matrix.starter import CODEBOOK_FILE as CODEBOOK
 from matrix.starter import PROJECT_MARKERS, STARTER_FOLDERS, starter_files
 from matrix.yamlwriter import claims_file_yaml
@@ -83,7 +86,7 @@ def new_source(root: Path, text: Path, fields: dict[str, str | None]) -> NewSour
     safe = source_id if _plain_name(source_id) else "new-source"
     suffix = text.suffix.lower() if text.suffix.lower() in TEXT_SUFFIXES else ".txt"
     text_file, claims_file = f"seeds/{safe}{suffix}", f"claims/{safe}.yaml"
-    source = {**{k: v for k, v in fields.items() if v is not None}, "text": text_file}
+    source = {**{k: v for k, v in fields.items() if v is not None}, "text": text_file, "sha256": sha256_of(data)}
     claims_text = claims_file_yaml(source, [], schema_reference(root))
     if (root / claims_file).exists():
         raise Refused(f"{claims_file} already exists; nothing was written")
@@ -188,3 +191,28 @@ def codebook_of(project: Project) -> Codebook:
 
 def write_schema(out: Path, codebook: Codebook) -> None:
     write_file(out, schema_text(codebook).encode("utf-8"))
+
+
+# --- pin -------------------------------------------------------------------------------
+
+
+def pin_sources(root: Path, pins: Sequence[Pin]) -> None:
+    """Write each changed pin into its claims file. Every new text is made (and checked)
+    before the first is written; each file is replaced atomically and keeps its permissions;
+    a claims file that is a symbolic link or read-only is refused, and then nothing is written."""
+    planned: list[tuple[Path, bytes]] = []
+    for pin in pins:
+        if not pin.changed:
+            continue
+        path = root / pin.file
+        if path.is_symlink():
+            raise PinRefused(f"{pin.file} is a symbolic link; pin rewrites only regular files")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK) or not path.stat().st_mode & 0o222:
+            raise PinRefused(f"{pin.file} cannot be written (read-only); nothing was written")
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise PinRefused(f"{pin.file} is not UTF-8; fix it first (claims-matrix validate)") from None
+        planned.append((path, pinned_text(pin.file, text, pin.digest).encode("utf-8")))
+    for path, data in planned:
+        write_file(path, data)

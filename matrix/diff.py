@@ -15,11 +15,12 @@ from typing import Any
 from matrix.counting import STANCE_MEASURES, axes, contrast_rows, tallies, weight
 from matrix.dating import Selection, TimeRange, project_claims, select
 from matrix.model import Claim, Filters, Project, Source
+from matrix.provenance import PROVENANCE_FIELDS
 from matrix.quotes import normalise_quote
 
 CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence", "date")
 """The coding of a claim, compared field by field ("recoded")."""
-SOURCE_FIELDS = ("title", "publisher", "author", "published", "perspective", "text", "url")
+SOURCE_FIELDS = ("title", "publisher", "author", "published", "perspective", "text", "url", *PROVENANCE_FIELDS)
 
 NEW, EMPTIED, FLIPPED, CHANGED = "new", "emptied", "sign flipped", "changed"
 """Cell flags, most telling first: a cell that was empty, one that emptied, one whose net index

@@ -451,6 +451,9 @@ def _source_fields(source: Source) -> tuple[str | None, ...]:
         source.author,
         source.published,
         source.url,
+        source.sha256,
+        source.retrieved,
+        source.archive,
     )
 
 

@@ -72,7 +72,10 @@ class Codebook:
 class Source:
     """One source document: the `source:` block of a claims file.
 
-    `positions` maps each field the user wrote to the location of its value.
+    `positions` maps each field the user wrote to the location of its value. The provenance
+    fields are optional: `sha256` pins the text file's bytes (hex, as written), `retrieved` is
+    when the text was obtained (a date as written), `archive` an http(s) address of an archived
+    copy (see `matrix.provenance`).
     """
 
     id: str
@@ -86,6 +89,9 @@ class Source:
     file: str
     location: Location
     positions: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    sha256: str | None = None
+    retrieved: str | None = None
+    archive: str | None = None
 
 
 class Claim(NamedTuple):

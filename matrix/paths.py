@@ -52,6 +52,7 @@ def atomic_output(out: Path) -> Iterator[IO[bytes]]:
     another run's `remove_stale_temporaries` leaves it alone; the kernel drops the lock when
     its writer dies, however (SIGKILL included), and the temporary is then stale."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    mode = kept_mode(out)
     handle: IO[bytes] | None = None
     # Ctrl-C or SIGTERM wait while the temporary is created and locked: arriving in between,
     # they would leave a file that no `except` below knows of
@@ -63,7 +64,7 @@ def atomic_output(out: Path) -> Iterator[IO[bytes]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-            os.chmod(handle.name, 0o644)
+            os.chmod(handle.name, mode)
             os.replace(handle.name, out)  # still locked: no cleaner can take it before this
     except BaseException:
         if handle is not None:
@@ -72,6 +73,15 @@ def atomic_output(out: Path) -> Iterator[IO[bytes]]:
         raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def kept_mode(out: Path) -> int:
+    """The permissions a file written at `out` gets: those of the regular file it replaces, or 0644."""
+    with contextlib.suppress(OSError):
+        info = os.stat(out)
+        if stat.S_ISREG(info.st_mode):
+            return stat.S_IMODE(info.st_mode)
+    return 0o644
 
 
 def _locked_temporary(folder: Path) -> IO[bytes]:

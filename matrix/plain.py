@@ -19,6 +19,7 @@ from matrix.quotes import Match
 new_tuple = tuple.__new__
 NO_ACCEPT: Mapping[str, str] = MappingProxyType({})  # shared by every claim that accepts nothing
 _SOURCE_VALUES = ("id", "title", "publisher", "perspective", "text", "author", "published", "url", "file")
+_PROVENANCE_VALUES = ("sha256", "retrieved", "archive")  # keyword fields of Source, after `positions`
 
 
 def location(file: str, line: int, column: int) -> Location:
@@ -35,6 +36,7 @@ def flat_claims_file(parsed: ClaimsFile) -> tuple[Any, ...]:
             *[getattr(source, f) for f in _SOURCE_VALUES],
             tuple(source.location),
             {k: tuple(v) for k, v in source.positions.items()},
+            *[getattr(source, f) for f in _PROVENANCE_VALUES],
         )
     claims = [
         (*claim[:9], tuple(claim.location), dict(claim.positions), dict(claim.accept), claim.date)
@@ -48,8 +50,17 @@ def claims_file_of(flat: tuple[Any, ...]) -> ClaimsFile:
     file, flat_source, claims, problems = flat
     source = None
     if flat_source is not None:
-        *values, where, positions = flat_source
-        source = Source(*values, location=location(*where), positions={k: location(*v) for k, v in positions.items()})  # type: ignore[misc]
+        values, (where, positions), provenance = (
+            flat_source[: len(_SOURCE_VALUES)],
+            flat_source[len(_SOURCE_VALUES) : len(_SOURCE_VALUES) + 2],
+            flat_source[len(_SOURCE_VALUES) + 2 :],
+        )
+        source = Source(  # type: ignore[misc]
+            *values,
+            location=location(*where),
+            positions={k: location(*v) for k, v in positions.items()},
+            **dict(zip(_PROVENANCE_VALUES, provenance, strict=True)),
+        )
     return ClaimsFile(
         file,
         source,

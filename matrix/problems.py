@@ -55,9 +55,10 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "unknown-perspective": (E, "a perspective the codebook does not define"),
     "unknown-topic": (E, "a topic the codebook does not define"),
     "unknown-actor": (E, "an actor the codebook does not define"),
-    "invalid-date": (E, "published is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    "invalid-date": (E, "a source's published or retrieved is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
     "invalid-claim-date": (E, "a claim's date is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
-    "invalid-url": (E, "url is not an http(s) address"),
+    "invalid-url": (E, "a source's url or archive is not an http(s) address"),
+    "invalid-sha256": (E, "a source's sha256 is not 64 hexadecimal digits"),
     # codebook
     "codebook-missing": (E, "claims/codebook.yaml does not exist"),
     "codebook-empty": (E, "a codebook list is empty"),
@@ -68,6 +69,7 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "text-unreadable": (E, "a source text file cannot be read"),
     "text-not-utf8": (E, "a source text file is not valid UTF-8"),
     "text-control-character": (E, "a source text holds a control character a spreadsheet cell cannot hold"),
+    "seed-changed": (W, "a pinned source text changed: its bytes differ from its sha256 (review quotes, re-pin)"),
     # quotes
     "quote-not-found": (E, "a quote does not occur in its source text"),
     "short-quote": (W, "a quote has fewer than six words"),

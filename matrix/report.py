@@ -21,6 +21,7 @@ import jinja2
 from matrix.model import Memo, Memos, Project
 from matrix.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.pivot import Analysis, cell_claims, summary_numbers
+from matrix.provenance import is_web_address
 from matrix.wording import counted
 
 TEMPLATE = "report.html.j2"
@@ -63,6 +64,17 @@ class EvidenceClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a source's text came from, as the brief's source list shows it: when it was
+    retrieved, an archived copy (an http(s) address: the page's one kind of outside link, a
+    plain link the reader follows, never a resource it loads) and the SHA-256 it is pinned to."""
+
+    retrieved: str | None = None
+    archive: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Brief:
     """Everything the page shows. `numbers` is `pivot.summary_numbers(analysis)`; `topics`
     and `perspectives` are the analysed (id, label) pairs in display order; `evidence` maps
@@ -74,6 +86,7 @@ class Brief:
     evidence: Mapping[tuple[str, str], tuple[EvidenceClaim, ...]] = field(default_factory=dict)
     memos: Memos = field(default_factory=Memos)
     sources: Mapping[str, str] = field(default_factory=dict)
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)  # source id -> its provenance
     title: str = "Convergence and divergence across perspectives"
 
 
@@ -150,6 +163,11 @@ def brief_of(analysis: Analysis, project: Project) -> Brief:
         evidence=evidence,
         memos=project.memos,
         sources={s.id: s.title for s in project.sources if s.id in used},
+        provenance={
+            s.id: Provenance(s.retrieved, s.archive if s.archive and is_web_address(s.archive) else None, s.sha256)
+            for s in project.sources
+            if s.id in used and (s.retrieved or s.archive or s.sha256)
+        },
     )
 
 
@@ -170,6 +188,7 @@ def render_brief(brief: Brief) -> str:
             totals=_totals(brief),
             sources=sorted(brief.sources.items()),
             sources_by_id=brief.sources,
+            provenance=brief.provenance,
             linked=cited,
             legend=[(signed(v), net_colour(v), meaning) for v, meaning in _LEGEND],
             thin_example=cell_colour(1.0, 1),

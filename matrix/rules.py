@@ -28,6 +28,8 @@ from matrix.model import (
 from matrix.periods import parse_date
 from matrix.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.problems import Problem, did_you_mean, shown
+from matrix.provenance import EMITS as PROVENANCE_CODES
+from matrix.provenance import provenance_problems
 from matrix.quotes import Match, NormalisedText
 from matrix.wording import counted
 
@@ -422,6 +424,7 @@ RULES: tuple[Rule, ...] = (
     Rule(empty_sources, ("source-without-claims",)),
     Rule(unused_vocabulary, ("unused-topic", "unused-perspective")),
     Rule(memo_claims, ("unknown-memo-claim",)),
+    Rule(lambda ctx: provenance_problems(ctx.project), PROVENANCE_CODES),
 )
 FILE_RULES: tuple[FileRule, ...] = (
     FileRule(

@@ -40,6 +40,9 @@ SOURCE_FIELDS: Mapping[str, bool] = {
     "perspective": True,
     "text": True,
     "url": False,
+    "sha256": False,
+    "retrieved": False,
+    "archive": False,
 }
 
 CLAIM_FIELDS: Mapping[str, bool] = {
@@ -267,6 +270,9 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
             file=file,
             location=block.location,
             positions=positions,
+            sha256=values.get("sha256"),
+            retrieved=values.get("retrieved"),
+            archive=values.get("archive"),
         )
     elif block is not None and not isinstance(block, Rejected):
         out.add(

@@ -138,7 +138,9 @@ output/                generated workbooks (not committed)
 For coders:
 
 1. Add a source: `claims-matrix add-source TEXT.txt --id ID --perspective P --title "..." --publisher "..."`
-   copies the text to `seeds/` and writes `claims/ID.yaml` with no claims yet.
+   copies the text to `seeds/` and writes `claims/ID.yaml` with no claims yet, the text pinned
+   by its SHA-256 (`sha256:`; add `--retrieved DATE` and `--archive URL` to record where it came
+   from). If a text must change later, review its quotes, then `claims-matrix pin ID`.
 2. Find what to code: `claims-matrix coverage --source ID --stubs` prints ready-to-paste claims
    for the sentences most likely to state a position; fill in the topic, confirm the guessed
    stance and approach, and paste them under `claims:`.
@@ -197,7 +199,8 @@ SEEDS_README = """\
 # Source texts
 
 One plain-text file per source, byte for byte as received (`claims-matrix add-source` copies
-them here). Claims quote them verbatim; `claims-matrix validate` checks every quote against them.
+them here). Claims quote them verbatim; `claims-matrix validate` checks every quote against them,
+and warns (`seed-changed`) when a text's bytes no longer match the `sha256:` its claims file pins.
 """
 
 GITIGNORE = """\

@@ -9,9 +9,11 @@ nothing. A meta-test fails when a command or option is added without its cases.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -640,6 +642,48 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("--out", "{tmp}/claims.schema.json", *ROOT_ARGS), _schema_out,
                       ("--out", "{tmp}/schema.txt", *ROOT_ARGS)),
     },
+}  # fmt: skip
+
+
+def _pinned(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].endswith("pinned 2 sources: 2 written\n"), result
+    digest = hashlib.sha256(SEED_A.encode()).hexdigest()
+    assert yaml.safe_load((root / "claims" / "a.yaml").read_text())["source"]["sha256"] == digest
+
+
+def _published_db(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith(f"wrote {root.parent / 'e.db'} (8 claims, "), result
+    with sqlite3.connect(root.parent / "e.db") as db:
+        assert db.execute("select count(*) from claims").fetchone() == (8,)
+    assert "databases" in json.loads((root.parent / "metadata.json").read_text())
+
+
+def _published_package(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith(f"wrote {root.parent / 'pkg'}/"), result
+    descriptor = json.loads((root.parent / "pkg" / "datapackage.json").read_text())
+    assert [r["name"] for r in descriptor["resources"]][:5] == ["perspectives", "topics", "actors", "sources", "claims"]
+    assert len(_rows((root.parent / "pkg" / "claims.csv").read_text())) == 8
+
+
+def _publish_strict(result: Result, root: Path) -> None:
+    assert result[0] == 1 and "short-quote" in result[1] + result[2] and not (root.parent / "e.db").exists()
+
+
+# provenance (pin, add-source's record of where a text came from) and publish
+CASES["add-source"] |= {
+    "--retrieved": Case((*NEW_SOURCE, "--retrieved", "2025-06-07"), _added(retrieved="2025-06-07"),
+                        (*NEW_SOURCE, "--retrieved")),
+    "--archive": Case((*NEW_SOURCE, "--archive", "https://web.archive.org/web/2025/https://x.org/a"),
+                      _added(archive="https://web.archive.org/web/2025/https://x.org/a"), (*NEW_SOURCE, "--archive")),
+}  # fmt: skip
+CASES["pin"] = {"--root": Case(ROOT_ARGS, _pinned, ("--root", "{tmp}/nowhere"))}
+DB_ARGS = ("--sqlite", "{tmp}/e.db")
+CASES["publish"] = {
+    **_project_cases("publish", DB_ARGS, _published_db),
+    "--sqlite": Case((*DB_ARGS, *ROOT_ARGS), _published_db, ("--sqlite", "{tmp}/e.txt", *ROOT_ARGS)),
+    "--datapackage": Case(("--datapackage", "{tmp}/pkg", *ROOT_ARGS), _published_package,
+                          ("--datapackage", "{root}/claims", *ROOT_ARGS)),
+    "--strict": Case((*DB_ARGS, "--strict", "--root", "{bad}"), _publish_strict),
 }  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def cb(old: str, new: str) -> dict[str, str]:
 EXPORT = "The United States and India differ sharply on export controls policy."
 SPACE = "Both governments agree to expand civil space cooperation together."
 QUOTE_A = f"    quote: {EXPORT}\n"
+SEED_A_SHA256 = hashlib.sha256(SEED_A.encode("utf-8")).hexdigest()
 
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
@@ -124,6 +126,26 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         [(A, 11, "invalid-claim-date")],
     ),
     ("invalid-url", a("  text:", "  url: ftp//x\n  text:"), [(A, 6, "invalid-url")]),
+    # provenance: all optional; a pinned text that changed is a warning at the sha256 line
+    ("invalid-archive", a("  text:", "  archive: web.archive.org/x\n  text:"), [(A, 6, "invalid-url")]),
+    ("invalid-retrieved", a("  text:", "  retrieved: 5 June 2025\n  text:"), [(A, 6, "invalid-date")]),
+    ("invalid-sha256", a("  text:", "  sha256: e3b0c442\n  text:"), [(A, 6, "invalid-sha256")]),
+    (
+        "seed-changed",
+        a("  text: seeds/a.txt\n", f"  text: seeds/a.txt\n  sha256: {'0' * 64}\n"),
+        [(A, 7, "seed-changed")],
+    ),
+    ("seed-pinned", a("  text: seeds/a.txt\n", f"  text: seeds/a.txt\n  sha256: {SEED_A_SHA256}\n"), []),
+    (
+        "seed-pinned-upper-case",
+        a("  text: seeds/a.txt\n", f"  text: seeds/a.txt\n  sha256: {SEED_A_SHA256.upper()}\n"),
+        [],
+    ),
+    (
+        "provenance-recorded",
+        a("  text:", "  retrieved: 2025-06-05\n  archive: https://web.archive.org/web/2025/https://x.org/a\n  text:"),
+        [],
+    ),
     # codebook
     ("codebook-missing", {CB: None}, [(CB, 1, "codebook-missing")]),
     (

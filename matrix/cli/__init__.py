@@ -353,6 +353,6 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
 
 
 # The commands register on `main` as their modules are imported.
-from matrix.cli import checking, outputs, projects, versions
+from matrix.cli import checking, outputs, projects, publishing, versions
 
-__all__ = ["checking", "main", "outputs", "projects", "run", "versions"]
+__all__ = ["checking", "main", "outputs", "projects", "publishing", "run", "versions"]

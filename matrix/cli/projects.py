@@ -55,6 +55,10 @@ def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str,
 @click.option("--author", default=None, help="Its author(s).")
 @click.option("--published", default=None, metavar="DATE", help="When it was published: YYYY-MM-DD (or YYYY-MM, YYYY).")
 @click.option("--url", default=None, help="Where it is online: an http(s) address.")
+@click.option(
+    "--retrieved", default=None, metavar="DATE", help="When the text was obtained: YYYY-MM-DD (or YYYY-MM, YYYY)."
+)
+@click.option("--archive", default=None, metavar="URL", help="An archived copy of it: an http(s) address.")
 @root_option
 def add_source(
     text_path: Path,
@@ -65,13 +69,17 @@ def add_source(
     author: str | None,
     published: str | None,
     url: str | None,
+    retrieved: str | None,
+    archive: str | None,
     root: Path,
 ) -> None:
-    """Copy a source text into seeds/ and write its claims file, with no claims yet."""
+    """Copy a source text into seeds/ and write its claims file (the text pinned by its
+    SHA-256), with no claims yet."""
     from matrix.corpus import Refused, new_source, write_new_source
 
     fields = {"id": source_id, "title": title, "publisher": publisher, "author": author}
     fields |= {"published": published, "perspective": perspective, "url": url}
+    fields |= {"retrieved": retrieved, "archive": archive}
     try:
         new = new_source(root, text_path, fields)
     except Refused as refused:
@@ -123,3 +131,36 @@ def schema_command(root: Path, out: Path | None) -> None:
         counted(len(getattr(codebook, kind)), kind[:-1]) for kind in ("topics", "perspectives", "actors")
     )
     click.echo(f"wrote {target} ({counts})")
+
+
+@main.command(name="pin")
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@root_option
+def pin_command(sources: tuple[str, ...], root: Path) -> None:
+    """Record each source text's SHA-256 in its claims file (`sha256:`), so that validate
+    notices a changed text (all sources, or those named)."""
+    from matrix.corpus import pin_sources
+    from matrix.pinning import PinRefused, plan_pins
+    from matrix.problems import did_you_mean
+    from matrix.provenance import SHORT
+
+    project, _ = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024).load()
+    known = [s.id for s in project.sources]
+    for source in sources:
+        if source not in known:
+            raise click.BadParameter(f"no source '{source}'; {did_you_mean(source, known)}", param_hint="SOURCE")
+    try:
+        pins = plan_pins(project, sources)
+        pin_sources(root, pins)
+    except PinRefused as refused:
+        raise click.ClickException(escaped(str(refused))) from None
+    for pin in pins:
+        digest = f"sha256 {pin.digest[:SHORT]}…"
+        if not pin.changed:
+            click.echo(f"{pin.file}: unchanged ({pin.text}, {digest})")
+        elif pin.previous is None:
+            click.echo(f"{pin.file}: pinned {pin.text} ({digest})")
+        else:
+            click.echo(f"{pin.file}: re-pinned {pin.text} ({digest}, was {pin.previous[:SHORT]}…)")
+    changed = sum(pin.changed for pin in pins)
+    click.echo(f"pinned {len(pins)} source{'s' if len(pins) != 1 else ''}: {changed} written")

@@ -104,7 +104,13 @@ def build_workbook(
     sources_sheet(
         wb,
         analysis,
-        {s.id: (s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url) for s in project.sources},
+        {
+            s.id: (
+                *(s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url),
+                *(s.retrieved, s.archive, s.sha256),  # provenance
+            )
+            for s in project.sources
+        },
     )
     coverage_sheet(wb, covered())
     codebook_sheet(wb, analysis)

@@ -122,7 +122,8 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
 
 def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
     topics = list(analysis.topics)
-    sheet = Sheet(wb, "Sources", [30, 50, 30, 24, 12, 14, 36, 30, 8, 12, 11, 9] + [12] * len(topics), freeze="B2")
+    widths = [30, 50, 30, 24, 12, 14, 36, 30, 12, 30, 20, 8, 12, 11, 9]
+    sheet = Sheet(wb, "Sources", widths + [12] * len(topics), freeze="B2")
     sheet.header(
         [
             "Source",
@@ -133,6 +134,9 @@ def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[An
             "Perspective",
             "Text",
             "URL",
+            "Retrieved",
+            "Archive",
+            "SHA-256",  # pinned: the text's bytes when it was coded (validate: seed-changed)
             "Claims",
             "Convergence",
             "Divergence",
