@@ -20,7 +20,13 @@ import pytest
 from matrix.terminal.width import UNBOUNDED, room_for
 
 ROOT = Path(__file__).resolve().parent.parent
-BAD_STANCE = "claims/us-india-counterterrorism.yaml:12:13"  # where the broken copy's error is
+STANCE_LINE = (
+    (ROOT / "claims" / "us-india-counterterrorism.yaml")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    .index("    stance: convergence")
+)  # the first claim's stance, misspelt in the broken copy
+BAD_STANCE = f"claims/us-india-counterterrorism.yaml:{STANCE_LINE + 1}:13"  # where the broken copy's error is
 LOCATION = re.compile(r"(?:claims|seeds)/[\w./-]+:\d+:\d+")
 
 
@@ -74,8 +80,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / folder, copy / folder)
     path = copy / "claims" / "us-india-counterterrorism.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[11] == "    stance: convergence\n"
-    lines[11] = "    stance: convergance\n"
+    lines[STANCE_LINE] = "    stance: convergance\n"
     text = "".join(lines).replace("topic: intelligence-sharing", "topic: intel-sharing", 1)
     path.write_text(text, encoding="utf-8")
     return copy

@@ -163,4 +163,4 @@ def pin_command(sources: tuple[str, ...], root: Path) -> None:
         else:
             click.echo(f"{pin.file}: re-pinned {pin.text} ({digest}, was {pin.previous[:SHORT]}…)")
     changed = sum(pin.changed for pin in pins)
-    click.echo(f"pinned {len(pins)} source{'s' if len(pins) != 1 else ''}: {changed} written")
+    click.echo(f"pinned {counted(len(pins), 'source')}: {changed} written")
