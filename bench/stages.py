@@ -39,12 +39,12 @@ def main() -> None:
 
     import yaml
 
-    from matrix import yamltree
-    from matrix.pipeline import load_project, locate_quotes, quotes_cache
-    from matrix.validation import validate
+    from matrix.checks.pipeline import load_project, locate_quotes, quotes_cache
+    from matrix.checks.validation import validate
+    from matrix.files import yamltree
 
     if naive:
-        from matrix import loading, workers
+        from matrix.files import loading, workers
 
         workers.PARALLEL_WEIGHT = 1 << 62  # one process
 
@@ -66,10 +66,10 @@ def main() -> None:
     done("load")
     report = validate(project, locate_quotes(project, quotes_cache(None)))
     done("validate")
-    from matrix.pivot import analyse
+    from matrix.analysis.pivot import analyse
 
     if not naive:  # as the CLI does: the Coverage sheet's figures are worked out meanwhile
-        from matrix.pipeline import coverage_in_background
+        from matrix.checks.pipeline import coverage_in_background
         from matrix.workbook import COVERAGE_ROWS
 
         covering = coverage_in_background(project, report, (), COVERAGE_ROWS)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from matrix.report import OFFLINE_CHROMIUM
+from matrix.brief import OFFLINE_CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

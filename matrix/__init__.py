@@ -5,12 +5,12 @@ The public API is the pipeline: `check(root)` (= `load_project` -> `validate`) -
 
 from __future__ import annotations
 
-__version__ = "0.1.0"  # first: matrix.cache keys its entries with it
+__version__ = "0.1.0"  # first: matrix.files.cache keys its entries with it
 
-from matrix.model import Project
-from matrix.pipeline import InvalidProject, check, load_project
-from matrix.problems import CODES, Level, Problem, Report
-from matrix.validation import validate
+from matrix.checks.pipeline import InvalidProject, check, load_project
+from matrix.checks.validation import validate
+from matrix.model.problems import CODES, Level, Problem, Report
+from matrix.model.values import Project
 
 __all__ = [
     "CODES",

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from matrix import check
-from matrix.agreement import OURS, coder_names
+from matrix.analysis.agreement import OURS, coder_names
 from tests.conftest import write_project
 from tests.test_agreement import CODER_A, CODER_B, TEXT, claim_yaml
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import matrix.cache
-import matrix.workers
+import matrix.files.cache
+import matrix.files.workers
 from matrix import check
-from matrix.cache import CACHE_FILE
-from matrix.pipeline import load_project, parse_cache
+from matrix.checks.pipeline import load_project, parse_cache
+from matrix.files.cache import CACHE_FILE
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
@@ -82,7 +82,7 @@ def test_a_cache_locked_by_another_run_is_skipped(tmp_path: Path, monkeypatch: p
     root = write_project(tmp_path, {})
     cold = summary(root, cache=True)
     (root / "claims" / "a.yaml").write_text(CLAIMS_A.replace("stance: divergence", "stance: divergance"))
-    monkeypatch.setattr(matrix.cache, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(matrix.files.cache, "LOCK_TIMEOUT", 0.05)
     with contextlib.closing(sqlite3.connect(root / CACHE_FILE, isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")  # another run writing
         cache = parse_cache(root)
@@ -104,8 +104,8 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     broken = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("title: Source A", "title: [x]")
     root = write_project(tmp_path, {**PIVOT_FILES, "claims/c.yaml": broken.replace("src-a", "src-c")})
     sequential = load_project(root)
-    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
-    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(matrix.files.workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
     parallel = load_project(root)
     assert parallel.files == sequential.files
     assert [c.positions for c in parallel.claims] == [c.positions for c in sequential.claims]

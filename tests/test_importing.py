@@ -11,8 +11,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix import importing, pivot, tables
-from matrix.importing import (
+from matrix.analysis import pivot
+from matrix.analysis.pivot import CLAIM_COLUMNS
+from matrix.authoring import importing
+from matrix.authoring.importing import (
     PASSAGE_SEPARATOR,
     Cell,
     CellRef,
@@ -26,9 +28,9 @@ from matrix.importing import (
     plan_lines,
     unprefixed,
 )
-from matrix.loading import parse_claims_file, parse_codebook
-from matrix.model import Claim, Codebook, Source
-from matrix.pivot import CLAIM_COLUMNS
+from matrix.files import tables
+from matrix.files.loading import parse_claims_file, parse_codebook
+from matrix.model.values import Claim, Codebook, Source
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK
 
 HEADER = list(CLAIM_COLUMNS)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from matrix import check
-from matrix.pivot import analyse
+from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, write_workbook
 from tests.conftest import PIVOT_FILES, claims_yaml, write_project
 
@@ -118,7 +118,7 @@ def test_libreoffice_opens_the_shipped_workbook(tmp_path: Path) -> None:
 
 
 def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
-    from matrix.model import Filters
+    from matrix.model.values import Filters
     from matrix.workbook import CLAIM_HEADERS
 
     project, report = check(write_project(tmp_path / "p", PIVOT_FILES))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from matrix import check
-from matrix.model import Filters
-from matrix.pivot import Analysis, StanceCell, analyse, summary_numbers
+from matrix.analysis.pivot import Analysis, StanceCell, analyse, summary_numbers
+from matrix.model.values import Filters
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, c, claims_yaml, write_project
 
 NA = pd.NA
@@ -194,7 +194,7 @@ def test_passages_table_has_one_row_per_passage(tmp_path: Path) -> None:
 
 
 def test_claims_csv_quotes_every_formula_start_owasp_lists() -> None:
-    from matrix.pivot import claims_csv
+    from matrix.analysis.pivot import claims_csv
 
     assert claims_csv(pd.DataFrame({"text": ["\r1"]})) == "text\n'\r1\n"  # a carriage return too
     cells = ["=1", "+1", "-1", "@1", "\t1", "a=1", "'1", "", "x-1"]

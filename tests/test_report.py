@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from matrix.model import Location, Memo, Memos
-from matrix.palette import THIN_MARK, net_colour, signed, thin_colour
-from matrix.report import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
+from matrix.analysis.palette import THIN_MARK, net_colour, signed, thin_colour
+from matrix.brief import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
+from matrix.model.values import Location, Memo, Memos
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 HOSTILE = (
@@ -189,9 +189,9 @@ def test_memos_and_evidence_are_on_the_page() -> None:
 
 def shipped_brief(root: Path) -> Brief:
     """The shipped project's brief, as `claims-matrix report` writes it."""
-    from matrix.pipeline import check
-    from matrix.pivot import analyse
-    from matrix.report import brief_of
+    from matrix.analysis.pivot import analyse
+    from matrix.brief import brief_of
+    from matrix.checks.pipeline import check
 
     project, report = check(root)
     return brief_of(analyse(project, report), project)

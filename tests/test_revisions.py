@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from matrix import check
-from matrix.diff import side_of
-from matrix.loading import Snapshot
-from matrix.model import Filters
-from matrix.pipeline import Shared
-from matrix.pivot import analyse, summary_numbers
-from matrix.revisions import checkout
-from matrix.timeline import TimeRange
+from matrix.analysis.diff import side_of
+from matrix.analysis.pivot import analyse, summary_numbers
+from matrix.checks.pipeline import Shared
+from matrix.files.loading import Snapshot
+from matrix.files.revisions import checkout
+from matrix.model.values import Filters
+from matrix.time.timeline import TimeRange
 from tests.conftest import PIVOT_FILES, SEED_A, write_project
 from tests.test_diff import commit, diff, git
 
@@ -180,7 +180,7 @@ def test_diff_does_without_pandas(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from matrix.cli import run\n"
-        "import matrix.process as p\n"
+        "import matrix.cli.process as p\n"
         "p.finish = lambda code: (print('pandas' in sys.modules, code, file=sys.stderr), sys.exit(code))\n"
         "import matrix.cli.versions as v\n"
         "v.finish = p.finish\n"

@@ -13,8 +13,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from matrix import check
-from matrix.palette import thin_colour
-from matrix.pivot import analyse
+from matrix.analysis.palette import thin_colour
+from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, net_colour, write_workbook
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 

@@ -11,14 +11,14 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from matrix import __version__
-from matrix.model import FILTER_DIMENSIONS, Filters, Project
-from matrix.paths import OutputRefused, check_output
-from matrix.periods import PERIOD_KINDS, parse_date, parse_span
-from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
-from matrix.problems import Report, did_you_mean, escaped
-from matrix.process import Exit, exit_at_once, finish, keep, running
+from matrix.checks.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
+from matrix.cli.process import Exit, exit_at_once, finish, keep, running
+from matrix.files.paths import OutputRefused, check_output
+from matrix.model.problems import Report, did_you_mean, escaped
+from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
-from matrix.timeline import PeriodChoice, TimeRange
+from matrix.time.periods import PERIOD_KINDS, parse_date, parse_span
+from matrix.time.timeline import PeriodChoice, TimeRange
 
 F = TypeVar("F", bound=Callable[..., Any])
 

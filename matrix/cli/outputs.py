@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from matrix.checks.pipeline import coverage_in_background
 from matrix.cli import (
     Inputs,
     _periods,
@@ -20,11 +21,10 @@ from matrix.cli import (
     project_options,
     time_options,
 )
-from matrix.model import Filters
-from matrix.paths import atomic_output, lock_files
-from matrix.pipeline import coverage_in_background
+from matrix.files.paths import atomic_output, lock_files
+from matrix.model.values import Filters
 from matrix.terminal import console, period_view, progress, summary_view, text
-from matrix.timeline import left_out
+from matrix.time.timeline import left_out
 
 
 @main.command()
@@ -52,7 +52,7 @@ def build(
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
-    from matrix.pivot import analyse
+    from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, write_workbook
 
     time_range, periods = _time_range(since, until), _periods(period, window, step)
@@ -119,7 +119,7 @@ def summary(
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
     net index of each topic per period)."""
-    from matrix.pivot import analyse, analysis_timeline, summary_numbers
+    from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
     time_range, periods = _time_range(since, until), _periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -174,7 +174,7 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.pivot import analyse, claims_csv, claims_records
+    from matrix.analysis.pivot import analyse, claims_csv, claims_records
 
     time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -211,8 +211,8 @@ def report_command(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
-    from matrix.pivot import analyse
-    from matrix.report import brief_of, render_brief
+    from matrix.analysis.pivot import analyse
+    from matrix.brief import brief_of, render_brief
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)

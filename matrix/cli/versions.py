@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from matrix.checks.pipeline import Shared, claims_file_count
 from matrix.cli import (
     Inputs,
     _time_range,
@@ -21,15 +22,14 @@ from matrix.cli import (
     project_options,
     time_options,
 )
-from matrix.model import Filters, Project
-from matrix.pipeline import Shared, claims_file_count
-from matrix.process import Exit, finish
+from matrix.cli.process import Exit, finish
+from matrix.model.values import Filters, Project
 from matrix.terminal import agreement_view, console, diff_view
-from matrix.timeline import TimeRange, left_out
+from matrix.time.timeline import TimeRange, left_out
 
 if TYPE_CHECKING:
-    from matrix.diff import Side
-    from matrix.revisions import Version
+    from matrix.analysis.diff import Side
+    from matrix.files.revisions import Version
 
 
 @main.command(name="diff")
@@ -60,8 +60,8 @@ def diff_command(
 
     OLD and NEW are project folders or git:REV (any revision git knows: git:HEAD~3, git:v1.2, a
     branch); OLD defaults to git:HEAD, NEW to the working tree of --root."""
-    from matrix.diff import compare
-    from matrix.revisions import RevisionError, Version, checkout
+    from matrix.analysis.diff import compare
+    from matrix.files.revisions import RevisionError, Version, checkout
 
     time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -95,7 +95,7 @@ def _diff_side(
     validated and pivoted; its problems shown with the version named, and exit 1, when it does
     not validate. A time range keeps the claims dated in it on this side (by this side's
     dates), and says what it left out."""
-    from matrix.diff import side_of
+    from matrix.analysis.diff import side_of
 
     side = replace(inputs, root=version.root)
     project, _ = side.checked(cache_root=inputs.root, version=version.label, shared=shared, snapshot=version.snapshot)
@@ -135,9 +135,9 @@ def agree_command(
     OTHER is another coder's coding: a project folder (with claims/), a folder of claims files
     (their text: paths resolve against --root), or git:REV. Their codebook if they have one,
     else the project's."""
-    from matrix.agreement import OURS, Coding, agreement, coder_names
-    from matrix.pipeline import coding_layout
-    from matrix.revisions import RevisionError, checkout
+    from matrix.analysis.agreement import OURS, Coding, agreement, coder_names
+    from matrix.checks.pipeline import coding_layout
+    from matrix.files.revisions import RevisionError, checkout
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources))
     codings = [Coding(OURS, *inputs.checked(version=OURS))]

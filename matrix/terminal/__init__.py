@@ -19,10 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from matrix.problems import Level, Problem, Report, escaped
+from matrix.model.problems import Level, Problem, Report, escaped
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.coverage import Coverage
+    from matrix.analysis.coverage import Coverage
 
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}

@@ -12,10 +12,10 @@ from rich.text import Text
 
 from matrix.terminal import _cells, _net_style, text
 from matrix.terminal.summary import EMPTY
-from matrix.timeline import UNDATED, left_out
+from matrix.time.timeline import UNDATED, left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.timeline import Timeline
+    from matrix.time.timeline import Timeline
 
 
 PERIOD_TOPIC_WIDTH = 24  # the widest a topic label is shown beside the periods

@@ -10,10 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from matrix.terminal import _cells, _net_style, _table, _table_width, text
-from matrix.timeline import left_out
+from matrix.time.timeline import left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.pivot import Analysis
+    from matrix.analysis.pivot import Analysis
 
 
 TOPIC_WIDTH = 30  # the widest a topic label is shown

@@ -14,8 +14,8 @@ from matrix.terminal import _net_style, _table, text
 from matrix.terminal.summary import EMPTY
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.agreement import Agreement, Disagreement
-    from matrix.diff import Diff
+    from matrix.analysis.agreement import Agreement, Disagreement
+    from matrix.analysis.diff import Diff
 
 
 def _cell_text(cell: tuple[int, int, float] | None) -> Text:
@@ -184,7 +184,7 @@ _ABSENT = {"approach": "no approach", "actor": "no actor"}
 
 def _coding(values: Sequence[object], differ: Sequence[str]) -> Text:
     """'topic, stance, approach, actor, confidence', the fields in `differ` in bold."""
-    from matrix.agreement import CLAIM_FIELDS
+    from matrix.analysis.agreement import CLAIM_FIELDS
 
     shown = Text()
     for i, (field, value) in enumerate(zip(CLAIM_FIELDS, values, strict=True)):

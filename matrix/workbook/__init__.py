@@ -28,11 +28,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from matrix.coverage import Coverage, coverage
-from matrix.model import Project
-from matrix.pivot import Analysis, analysis_timeline, evidence
-from matrix.problems import Report
-from matrix.timeline import PeriodChoice
+from matrix.analysis.coverage import Coverage, coverage
+from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.model.problems import Report
+from matrix.model.values import Project
+from matrix.time.timeline import PeriodChoice
 from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from matrix.agreement import CLAIM_FIELDS, Agreement, Coded
+from matrix.analysis.agreement import CLAIM_FIELDS, Agreement, Coded
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import BOLD, TITLE, WRAP, Sheet
 

@@ -16,9 +16,9 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from matrix.paths import atomic_output, remove_stale_temporaries
+from matrix.files.paths import atomic_output, remove_stale_temporaries
+from matrix.files.workers import Background
 from matrix.workbook.rows import StreamedRows
-from matrix.workers import Background
 
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
 

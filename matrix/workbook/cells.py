@@ -20,9 +20,9 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from matrix.palette import THIN_MARK, cell_colour, is_thin, net_colour
+from matrix.analysis.palette import THIN_MARK, cell_colour, is_thin, net_colour
 
-__all__ = ["net_colour"]  # the scale lives in matrix.palette, shared with the HTML brief
+__all__ = ["net_colour"]  # the scale lives in matrix.analysis.palette, shared with the HTML brief
 
 NET_FORMAT = "+0.00;-0.00;0.00"
 

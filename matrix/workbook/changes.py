@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from matrix.diff import Diff
+from matrix.analysis.diff import Diff
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import NET_FORMAT, TOP, WRAP, Sheet, solid
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from matrix.model import APPROACHES, Memo, Memos
-from matrix.pivot import Analysis, Evidence, StanceCell, evidence
+from matrix.analysis.pivot import Analysis, Evidence, StanceCell, evidence
+from matrix.model.values import APPROACHES, Memo, Memos
 from matrix.workbook.cells import (
     BOLD,
     CENTER,

@@ -11,7 +11,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from matrix.pivot import Analysis
+from matrix.analysis.pivot import Analysis
 from matrix.workbook.cells import (
     FORMULA_START,
     LINE_HEIGHT,

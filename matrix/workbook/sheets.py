@@ -7,12 +7,12 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from matrix.coverage import Coverage
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
-from matrix.palette import THIN_BELOW, THIN_MARK
-from matrix.pivot import Analysis
-from matrix.problems import Report
-from matrix.timeline import left_out
+from matrix.analysis.coverage import Coverage
+from matrix.analysis.palette import THIN_BELOW, THIN_MARK
+from matrix.analysis.pivot import Analysis
+from matrix.model.problems import Report
+from matrix.model.values import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
+from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
 
 NO_CLAIMS = "No claims match the filters"

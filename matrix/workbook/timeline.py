@@ -15,8 +15,8 @@ from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.utils import get_column_letter
 
-from matrix.model import Codebook
-from matrix.timeline import UNDATED, Timeline
+from matrix.model.values import Codebook
+from matrix.time.timeline import UNDATED, Timeline
 from matrix.workbook.cells import BOLD, HEADER_FILL, NET_FORMAT, TITLE, WRAP, Sheet, excel_table, net_colour, solid
 
 TIMELINE_HEADERS = ("Period", "Perspective", "Topic", "Convergence", "Divergence", "Net index", "Claims")
