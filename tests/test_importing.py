@@ -11,7 +11,6 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix.analysis import pivot
 from matrix.analysis.pivot import CLAIM_COLUMNS
 from matrix.authoring import importing
 from matrix.authoring.importing import (
@@ -274,11 +273,6 @@ def test_an_exported_table_imports_exactly(claims: list[tuple[object, ...]]) -> 
     assert parsed.problems == ()
     got = [(c.topic, c.stance, c.approach, c.actor, c.confidence, list(c.quotes), c.note) for c in parsed.claims]
     assert got == [(t, s, a, ac, cf, q, n.strip() if n else None) for t, s, a, ac, cf, q, n in claims]  # type: ignore[union-attr]
-
-
-def test_the_export_conventions_are_the_exports() -> None:
-    assert importing.PASSAGE_SEPARATOR == pivot.PASSAGE_SEPARATOR
-    assert importing.CSV_FORMULA_START == pivot.CSV_FORMULA_START
 
 
 def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_be_written() -> None:

@@ -22,7 +22,8 @@ from matrix.analysis.sentences import Sentence, split_sentences
 from matrix.files.quotes import NormalisedText
 from matrix.files.workers import shared_map
 from matrix.model.problems import Report
-from matrix.model.values import APPROACHES, STANCES, Project, Source
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import Project, Source
 
 MIN_WORDS = 6
 

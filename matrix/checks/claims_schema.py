@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from matrix.model.problems import ACCEPTABLE_CODES, CODES, Problem
-from matrix.model.values import APPROACHES, STANCES, Codebook, Entry, Location
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import Codebook, Entry, Location
 
 SCHEMA_FILE = "claims/claims.schema.json"
 """Where `schema` writes by default and `init` points the editor, relative to the root."""

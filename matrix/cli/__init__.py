@@ -10,11 +10,11 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from matrix import __version__
 from matrix.checks.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
 from matrix.cli.process import Exit, exit_at_once, finish, keep, running
 from matrix.files.paths import OutputRefused, check_output
 from matrix.model.problems import Report, did_you_mean, escaped
+from matrix.model.terms import VERSION as __version__
 from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
 from matrix.time.periods import PERIOD_KINDS, parse_date, parse_span

@@ -69,7 +69,7 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count, time_range)
-            rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
+            rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
     except PermissionError as error:
@@ -174,7 +174,7 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.analysis.pivot import analyse, claims_csv, claims_records
+    from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv, claims_records
 
     time_range = _time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -182,9 +182,10 @@ def export(
     analysis = analyse(project, report, inputs.filters, time_range=time_range)
     if analysis.selection is not None:
         click.echo(left_out(time_range, analysis.selection), err=True)
-    claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
+    passages = per == "passage"
+    claims = analysis.passages if passages else analysis.claims
     if fmt == "csv":
-        body = claims_csv(claims, raw=raw)
+        body = claims_csv(claims, raw=raw, names=PASSAGE_COLUMNS if passages else CLAIM_COLUMNS)
     else:
         body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     if out is None:

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from matrix.model.problems import Problem  # problems.py imports Location from here
 
-STANCES: tuple[str, ...] = ("convergence", "divergence")
-APPROACHES: tuple[str, ...] = ("unilateral", "bilateral", "multilateral")
 CONFIDENCE_WEIGHTS: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}
 DEFAULT_CONFIDENCE = "medium"
 

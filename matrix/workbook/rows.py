@@ -11,19 +11,10 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from matrix.analysis.frames import ClaimRow, PassageRow, column_values
 from matrix.analysis.pivot import Analysis
-from matrix.workbook.cells import (
-    FORMULA_START,
-    LINE_HEIGHT,
-    TOP,
-    WRAP,
-    Sheet,
-    blank,
-    cell_value,
-    excel_table,
-    style_id,
-    wrapped_lines,
-)
+from matrix.model.terms import FORMULA_START
+from matrix.workbook.cells import LINE_HEIGHT, TOP, WRAP, Sheet, blank, cell_value, excel_table, style_id, wrapped_lines
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
 # the quote within the first screen), then ids, weights and locations; the source's title is
@@ -226,15 +217,12 @@ def source_links(analysis: Analysis) -> dict[str, str]:
 def claims_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
     """One row per claim, every column of the flat claims table; each source id links to its
     row on Sources."""
-    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for _, name, _ in CLAIM_LAYOUT]
+    values = column_values(analysis.claims, [name for _, name, _ in CLAIM_LAYOUT], ClaimRow._fields)
     links = (CLAIM_HEADERS.index("Source"), source_links(analysis))
-    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", columns, links)
+    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", values, links)
 
 
 def evidence_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
     """One row per passage: its claim, source, perspective, topic, stance, location, text."""
-    frame = analysis.passages
-    columns: list[list[Any]] = [
-        frame[name].astype(object).tolist() if frame is not None else [] for _, name, _ in EVIDENCE_LAYOUT
-    ]
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", columns)
+    values = column_values(analysis.passages, [name for _, name, _ in EVIDENCE_LAYOUT], PassageRow._fields)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", values)

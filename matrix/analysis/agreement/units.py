@@ -20,7 +20,8 @@ from matrix.analysis.agreement.values import (
 )
 from matrix.analysis.alpha import Metric
 from matrix.analysis.sentences import split_sentences
-from matrix.model.values import APPROACHES, STANCES, Claim, SourceText
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import Claim, SourceText
 
 
 def _sources_of(coding: Coding) -> dict[str, tuple[SourceText, tuple[Claim, ...]]]:

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from matrix.analysis.alpha import Reliability
 from matrix.model.problems import Report
-from matrix.model.values import STANCES, Claim, Location, Project
+from matrix.model.terms import PASSAGE_SEPARATOR, STANCES
+from matrix.model.values import Claim, Location, Project
 
 Unit = Literal["sentence", "claim"]
 CLAIM_FIELDS: tuple[str, ...] = ("topic", "stance", "approach", "actor", "confidence")
@@ -18,7 +19,7 @@ UNCODED, MIXED = "uncoded", "mixed"
 SENTENCE_VALUES: tuple[str, ...] = (UNCODED, *STANCES, MIXED)
 CONFIDENCES: tuple[str, ...] = ("low", "medium", "high")
 MIN_SHARE = 0.5  # of the shorter claim's characters, for two claims to be partners
-PASSAGE_JOINER = " … ¶ "  # as on the Claims sheet and in exports
+PASSAGE_JOINER = PASSAGE_SEPARATOR  # as on the Claims sheet and in exports
 OURS = "this project"  # the name of the coding under --root
 GIT_PREFIX = "git:"
 _FIELD_INDEX = {name: i for i, name in enumerate(CLAIM_FIELDS)}
