@@ -69,7 +69,7 @@ def main() -> None:
     from matrix.analysis.pivot import analyse
 
     if not naive:  # as the CLI does: the Coverage sheet's figures are worked out meanwhile
-        from matrix.checks.pipeline import coverage_in_background
+        from matrix.analysis.coverage import coverage_in_background
         from matrix.workbook import COVERAGE_ROWS
 
         covering = coverage_in_background(project, report, (), COVERAGE_ROWS)

@@ -4,15 +4,12 @@ frame lays out the values the Analysis holds. Not on the path of any command."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import pandas as pd
 
 from matrix.analysis.frames import ClaimRow, PassageRow
 from matrix.model.terms import APPROACHES
-
-if TYPE_CHECKING:
-    from matrix.analysis.pivot import Analysis
 
 CELL_COLUMNS = (
     "topic",
@@ -39,25 +36,17 @@ def _table(names: tuple[str, ...], rows: list[tuple[object, ...]], ints: tuple[s
     )
 
 
-def frame_of(analysis: Analysis, table: str) -> pd.DataFrame:
-    """The `table` of `analysis` ('claims', 'passages' or 'cells') as a DataFrame."""
-    if table == "claims":
-        return _table(ClaimRow._fields, list(analysis.claims), ("weight",))
-    if table == "passages":
-        return _table(PassageRow._fields, list(analysis.passages))
-    if table == "cells":
-        rows: list[tuple[object, ...]] = []
-        for topic in analysis.topics:
-            for perspective in analysis.perspectives:
-                cell = analysis.stance_cell(topic, perspective)
-                approach = analysis.approach_cell(topic, perspective)
-                stance = (
-                    (cell.convergence, cell.divergence, cell.net, cell.weighted, cell.sources)
-                    if cell
-                    else (None, None, None, None, 0)
-                )
-                counts = (*approach.counts, approach.dominant) if approach else (None, None, None, None)
-                rows.append((topic, perspective, *stance, *counts))
-        frame = _table(CELL_COLUMNS, rows, ("convergence", "divergence", "sources", *APPROACHES))
-        return frame.astype({"net": "float64", "weighted": "float64"})
-    raise ValueError(f"no table {table!r}: one of claims, passages, cells")
+def claims_frame(rows: Sequence[ClaimRow]) -> pd.DataFrame:
+    """One row per claim: every field of ClaimRow (`weight` as Int64, the rest as Python objects)."""
+    return _table(ClaimRow._fields, list(rows), ("weight",))
+
+
+def passages_frame(rows: Sequence[PassageRow]) -> pd.DataFrame:
+    """One row per passage: the fields of PassageRow."""
+    return _table(PassageRow._fields, list(rows))
+
+
+def cells_frame(rows: Sequence[tuple[object, ...]]) -> pd.DataFrame:
+    """One row per topic x perspective cell (CELL_COLUMNS); counts as Int64, indexes as float64."""
+    frame = _table(CELL_COLUMNS, list(rows), ("convergence", "divergence", "sources", *APPROACHES))
+    return frame.astype({"net": "float64", "weighted": "float64"})

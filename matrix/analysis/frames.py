@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from matrix.model.location import Location
 from matrix.model.problems import Report
 from matrix.model.terms import PASSAGE_SEPARATOR
-from matrix.model.values import Filters, Location, Project
+from matrix.model.values import Filters, Project
 
 
 class ClaimRow(NamedTuple):

@@ -106,12 +106,36 @@ class Analysis:
         """The numbers `summary --format json` shows (empty cells are null)."""
         return summary_numbers(self)
 
+    def cell_rows(self) -> list[tuple[object, ...]]:
+        """One row per topic x perspective cell (`dataframes.CELL_COLUMNS`): topic, perspective,
+        the stance counts and indexes (None and 0 sources where empty), the approach counts
+        and the dominant approach (None where no claim has an approach)."""
+        rows: list[tuple[object, ...]] = []
+        for topic in self.topics:
+            for perspective in self.perspectives:
+                cell = self.stance_cell(topic, perspective)
+                approach = self.approach_cell(topic, perspective)
+                stance = (
+                    (cell.convergence, cell.divergence, cell.net, cell.weighted, cell.sources)
+                    if cell
+                    else (None, None, None, None, 0)
+                )
+                counts = (*approach.counts, approach.dominant) if approach else (None,) * (len(APPROACHES) + 1)
+                rows.append((topic, perspective, *stance, *counts))
+        return rows
+
     def to_frame(self, table: str = "claims") -> pd.DataFrame:
         """A pandas DataFrame of the `table` (one of FRAMES): `claims` (one row per claim),
         `passages` (one per passage) or `cells` (one per topic x perspective cell)."""
-        from matrix.analysis.dataframes import frame_of
+        from matrix.analysis import dataframes
 
-        return frame_of(self, table)
+        if table == "claims":
+            return dataframes.claims_frame(self.claims)
+        if table == "passages":
+            return dataframes.passages_frame(self.passages)
+        if table == "cells":
+            return dataframes.cells_frame(self.cell_rows())
+        raise ValueError(f"no table {table!r}: one of {', '.join(FRAMES)}")
 
 
 def _selected(

@@ -250,14 +250,14 @@ def period_options(function: F) -> F:
     )
 
 
-def _time_range(since: str | None, until: str | None) -> TimeRange:
+def parsed_time_range(since: str | None, until: str | None) -> TimeRange:
     try:
         return TimeRange.parse(since, until)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
 
-def _periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
+def parsed_periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
     try:
         return PeriodChoice.parse(period, window, step)
     except ValueError as error:
