@@ -11,7 +11,7 @@ from matrix.analysis.coverage import Coverage
 from matrix.analysis.palette import THIN_BELOW, THIN_MARK
 from matrix.analysis.pivot import Analysis
 from matrix.model.problems import Report
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import APPROACHES, STANCES, Unit
 from matrix.model.values import CONFIDENCE_WEIGHTS
 from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
@@ -27,7 +27,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
         "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
         "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree."
-        if analysis.count == "claims"
+        if analysis.unit is Unit.CLAIMS
         else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
         "Contrasts ranks where perspectives disagree.",
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
@@ -87,7 +87,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         (1.0, "all convergence"),
     ):
         sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=solid(net_colour(value))), meaning])
-    unit = "sources" if analysis.count == "sources" else "claims"
+    unit = analysis.unit.value
     sheet.append(
         [
             sheet.cell(1.0, fmt=net_format(1), fill=stance_fill(1.0, 1)),
