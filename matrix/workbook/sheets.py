@@ -15,6 +15,7 @@ from matrix.model.terms import APPROACHES, STANCES, Unit
 from matrix.model.values import CONFIDENCE_WEIGHTS
 from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
+from matrix.workbook.rows import StreamedRows, streamed_sheet
 
 NO_CLAIMS = "No claims match the filters"
 
@@ -223,19 +224,20 @@ def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
     )
 
 
-def problems_sheet(wb: Workbook, report: Report) -> None:
-    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="B2")
-    sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
-    for problem in report.problems:
-        sheet.append(
-            [
-                problem.level.value,
-                problem.code,
-                sheet.text(str(problem.location)),
-                sheet.text(problem.subject),
-                sheet.cell(problem.message, align=WRAP),
-                sheet.cell(problem.hint, align=WRAP),
-            ]
+PROBLEM_HEADERS = ("Level", "Code", "Location", "Claim or source", "Message", "Hint")
+PROBLEM_WIDTHS = (10, 22, 36, 30, 60, 60)
+
+
+def problems_sheet(wb: Workbook, report: Report) -> StreamedRows | None:
+    """Every problem, one a row (streamed, as the Claims rows are: a project can raise tens of
+    thousands of warnings), Message and Hint wrapped; a sheet that says so when there are none."""
+    if report.problems:
+        rows = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return streamed_sheet(
+            wb, "Problems", PROBLEM_HEADERS, PROBLEM_WIDTHS, ("Message", "Hint"), columns, table=False
         )
-    if not report.problems:
-        sheet.append(["none", "The claims validated without warnings."])
+    sheet = Sheet(wb, "Problems", PROBLEM_WIDTHS, freeze="B2")
+    sheet.header(PROBLEM_HEADERS)
+    sheet.append(["none", "The claims validated without warnings."])
+    return None
