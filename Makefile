@@ -16,7 +16,7 @@ OUT    := output/claims-matrix.xlsx
 LOCK      := requirements.lock
 TEST_LOCK := requirements-test.lock
 
-SOURCES := $(wildcard matrix/*.py matrix/*/*.py) pyproject.toml
+SOURCES := $(wildcard matrix/*.py matrix/*/*.py matrix/*/*/*.py matrix/brief/templates/*) pyproject.toml
 INPUTS  := $(wildcard claims/*.yaml) $(wildcard seeds/*.txt)
 TESTS   := $(wildcard tests/*.py tests/*/* bench/*.py fuzz/*.py docs/*.py)
 

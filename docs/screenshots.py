@@ -24,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from matrix.report import OFFLINE_CHROMIUM
+from matrix.brief import OFFLINE_CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

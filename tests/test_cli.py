@@ -284,13 +284,15 @@ def test_determinism_byte_identical(cli: Cli, tmp_path: Path, monkeypatch: pytes
 
 
 def test_child_processes_give_the_same_bytes(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import matrix.workers
+    import matrix.files.workers
 
     root = write_project(tmp_path, PIVOT_FILES)
     alone, shared = tmp_path / "alone.xlsx", tmp_path / "shared.xlsx"
     assert cli("build", "--root", root, "--out", alone, "-q", "--no-cache")[0] == 0
-    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)  # parse, quotes, coverage and Claims rows in children
-    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(
+        matrix.files.workers, "PARALLEL_WEIGHT", 1
+    )  # parse, quotes, coverage and Claims rows in children
+    monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
     assert cli("build", "--root", root, "--out", shared, "-q", "--no-cache")[0] == 0
     assert alone.read_bytes() == shared.read_bytes()
 
@@ -301,15 +303,15 @@ def test_full_disk_is_a_clear_error_and_keeps_old_file(
 ) -> None:
     import errno
 
+    import matrix.files.workers
     import matrix.workbook.rows
-    import matrix.workers
 
     root = write_project(tmp_path, PIVOT_FILES)
     out = tmp_path / "book.xlsx"
     out.write_bytes(b"previous workbook")
     if children:  # the Claims rows are rendered by a child, which hits the full disk
-        monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
-        monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(matrix.files.workers, "PARALLEL_WEIGHT", 1)
+        monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
 
     def full(*args: object, **kwargs: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -423,7 +425,7 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
 
     root, out = _previous_workbook(tmp_path)
     sharing = (
-        "import os, time, matrix.workers as w, matrix.workbook.rows as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+        "import os, time, matrix.files.workers as w, matrix.workbook.rows as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
         "render = b.StreamedRows.render\n"
         "b.StreamedRows.render = lambda *a: (time.sleep(60), render(*a))[1]\n"  # a child still at work
         if children
@@ -567,7 +569,7 @@ def test_workbook_progress_bar_advances_to_its_total(tmp_path: Path, children: b
 
     claims = [c(f"a{i}", "space", "convergence") for i in range(3000)]
     root = write_project(tmp_path / "p", {"claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims)})
-    sharing = "import os, matrix.workers as w; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+    sharing = "import os, matrix.files.workers as w; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
     stdout, terminal = _build_on(True, root, tmp_path / "book.xlsx", setup=sharing if children else "")
     assert stdout.startswith("wrote ") and "(3001 claims" in stdout
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal)

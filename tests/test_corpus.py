@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from matrix.claims_schema import SCHEMA_FILE
+from matrix.checks.claims_schema import SCHEMA_FILE
 from matrix.cli import run
-from matrix.loading import parse_claims_file
+from matrix.files.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, write_project
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix import importing, pivot, tables
-from matrix.importing import (
+from matrix.analysis.pivot import CLAIM_COLUMNS
+from matrix.authoring import importing
+from matrix.authoring.importing import (
     PASSAGE_SEPARATOR,
     Cell,
     CellRef,
@@ -26,9 +27,9 @@ from matrix.importing import (
     plan_lines,
     unprefixed,
 )
-from matrix.loading import parse_claims_file, parse_codebook
-from matrix.model import Claim, Codebook, Source
-from matrix.pivot import CLAIM_COLUMNS
+from matrix.files import tables
+from matrix.files.loading import parse_claims_file, parse_codebook
+from matrix.model.values import Claim, Codebook, Source
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK
 
 HEADER = list(CLAIM_COLUMNS)
@@ -272,11 +273,6 @@ def test_an_exported_table_imports_exactly(claims: list[tuple[object, ...]]) -> 
     assert parsed.problems == ()
     got = [(c.topic, c.stance, c.approach, c.actor, c.confidence, list(c.quotes), c.note) for c in parsed.claims]
     assert got == [(t, s, a, ac, cf, q, n.strip() if n else None) for t, s, a, ac, cf, q, n in claims]  # type: ignore[union-attr]
-
-
-def test_the_export_conventions_are_the_exports() -> None:
-    assert importing.PASSAGE_SEPARATOR == pivot.PASSAGE_SEPARATOR
-    assert importing.CSV_FORMULA_START == pivot.CSV_FORMULA_START
 
 
 def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_be_written() -> None:

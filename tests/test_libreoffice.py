@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from matrix import check
-from matrix.pivot import analyse
+from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, write_workbook
 from tests.conftest import PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
@@ -93,7 +93,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
             else:
                 assert got == pytest.approx([cell.convergence, cell.divergence, cell.net, cell.weighted], abs=1e-12)
     quotes = [row[8] for row in sheets["Claims"][1:]]
-    assert quotes == analysis.claims["quote"].tolist()
+    assert quotes == [c.quote for c in analysis.claims]
     assert quotes[-4:] == tricky
 
 
@@ -120,7 +120,7 @@ def test_libreoffice_opens_the_shipped_workbook(tmp_path: Path) -> None:
 
 
 def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
-    from matrix.model import Filters
+    from matrix.model.values import Filters
     from matrix.workbook import CLAIM_HEADERS
 
     project, report = check(write_project(tmp_path / "p", PIVOT_FILES))

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from matrix import claims_schema, consistency, importing, loading, memos, provenance, rules, schema, tables, yamltree
-from matrix.problems import CODES, codes_table, with_codes_table
+from matrix.authoring import importing
+from matrix.checks import claims_schema, consistency, provenance, rules
+from matrix.files import loading, memos, schema, tables, yamltree
+from matrix.model.problems import CODES, codes_table, with_codes_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 STEPS = {yamltree: yamltree.EMITS, schema: schema.EMITS, loading: loading.EMITS, consistency: consistency.EMITS}

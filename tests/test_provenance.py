@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from matrix import check
-from matrix.pinning import PinRefused, pinned_text
-from matrix.pivot import analyse
-from matrix.report import brief_of, render_brief
+from matrix.analysis.pivot import analyse
+from matrix.authoring.pinning import PinRefused, pinned_text
+from matrix.brief import brief_of, render_brief
 from matrix.workbook import write_workbook
 from tests.conftest import CLAIMS_A, SEED_A, write_project
 from tests.test_report import assert_self_contained

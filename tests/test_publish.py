@@ -19,11 +19,11 @@ import openpyxl
 import pytest
 
 from matrix import __version__, check
-from matrix.model import Project
-from matrix.pivot import analyse
-from matrix.problems import Report
-from matrix.publish import published
-from matrix.publish.sqlite import EVIDENCE_SQL, FORECAST_SQL
+from matrix.analysis.pivot import analyse
+from matrix.authoring.publish import published
+from matrix.authoring.publish.sqlite import EVIDENCE_SQL, FORECAST_SQL
+from matrix.model.problems import Report
+from matrix.model.values import Project
 from matrix.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +133,7 @@ def test_the_tables_count_what_the_claims_hold(db: sqlite3.Connection, loaded: t
 
 def test_the_stance_cells_are_the_summarys(db: sqlite3.Connection, loaded: tuple[Project, Report]) -> None:
     project, report = loaded
-    from matrix.pivot import summary_numbers
+    from matrix.analysis.pivot import summary_numbers
 
     numbers: Any = summary_numbers(analyse(project, report))
     expected = {
@@ -170,7 +170,7 @@ def test_the_same_inputs_give_the_same_bytes(shipped: Path, database: Path, tmp_
 def test_a_failed_write_keeps_the_old_database(
     loaded: tuple[Project, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from matrix.publish import sqlite as writer
+    from matrix.authoring.publish import sqlite as writer
 
     out = tmp_path / "e.db"
     out.write_bytes(b"old")
@@ -386,4 +386,4 @@ def test_sqlite3_is_imported_by_the_cache_and_the_published_database_only() -> N
         for path in (ROOT / "matrix").rglob("*.py")
         if re.search(r"^\s*(import|from) sqlite3\b", path.read_text(encoding="utf-8"), re.MULTILINE)
     }
-    assert homes == {"matrix/cache.py", "matrix/publish/sqlite.py"}
+    assert homes == {"matrix/files/cache.py", "matrix/authoring/publish/sqlite.py"}

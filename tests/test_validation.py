@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from matrix import CODES, check, importing, tables
-from matrix.loading import parse_claims_file
+from matrix import CODES, check
+from matrix.authoring import importing
+from matrix.files import tables
+from matrix.files.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
 A = "claims/a.yaml"
@@ -444,7 +446,7 @@ def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> N
 
 
 def test_findings_worked_out_by_child_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import matrix.workers
+    import matrix.files.workers
     from tests.conftest import PIVOT_FILES
 
     a = str(PIVOT_FILES["claims/a.yaml"])
@@ -461,8 +463,8 @@ def test_findings_worked_out_by_child_processes_are_the_same(tmp_path: Path, mon
     }
     root = write_project(tmp_path, files)
     alone = check(root)
-    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
-    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(matrix.files.workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
     assert check(root) == alone
     codes = {(p.location.file, p.code) for p in alone[1].problems}
     assert {("claims/a.yaml", "unknown-stance"), ("claims/a.yaml", "quote-not-found")} <= codes

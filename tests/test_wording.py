@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix.wording import counted
+from matrix.model.wording import counted
 from tests.conftest import CODEBOOK, write_project
 
 ROOT = Path(__file__).resolve().parent.parent

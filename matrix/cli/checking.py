@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
+from matrix.checks.github import annotated_lines
 from matrix.cli import Inputs, format_option, main, number_option, project_options, width_option
-from matrix.github import annotated_lines
-from matrix.model import Filters
-from matrix.problems import as_line
-from matrix.process import Exit, finish
+from matrix.cli.process import Exit, finish
+from matrix.model.problems import as_line
+from matrix.model.values import Filters
+from matrix.model.wording import counted
 from matrix.terminal import console, coverage_view, problems_view, verdict
-from matrix.wording import counted
 
 
 @main.command()
@@ -85,7 +85,7 @@ def coverage_command(
     width: int | None,
 ) -> None:
     """Find the passages of each source that no claim has coded yet."""
-    from matrix.coverage import coverage, stubs_yaml
+    from matrix.analysis.coverage import coverage, stubs_yaml
 
     project, report = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources)).checked()
     result = coverage(project, report, sources, min_score, limit=None if fmt == "json" and not stubs else limit)

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
-from matrix.claims_schema import SCHEMA_FILE
+from matrix.checks.claims_schema import SCHEMA_FILE
+from matrix.checks.pipeline import MAX_FILE_BYTES
 from matrix.cli import Inputs, main, out_option, root_option
-from matrix.pipeline import MAX_FILE_BYTES
-from matrix.problems import escaped
-from matrix.wording import counted
+from matrix.model.problems import escaped
+from matrix.model.wording import counted
 
 
 def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
     """A callback rejecting codebook ids that `validate` would reject (a usage error)."""
 
     def check(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-        from matrix.starter import id_problems
+        from matrix.authoring.starter import id_problems
 
         problems = id_problems(kind, values)
         if problems:
@@ -36,7 +36,7 @@ def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str
               help="An actor of the new codebook (repeatable).")  # fmt: skip
 def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...]) -> None:
     """Start a project in DIR: a commented codebook, claims/, seeds/, editor settings."""
-    from matrix.corpus import Refused, init_project
+    from matrix.authoring.corpus import Refused, init_project
 
     try:
         written = init_project(folder, perspectives, actors)
@@ -75,7 +75,7 @@ def add_source(
 ) -> None:
     """Copy a source text into seeds/ and write its claims file (the text pinned by its
     SHA-256), with no claims yet."""
-    from matrix.corpus import Refused, new_source, write_new_source
+    from matrix.authoring.corpus import Refused, new_source, write_new_source
 
     fields = {"id": source_id, "title": title, "publisher": publisher, "author": author}
     fields |= {"published": published, "perspective": perspective, "url": url}
@@ -95,8 +95,8 @@ def add_source(
 @click.option("--write", is_flag=True, help="Write the changed claims files (without it: say what would change).")
 def import_command(table_path: Path, root: Path, write: bool) -> None:
     """Bring back claims edited in a spreadsheet: export's CSV or build's workbook."""
-    from matrix.corpus import import_plan, read_table, write_plan
-    from matrix.importing import ImportProblem, plan_lines
+    from matrix.authoring.corpus import import_plan, read_table, write_plan
+    from matrix.authoring.importing import ImportProblem, plan_lines
 
     if table_path.suffix.lower() not in (".csv", ".xlsx"):
         raise click.BadParameter(f"'{table_path}' is not a .csv or .xlsx file", param_hint="FILE")
@@ -120,7 +120,7 @@ def import_command(table_path: Path, root: Path, write: bool) -> None:
 @out_option(f"Where to write it  [default: DIR/{SCHEMA_FILE}]")
 def schema_command(root: Path, out: Path | None) -> None:
     """Write the JSON Schema of claims files for the editor, from the codebook."""
-    from matrix.corpus import codebook_of, write_schema
+    from matrix.authoring.corpus import codebook_of, write_schema
 
     inputs = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024)
     project, _ = inputs.load()
@@ -139,10 +139,10 @@ def schema_command(root: Path, out: Path | None) -> None:
 def pin_command(sources: tuple[str, ...], root: Path) -> None:
     """Record each source text's SHA-256 in its claims file (`sha256:`), so that validate
     notices a changed text (all sources, or those named)."""
-    from matrix.corpus import pin_sources
-    from matrix.pinning import PinRefused, plan_pins
-    from matrix.problems import did_you_mean
-    from matrix.provenance import SHORT
+    from matrix.authoring.corpus import pin_sources
+    from matrix.authoring.pinning import PinRefused, plan_pins
+    from matrix.checks.provenance import SHORT
+    from matrix.model.problems import did_you_mean
 
     project, _ = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024).load()
     known = [s.id for s in project.sources]

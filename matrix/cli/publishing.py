@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from matrix import __version__
 from matrix.cli import Inputs, main, project_options
-from matrix.model import Project
-from matrix.paths import OutputRefused, check_output
+from matrix.files.paths import OutputRefused, check_output
+from matrix.model.terms import VERSION
+from matrix.model.values import Project
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
@@ -60,15 +60,15 @@ def publish(
     root: Path, no_cache: bool, max_file_size: float, database: Path | None, package: Path | None, strict: bool
 ) -> None:
     """Publish the evidence as related tables: SQLite for Datasette, or a data package."""
-    from matrix.publish import published
-    from matrix.publish.package import package_files, write_package
-    from matrix.publish.sqlite import METADATA_FILE, write_sqlite
+    from matrix.authoring.publish import published
+    from matrix.authoring.publish.package import package_files, write_package
+    from matrix.authoring.publish.sqlite import METADATA_FILE, write_sqlite
 
     if database is None and package is None:
         raise click.UsageError("give --sqlite FILE, --datapackage DIR, or both")
     inputs = Inputs.of(root, no_cache, max_file_size)
     project, report = inputs.checked(strict)
-    tables = published(project, report, __version__)
+    tables = published(project, report, VERSION)
     files = package_files(tables) if package is not None else {}
     targets: list[tuple[str, Path]] = []
     if database is not None:

@@ -19,12 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from matrix.problems import Level, Problem, Report, escaped
+from matrix.model.problems import Level, Problem, Report, escaped
+from matrix.model.wording import counted
 from matrix.terminal.width import identifier_column, prose_column, room_for, unbounded
-from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.coverage import Coverage
+    from matrix.analysis.coverage import Coverage
 
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
@@ -145,7 +145,7 @@ def problems_view(
     return Group(*parts)
 
 
-def _net_style(net: float) -> str:
+def net_style(net: float) -> str:
     if net > 1 / 3:
         return "green"
     if net < -1 / 3:
@@ -153,24 +153,24 @@ def _net_style(net: float) -> str:
     return "yellow"
 
 
-def _table() -> Table:
+def simple_table() -> Table:
     return Table(box=box.SIMPLE_HEAD, pad_edge=False)
 
 
-def _table_width(columns: Iterable[int]) -> int:
-    """The width of a `_table()` whose columns are this wide: an edge each side, 3 between."""
+def table_width(columns: Iterable[int]) -> int:
+    """The width of a `simple_table()` whose columns are this wide: an edge each side, 3 between."""
     widths = list(columns)
     return sum(widths) + 2 + 3 * (len(widths) - 1)
 
 
-def _cells(shown: Text) -> int:
+def cell_width(shown: Text) -> int:
     """The width of `shown` on a terminal: its widest line, in cells."""
     return max((line.cell_len for line in shown.split("\n")), default=0)
 
 
 def coverage_view(result: Coverage, limit: int) -> RenderableType:
     """Per-source coverage figures, then the best uncovered sentences with their cues."""
-    per_source = _table()
+    per_source = simple_table()
     for name in ("source", "sentences", "covered", "share", "claims/1k words"):
         identifier_column(per_source, name, justify="left" if name == "source" else "right")
     for row in result.sources:

@@ -9,12 +9,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _cells, _net_style, _table, _table_width, text
-from matrix.timeline import left_out
-from matrix.wording import counted
+from matrix.model.terms import Unit
+from matrix.model.wording import counted
+from matrix.terminal import cell_width, net_style, simple_table, table_width, text
+from matrix.time.timeline import left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.pivot import Analysis
+    from matrix.analysis.pivot import Analysis
 
 
 TOPIC_WIDTH = 30  # the width `_topic` cuts a label to when given none (the tables give theirs)
@@ -37,7 +38,7 @@ def _topic(analysis: Analysis, topic: str, width: int = TOPIC_WIDTH) -> Text:
 
 def _topic_width(width: int, columns: Iterable[int], widest: int) -> int:
     """What is left of `width` for the topic column beside `columns` (at most `widest`)."""
-    return min(widest, width - _table_width([0, *columns]))
+    return min(widest, width - table_width([0, *columns]))
 
 
 def _widest_label(analysis: Analysis, topics: Iterable[str]) -> int:
@@ -63,13 +64,13 @@ def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Parts | None],
     for narrow in (False, True):
         headings = [_heading(p, narrow) for p in analysis.perspectives]
         columns = [
-            max([_cells(heading)] + [_cells(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
+            max([cell_width(heading)] + [cell_width(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
             for heading, p in zip(headings, analysis.perspectives, strict=True)
         ]
         topic_width = _topic_width(width, columns, widest)
         if topic_width >= min(TOPIC_MIN_WIDTH, widest):
             break
-    table = _table()
+    table = simple_table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in headings:
         table.add_column(heading, justify="right", no_wrap=True)
@@ -87,7 +88,7 @@ def stance_table(analysis: Analysis, width: int = 80) -> Table:
         cell = analysis.stance_cell(topic, perspective)
         if cell is None:
             return None
-        style = _net_style(cell.net)
+        style = net_style(cell.net)
         return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}", style=style)
 
     return _matrix_rows(analysis, render, width)
@@ -110,7 +111,7 @@ def approach_table(analysis: Analysis, width: int = 80) -> Table:
 
 def _net_text(prefix: str, net: float) -> Text:
     shown = text(prefix)
-    shown.append(f"{net:+.2f}", style=_net_style(net))
+    shown.append(f"{net:+.2f}", style=net_style(net))
     return shown
 
 
@@ -124,14 +125,14 @@ def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
     sides = [(_net_text(f"{r.perspective_a} ", r.net_a), _net_text(f"{r.perspective_b} ", r.net_b)) for r in rows]
     gaps = [Text(f"{r.gap:.2f}", style="bold" if r.opposite else "") for r in rows]
     gap_width = max([3] + [g.cell_len for g in gaps])
-    wide = [max([13] + [_cells(side[i]) for side in sides]) for i in (0, 1)]
+    wide = [max([13] + [cell_width(side[i]) for side in sides]) for i in (0, 1)]
     widest = max(_widest_label(analysis, [r.topic for r in rows]), len("topic"))
     topic_width = _topic_width(width, [*wide, gap_width], widest)
     narrow = topic_width < min(TOPIC_MIN_WIDTH, widest)
     if narrow:
-        both = max([12] + [_cells(_joined(side, True)) for side in sides])
+        both = max([12] + [cell_width(_joined(side, True)) for side in sides])
         topic_width = _topic_width(width, [both, gap_width], widest)
-    table = _table()
+    table = simple_table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in ["perspectives"] if narrow else ["perspective A", "perspective B"]:
         table.add_column(heading, no_wrap=True)
@@ -155,19 +156,19 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
             Text(str(row.claims)),
             Text(str(row.convergence)),
             Text(str(row.divergence)),
-            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=_net_style(row.net)),
+            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=net_style(row.net)),
         )
         for row in analysis.total_rows()
     ]
     columns = [max([len(name)] + [row[i].cell_len for row in rows]) for i, name in enumerate(TOTALS_HEADINGS)]
-    if _table_width(columns) > width:
+    if table_width(columns) > width:
         lines = []
         for perspective, sources, claims, conv, div, net in rows:
             line = Text.assemble(perspective, ": ", counted(int(sources.plain), "source"), ", ")
             line.append_text(Text.assemble(counted(int(claims.plain), "claim"), ", +", conv, "/-", div))
             lines.append(Text.assemble(line, ", net ", net))
         return Group(*lines)
-    table = _table()
+    table = simple_table()
     for name in TOTALS_HEADINGS:
         table.add_column(name, justify="left" if name == "perspective" else "right")
     for row in rows:
@@ -179,7 +180,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
     """Stance, approach, top contrasts and totals, each under a one-line heading, laid out
     for `width` columns (at least 40): every value whole, topic labels shortened."""
     contrasts = analysis.contrast_rows()
-    unit = "claims" if analysis.count == "claims" else "sources (each once per stance or approach in a cell)"
+    unit = analysis.unit.wording
     sections: list[tuple[str, RenderableType]] = [
         (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis, width)),
         (f"Approach: unilateral/bilateral/multilateral {unit} and the dominant one", approach_table(analysis, width)),
@@ -187,7 +188,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
     if contrasts:
         heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
         sections.append((heading, contrasts_table(analysis, top, width)))
-    sections.append(("Totals" if analysis.count == "claims" else "Totals (claims)", totals_table(analysis, width)))
+    sections.append(("Totals" if analysis.unit is Unit.CLAIMS else "Totals (claims)", totals_table(analysis, width)))
     parts: list[RenderableType] = []
     for heading, table in sections:
         parts += [Text(heading, style="bold"), table]

@@ -10,20 +10,20 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _net_style, _table, text
+from matrix.model.wording import counted
+from matrix.terminal import net_style, simple_table, text
 from matrix.terminal.summary import EMPTY
 from matrix.terminal.width import identifier_column, prose_column
-from matrix.wording import counted
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.agreement import Agreement, Disagreement
-    from matrix.diff import Diff
+    from matrix.analysis.agreement import Agreement, Disagreement
+    from matrix.analysis.diff import Diff
 
 
 def _cell_text(cell: tuple[int, int, float] | None) -> Text:
     if cell is None:
         return Text(EMPTY, style="dim")
-    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=_net_style(cell[2]))
+    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=net_style(cell[2]))
 
 
 def diff_view(diff: Diff) -> RenderableType:
@@ -37,7 +37,7 @@ def diff_view(diff: Diff) -> RenderableType:
     )
     parts: list[RenderableType] = [text(f"Changes: {counts} ({title})", "bold")]
     if diff.sources:
-        table = _table()
+        table = simple_table()
         identifier_column(table, "source")
         identifier_column(table, "field")
         prose_column(table, "old")
@@ -52,7 +52,7 @@ def diff_view(diff: Diff) -> RenderableType:
                 table.add_row(text(source.id), text(name), text(old or EMPTY), text(f"{new or EMPTY}{note}"))
         parts += [Text("Sources", style="bold"), table]
     if diff.added or diff.removed:
-        table = _table()
+        table = simple_table()
         for name in ("", "claim", "topic / stance", "at"):
             identifier_column(table, name)
         renamed = {old: new for old, new in diff.renamed}
@@ -65,7 +65,7 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_row(Text("-", style="red"), what, text(f"{ref.topic} / {ref.stance}"), text(ref.at))
         parts += [Text("Claims added (+) and removed (-)", style="bold"), table]
     if diff.changed:
-        table = _table()
+        table = simple_table()
         identifier_column(table, "claim")
         prose_column(table, "what changed")
         for change in diff.changed:
@@ -77,7 +77,7 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_row(text(change.id), Text("\n").join(text(line) for line in lines))
         parts += [Text("Claims recoded, edited or moved", style="bold"), table]
     if diff.cells:
-        table = _table()
+        table = simple_table()
         for name in ("topic", "perspective", "old", "new", "flag"):
             identifier_column(table, name, justify="right" if name in ("old", "new") else "left")
         for cell in diff.cells:
@@ -136,7 +136,7 @@ def agreement_view(result: Agreement) -> RenderableType:
 
 
 def _fields_table(result: Agreement) -> Table:
-    table = _table()
+    table = simple_table()
     for name in ("field", "unit", "units", "agree", "alpha", "95% CI", "verdict"):
         identifier_column(table, name, justify="left" if name in {"field", "unit", "verdict"} else "right")
     for field in result.fields:
@@ -155,7 +155,7 @@ def _fields_table(result: Agreement) -> Table:
 
 
 def _sources_table(result: Agreement) -> Table:
-    table = _table()
+    table = simple_table()
     identifier_column(table, "source")
     for name in ("sentences", "claims", "matched"):
         identifier_column(table, name, justify="right")
@@ -178,7 +178,7 @@ def _confusions_table(result: Agreement) -> Table | None:
                     rows.append((text(field.field), text(values), count))
     if not rows:
         return None
-    table = _table()
+    table = simple_table()
     identifier_column(table, "field")
     identifier_column(table, "values")
     identifier_column(table, "pairs", justify="right")
@@ -192,7 +192,7 @@ _ABSENT = {"approach": "no approach", "actor": "no actor"}
 
 def _coding(values: Sequence[object], differ: Sequence[str]) -> Text:
     """'topic, stance, approach, actor, confidence', the fields in `differ` in bold."""
-    from matrix.agreement import CLAIM_FIELDS
+    from matrix.analysis.agreement import CLAIM_FIELDS
 
     shown = Text()
     for i, (field, value) in enumerate(zip(CLAIM_FIELDS, values, strict=True)):

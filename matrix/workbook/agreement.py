@@ -14,8 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from matrix.agreement import CLAIM_FIELDS, Agreement, Coded
-from matrix.wording import counted
+from matrix.analysis.agreement import CLAIM_FIELDS, Agreement, Coded
+from matrix.model.wording import counted
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import BOLD, TITLE, WRAP, Sheet
 

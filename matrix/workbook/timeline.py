@@ -12,9 +12,10 @@ from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.utils import get_column_letter
 
-from matrix.model import Codebook
-from matrix.timeline import UNDATED, Timeline
-from matrix.wording import counted
+from matrix.model.terms import Unit
+from matrix.model.values import Codebook
+from matrix.model.wording import counted
+from matrix.time.timeline import UNDATED, Timeline
 from matrix.workbook.cells import BOLD, HEADER_FILL, NET_FORMAT, TITLE, WRAP, Sheet, excel_table, net_colour, solid
 from matrix.workbook.charts import axis_labels, chart_title
 
@@ -51,7 +52,7 @@ def _periods_line(line: Timeline) -> str:
 
 
 def _notes(line: Timeline) -> list[str]:
-    unit = "claims" if line.count == "claims" else "sources (each at most once per stance in a cell)"
+    unit = Unit(line.count).stance_wording
     notes = [
         _periods_line(line) + f" Counting {unit}.",
         (

@@ -1,0 +1,127 @@
+"""The claims and passages tables (one row per claim, one per passage) and their filters, as
+plain rows: a claims table of 100,000 rows is a tuple of 100,000 NamedTuples. Pure.
+
+`matrix.analysis.dataframes` turns them into pandas DataFrames for notebooks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from matrix.model.location import Location
+from matrix.model.problems import Report
+from matrix.model.terms import PASSAGE_SEPARATOR
+from matrix.model.values import Filters, Project
+
+
+class ClaimRow(NamedTuple):
+    """One claim as the claims table holds it: every field, locations as `file:line:col`.
+
+    `quote` holds every passage, joined by PASSAGE_SEPARATOR, and `quote_at` where the first
+    starts; `quotes` and `quotes_at` (after CLAIM_COLUMNS) hold each passage and where it starts."""
+
+    id: str
+    source: str
+    source_title: str
+    perspective: str
+    topic: str
+    topic_label: str
+    stance: str
+    approach: str | None
+    actor: str | None
+    confidence: str
+    weight: int
+    quote: str
+    note: str | None
+    quote_at: str | None
+    claim_at: str
+    quotes: tuple[str, ...]
+    quotes_at: tuple[str | None, ...]
+
+
+class PassageRow(NamedTuple):
+    """One passage of a claim: its claim, source, perspective, topic, stance, where it starts, its text."""
+
+    claim: str
+    source: str
+    perspective: str
+    topic: str
+    stance: str
+    location: str | None
+    passage: str
+
+
+CLAIM_COLUMNS = ClaimRow._fields[:-2]
+"""The columns of the flat claims table (`export`, the Claims sheet): all but `quotes`, `quotes_at`."""
+PASSAGE_COLUMNS = PassageRow._fields
+
+
+def claim_rows(project: Project, report: Report) -> tuple[ClaimRow, ...]:
+    """One row per claim, every field, in file order."""
+    codebook = project.codebook
+    topic_labels = {t.id: t.label for t in codebook.topics} if codebook else {}
+    rows = []
+    for claims_file in project.files:
+        source = claims_file.source
+        for claim in claims_file.claims:
+            anchor = report.quote_starts.get(claim.id)
+            at = str(anchor) if anchor else None
+            rows.append(
+                ClaimRow(
+                    claim.id,
+                    claim.source,
+                    source.title if source else "",
+                    source.perspective if source else "",
+                    claim.topic,
+                    topic_labels.get(claim.topic, claim.topic),
+                    claim.stance,
+                    claim.approach,
+                    claim.actor,
+                    claim.confidence,
+                    claim.weight,
+                    claim.quote if len(claim.quotes) == 1 else PASSAGE_SEPARATOR.join(claim.quotes),
+                    claim.note,
+                    at,
+                    str(claim.location),
+                    claim.quotes,
+                    (at,)
+                    if len(claim.quotes) == 1
+                    else _passage_locations(claim.quotes, report.passages.get(claim.id)),
+                )
+            )
+    return tuple(rows)
+
+
+def _passage_locations(
+    quotes: tuple[str, ...], placed: tuple[tuple[Location, int, int] | None, ...] | None
+) -> tuple[str | None, ...]:
+    if placed is None:
+        return (None,) * len(quotes)
+    return tuple(None if p is None else str(p[0]) for p in placed)
+
+
+def passage_rows(claims: Iterable[ClaimRow]) -> tuple[PassageRow, ...]:
+    """One row per passage of `claims`, in claim order."""
+    return tuple(
+        PassageRow(c.id, c.source, c.perspective, c.topic, c.stance, at, passage)
+        for c in claims
+        for passage, at in zip(c.quotes, c.quotes_at, strict=False)
+    )
+
+
+def filtered(claims: Sequence[ClaimRow], filters: Filters) -> tuple[ClaimRow, ...]:
+    """The rows `filters` keep (each dimension with wanted ids keeps the rows with one of them)."""
+    wanted = [(ClaimRow._fields.index(column), set(ids)) for column, ids in filters.items() if ids]
+    if not wanted:
+        return tuple(claims)
+    return tuple(row for row in claims if all(row[index] in ids for index, ids in wanted))
+
+
+def column_values(
+    rows: Sequence[tuple[object, ...]], names: Sequence[str], fields: Sequence[str]
+) -> list[list[object]]:
+    """The values of the `names` columns of `rows` (whose fields are `fields`), column by column."""
+    if not rows:
+        return [[] for _ in names]
+    every = list(zip(*rows, strict=True))
+    return [list(every[fields.index(name)]) for name in names]
