@@ -341,6 +341,6 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
 
 
 # The commands register on `main` as their modules are imported.
-from matrix.cli import checking, outputs, projects, versions
+from matrix.cli import checking, network, outputs, projects, versions
 
-__all__ = ["checking", "main", "outputs", "projects", "run", "versions"]
+__all__ = ["checking", "main", "network", "outputs", "projects", "run", "versions"]
