@@ -625,6 +625,40 @@ def signed_matrix(network: Network) -> SignedMatrix:
     )
 
 
+SHEET_LIMIT = 60
+"""The most nodes a matrix of the Network sheet and the brief shows (beyond: `claims-matrix network`)."""
+SHEET_KINDS = ("actor", "perspective", "source")
+"""The node kinds the Network sheet and the brief show, in this order."""
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """One node kind's signed matrix as the sheet and the brief show it: `matrix` is None when
+    there are fewer than two nodes or more than SHEET_LIMIT (`nodes` says how many)."""
+
+    kind: str
+    nodes: int
+    matrix: SignedMatrix | None
+
+
+def matrix_views(
+    project: Project,
+    filters: Filters | None = None,
+    time_range: TimeRange | None = None,
+    count: str = "claims",
+    topics: Sequence[str] | None = None,
+) -> tuple[MatrixView, ...]:
+    """The signed matrix of actors, perspectives and sources over the claims the filters and
+    time range keep (as the workbook's other sheets count them)."""
+    claims, _ = network_claims(project, filters, time_range)
+    views = []
+    for kind in SHEET_KINDS:
+        network = build_network(claims, project, Options(nodes=kind, count=count), topics=topics)
+        size = len(network.nodes)
+        views.append(MatrixView(kind, size, signed_matrix(network) if 2 <= size <= SHEET_LIMIT else None))
+    return tuple(views)
+
+
 __all__ = [
     "JOIN",
     "MODES",
@@ -634,9 +668,12 @@ __all__ = [
     "NORMALIZATIONS",
     "ONEMODE_EDGE",
     "QUALIFIERS",
+    "SHEET_KINDS",
+    "SHEET_LIMIT",
     "SIGNS",
     "TWOMODE_EDGE",
     "Edge",
+    "MatrixView",
     "NetClaim",
     "Network",
     "Networks",
@@ -645,6 +682,7 @@ __all__ = [
     "SignedMatrix",
     "build_network",
     "claim_actors",
+    "matrix_views",
     "network_claims",
     "networks",
     "norm",
