@@ -538,3 +538,90 @@ def test_signed_matrix_of_the_fixture(project_root: Path) -> None:
     )
     assert matrix.cell("s2", "s4") is None
     assert matrix.cell("s3", "s1") == matrix.cell("s1", "s3")
+
+
+# --- the Network sheet and the brief -------------------------------------------------------
+
+
+def _section_rows(sheet: Any, title: str) -> list[tuple[Any, ...]]:
+    """The header and body rows of one section of the Network sheet (cells, not values)."""
+    rows = list(sheet.iter_rows())
+    start = next(i for i, row in enumerate(rows) if row[0].value == title)
+    body = []
+    for row in rows[start + 1 :]:
+        if row[0].value is None:
+            break
+        body.append(row)
+    return body
+
+
+@pytest.mark.parametrize("where", ["fixture", "shipped"])
+def test_network_sheet_cell_by_cell(
+    where: str, project_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    from matrix.palette import cell_colour, is_thin
+
+    root = project_root if where == "fixture" else REPO
+    out = tmp_path / "book.xlsx"
+    code, _, err = _run(["build", "-q", "--root", root, "--out", out], capsys)
+    assert code == 0, err
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames.index("Network") == book.sheetnames.index("Claims") - 1
+    sheet = book["Network"]
+    project, _ = check(root, cache=False)
+    assert project.codebook is not None
+    label = {s.id: s.title for s in project.sources}
+    topic_label = {t.id: t.label for t in project.codebook.topics}
+    expected = _expected_pairs(root, "source")
+    header, *body = _section_rows(sheet, "Sources")
+    order = [c.value for c in header[2:] if c.value is not None]
+    assert [row[1].value for row in body] == order and sorted(order) == sorted(label.values())
+    by_label = {v: k for k, v in label.items()}
+    if where == "fixture":
+        assert [by_label[o] for o in order] == ["s1", "s3", "s2", "s4"]
+        assert [row[0].value for row in body] == [1, 1, 2, 3]
+    for row in body:
+        a = by_label[row[1].value]
+        for column, cell in enumerate(row[2 : 2 + len(order)]):
+            b = by_label[order[column]]
+            if a == b:
+                assert cell.value == "\u2014"
+                continue
+            pair = expected.get(tuple(sorted((a, b))))  # type: ignore[arg-type]
+            if pair is None:
+                assert cell.value is None and cell.comment is None
+                continue
+            congruent, conflicting = pair
+            topics = len(congruent) + len(conflicting)
+            index = (len(congruent) - len(conflicting)) / topics
+            assert cell.value == pytest.approx(index), (a, b)
+            assert cell.fill.fgColor.rgb[-6:] == cell_colour(index, topics)
+            assert cell.number_format.endswith('"\u00b0"') == is_thin(topics)
+            comment = cell.comment.text
+            assert f"({len(congruent)} congruent, {len(conflicting)} conflicting topics)" in comment
+            assert f"Congruent: {', '.join(topic_label[t] for t in congruent) or 'none'}" in comment
+            assert f"Conflicting: {', '.join(topic_label[t] for t in conflicting) or 'none'}" in comment
+            behind = {c.id for c in project.claims if c.source in (a, b) and c.topic in (*congruent, *conflicting)}
+            listed = comment.split("Claims: ", 1)[1].split(" \u2026")[0].split(", ")
+            assert set(listed) <= behind and (len(listed) == len(behind) or "more" in comment)
+
+
+def test_network_in_the_brief(project_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    out = tmp_path / "brief.html"
+    assert _run(["report", "--root", project_root, "--out", out], capsys)[0] == 0
+    page = out.read_text(encoding="utf-8")
+    table = page.split('data-kind="source"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', table, re.DOTALL)
+    assert [r[0] for r in rows] == ["Title of s1", "Title of s3", "Title of s2", "Title of s4"]
+    first = re.findall(r"<td[^>]*>(.*?)</td>", rows[0][1])
+    texts = [re.sub(r"<[^>]+>", "", t) for t in first]
+    assert texts == ["\u2014", "+0.33", "0.00\u00b0", "-1.00\u00b0"]
+    assert (
+        'title="Title of s1 · Title of s3: +0.33; congruent: Space, Trade; conflicting: Export controls; 6 claims"'
+        in table
+    )
+    assert '<a href="#claim--s3-tr">s3-tr</a>' in page.split('data-kind="source"', 1)[1]
