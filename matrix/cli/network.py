@@ -110,10 +110,15 @@ def network(
     out_console = console()
     shown = built.by_period if built.kind is not None else (built.whole,)
     size = ", ".join(
-        f"{n.period.label + ': ' if n.period else ''}{len(n.nodes)} nodes, {len(n.edges)} edges" for n in shown
+        f"{n.period.label + ': ' if n.period else ''}{_count(len(n.nodes), 'node')}, {_count(len(n.edges), 'edge')}"
+        for n in shown
     )
     for name in written:
         out_console.print(text(f"wrote {target.with_name(name)}", "bold green"), soft_wrap=True)
     out_console.print(
         text(f"{options.nodes} {options.mode} network: {size}" if shown else "no dated claims", "dim"), soft_wrap=True
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"

@@ -359,7 +359,8 @@ def build_network(
     positions = {(node, str(topic)): tally for (topic, node), tally in tallies(codings, "sources").items()}
     evidence = {key: tuple(ids) for key, ids in held.items()}
     sources = {s.id: s for s in project.sources}
-    nodes = [_node(node, kind, codebook, sources, members[node], positions) for node in shown]
+    activity = _activity(positions, 0)
+    nodes = [_node(node, kind, codebook, sources, members[node], activity) for node in shown]
     if options.mode == "twomode":
         return _twomode(options, nodes, shown, positions, evidence, codebook, claims, topic_order, period)
     pairs = _pairs(shown, positions, topic_order)
@@ -384,7 +385,7 @@ def _node(
     codebook: Codebook,
     sources: Mapping[str, Source],
     claims: Sequence[NetClaim],
-    positions: Mapping[tuple[str, str], Tally],
+    activity: Mapping[str, int],
     graph_id: str | None = None,
 ) -> Node:
     fields = dict.fromkeys(NODE_FIELDS, "")
@@ -409,15 +410,11 @@ def _node(
         fields["description"] = (entry.description or "") if entry is not None else ""
         if kind == "perspective":
             fields["perspective"] = node
-    if kind == "topic":
-        active = sum(1 for (_, t), tally in positions.items() if t == node and _sign(tally.net))
-    else:
-        active = sum(1 for (n, _), tally in positions.items() if n == node and _sign(tally.net))
     counts = {
         "claims": len(claims),
         "convergence": sum(1 for c in claims if c.stance == "convergence"),
         "divergence": sum(1 for c in claims if c.stance == "divergence"),
-        "topics": active,
+        "topics": activity.get(node, 0),
     }
     return Node(graph_id or node, fields, counts)
 
@@ -425,26 +422,46 @@ def _node(
 Pairs = dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]
 
 
+def _activity(positions: Mapping[tuple[str, str], Tally], side: int) -> dict[str, int]:
+    """Node (side 0) or topic (side 1) -> the positions of it whose net index is not 0."""
+    found: dict[str, int] = {}
+    for key, tally in positions.items():
+        if _sign(tally.net):
+            found[key[side]] = found.get(key[side], 0) + 1
+    return found
+
+
 def _pairs(shown: Sequence[str], positions: Mapping[tuple[str, str], Tally], topics: Sequence[str]) -> Pairs:
     """Every pair of nodes (in node order) with a congruent or conflicting topic: (congruent,
     conflicting) topics in display order. From a topic -> nodes index: pairs that share no
-    topic are never looked at."""
+    topic are never looked at (the work is the sum over topics of the pairs on each)."""
     rank = {n: i for i, n in enumerate(shown)}
-    by_topic: dict[str, list[tuple[int, int]]] = {}  # topic -> (node rank, sign of its net), sides taken
+    size = len(shown)
+    sides: dict[str, tuple[list[int], list[int]]] = {}  # topic -> ranks of nodes net > 0, net < 0
     for (node, topic), tally in positions.items():
         sign = _sign(tally.net)
         if sign and node in rank:
-            by_topic.setdefault(topic, []).append((rank[node], sign))
-    found: dict[tuple[int, int], tuple[list[str], list[str]]] = {}
+            sides.setdefault(topic, ([], []))[0 if sign > 0 else 1].append(rank[node])
+    congruent: dict[int, list[str]] = {}  # a * size + b -> topics, for ranks a < b
+    conflicting: dict[int, list[str]] = {}
     for topic in topics:  # display order: each pair's lists come out in it
-        sided = sorted(by_topic.get(topic, ()))
-        for i, (a, sign_a) in enumerate(sided):
-            for b, sign_b in sided[i + 1 :]:
-                pair = found.get((a, b))
-                if pair is None:
-                    pair = found[a, b] = ([], [])
-                pair[0 if sign_a == sign_b else 1].append(topic)
-    return {(shown[a], shown[b]): (tuple(c), tuple(d)) for (a, b), (c, d) in sorted(found.items())}
+        if topic not in sides:
+            continue
+        plus, minus = (sorted(ranks) for ranks in sides[topic])
+        for same in (plus, minus):
+            for i, a in enumerate(same):
+                base = a * size
+                for b in same[i + 1 :]:
+                    congruent.setdefault(base + b, []).append(topic)
+        for a in plus:
+            for b in minus:
+                key = a * size + b if a < b else b * size + a
+                conflicting.setdefault(key, []).append(topic)
+    found: Pairs = {}
+    for key in sorted(congruent.keys() | conflicting.keys()):
+        a, b = divmod(key, size)
+        found[shown[a], shown[b]] = (tuple(congruent.get(key, ())), tuple(conflicting.get(key, ())))
+    return found
 
 
 def _edges(
@@ -455,25 +472,27 @@ def _edges(
     held: Mapping[tuple[str, str], tuple[str, ...]],
     topics: Sequence[str],
 ) -> tuple[Edge, ...]:
-    activity = dict.fromkeys(shown, 0)
-    for (node, _), tally in positions.items():
-        if _sign(tally.net) and node in activity:
-            activity[node] += 1
+    activity = _activity(positions, 0)
     order = {t: i for i, t in enumerate(topics)}
+    qualifier, normalize = options.qualifier, options.normalize
     edges = []
     for (a, b), (congruent, conflicting) in pairs.items():
-        if options.qualifier == "congruence":
+        if qualifier == "congruence":
             raw = len(congruent)
-        elif options.qualifier == "conflict":
+        elif qualifier == "conflict":
             raw = len(conflicting)
         else:
             raw = len(congruent) - len(conflicting)
         if raw == 0:
             continue
-        weight = raw / norm(options.normalize, activity[a], activity[b], len(congruent))
-        behind = sorted((*congruent, *conflicting), key=order.__getitem__)
+        weight = raw if normalize == "none" else raw / norm(normalize, activity[a], activity[b], len(congruent))
+        behind = (
+            sorted((*congruent, *conflicting), key=order.__getitem__)
+            if congruent and conflicting
+            else congruent or conflicting
+        )
         ids = [c for t in behind for n in (a, b) for c in held.get((n, t), ())]
-        edges.append(Edge(a, b, weight, congruent, conflicting, tuple(dict.fromkeys(ids))))
+        edges.append(Edge(a, b, float(weight), congruent, conflicting, tuple(dict.fromkeys(ids))))
     return tuple(edges)
 
 
@@ -517,8 +536,9 @@ def _twomode(
     for claim in claims:
         if wanted.intersection(_node_ids(claim, kind)):
             on_topic.setdefault(claim.topic, []).append(claim)
+    topic_activity = _activity(positions, 1)
     topic_nodes = [
-        _node(topic, "topic", codebook, {}, on_topic[topic], positions, f"topic:{topic}")
+        _node(topic, "topic", codebook, {}, on_topic[topic], topic_activity, f"topic:{topic}")
         for topic in topics
         if topic in on_topic
     ]
