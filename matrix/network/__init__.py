@@ -236,20 +236,19 @@ def claim_actors(claim: Any) -> tuple[str, ...]:
     return tuple(actors)
 
 
-def _kept(values: Mapping[str, object], filters: Filters) -> bool:
-    """Whether a claim with these dimension values passes `filters`. The actor filter keeps a
-    claim that speaks for the actor (its actor or one of its sides); every other dimension is the
-    claim's field of that name (so a filter added to FILTER_DIMENSIONS, such as `voice`, applies
-    here as soon as the claim model has that field)."""
-    for dimension, wanted in filters.items():
-        if not wanted:
-            continue
+def _kept(claim: Any, perspective: str, actors: tuple[str, ...], wanted: Sequence[tuple[str, set[str]]]) -> bool:
+    """Whether a claim passes the active filters `wanted` ((dimension, ids)). The actor filter
+    keeps a claim that speaks for the actor (its actor or one of its sides); perspective is its
+    source's; every other dimension is the claim's field of that name (so a filter added to
+    FILTER_DIMENSIONS, such as `voice`, applies here as soon as the claim model has that field)."""
+    for dimension, ids in wanted:
         if dimension == "actor":
-            actors = values["actors"]
-            assert isinstance(actors, tuple)
-            if not any(a in wanted for a in actors):
+            if not any(a in ids for a in actors):
                 return False
-        elif values.get(dimension) not in wanted:
+        elif dimension == "perspective":
+            if perspective not in ids:
+                return False
+        elif getattr(claim, dimension, None) not in ids:
             return False
     return True
 
@@ -259,33 +258,21 @@ def network_claims(
 ) -> tuple[tuple[NetClaim, ...], Selection | None]:
     """The claims of `project` that `filters` keep and, of those, the ones dated in `time_range`
     (with what it left out; None when it is inactive), in file order."""
-    filters = filters or Filters()
+    wanted = [(dimension, set(ids)) for dimension, ids in (filters or Filters()).items() if ids]
     kept: list[NetClaim] = []
     dated = []
     for claims_file in project.files:
         source = claims_file.source
         if source is None:
             continue
+        perspective, published = source.perspective, source.published
         for claim in claims_file.claims:
             actors = claim_actors(claim)
-            values: dict[str, object] = {
-                "perspective": source.perspective,
-                "topic": claim.topic,
-                "source": claim.source,
-                "actors": actors,
-            }
-            for dimension, wanted in filters.items():
-                if wanted and dimension not in values and dimension != "actor":
-                    values[dimension] = getattr(claim, dimension, None)
-            if not _kept(values, filters):
+            if wanted and not _kept(claim, perspective, actors, wanted):
                 continue
-            when = dated_claim(
-                claim.id, claim.source, source.perspective, claim.topic, claim.stance, claim.date, source.published
-            )
+            when = dated_claim(claim.id, claim.source, perspective, claim.topic, claim.stance, claim.date, published)
             dated.append(when)
-            kept.append(
-                NetClaim(claim.id, claim.source, source.perspective, claim.topic, claim.stance, actors, when.date)
-            )
+            kept.append(NetClaim(claim.id, claim.source, perspective, claim.topic, claim.stance, actors, when.date))
     time_range = time_range or TimeRange()
     if not time_range.active:
         return tuple(kept), None
@@ -671,11 +658,16 @@ def matrix_views(
     """The signed matrix of actors, perspectives and sources over the claims the filters and
     time range keep (as the workbook's other sheets count them)."""
     claims, _ = network_claims(project, filters, time_range)
+    wanted = set(topics if topics is not None else (project.codebook.ids("topics") if project.codebook else ()))
+    claims = tuple(c for c in claims if c.topic in wanted)
     views = []
     for kind in SHEET_KINDS:
+        size = len({node for claim in claims for node in _node_ids(claim, kind)})  # counted before any pair is
+        if not 2 <= size <= SHEET_LIMIT:
+            views.append(MatrixView(kind, size, None))
+            continue
         network = build_network(claims, project, Options(nodes=kind, count=count), topics=topics)
-        size = len(network.nodes)
-        views.append(MatrixView(kind, size, signed_matrix(network) if 2 <= size <= SHEET_LIMIT else None))
+        views.append(MatrixView(kind, size, signed_matrix(network)))
     return tuple(views)
 
 
