@@ -625,3 +625,21 @@ def test_network_in_the_brief(project_root: Path, tmp_path: Path, capsys: pytest
         in table
     )
     assert '<a href="#claim--s3-tr">s3-tr</a>' in page.split('data-kind="source"', 1)[1]
+
+
+def test_the_readme_python_example_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Networks: who agrees with whom", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    for folder in ("claims", "seeds"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    assert _run(["network"], capsys)[0] == 0
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 6 and lines[0].startswith("cfr-defense-norms x crs-india-us-defense: -1, conflicting on")
+    assert lines[1].startswith("  claims: cfr-")
