@@ -8,6 +8,7 @@ import csv
 import itertools
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -643,3 +644,12 @@ def test_the_readme_python_example_runs(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 6 and lines[0].startswith("cfr-defense-norms x crs-india-us-defense: -1, conflicting on")
     assert lines[1].startswith("  claims: cfr-")
+
+
+def test_networkx_is_imported_in_one_module() -> None:
+    homes = [
+        path.relative_to(REPO).as_posix()
+        for path in sorted((REPO / "matrix").rglob("*.py"))
+        if re.search(r"^\s*(import networkx|from networkx)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert homes == ["matrix/network/formats.py"]

@@ -169,13 +169,6 @@ class Network:
     held: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     pairs: Mapping[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
-    def edge(self, a: str, b: str) -> Edge | None:
-        """The edge between `a` and `b`, either way round; None when there is none."""
-        for found in self.edges:
-            if {found.source, found.target} == {a, b}:
-                return found
-        return None
-
     def to_dict(self) -> dict[str, object]:
         mode = self.options.mode
         return {
