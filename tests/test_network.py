@@ -491,16 +491,35 @@ def test_dynamic_gexf_has_a_spell_per_period(
     graph = nx.read_gexf(gexf)
     spells: dict[str, list[tuple[str, str]]] = {}
     weights: dict[frozenset[str], list[tuple[float, str, str]]] = {}
+    topics: dict[frozenset[str], list[tuple[str, str, str]]] = {}
     for period in found["periods"]:
         for node in period["nodes"]:
             spells.setdefault(node["id"], []).append((period["start"], period["end"]))
         for edge in period["edges"]:
-            weights.setdefault(frozenset((edge["source"], edge["target"])), []).append(
-                (edge["weight"], period["start"], period["end"])
-            )
+            pair = frozenset((edge["source"], edge["target"]))
+            weights.setdefault(pair, []).append((edge["weight"], period["start"], period["end"]))
+            topics.setdefault(pair, []).append((edge["conflicting_topics"], period["start"], period["end"]))
     assert {n: d["spells"] for n, d in graph.nodes(data=True)} == spells
-    assert {frozenset((a, b)): d["weight"] for a, b, d in graph.edges(data=True)} == weights
+    assert {frozenset((a, b)): d["conflicting_topics"] for a, b, d in graph.edges(data=True)} == topics
     assert graph.nodes["s3"]["claims"] == [(3, "2025-01-01", "2025-12-31")]
+    # the per-period weight is the dynamic edge column of id "weight", which Gephi takes for the edge's
+    # weight (networkx's reader takes that column as static, so the weights are read from the XML here)
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.gexf.net/1.2draft}"
+    tree = ET.parse(gexf).getroot()
+    assert [(a.get("id"), a.get("title")) for a in tree.iter(f"{ns}attribute") if a.get("title") == "weight"] == [
+        ("weight", "weight")
+    ]
+    read = {
+        frozenset((e.get("source"), e.get("target"))): [
+            (float(v.get("value", "")), v.get("start"), v.get("end"))
+            for v in e.iter(f"{ns}attvalue")
+            if v.get("for") == "weight"
+        ]
+        for e in tree.iter(f"{ns}edge")
+    }
+    assert read == weights
 
 
 def test_usage_errors_write_nothing(project_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,8 @@ written here).
   `lastmodifieddate` from SOURCE_DATE_EPOCH (default 1980-01-01), never the clock. With periods,
   one dynamic graph: each node and edge has a spell per period it is in (from the period's
   first day to its last), and its attributes a value per spell; an edge's weight is then the
-  dynamic attribute `weight` (GEXF's static weight holds one number).
+  dynamic edge attribute of id `weight`, the column Gephi takes for the weight (GEXF's static
+  weight holds one number; networkx's reader takes that column as static, its last value).
 - CSV: a nodes table and an edges table (text that a spreadsheet could run as a formula gets a
   leading `'`, as `export` does).
 - JSON: `Networks.to_dict()`.
@@ -103,9 +104,14 @@ def gexf_bytes(networks: Networks) -> bytes:
     assert creator is not None
     creator.text = f"{CREATOR} (NetworkX {nx.__version__})"
     writer.add_graph(graph)
-    for attribute in writer.xml.iter("attribute"):
+    for attribute in writer.xml.iter("attribute"):  # Gephi reads an edge column with id "weight" as its weight
         if attribute.get("title") == _DYNAMIC_WEIGHT:
+            numbered = attribute.get("id")
+            attribute.set("id", "weight")
             attribute.set("title", "weight")
+            for value in writer.xml.iter("attvalue"):
+                if value.get("for") == numbered:
+                    value.set("for", "weight")
     if networks.kind is not None:  # dates as written, whatever networkx guessed from the first spell
         graph_element: Element = writer.graph_element
         graph_element.set("timeformat", "date")
