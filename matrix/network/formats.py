@@ -11,7 +11,7 @@ written here).
   weight holds one number; networkx's reader takes that column as static, its last value).
 - CSV: a nodes table and an edges table (text that a spreadsheet could run as a formula gets a
   leading `'`, as `export` does).
-- JSON: `Networks.to_dict()`.
+- JSON: `Networks.to_dict()`, one node or edge per line.
 
 The same network gives the same bytes every time.
 """
@@ -149,8 +149,21 @@ def csv_tables(network: Network) -> tuple[bytes, bytes]:
     return nodes, edges
 
 
+def _json_text(value: object, level: int = 0) -> str:
+    """JSON with one node, edge or other flat record per line (json's C encoder writes each;
+    an indented dump of a large network takes three times as long)."""
+    pad = "  " * level
+    if isinstance(value, dict) and any(isinstance(v, list | dict) for v in value.values()):
+        items = [f"{pad}  {json.dumps(k)}: {_json_text(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and any(isinstance(v, list | dict) for v in value):
+        return "[\n" + ",\n".join(f"{pad}  {_json_text(v, level + 1)}" for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def json_bytes(networks: Networks) -> bytes:
-    return (json.dumps(networks.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """`Networks.to_dict()` as JSON, one node or edge per line."""
+    return (_json_text(networks.to_dict()) + "\n").encode("utf-8")
 
 
 def files(networks: Networks, fmt: str, name: str) -> dict[str, bytes]:
