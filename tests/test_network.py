@@ -306,6 +306,10 @@ def test_sides_count_for_each_actor() -> None:
 
     assert claim_actors(WithSides()) == ("US", "India")
     assert claim_actors(Plain()) == ("US",)
+    assert claim_actors(WithSides(actor="India", sides=(("US", "unilateral"), ("India", "bilateral")))) == (
+        "India",
+        "US",
+    )
 
 
 # --- the files, read back ------------------------------------------------------------------

@@ -222,10 +222,11 @@ def _last_day(period: Period) -> str:
 
 def claim_actors(claim: Any) -> tuple[str, ...]:
     """The actors a claim speaks for: its `actor`, then the actors of its `sides` (an actor ->
-    approach mapping, where the claim model has it), each once."""
+    approach mapping, or (actor, approach) pairs, where the claim model has them), each once."""
     actors = [claim.actor] if claim.actor else []
-    sides = getattr(claim, "sides", None) or {}
-    actors += [a for a in sides if a not in actors]
+    sides = getattr(claim, "sides", None) or ()
+    named = sides.keys() if isinstance(sides, Mapping) else (side[0] for side in sides)  # or (actor, approach) pairs
+    actors += [a for a in named if a not in actors]
     return tuple(actors)
 
 
