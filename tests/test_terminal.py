@@ -13,6 +13,7 @@ from matrix import check
 from matrix.analysis.pivot import analyse
 from matrix.model.problems import Location, Problem, Report
 from matrix.terminal import console, problems_view, summary_view, text
+from matrix.terminal.summary import ranked_contrasts
 from tests.conftest import PIVOT_FILES, write_project
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -124,7 +125,8 @@ def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.Cap
     approach: dict[str, list[str]] = {t: [] for t in analysis.topics}
     for cell in numbers["stance"]:  # type: ignore[attr-defined]
         found = cell["convergence"] is not None
-        shown = [f"+{cell['convergence']}/-{cell['divergence']}", f"{cell['net']:+.2f}"] if found else ["·"]
+        mark = "°" if found and cell["convergence"] + cell["divergence"] < 3 else ""  # thin evidence
+        shown = [f"+{cell['convergence']}/-{cell['divergence']}", f"{cell['net']:+.2f}{mark}"] if found else ["·"]
         stance[cell["topic"]] += shown
     for cell in numbers["approach"]:  # type: ignore[attr-defined]
         if cell["dominant"] is None:
@@ -135,9 +137,9 @@ def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.Cap
     contrasts = [
         (
             analysis.codebook.label("topics", c.topic),
-            [c.perspective_a, f"{c.net_a:+.2f}", c.perspective_b, f"{c.net_b:+.2f}", f"{c.gap:.2f}"],
+            [c.perspective_a, f"{c.net_a:+.2f}", c.perspective_b, f"{c.net_b:+.2f}", f"{c.gap:.2f}{'' if strong else '°'}"],
         )
-        for c in analysis.contrast_rows()[:5]
+        for c, strong in ranked_contrasts(analysis)[:5]
     ]
     for width in range(40, 121):
         rendered = _summary_at(width, capsys)

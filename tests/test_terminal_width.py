@@ -104,9 +104,10 @@ def test_room_for_follows_the_rule(tmp_path: Path) -> None:
 @pytest.mark.parametrize("columns", [80, 120, 160])
 def test_summary_uses_the_terminal_width(shipped: Path, columns: int) -> None:
     lines = on_terminal(["summary"], columns, shipped)
-    assert lines[0].startswith("Stance:") and max(len(line) for line in lines) <= columns
-    stance = lines[: lines.index("Approach: unilateral/bilateral/multilateral claims and the dominant one")]
-    rows = [line for line in stance if re.search(r"[+-]\d\.\d\d$|·$", line)]
+    assert lines[0] == "Key findings" and max(len(line) for line in lines) <= columns
+    start = next(i for i, line in enumerate(lines) if line.startswith("Stance:"))
+    stance = lines[start : lines.index("Approach: unilateral/bilateral/multilateral claims and the dominant one")]
+    rows = [line for line in stance if re.search(r"[+-]\d\.\d\d°?$|·$", line)]
     assert len(rows) == 16
     labels = _labels(shipped)
     whole = [label for label in labels if any(row.startswith(f" {label} ") for row in rows)]

@@ -122,6 +122,8 @@ def summary(
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
     net index of each topic per period)."""
+    from matrix.analysis.context import finding_context
+    from matrix.analysis.findings import findings, findings_numbers
     from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
     time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
@@ -137,11 +139,14 @@ def summary(
         else:
             out_console = console(width=width)
             out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
-    elif fmt == "json":
-        click.echo(json.dumps(summary_numbers(analysis), indent=2, ensure_ascii=False))
     else:
-        out_console = console(width=width)
-        out_console.print(summary_view(analysis, width=out_console.width))
+        found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+        if fmt == "json":
+            numbers = {**summary_numbers(analysis), **findings_numbers(found)}
+            click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
+        else:
+            out_console = console(width=width)
+            out_console.print(summary_view(analysis, width=out_console.width, found=found))
 
 
 @main.command()

@@ -9,12 +9,15 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from matrix.analysis.palette import THIN_BELOW, THIN_MARK
 from matrix.model.terms import Unit
 from matrix.model.wording import counted
 from matrix.terminal import cell_width, net_style, simple_table, table_width, text
 from matrix.time.timeline import left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
+    from matrix.analysis.findings import Finding, Findings
+    from matrix.analysis.matrices import Contrast
     from matrix.analysis.pivot import Analysis
 
 
@@ -89,7 +92,8 @@ def stance_table(analysis: Analysis, width: int = 80) -> Table:
         if cell is None:
             return None
         style = net_style(cell.net)
-        return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}", style=style)
+        mark = THIN_MARK if cell.thin else ""
+        return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}{mark}", style=style)
 
     return _matrix_rows(analysis, render, width)
 
@@ -118,12 +122,31 @@ def _net_text(prefix: str, net: float) -> Text:
 CONTRAST_TOPIC_WIDTH = 26  # no longer a cap: the contrasts' labels take the room there is
 
 
-def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
-    """The `top` contrasts: a column per side, or both sides in one column of two lines
-    where that leaves the topics too little room."""
-    rows = analysis.contrast_rows()[:top]
+def ranked_contrasts(analysis: Analysis, found: Findings | None = None) -> list[tuple[Contrast, bool]]:
+    """The contrasts with whether each is strong (neither side thin; `found`'s pairs, else
+    the cells' counts): strong first, then by gap, as the Contrasts sheet ranks them."""
+    strength = {} if found is None else {(p.topic, p.a.perspective, p.b.perspective): p.strong for p in found.pairs}
+
+    def strong(row: Contrast) -> bool:
+        known = strength.get((row.topic, row.perspective_a, row.perspective_b))
+        if known is not None:
+            return known
+        cells = (analysis.stance_cell(row.topic, row.perspective_a), analysis.stance_cell(row.topic, row.perspective_b))
+        return not any(cell is None or cell.thin for cell in cells)
+
+    rows = [(row, strong(row)) for row in analysis.contrast_rows()]
+    return sorted(rows, key=lambda item: not item[1])  # stable: by gap within each
+
+
+def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80, found: Findings | None = None) -> Table:
+    """The `top` contrasts, strong first (a thin one's gap marked): a column per side, or both
+    sides in one column of two lines where that leaves the topics too little room."""
+    ranked = ranked_contrasts(analysis, found)[:top]
+    rows = [row for row, _ in ranked]
     sides = [(_net_text(f"{r.perspective_a} ", r.net_a), _net_text(f"{r.perspective_b} ", r.net_b)) for r in rows]
-    gaps = [Text(f"{r.gap:.2f}", style="bold" if r.opposite else "") for r in rows]
+    gaps = [
+        Text(f"{r.gap:.2f}{'' if strong else THIN_MARK}", style="bold" if r.opposite else "") for r, strong in ranked
+    ]
     gap_width = max([3] + [g.cell_len for g in gaps])
     wide = [max([13] + [cell_width(side[i]) for side in sides]) for i in (0, 1)]
     widest = max(_widest_label(analysis, [r.topic for r in rows]), len("topic"))
@@ -176,20 +199,50 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
     return table
 
 
-def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> RenderableType:
-    """Stance, approach, top contrasts and totals, each under a one-line heading, laid out
-    for `width` columns (at least 40): every value whole, topic labels shortened."""
+def _finding_line(finding: Finding) -> Text:
+    line = Text("- ")
+    line.append(finding.text, style="" if finding.strong else "dim")
+    return line
+
+
+def findings_view(found: Findings, width: int = 80) -> RenderableType:
+    """The key findings, a heading per kind and a line each (wrapped between words); of each
+    kind but the caveats the first few, with how many more."""
+    from matrix.analysis.findings import HEADINGS
+
+    parts: list[RenderableType] = [Text("Key findings", style="bold underline")]
+    for kind, items, more in found.first_screen():
+        parts.append(Text(HEADINGS[kind], style="bold"))
+        parts += [_finding_line(item) for item in items]
+        if more:
+            parts.append(Text(f"  and {more} more (summary --format json lists them all)", style="dim"))
+    if len(parts) == 1:
+        parts.append(Text("no two perspectives with evidence on one topic"))
+    parts.append(Text(""))
+    return Group(*parts)
+
+
+def summary_view(analysis: Analysis, top: int = 5, width: int = 80, found: Findings | None = None) -> RenderableType:
+    """The key findings (`found`, if given), then stance, approach, top contrasts and totals,
+    each under a one-line heading, laid out for `width` columns (at least 40): every value
+    whole, topic labels shortened."""
     contrasts = analysis.contrast_rows()
     unit = analysis.unit.wording
     sections: list[tuple[str, RenderableType]] = [
-        (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis, width)),
+        (
+            f"Stance: +convergence/-divergence {unit} and net index ({THIN_MARK}: thin, fewer than {THIN_BELOW})",
+            stance_table(analysis, width),
+        ),
         (f"Approach: unilateral/bilateral/multilateral {unit} and the dominant one", approach_table(analysis, width)),
     ]
     if contrasts:
-        heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
-        sections.append((heading, contrasts_table(analysis, top, width)))
+        heading = (
+            f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)}, strong first"
+            f" (bold gap: opposite sides; {THIN_MARK}: thin evidence)"
+        )
+        sections.append((heading, contrasts_table(analysis, top, width, found)))
     sections.append(("Totals" if analysis.unit is Unit.CLAIMS else "Totals (claims)", totals_table(analysis, width)))
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [] if found is None else [findings_view(found, width)]
     for heading, table in sections:
         parts += [Text(heading, style="bold"), table]
     if analysis.filters.active:

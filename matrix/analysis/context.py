@@ -1,0 +1,91 @@
+"""What the key findings' caveats read besides the Analysis, each cheap enough for `summary`:
+how many of the analysed claims are dated, the share of each source's sentences that a claim's
+passage covers (kept in the project's cache, keyed by the claims file's and the text's
+contents) and the stance alpha of the project's second coding, without its bootstrap.
+
+A project declares its second coding by the folder `claims/second-coder/` (another coder's
+claims files over the same sources); `agree` compares them in full, with intervals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from matrix.analysis.agreement import OURS, Coding, agreement
+from matrix.analysis.coverage import _covered
+from matrix.analysis.findings import Context
+from matrix.analysis.pivot import Analysis
+from matrix.analysis.sentences import split_sentences
+from matrix.checks.pipeline import check
+from matrix.files.cache import Cache, key
+from matrix.files.where import ProjectFiles
+from matrix.model.problems import Report
+from matrix.model.values import Project
+from matrix.time.dating import project_claims
+
+SECOND_CODER = "claims/second-coder"  # the folder of a project's blind second coding
+SECOND_CODER_LABEL = "second coder"
+
+Counts = tuple[int, int]  # (covered, sentences)
+
+
+def _counts(plain: Any) -> Counts:
+    return int(plain[0]), int(plain[1])
+
+
+def coverage_shares(project: Project, report: Report, cache_root: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """(source, sentences covered, sentences) of each source the analysis can read, in file
+    order; kept in the cache under `cache_root` (None: computed, not kept)."""
+    cache: Cache[Counts] = Cache(cache_root, _counts)
+    out = []
+    for claims_file in project.files:
+        source, text = claims_file.source, project.texts.get(claims_file.file)
+        digest = project.inputs.get(claims_file.file)
+        if source is None or text is None:
+            continue
+        name = key("coverage-share", claims_file.file, digest or "", text.path, text.digest)
+        found = cache.get(name) if digest else None
+        if found is None:
+            spans = [(m[1], m[2]) for c in claims_file.claims for m in report.passages.get(c.id, ()) if m]
+            sentences = split_sentences(text.content)
+            found = (len(_covered(sentences, spans)), len(sentences))
+            if digest:
+                cache.put(name, found, found)
+        out.append((source.id, *found))
+    cache.flush()
+    return tuple(out)
+
+
+def second_coding_alpha(
+    files: ProjectFiles, project: Project, report: Report, cached: bool = True
+) -> tuple[float | None, int, str] | None:
+    """The stance alpha (no bootstrap) between this coding and the second coder's, the matched
+    claims it rests on, and where the second coding is; None when the project has none or it
+    does not validate."""
+    folder = files.root / SECOND_CODER
+    if files.snapshot is not None or not folder.is_dir():
+        return None
+    other, other_report = check(files.coding(folder), cached)
+    if not other_report.passes(False):
+        return None
+    result = agreement([Coding(OURS, project, report), Coding(SECOND_CODER_LABEL, other, other_report)], resamples=0)
+    stance = next((f for f in result.fields if f.field == "stance"), None)
+    if stance is None:
+        return None
+    return stance.alpha, stance.reliability.units, f"{SECOND_CODER}/"
+
+
+def finding_context(
+    analysis: Analysis, project: Project, report: Report, files: ProjectFiles | None = None, cached: bool = True
+) -> Context:
+    """The Context of `analysis`'s caveats: dated claims, the cached coverage and, when `files`
+    says where the project is, its second coding's alpha."""
+    shown = {c.id for c in analysis.claims}
+    dated = sum(1 for c in project_claims(project) if c.id in shown and c.date is not None)
+    root = files.cache_of if files is not None and cached else None
+    return Context(
+        dated=dated,
+        coverage=coverage_shares(project, report, root),
+        alpha=None if files is None else second_coding_alpha(files, project, report, cached),
+    )
