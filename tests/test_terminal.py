@@ -137,7 +137,13 @@ def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.Cap
     contrasts = [
         (
             analysis.codebook.label("topics", c.topic),
-            [c.perspective_a, f"{c.net_a:+.2f}", c.perspective_b, f"{c.net_b:+.2f}", f"{c.gap:.2f}{'' if strong else '°'}"],
+            [
+                c.perspective_a,
+                f"{c.net_a:+.2f}",
+                c.perspective_b,
+                f"{c.net_b:+.2f}",
+                f"{c.gap:.2f}{'' if strong else '°'}",
+            ],
         )
         for c, strong in ranked_contrasts(analysis)[:5]
     ]

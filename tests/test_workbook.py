@@ -34,7 +34,12 @@ def book(tmp_path: Path) -> Book:
 
 
 def test_sheet_names_in_order(book: Book) -> None:
-    assert book.sheetnames == list(SHEETS)
+    """Reader sheets first, then reference sheets, told apart by tab colour; no Timeline
+    (no two perspectives have dated claims in two periods)."""
+    assert book.sheetnames == [s for s in SHEETS if s != "Timeline"]
+    colours = {ws.title: ws.sheet_properties.tabColor.rgb for ws in book.worksheets}
+    assert {colours[t] for t in ("Overview", "Stance", "Summaries", "Contrasts", "Approach", "Network")} == {"001F6E43"}
+    assert {colours[t] for t in ("Claims", "Evidence", "Sources", "Coverage", "Codebook", "Problems")} == {"008C8C8C"}
 
 
 def test_stance_matrix_cells(book: Book) -> None:
@@ -152,20 +157,44 @@ def test_approach_sheet(book: Book) -> None:
 
 
 def test_contrasts_sheet(book: Book) -> None:
+    """A Disagree section, then an Agree section: same parties, strength, and claims and
+    sources on each side; strong pairs first, then by gap."""
     ws = book["Contrasts"]
-    assert [c.value for c in ws[2]][:10] == [
+    assert ws["B1"].value.startswith("Disagree:")
+    assert [c.value for c in ws[2]] == [
+        "Rank",
+        "Topic",
+        "Perspective A",
+        "Net A",
+        "Claims A",
+        "Sources A",
+        "Perspective B",
+        "Net B",
+        "Claims B",
+        "Sources B",
+        "Gap",
+        "Same parties",
+        "Strength",
+        "Reading",
+    ]
+    assert [c.value for c in ws[3]][:13] == [
         1,
         "Export controls",
         "U.S.-India sources",
         pytest.approx(1 / 3),
         3,
+        1,
         "CFR analysis",
         -1,
         2,
+        1,
         pytest.approx(4 / 3),
-        "yes",
+        "no",  # the test codebook names no parties
+        "thin",  # CFR: 2 claims
     ]
-    assert ws["B2"].hyperlink is not None and ws["B2"].hyperlink.location == "'Stance'!A3"
+    assert ws["B3"].hyperlink is not None and ws["B3"].hyperlink.location == "'Stance'!A3"
+    titles = [row[0] for row in ws.iter_rows(min_col=2, max_col=2, values_only=True) if row[0]]
+    assert any(str(t).startswith("Agree:") for t in titles)
 
 
 def test_sources_codebook_problems(book: Book) -> None:
@@ -198,18 +227,20 @@ def test_overview_has_the_stacked_chart(tmp_path: Path) -> None:
         drawing_rels = archive.read("xl/drawings/_rels/drawing1.xml.rels").decode()
     assert "<barChart>" in chart and '<grouping val="stacked"/>' in chart and '<barDir val="bar"/>' in chart
     series = re.findall(r"<f>([^<]*)</f>", chart)
+    overview = openpyxl.load_workbook(out)["Overview"]
+    h = next(row[0].row for row in overview.iter_rows(max_col=1) if row[0].value == "Perspective")
+    assert h > 20  # below the key findings
     # convergence and divergence (columns D and E) for the two perspectives, labelled with their
     # short ids from column G (a long label is cut on the axis)
     assert series == [
-        "'Overview'!D8",
-        "'Overview'!$G$9:$G$10",
-        "'Overview'!$D$9:$D$10",
-        "'Overview'!E8",
-        "'Overview'!$G$9:$G$10",
-        "'Overview'!$E$9:$E$10",
+        f"'Overview'!D{h}",
+        f"'Overview'!$G${h + 1}:$G${h + 2}",
+        f"'Overview'!$D${h + 1}:$D${h + 2}",
+        f"'Overview'!E{h}",
+        f"'Overview'!$G${h + 1}:$G${h + 2}",
+        f"'Overview'!$E${h + 1}:$E${h + 2}",
     ]
-    overview = openpyxl.load_workbook(out)["Overview"]
-    assert [overview[c].value for c in ("D8", "E8", "A9", "D9", "E9")] == [
+    assert [overview[c].value for c in (f"D{h}", f"E{h}", f"A{h + 1}", f"D{h + 1}", f"E{h + 1}")] == [
         "Convergence",
         "Divergence",
         "U.S.-India sources",
@@ -315,13 +346,13 @@ def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) 
     assert [line.split(":")[0] for line in comment.text.splitlines()[2:]] == ["+ a1", "- a2", "+ a3"]
     assert book["Approach"]["A2"].value == "counting sources"
     assert [c.value for c in book["Approach"][3]][1:5] == [1, 1, 0, "unilateral = bilateral"]
-    assert book["Contrasts"]["E1"].value == "Sources A"
+    assert [book["Contrasts"][c].value for c in ("E2", "F2")] == ["Claims A", "Sources A"]
 
 
 def test_claims_count_says_so(book: Book) -> None:
     assert book["Stance"]["A2"].value == "counting claims"
     assert book["Approach"]["A2"].value == "counting claims"
-    assert book["Contrasts"]["E1"].value == "Claims A"
+    assert book["Contrasts"]["E2"].value == "Claims A"
 
 
 def test_filters_matching_no_claims_leave_a_header_only_claims_table(tmp_path: Path) -> None:

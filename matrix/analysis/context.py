@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from matrix.analysis.agreement import OURS, Coding, agreement
-from matrix.analysis.coverage import _covered
+from matrix.analysis.coverage import Coverage, _covered
 from matrix.analysis.findings import Context
 from matrix.analysis.pivot import Analysis
 from matrix.analysis.sentences import split_sentences
@@ -77,15 +77,26 @@ def second_coding_alpha(
 
 
 def finding_context(
-    analysis: Analysis, project: Project, report: Report, files: ProjectFiles | None = None, cached: bool = True
+    analysis: Analysis,
+    project: Project,
+    report: Report,
+    files: ProjectFiles | None = None,
+    cached: bool = True,
+    coverage: Coverage | None = None,
 ) -> Context:
-    """The Context of `analysis`'s caveats: dated claims, the cached coverage and, when `files`
-    says where the project is, its second coding's alpha."""
+    """The Context of `analysis`'s caveats: dated claims, each source's coverage (`coverage`'s
+    figures when given, else the cached ones) and, when `files` says where the project is, its
+    second coding's alpha."""
     shown = {c.id for c in analysis.claims}
     dated = sum(1 for c in project_claims(project) if c.id in shown and c.date is not None)
     root = files.cache_of if files is not None and cached else None
+    shares = (
+        coverage_shares(project, report, root)
+        if coverage is None
+        else tuple((row.source, row.covered, row.sentences) for row in coverage.sources)
+    )
     return Context(
         dated=dated,
-        coverage=coverage_shares(project, report, root),
+        coverage=shares,
         alpha=None if files is None else second_coding_alpha(files, project, report, cached),
     )

@@ -56,6 +56,8 @@ def build(
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
+    from matrix.analysis.context import finding_context
+    from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, write_workbook
 
@@ -73,9 +75,10 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count, time_range)
+            found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
-                write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
+                write_workbook(analysis, report, project, resolved, advance, covering.result, periods, found)
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"
@@ -84,7 +87,7 @@ def build(
         raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
     out_console = console()
     if not quiet:
-        out_console.print(summary_view(analysis, width=out_console.width))
+        out_console.print(summary_view(analysis, width=out_console.width, found=found))
     elif analysis.selection is not None:
         out_console.print(text(left_out(time_range, analysis.selection), "dim"), soft_wrap=True)
     counts = f"{counted(len(analysis.claims), 'claim')}, {counted(report.warnings, 'warning')}"

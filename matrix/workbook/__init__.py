@@ -28,7 +28,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from matrix.analysis.context import finding_context
 from matrix.analysis.coverage import Coverage, coverage
+from matrix.analysis.findings import Findings, findings
 from matrix.analysis.network import matrix_views
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
 from matrix.model.problems import Report
@@ -61,12 +63,13 @@ __all__ = [
 ]
 
 
-SHEETS = (
+SHEETS = (  # reader sheets, then reference sheets (findings.READER_SHEETS, REFERENCE_SHEETS)
     "Overview",
     "Stance",
     "Summaries",
-    "Approach",
     "Contrasts",
+    "Approach",
+    "Timeline",  # only when at least two perspectives have dated claims in two periods or more
     "Network",
     "Claims",
     "Evidence",
@@ -88,19 +91,27 @@ def build_workbook(
     project: Project,
     covered: Callable[[], Coverage],
     periods: PeriodChoice | None = None,
+    found: Findings | None = None,
 ) -> dict[str, Prerendered]:
     """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
     by a child process that lives as long as `stack`, and returned by sheet title. A Timeline
     sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
-    is cut; default, chosen from the span of the dates); then the Network sheet."""
+    is cut; default, chosen from the span of the dates); then the Network sheet. `found`: the
+    key findings the Overview opens on (default: worked out here, without a second coding)."""
     cells = evidence(analysis.claims)
-    overview_sheet(wb, analysis, report, dict(project.inputs))
+    stance_rows = {t: i + 3 for i, t in enumerate(analysis.topics)}
+    covering = functools.cache(covered)
+    if found is None:
+        found = findings(analysis, finding_context(analysis, project, report, coverage=covering()))
+    line = analysis_timeline(analysis, project, periods)
+    timeline = shows_timeline(line)
+    titles = [t for t in SHEETS if t != "Timeline" or timeline]
+    overview_sheet(wb, analysis, report, dict(project.inputs), found, stance_rows, titles)
     stance_sheet(wb, analysis, cells, project.memos)
     summaries_sheet(wb, analysis, project.memos)
+    contrasts_sheet(wb, analysis, stance_rows, found)
     approach_sheet(wb, analysis)
-    contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
-    line = analysis_timeline(analysis, project, periods)
-    if shows_timeline(line):
+    if timeline:
         timeline_sheet(wb, line, analysis.codebook)
     views = matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
     network_sheet(wb, views, analysis.codebook, analysis.count)
@@ -117,7 +128,7 @@ def build_workbook(
             for s in project.sources
         },
     )
-    coverage_sheet(wb, covered())
+    coverage_sheet(wb, covering())
     codebook_sheet(wb, analysis)
     problems = problems_sheet(wb, report)
     if problems is not None:  # not counted in `advance`, which counts Claims and Evidence rows
@@ -138,6 +149,7 @@ def write_workbook(
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
     periods: PeriodChoice | None = None,
+    found: Findings | None = None,
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
     written. `covered()` gives the coverage (default: `workbook_coverage`, computed here);
@@ -145,6 +157,12 @@ def write_workbook(
     if covered is None:
         covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
     fill = functools.partial(
-        build_workbook, analysis=analysis, report=report, project=project, covered=covered, periods=periods
+        build_workbook,
+        analysis=analysis,
+        report=report,
+        project=project,
+        covered=covered,
+        periods=periods,
+        found=found,
     )
     write_sheets(out, "Claims matrix", fill, advance)

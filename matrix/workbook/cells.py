@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from matrix.analysis.palette import THIN_MARK, cell_colour, is_thin, net_colour
 from matrix.model.terms import FORMULA_START
+from matrix.workbook.tabs import tab_colour
 
 __all__ = ["net_colour"]  # the scale lives in matrix.analysis.palette, shared with the HTML brief
 
@@ -93,6 +94,7 @@ class Sheet:
         """`freeze`: the top-left cell that scrolls (headers above it and the columns left of it
         stay); `titles`: the rows printed atop every page ("1:2"; default: the frozen rows)."""
         self.ws = wb.create_sheet(title)
+        self.ws.sheet_properties.tabColor = tab_colour(title)  # before any row, as the view below
         self.ws.freeze_panes = freeze  # before any row: write-only sheets write their view first
         print_fit(self.ws, titles or _frozen_rows(freeze))
         for index, width in enumerate(widths, start=1):

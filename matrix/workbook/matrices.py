@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from matrix.analysis.findings import Findings, findings
 from matrix.analysis.pivot import Analysis, Evidence, StanceCell, evidence
 from matrix.model.terms import APPROACHES, Unit
 from matrix.model.values import Memo, Memos
@@ -170,46 +171,72 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
         )
 
 
-def contrasts_sheet(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) -> None:
-    sheet = Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="C2")
+CONTRAST_SECTIONS = (
+    ("disagree", "Disagree: opposite signs (same parties: a disagreement; different pairs: triangulation)"),
+    ("agree", "Agree: the same sign"),
+    ("mixed", "Mixed: one side balanced at 0.00"),
+)
+
+
+def contrasts_sheet(
+    wb: Workbook, analysis: Analysis, stance_rows: dict[str, int], found: Findings | None = None
+) -> None:
+    """Every pair of perspectives with evidence on a topic, in a Disagree, an Agree and a Mixed
+    section, each strong first, then by gap (a thin side marked with why)."""
+    sheet = Sheet(wb, "Contrasts", (6, 28, 22, 9, 8, 8, 22, 9, 8, 8, 8, 9, 9, 70), freeze="C3")
     unit = analysis.count
-    sheet.header(
-        [
-            "Rank",
-            "Topic",
-            "Perspective A",
-            "Net A",
-            f"{unit.capitalize()} A",
-            "Perspective B",
-            "Net B",
-            f"{unit.capitalize()} B",
-            "Gap",
-            "Opposite",
-            "Reading",
-        ]
-    )
+    pairs = (found or findings(analysis)).pairs
     label = analysis.codebook.label
-    rows = analysis.contrast_rows()
-    for rank, row in enumerate(rows, start=1):
-        a, b = label("perspectives", row.perspective_a), label("perspectives", row.perspective_b)
-        reading = f"{a}: {_side(row.net_a)} ({row.net_a:+.2f}, {_n(row.claims_a, unit)}) vs {b}: {_side(row.net_b)} ({row.net_b:+.2f}, {_n(row.claims_b, unit)})"
-        sheet.append(
+    for relation, title in CONTRAST_SECTIONS:
+        shown = [p for p in pairs if p.relation == relation or (relation == "disagree" and p.relation == "triangulate")]
+        if relation == "mixed" and not shown:
+            continue
+        if sheet.rows:
+            sheet.append()
+        sheet.append([None, sheet.cell(f"{title}; strong first, then by gap", font=BOLD)])
+        sheet.header(
             [
-                rank,
-                sheet.cell(label("topics", row.topic), link=f"'Stance'!A{stance_rows[row.topic]}"),
-                sheet.cell(a),
-                sheet.cell(row.net_a, fmt=net_format(row.claims_a), fill=stance_fill(row.net_a, row.claims_a)),
-                row.claims_a,
-                sheet.cell(b),
-                sheet.cell(row.net_b, fmt=net_format(row.claims_b), fill=stance_fill(row.net_b, row.claims_b)),
-                row.claims_b,
-                sheet.cell(row.gap, fmt="0.00"),
-                "yes" if row.opposite else "no",
-                sheet.cell(reading, align=WRAP),
+                "Rank",
+                "Topic",
+                "Perspective A",
+                "Net A",
+                "Claims A",
+                "Sources A",
+                "Perspective B",
+                "Net B",
+                "Claims B",
+                "Sources B",
+                "Gap",
+                "Same parties",
+                "Strength",
+                "Reading",
             ]
         )
-    if not rows:
-        sheet.append([None, "No two perspectives differ in net index on any topic (with the current filters)."])
+        for rank, pair in enumerate(shown, start=1):
+            a, b = pair.a, pair.b
+            la, lb = label("perspectives", a.perspective), label("perspectives", b.perspective)
+            reading = f"{la}: {_side(a.net)} ({a.net:+.2f}, {_n(a.units, unit)}) vs {lb}: {_side(b.net)} ({b.net:+.2f}, {_n(b.units, unit)})"
+            thin = "; ".join(f"{s.perspective} {s.why}" for s in (a, b) if s.thin)
+            sheet.append(
+                [
+                    rank,
+                    sheet.cell(label("topics", pair.topic), link=f"'Stance'!A{stance_rows[pair.topic]}"),
+                    sheet.cell(la),
+                    sheet.cell(a.net, fmt=net_format(a.units), fill=stance_fill(a.net, a.units)),
+                    a.claims,
+                    a.sources,
+                    sheet.cell(lb),
+                    sheet.cell(b.net, fmt=net_format(b.units), fill=stance_fill(b.net, b.units)),
+                    b.claims,
+                    b.sources,
+                    sheet.cell(pair.gap, fmt="0.00"),
+                    "yes" if pair.same_parties else "no",
+                    "strong" if pair.strong else "thin",
+                    sheet.cell(reading + (f" (thin: {thin})" if thin else ""), align=WRAP),
+                ]
+            )
+        if not shown:
+            sheet.append([None, "none (with the current filters)"])
 
 
 def _side(net: float) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from matrix.analysis.coverage import Coverage
+from matrix.analysis.findings import Findings
 from matrix.analysis.palette import THIN_BELOW, THIN_MARK
 from matrix.analysis.pivot import Analysis
 from matrix.model.problems import Report
@@ -17,14 +19,31 @@ from matrix.model.wording import counted
 from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
 from matrix.workbook.charts import axis_labels, chart_title
+from matrix.workbook.overview import findings_block, sheet_index
 from matrix.workbook.rows import StreamedRows, streamed_sheet
 
 NO_CLAIMS = "No claims match the filters"
 OVERVIEW_CHART_TITLE = "Convergence vs divergence per perspective (claims)"
 
 
-def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
-    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16, 14))
+def overview_sheet(
+    wb: Workbook,
+    analysis: Analysis,
+    report: Report,
+    inputs: dict[str, str],
+    found: Findings | None = None,
+    stance_rows: Mapping[str, int] | None = None,
+    titles: Sequence[str] = (),
+) -> None:
+    """The key findings (A1:J20), the sheet index, what the workbook is, the totals and their
+    chart, the legend, and last what it was generated from (the input files and their hashes)."""
+    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16, 14, 12, 12, 12))
+    if found is not None:
+        findings_block(sheet, analysis, found, stance_rows or {})
+        sheet.append()
+    if titles:
+        sheet_index(sheet, titles)
+        sheet.append()
     sheet.append([sheet.cell("claims-matrix: convergence and divergence across perspectives", font=TITLE)])
     sheet.append()
     for line in (
@@ -75,7 +94,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         chart.set_categories(Reference(sheet.ws, min_col=7, min_row=first, max_row=last))
         for series, colour in zip(chart.series, ("63BE7B", "F8696B"), strict=False):
             series.graphicalProperties.solidFill = colour
-        sheet.ws.add_chart(chart, "H5")
+        sheet.ws.add_chart(chart, f"I{first - 1}")
 
     sheet.append()
     sheet.append([sheet.cell("Legend", font=BOLD)])

@@ -31,8 +31,13 @@ KIND_NAMES = {"year": "years", "quarter": "quarters", "month": "months"}
 
 
 def shows_timeline(line: Timeline) -> bool:
-    """A Timeline sheet is worth adding when claims fall in at least two periods."""
-    return len(line.held_periods) >= 2
+    """A Timeline sheet is worth adding when at least two perspectives have dated claims in
+    two periods or more each (a trend to compare, not one source's dates)."""
+    periods: dict[str, set[str]] = {}
+    for period, perspective, _ in line.cells:
+        if period != UNDATED:
+            periods.setdefault(perspective, set()).add(period)
+    return sum(len(held) >= 2 for held in periods.values()) >= 2
 
 
 def _claims(number: int) -> str:
@@ -151,7 +156,8 @@ def _charts(sheet: Sheet, line: Timeline, codebook: Codebook, where: dict[tuple[
     shown = 0
     for topic in line.topics:
         perspectives = [p for p in line.perspectives if (p, topic) in dated]
-        if not perspectives:
+        points = sum(1 for key in line.cells if key[0] != UNDATED and key[2] == topic)
+        if points < 2:  # a chart of one point says nothing: the grid shows it
             continue
         chart = _line_chart(codebook.label("topics", topic))
         for perspective in perspectives:
