@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from matrix.analysis.findings import HEADINGS, Findings, findings
 from matrix.analysis.matrices import Contrast, StanceCell, Total
 from matrix.analysis.network import SHEET_LIMIT, MatrixView, matrix_views
 from matrix.analysis.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
@@ -100,6 +101,7 @@ class Brief:
     filters: str = "none (all claims)"
     unit: Unit = Unit.CLAIMS
     networks: tuple[NetworkBlock, ...] = ()
+    findings: Findings = field(default_factory=Findings)  # the key findings, shown first
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +179,9 @@ class ContrastRow:
     opposite: bool
 
 
-def brief_of(analysis: Analysis, project: Project) -> Brief:
-    """The brief of an analysis: its numbers, each cell's claims and passages, the project's
+def brief_of(analysis: Analysis, project: Project, found: Findings | None = None) -> Brief:
+    """The brief of an analysis: its key findings (`found`; default, worked out here without
+    the caveats that read files), its numbers, each cell's claims and passages, the project's
     memos, and the titles of the sources its claims come from."""
     codebook = analysis.codebook
     evidence = {
@@ -215,6 +218,7 @@ def brief_of(analysis: Analysis, project: Project) -> Brief:
             for s in project.sources
             if s.id in used and (s.retrieved or s.archive or s.sha256)
         },
+        findings=found if found is not None else findings(analysis),
         networks=tuple(
             network_block(view, codebook)
             for view in matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
@@ -287,6 +291,7 @@ def render_brief(brief: Brief) -> str:
             thin_mark=THIN_MARK,
             unit=brief.unit.value,
             networks=brief.networks,
+            findings=_findings(brief),
         )
     )
 
@@ -386,3 +391,20 @@ def _totals(brief: Brief) -> Sequence[Mapping[str, Any]]:
             }
         )
     return out
+
+
+def _findings(brief: Brief) -> list[tuple[str, str, list[dict[str, Any]], int]]:
+    """(kind, heading, its first findings as text, strength and the anchor of their cell, how
+    many more) per kind."""
+    shown = []
+    for kind, items, more in brief.findings.first_screen():
+        rows = [
+            {
+                "text": f.text,
+                "strong": f.strong,
+                "anchor": anchor("cell", *f.cell) if f.cell else (None if f.kind != "caveat" else "sources"),
+            }
+            for f in items
+        ]
+        shown.append((kind, HEADINGS[kind], rows, more))
+    return shown

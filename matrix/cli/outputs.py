@@ -224,6 +224,8 @@ def report_command(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
+    from matrix.analysis.context import finding_context
+    from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
     from matrix.brief import brief_of, render_brief
 
@@ -231,7 +233,8 @@ def report_command(
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
     analysis = analyse(project, report, inputs.filters, count)
-    page = render_brief(brief_of(analysis, project)).encode("utf-8")
+    found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+    page = render_brief(brief_of(analysis, project, found)).encode("utf-8")
     try:
         with atomic_output(resolved) as handle:
             handle.write(page)
