@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from matrix.analysis.agreement import OURS, Coding, agreement
-from matrix.analysis.coverage import Coverage, _covered
+from matrix.analysis.coverage import Coverage, covered_sentences
 from matrix.analysis.findings import Context
 from matrix.analysis.pivot import Analysis
 from matrix.analysis.sentences import split_sentences
@@ -49,7 +49,7 @@ def coverage_shares(project: Project, report: Report, cache_root: Path | None) -
         if found is None:
             spans = [(m[1], m[2]) for c in claims_file.claims for m in report.passages.get(c.id, ()) if m]
             sentences = split_sentences(text.content)
-            found = (len(_covered(sentences, spans)), len(sentences))
+            found = (len(covered_sentences(sentences, spans)), len(sentences))
             if digest:
                 cache.put(name, found, found)
         out.append((source.id, *found))

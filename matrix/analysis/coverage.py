@@ -104,7 +104,7 @@ def _guess(found: Mapping[str, list[str]], kinds: Iterable[str]) -> str | None:
     return counts[0][1]
 
 
-def _covered(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]]) -> set[int]:
+def covered_sentences(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]]) -> set[int]:
     """Indexes of the sentences that some span overlaps."""
     ends = [s.end for s in sentences]
     covered: set[int] = set()
@@ -126,7 +126,7 @@ def _source_coverage(item: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[tuple
     source_id, path, content, claims, spans, order, cues, min_score = item
     matcher = _matcher(cues)
     sentences = split_sentences(content)
-    covered = _covered(sentences, spans)
+    covered = covered_sentences(sentences, spans)
     row = (source_id, len(sentences), len(covered), len(content.split()), claims)
     found_here: list[tuple[Any, ...]] = []
     line_starts: list[int] | None = None

@@ -92,7 +92,7 @@ def stance_table(analysis: Analysis, width: int = 80) -> Table:
         if cell is None:
             return None
         style = net_style(cell.net)
-        mark = THIN_MARK if cell.thin else ""
+        mark = THIN_MARK if cell.thin else " "  # a space: the numbers stay aligned
         return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}{mark}", style=style)
 
     return _matrix_rows(analysis, render, width)
@@ -145,7 +145,7 @@ def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80, found: Fi
     rows = [row for row, _ in ranked]
     sides = [(_net_text(f"{r.perspective_a} ", r.net_a), _net_text(f"{r.perspective_b} ", r.net_b)) for r in rows]
     gaps = [
-        Text(f"{r.gap:.2f}{'' if strong else THIN_MARK}", style="bold" if r.opposite else "") for r, strong in ranked
+        Text(f"{r.gap:.2f}{' ' if strong else THIN_MARK}", style="bold" if r.opposite else "") for r, strong in ranked
     ]
     gap_width = max([3] + [g.cell_len for g in gaps])
     wide = [max([13] + [cell_width(side[i]) for side in sides]) for i in (0, 1)]

@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from matrix.analysis.findings import measures
 from matrix.analysis.palette import THIN_MARK, is_thin, signed
 from matrix.analysis.pivot import Analysis
 from matrix.model.values import Memo, Memos
@@ -33,8 +34,11 @@ def summaries_sheet(wb: Workbook, analysis: Analysis, memos: Memos) -> None:
     second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
     for perspective in perspectives:
         top += [sheet.cell(label("perspectives", perspective), font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE), None]
+        measured = measures(analysis.codebook, perspective)  # its parties and voice
         second += [
-            sheet.cell("Summary", font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE),
+            sheet.cell(
+                f"Summary: {measured}" if measured else "Summary", font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE
+            ),
             sheet.cell("Counts", font=BOLD, fill=HEADER_FILL),
         ]
     top.append(sheet.cell("Across perspectives", font=BOLD, fill=HEADER_FILL, border=GROUP_EDGE))
