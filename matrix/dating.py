@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from matrix.model import Project
-from matrix.periods import PartialDate, parse_date
+from matrix.periods import PartialDate, month_end, parse_date
 
 ORIGINS = ("claim", "source", "")  # where a claim's date comes from: its own date:, its source, none
 
@@ -68,8 +68,7 @@ def end_of(date: PartialDate) -> dt.date:
     if date.precision == "year":
         return dt.date(start.year, 12, 31)
     if date.precision == "month":
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return month_end(start)
     return start
 
 

@@ -53,7 +53,7 @@ def build(
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.pivot import analyse
-    from matrix.workbook import COVERAGE_ROWS, write_workbook
+    from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
     time_range, periods = _time_range(since, until), _periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -72,6 +72,8 @@ def build(
             rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
+    except TimelineTooWide as error:
+        raise click.UsageError(str(error)) from None
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"
