@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -108,6 +109,23 @@ class Inputs:
             raise click.BadParameter(str(refused), param_hint="--out") from None
 
 
+class FiniteRange(click.FloatRange):
+    """The type of every number option that takes a fraction: a finite number within the range
+    (nan, inf and text that overflows a float, such as 1e999, are usage errors; nan would pass
+    every comparison, inf every limit)."""
+
+    name = "finite number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+MAX_FILE_SIZE_MB = 1_048_576  # --max-file-size at most 1 TB (a larger number would overflow the byte count)
+
+
 def _stack(function: F, options: Sequence[Callable[[F], F]]) -> F:
     """`options` applied so that they list in --help in the order given."""
     for option in reversed(options):
@@ -136,7 +154,7 @@ def project_options(function: F) -> F:
             click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache."),
             click.option(
                 "--max-file-size",
-                type=click.FloatRange(min=0, min_open=True),
+                type=FiniteRange(min=0, min_open=True, max=MAX_FILE_SIZE_MB),
                 default=MAX_FILE_BYTES / 1024 / 1024,
                 show_default=True,
                 metavar="MB",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from matrix.cli import (
+    FiniteRange,
     Inputs,
     _time_range,
     count_option,
@@ -115,7 +116,7 @@ def _diff_side(
 @out_option("Also write an agreement workbook (.xlsx): sheets Agreement, Coincidences, Disagreements.")
 @click.option(
     "--min-alpha",
-    type=click.FloatRange(min=-1, max=1),
+    type=FiniteRange(min=-1, max=1),
     default=None,
     metavar="X",
     help="Exit 1 when a field's alpha is defined and below X (for CI).",

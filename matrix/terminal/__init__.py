@@ -91,7 +91,7 @@ def verdict(report: Report, strict: bool, claims: int, files: int) -> Text:
 
 
 def problems_view(report: Report, strict: bool, claims: int, files: int, limit: int | None = None) -> RenderableType:
-    shown = report.problems if limit is None else report.problems[:limit]
+    shown = report.first(limit)
     parts: list[RenderableType] = []
     if shown:
         parts.append(problem_table(shown))
