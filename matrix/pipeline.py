@@ -22,6 +22,7 @@ from matrix.loading import (
     CLAIMS_DIR,
     CODEBOOK,
     MAX_FILE_BYTES,
+    MAX_TEXT_BYTES,
     MEMOS,
     Snapshot,
     claim_file_paths,
@@ -50,8 +51,9 @@ from matrix.rules import Context, Located, passage_count
 from matrix.validation import FileFindings, file_findings, validate
 from matrix.workers import Background, shared_map
 
-__all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
+__all__ = [  # MAX_FILE_BYTES, MAX_TEXT_BYTES: the loader's limits, from the loader, which only this module imports
     "MAX_FILE_BYTES",
+    "MAX_TEXT_BYTES",
     "InvalidProject",
     "Layout",
     "Shared",

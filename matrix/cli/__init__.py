@@ -13,7 +13,7 @@ import click
 
 from matrix import __version__
 from matrix.model import FILTER_DIMENSIONS, Filters, Project
-from matrix.paths import OutputRefused, check_output
+from matrix.paths import OutputRefused, check_output, output_folder
 from matrix.periods import PERIOD_KINDS, parse_date, parse_span
 from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
 from matrix.problems import Report, did_you_mean, escaped
@@ -98,13 +98,16 @@ class Inputs:
         as given, for messages, and as checked by `output` (with the default's suffix)."""
         target = self.root / "output" / default if out is None else out
         if out is None:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                output_folder(target.parent, self.root)
+            except OutputRefused as refused:
+                raise click.BadParameter(str(refused), param_hint="--out") from None
         return target, self.output(target, project, Path(default).suffix)
 
     def output(self, path: Path, project: Project, suffix: str) -> Path:
         """`path` checked as an output (never an input); a usage error otherwise."""
         try:
-            return check_output(path, [project.root / p for p in project.inputs], (suffix,))
+            return check_output(path, [project.root / p for p in project.inputs], (suffix,), self.root)
         except OutputRefused as refused:
             raise click.BadParameter(str(refused), param_hint="--out") from None
 

@@ -94,7 +94,10 @@ def build(
 @filter_options
 @format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
 @click.option(
-    "--width", type=click.IntRange(min=40, max=10_000), default=None, help="Render for this many columns (default: the terminal's)."
+    "--width",
+    type=click.IntRange(min=40, max=10_000),
+    default=None,
+    help="Render for this many columns (default: the terminal's).",
 )
 @count_option
 @time_options

@@ -33,16 +33,20 @@ def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str
               help="A perspective (matrix column) of the new codebook (repeatable).")  # fmt: skip
 @click.option("--actor", "actors", multiple=True, metavar="ID", callback=_entry_ids("actor"),
               help="An actor of the new codebook (repeatable).")  # fmt: skip
-def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...]) -> None:
-    """Start a project in DIR: a commented codebook, claims/, seeds/, editor settings."""
+@click.option("--existing", is_flag=True,
+              help="Add the project to DIR though it holds files; every file already there is kept.")  # fmt: skip
+def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...], existing: bool) -> None:
+    """Start a project in DIR (new or empty): a commented codebook, claims/, seeds/, editor settings."""
     from matrix.corpus import Refused, init_project
 
     try:
-        written = init_project(folder, perspectives, actors)
+        started = init_project(folder, perspectives, actors, existing)
     except Refused as refused:
-        raise click.ClickException(str(refused)) from None
-    for name in written:
+        raise click.ClickException(escaped(str(refused))) from None
+    for name in started.written:
         click.echo(f"wrote {(folder / name).as_posix()}")
+    for name in started.kept:
+        click.echo(f"kept {(folder / name).as_posix()} (already there)")
 
 
 @main.command(name="add-source")
@@ -73,9 +77,11 @@ def add_source(
     fields |= {"published": published, "perspective": perspective, "url": url}
     try:
         new = new_source(root, text_path, fields)
+        write_new_source(root, new)
     except Refused as refused:
-        raise click.ClickException(str(refused)) from None
-    write_new_source(root, new)
+        raise click.ClickException(escaped(str(refused))) from None
+    except OSError as error:  # a full disk: the copied text was removed again
+        raise click.ClickException(f"cannot write: {error.strerror or error}; nothing was written") from None
     copied = "was already there" if new.text_exists else "copied byte for byte"
     click.echo(f"wrote {new.claims_file} (no claims yet) and {new.text_file} ({copied})")
 
