@@ -17,7 +17,7 @@ from pathlib import Path
 
 from matrix.claims_schema import SCHEMA_FILE, schema_text
 from matrix.files import Unreadable, read_limited
-from matrix.importing import ImportPlan, ImportProblem, Table, Target, csv_table, plan_import
+from matrix.importing import CellRef, ImportPlan, ImportProblem, Table, Target, csv_table, plan_import
 from matrix.model import Codebook, Location, Project
 from matrix.paths import OutputRefused, atomic_output, read_only, writable
 from matrix.pipeline import MAX_FILE_BYTES, MAX_TEXT_BYTES, InvalidProject, check
@@ -279,23 +279,31 @@ def write_new_source(root: Path, new: NewSource) -> None:
 # --- import ----------------------------------------------------------------------------
 
 
+MAX_TABLE_BYTES = 256 * 1024 * 1024  # a table to import, as a file (a workbook's parts: workbook.reading)
+
+
 def read_table(path: Path, name: str) -> Table | ImportProblem:
-    """The claims table in a CSV file or an Excel workbook (its Claims sheet)."""
+    """The claims table in a CSV file or an Excel workbook (its Claims sheet); read as
+    `files.read_limited` reads (a regular file, at most MAX_TABLE_BYTES)."""
+    try:
+        data = read_limited(path, MAX_TABLE_BYTES, "table")
+    except Unreadable as unreadable:
+        return ImportProblem(CellRef(name, None, 0, 0), "import-unreadable", str(unreadable))
     if path.suffix.lower() == ".csv":
-        return csv_table(name, path.read_bytes())
+        return csv_table(name, data)
     from matrix.workbook.reading import claims_sheet_table  # openpyxl: only when needed
 
-    return claims_sheet_table(path, name)
+    return claims_sheet_table(data, name)
 
 
-def import_plan(root: Path, table: Table, project: Project) -> ImportPlan:
+def import_plan(root: Path, table: Table, project: Project, max_bytes: int = MAX_FILE_BYTES) -> ImportPlan:
     """What importing `table` into the project under `root` changes (InvalidProject when a
     claims file it could rewrite has problems of its own: they must be fixed first)."""
     loaded = [p for f in project.files for p in f.problems] + list(project.problems)
     if project.codebook is None or loaded:
         raise InvalidProject(project, Report(sorted_problems(loaded)), False)
     targets = [_target(root, f.file, project) for f in project.files if f.source is not None]
-    return plan_import(table, project.codebook, targets, schema=schema_reference(root))
+    return plan_import(table, project.codebook, targets, schema=schema_reference(root), max_bytes=max_bytes)
 
 
 def _target(root: Path, file: str, project: Project) -> Target:
@@ -306,8 +314,23 @@ def _target(root: Path, file: str, project: Project) -> Target:
 
 
 def write_plan(root: Path, plan: ImportPlan) -> None:
-    for change in plan.changes:
-        write_file(root / change.file, change.text.encode("utf-8"))
+    """Write the changed claims files, each checked first (Refused: nothing written); when a
+    write fails, the files written before it get their old bytes back."""
+    targets = [(checked_target(root / change.file, root), change) for change in plan.changes]
+    try:
+        saved = [(target, read_limited(target, MAX_FILE_BYTES, "claims file")) for target, _ in targets]
+    except Unreadable as unreadable:
+        raise Refused(f"{unreadable}; nothing was written") from None
+    done: list[tuple[Path, bytes]] = []
+    try:
+        for (target, change), previous in zip(targets, saved, strict=True):
+            write_file(target, change.text.encode("utf-8"))
+            done.append(previous)
+    except BaseException:
+        for target, data in reversed(done):
+            with contextlib.suppress(OSError):
+                write_file(target, data)
+        raise
 
 
 # --- schema ----------------------------------------------------------------------------

@@ -107,7 +107,14 @@ def import_command(table_path: Path, root: Path, write: bool) -> None:
     if plan.errors:
         raise click.ClickException(f"nothing was written: {plan.errors} errors in {table_path}")
     if write:
-        write_plan(root, plan)
+        from matrix.corpus import Refused
+
+        try:
+            write_plan(root, plan)
+        except Refused as refused:
+            raise click.ClickException(escaped(str(refused))) from None
+        except OSError as error:  # a full disk: the files written before it were put back
+            raise click.ClickException(f"cannot write: {error.strerror or error}; nothing was written") from None
     for line in plan_lines(plan, written=write):
         click.echo(line)
 
