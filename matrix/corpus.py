@@ -336,9 +336,13 @@ def write_plan(root: Path, plan: ImportPlan) -> None:
 # --- schema ----------------------------------------------------------------------------
 
 
-def codebook_of(project: Project) -> Codebook:
-    """The project's codebook (InvalidProject when it has problems of its own)."""
+def codebook_of(project: Project, report: Report | None = None) -> Codebook:
+    """The project's codebook (InvalidProject when it has problems of its own: those of
+    reading it, and the errors `validate` reports in it, given its `report`)."""
     problems = [p for p in project.problems if p.location.file == CODEBOOK]
+    if report is not None:
+        problems += [p for p in report.problems if p.location.file == CODEBOOK and p.level.value == "error"]
+        problems = list(sorted_problems(problems))
     if project.codebook is None or problems:
         raise InvalidProject(project, Report(sorted_problems(problems)), False)
     return project.codebook

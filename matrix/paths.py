@@ -53,7 +53,8 @@ def _resolved(path: Path) -> Path:
         raise OutputRefused(f"'{path}' cannot be followed: {getattr(error, 'strerror', None) or error}") from None
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies under it (both resolved)."""
     return path == folder or folder in path.parents
 
 
@@ -76,7 +77,7 @@ def writable(out: Path, root: Path | None = None) -> Path:
     if root is not None:
         project = _resolved(root)
         lexical = Path(os.path.abspath(out))
-        if _inside(lexical, Path(os.path.abspath(root))) and not _inside(resolved, project):
+        if inside(lexical, Path(os.path.abspath(root))) and not inside(resolved, project):
             raise OutputRefused(
                 f"'{out}' leads out of the project, through a symbolic link, to '{resolved}'; nothing is "
                 "written through it: delete the link, or give the target itself as the output"
@@ -108,7 +109,7 @@ def output_folder(folder: Path, root: Path) -> None:
         )
     if folder.exists() and not folder.is_dir():
         raise OutputRefused(f"'{folder}' is a file, not a folder; move it away, or give --out")
-    if folder.exists() and not _inside(_resolved(folder), _resolved(root)):
+    if folder.exists() and not inside(_resolved(folder), _resolved(root)):
         raise OutputRefused(
             f"'{folder}' is a symbolic link out of the project (to '{_resolved(folder)}'); nothing is written "
             "through it: delete the link, or give --out"

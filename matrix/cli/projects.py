@@ -127,8 +127,8 @@ def schema_command(root: Path, out: Path | None) -> None:
     from matrix.corpus import codebook_of, write_schema
 
     inputs = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024)
-    project, _ = inputs.load()
-    codebook = codebook_of(project)
+    project, report = inputs.load()
+    codebook = codebook_of(project, report)
     target = root / SCHEMA_FILE if out is None else out
     write_schema(inputs.output(target, project, ".json"), codebook)
     counts = ", ".join(f"{len(getattr(codebook, kind))} {kind}" for kind in ("topics", "perspectives", "actors"))
