@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from matrix import __version__
+from matrix.paths import inside
 
 CACHE_DIR = ".cache/claims-matrix"
 CACHE_FILE = f"{CACHE_DIR}/cache.sqlite3"
@@ -67,6 +68,13 @@ def _remove_file_entries(folder: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _stays_inside(path: Path, root: Path) -> bool:
+    try:
+        return inside(path.resolve(), root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def _checksum(name: str, payload: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\0" + payload).digest()
 
@@ -76,6 +84,7 @@ class Cache(Generic[V]):
 
     def __init__(self, root: Path | None, decode: Callable[[Any], V], memory: dict[str, V] | None = None) -> None:
         self.path = root / CACHE_FILE if root is not None else None
+        self.root = root or Path()
         self.decode = decode  # plain data (as stored) -> value
         self.memory = memory  # key -> value got or put in this run (None: not kept)
         self.hits = 0
@@ -84,6 +93,8 @@ class Cache(Generic[V]):
         self.db: sqlite3.Connection | None = None
 
     def _open(self) -> sqlite3.Connection | None:
+        if self.db is None and self.path is not None and not _stays_inside(self.path, self.root):
+            self._off()  # .cache, or the database, a link out of the project: never written through
         if self.db is None and self.path is not None:
             for attempt in range(2):
                 try:

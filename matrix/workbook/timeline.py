@@ -82,11 +82,11 @@ def timeline_sheet(wb: Workbook, line: Timeline, codebook: Codebook) -> None:
     """Add the Timeline sheet for `line` (which must have periods)."""
     columns = [p.label for p in line.periods] + ([UNDATED] if line.has_undated else [])
     if GRID_COLUMN + len(columns) > SHEET_COLUMNS:
-        first, last = line.periods[0].label, line.periods[-1].label
+        earliest, latest = line.periods[0].label, line.periods[-1].label
         raise TimelineTooWide(
-            f"the Timeline sheet would need {len(line.periods):,} periods ({first} to {last}), more than a sheet's "
-            f"{SHEET_COLUMNS:,} columns: choose a longer --period or --window, or --since/--until "
-            f"(an early date such as {first} may be a mistyped year)"
+            f"the Timeline sheet would need {len(line.periods):,} periods ({earliest} to {latest}), more than a "
+            f"sheet's {SHEET_COLUMNS:,} columns: choose a longer --period or --window, or --since/--until "
+            f"(an early date such as {earliest} may be a mistyped year)"
         )
     grid_widths = [GRID_TOPIC_WIDTH] + [max(9.0, len(label) + 1.0) for label in columns]
     sheet = Sheet(wb, "Timeline", [*TIDY_WIDTHS, 3, *grid_widths])
