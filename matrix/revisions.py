@@ -22,6 +22,7 @@ from pathlib import Path
 
 from matrix.loading import CLAIMS_DIR, Snapshot
 from matrix.paths import inside
+from matrix.problems import shown
 
 GIT_PREFIX = "git:"
 LINK = "120000"  # git's mode of a symbolic link
@@ -152,6 +153,12 @@ def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None, on_di
             write_revision(files, contents, Path(temporary))
             yield Version(spec, Path(temporary))
         return
-    if not Path(spec).is_dir():
-        raise RevisionError(f"'{spec}' is neither a folder nor git:REV")
+    try:
+        folder = Path(spec).is_dir()
+    except (OSError, ValueError) as error:  # a name too long, a NUL character
+        raise RevisionError(
+            f"{shown(spec, 80)} cannot be a folder: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    if not folder:
+        raise RevisionError(f"{shown(spec, 80)} is neither a folder nor git:REV")
     yield Version(spec, Path(spec))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from matrix.model import FILTER_DIMENSIONS, Filters, Project
 from matrix.paths import OutputRefused, check_output, output_folder
 from matrix.periods import PERIOD_KINDS, parse_date, parse_span
 from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
-from matrix.problems import Report, did_you_mean, escaped
+from matrix.problems import Report, did_you_mean, escaped, shown
 from matrix.process import Exit, exit_at_once, finish, keep, running
 from matrix.terminal import console, problems_view, progress, text
 from matrix.timeline import PeriodChoice, TimeRange
@@ -24,7 +25,30 @@ from matrix.timeline import PeriodChoice, TimeRange
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def unusable_path(value: str) -> str | None:
+    """Why the OS would refuse `value` as a path before looking (a NUL character, a name
+    longer than a file system holds), or None."""
+    if "\x00" in value:
+        return "holds a NUL character"
+    encoded = os.fsencode(value)
+    if len(encoded) >= 4096 or any(len(part) > 255 for part in encoded.split(b"/")):
+        return "is longer than a file system holds (255 bytes a name, 4,095 a path)"
+    return None
+
+
+class PathType(click.Path):
+    """click.Path, refusing first what `unusable_path` refuses (a usage error, never an OSError)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and (why := unusable_path(value)) is not None:
+            self.fail(f"{shown(value, 80)} {why}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    why = unusable_path(value)
+    if why is not None:
+        raise click.BadParameter(f"{shown(value, 80)} {why}", ctx, param)
     root = Path(value)
     if not root.is_dir():
         raise click.BadParameter(f"'{value}' is not a folder", ctx, param)
@@ -192,7 +216,7 @@ def format_option(choices: list[str], help: str, default: str | None = None) -> 
 
 def out_option(help: str) -> Callable[[F], F]:
     """--out FILE: where to write (None: the command's default, which `help` names)."""
-    return click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE", help=help)
+    return click.option("--out", type=PathType(path_type=Path), default=None, metavar="FILE", help=help)
 
 
 def number_option(name: str, minimum: int, default: int, help: str) -> Callable[[F], F]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from matrix.claims_schema import SCHEMA_FILE
-from matrix.cli import Inputs, main, out_option, root_option
+from matrix.cli import Inputs, PathType, main, out_option, root_option
 from matrix.pipeline import MAX_FILE_BYTES
 from matrix.problems import escaped
 
@@ -28,7 +28,7 @@ def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str
 
 
 @main.command(name="init")
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="DIR", type=PathType(file_okay=False, path_type=Path))
 @click.option("--perspective", "perspectives", multiple=True, metavar="ID", callback=_entry_ids("perspective"),
               help="A perspective (matrix column) of the new codebook (repeatable).")  # fmt: skip
 @click.option("--actor", "actors", multiple=True, metavar="ID", callback=_entry_ids("actor"),
@@ -50,7 +50,7 @@ def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str,
 
 
 @main.command(name="add-source")
-@click.argument("text_path", metavar="TEXT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("text_path", metavar="TEXT", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "source_id", required=True, metavar="ID", help="The source's id: lowercase letters, digits, '-'.")
 @click.option("--perspective", required=True, metavar="ID", help="Its perspective, from the codebook.")
 @click.option("--title", required=True, help="Its title.")
@@ -87,7 +87,7 @@ def add_source(
 
 
 @main.command(name="import")
-@click.argument("table_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("table_path", metavar="FILE", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @root_option
 @click.option("--write", is_flag=True, help="Write the changed claims files (without it: say what would change).")
 def import_command(table_path: Path, root: Path, write: bool) -> None:

@@ -72,6 +72,9 @@ def diff_command(
         with contextlib.ExitStack() as stack:
             before = stack.enter_context(checkout(old, root, blobs))
             after = stack.enter_context(checkout(new, root, blobs)) if new else Version("working tree", root)
+            for version in (before, after):
+                if version.snapshot is None and not (version.root / "claims").is_dir():
+                    raise RevisionError(f"'{version.label}' has no claims/ folder: give a project folder or git:REV")
             sides = [_diff_side(version, inputs, count, time_range, shared) for version in (before, after)]
             (old_side, _), (new_side, project) = sides
             target = None if out is None else inputs.output(out, project, ".xlsx")
