@@ -33,7 +33,7 @@ def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str
               help="A perspective (matrix column) of the new codebook (repeatable).")  # fmt: skip
 @click.option("--actor", "actors", multiple=True, metavar="ID", callback=_entry_ids("actor"),
               help="An actor of the new codebook (repeatable).")  # fmt: skip
-@click.option("--existing", is_flag=True,
+@click.option("--existing", "--into-existing", "existing", is_flag=True,
               help="Add the project to DIR though it holds files; every file already there is kept.")  # fmt: skip
 def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...], existing: bool) -> None:
     """Start a project in DIR (new or empty): a commented codebook, claims/, seeds/, editor settings."""
