@@ -534,7 +534,7 @@ def test_a_hostile_workbook_is_a_clear_problem(
 def test_a_zip_bomb_is_refused_from_the_zip_directory(monkeypatch: pytest.MonkeyPatch) -> None:
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(SHEET, b" " * (4 * 1024 * 1024))  # 4 MB of blanks: some 4 KB packed
+        archive.writestr(SHEET, b" " * (5 * 1024 * 1024))  # 5 MB of blanks: some 5 KB packed
     problem = reading.archive_problem(bomb.getvalue(), "bomb.xlsx")
     assert problem is not None and "zip bomb" in problem.message
     monkeypatch.setattr(reading, "MAX_UNPACKED", 1000)

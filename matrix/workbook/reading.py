@@ -28,7 +28,8 @@ from matrix.tables import Cell, CellRef, ImportProblem, Row, Table
 
 CLAIMS_SHEET = "Claims"
 MAX_UNPACKED = 512 * 1024 * 1024  # all the parts of a workbook, unpacked
-MAX_RATIO = 100  # how many times a part over 1 MB may unpack (Apache POI's limit, 1%)
+MAX_RATIO = 100  # how many times a part may unpack (Apache POI's limit, 1%; a sheet of claims: some 10)
+RATIO_FROM = 4 * 1024 * 1024  # ... once it is this large (small parts such as comment drawings pack better)
 MAX_PARTS = 10_000
 MAX_ROWS = 1_048_576  # a sheet's rows (Excel's limit)
 MAX_COLUMNS = 256  # a claims table's columns (it has about 16)
@@ -109,7 +110,7 @@ def archive_problem(data: bytes, name: str) -> ImportProblem | None:
             if unpacked > MAX_UNPACKED:
                 return problem(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}")
             for part in parts:
-                if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
                     return problem(
                         f"the part {part.filename!r} unpacks {part.file_size // max(part.compress_size, 1):,} times "
                         f"its size (at most {MAX_RATIO} for a workbook): a zip bomb?"
