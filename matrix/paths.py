@@ -114,6 +114,8 @@ def output_folder(folder: Path, root: Path) -> None:
             f"'{folder}' is a symbolic link out of the project (to '{_resolved(folder)}'); nothing is written "
             "through it: delete the link, or give --out"
         )
+    if not folder.exists() and read_only(folder.parent):
+        raise OutputRefused(f"cannot make the folder '{folder}': '{folder.parent}' is read-only (permission denied)")
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:

@@ -146,11 +146,19 @@ def test_a_default_output_linked_out_of_the_project_is_never_written_through(
 
 
 @pytest.mark.parametrize("command", ["report", "build"])
-@pytest.mark.parametrize("shape", ["file", "broken link", "link out"])
+@pytest.mark.parametrize("shape", ["file", "broken link", "link out", "missing in a read-only project"])
 def test_output_folder_a_file_or_a_link_is_a_clear_error(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, shape: str
 ) -> None:
     output = project / "output"
+    if shape.startswith("missing"):
+        project.chmod(0o555)
+        try:
+            code, _, err = _invoke([command, "--root", str(project)], capsys)
+        finally:
+            project.chmod(0o755)
+        assert code == 2 and "read-only" in err and not output.exists()
+        return
     if shape == "file":
         output.write_text("not a folder")
     elif shape == "broken link":
