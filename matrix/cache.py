@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from matrix import __version__
-from matrix.paths import inside
+from matrix.paths import inside, read_only
 
 CACHE_DIR = ".cache/claims-matrix"
 CACHE_FILE = f"{CACHE_DIR}/cache.sqlite3"
@@ -69,10 +69,15 @@ def _remove_file_entries(folder: Path) -> None:
 
 
 def _stays_inside(path: Path, root: Path) -> bool:
+    """Whether the cache at `path` may be written: it lies in the project `root` (no link leads
+    out), and the folder it would be made in is not read-only (by its mode, as `paths` judges)."""
     try:
-        return inside(path.resolve(), root.resolve())
+        if not inside(path.resolve(), root.resolve()):
+            return False
     except (OSError, RuntimeError):
         return False
+    made = next((p for p in path.parents if p.exists()), root)
+    return path.exists() or not read_only(made)
 
 
 def _checksum(name: str, payload: bytes) -> bytes:
