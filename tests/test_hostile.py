@@ -832,3 +832,22 @@ def test_a_cut_list_of_problems_shows_the_errors_first(
     assert code == 1
     assert "unknown-stance" in out and "source-without-claims" not in out
     assert "more" in out
+
+
+@pytest.mark.parametrize("shape", ["read-only project", ".cache a link out"])
+def test_the_cache_is_never_written_into_a_read_only_project_or_through_a_link(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if shape == ".cache a link out":
+        (project / ".cache").symlink_to(elsewhere)
+    else:
+        project.chmod(0o555)
+    try:
+        code, _, _ = _invoke(["validate", "--root", str(project)], capsys)
+    finally:
+        project.chmod(0o755)
+    assert code == 0
+    assert list(elsewhere.iterdir()) == []
+    assert shape != "read-only project" or not (project / ".cache").exists()
