@@ -851,3 +851,69 @@ def test_the_cache_is_never_written_into_a_read_only_project_or_through_a_link(
     assert code == 0
     assert list(elsewhere.iterdir()) == []
     assert shape != "read-only project" or not (project / ".cache").exists()
+
+
+# --- a sweep: every command and option with a hostile value ----------------------------------
+
+_HOSTILE_NUMBER = ["nan", "-inf", "1e999", "-1", "99999999999999999999999"]
+_HOSTILE_TEXT = ["\x00", "\udcff", "x" * 40_000, "\u202e", ""]
+_HOSTILE_PATH = ["{root}/pipe", "{root}/broken", "{root}/linkout", "{root}/ro/x", "{root}/claims"]
+
+
+def _hostile_value(param: click.Parameter, index: int) -> str | None:
+    """One hostile value for `param` (`index` picks which, so the sweep varies them)."""
+    if isinstance(param, click.Option) and param.is_flag:
+        return None
+    if isinstance(param.type, click.Choice):
+        return "\udcff"
+    if isinstance(param.type, click.types.FloatParamType | click.types.IntParamType):
+        return _HOSTILE_NUMBER[index % len(_HOSTILE_NUMBER)]
+    if param.name in ("root", "out", "text_path", "table_path", "folder", "others", "old", "new"):
+        return _HOSTILE_PATH[index % len(_HOSTILE_PATH)]
+    if param.name in ("since", "until", "published"):
+        return ["9999-12-31", "0001", "\u0662\u0660\u0662\u0664", "2024-02-30", "99999"][index % 5]
+    return _HOSTILE_TEXT[index % len(_HOSTILE_TEXT)]
+
+
+SWEEP = [
+    (name, param.name or "", index)
+    for name, command in sorted(main.commands.items())
+    for param in command.params
+    if param.name != "help"
+    for index in range(2)
+]
+_SWEEP_ARGS = {
+    "add-source": ["{root}/t.txt", "--id", "src-n", "--perspective", "CFR", "--title", "T", "--publisher", "P"],
+    "import": ["{root}/t.csv"],
+    "init": ["{root}/new"],
+    "agree": ["{root}"],
+}
+
+
+@pytest.mark.parametrize(("command", "name", "index"), SWEEP, ids=[f"{c} {n} {i}" for c, n, i in SWEEP])
+def test_sweep_every_option_with_a_hostile_value(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], alarm: None, command: str, name: str, index: int
+) -> None:
+    os.mkfifo(project / "pipe")
+    (project / "broken").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "outside").write_text("keep")
+    (project / "linkout").symlink_to(tmp_path / "outside")
+    (project / "ro").mkdir(mode=0o555)
+    (project / "t.txt").write_text(SEED_A)
+    (project / "t.csv").write_text("id,source,topic,stance,quote\n")
+    param = next(p for p in main.commands[command].params if p.name == name)
+    value = _hostile_value(param, index)
+    args = list(_SWEEP_ARGS.get(command, []))
+    if isinstance(param, click.Argument):
+        args = [value or "", *args[1:]] if args and param.name != "others" else [*args, value or ""]
+    else:
+        args += [param.opts[0]] if value is None else [param.opts[0], value]
+    if name != "root" and command != "init":
+        args += ["--root", "{root}"]
+    args = [a.replace("{root}", str(project)) for a in args]
+    try:
+        code, _, _ = _invoke([command, *args], capsys)
+    finally:
+        (project / "ro").chmod(0o755)
+    assert code in (0, 1, 2)
+    assert (tmp_path / "outside").read_text() == "keep"

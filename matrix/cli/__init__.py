@@ -114,7 +114,7 @@ class Inputs:
             for value in values:
                 if value not in known[dimension]:
                     hint = did_you_mean(value, known[dimension])
-                    raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{dimension}")
+                    raise click.BadParameter(f"unknown id {shown(value)}; {hint}", param_hint=f"--{dimension}")
         return project, report
 
     def destination(self, out: Path | None, project: Project, default: str) -> tuple[Path, Path]:
@@ -238,14 +238,14 @@ def count_option(function: F) -> F:
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --since/--until value, checked and passed on as typed."""
     if value is not None and parse_date(value) is None:
-        raise click.BadParameter(f"'{value}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
+        raise click.BadParameter(f"{shown(value)} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
     return value
 
 
 def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --window/--step value, checked and passed on as typed."""
     if value is not None and parse_span(value) is None:
-        raise click.BadParameter(f"'{value}' is not a span of months: use e.g. 12M, 3M or 1Y", ctx, param)
+        raise click.BadParameter(f"{shown(value)} is not a span of months: use e.g. 12M, 3M or 1Y", ctx, param)
     return value
 
 
@@ -356,7 +356,16 @@ def _while_interrupted(error: BaseException) -> bool:
     return False
 
 
+def _unencodable_escaped() -> None:
+    """Standard output and error write what they cannot encode (a file name that is not UTF-8,
+    given on the command line) as an escape, instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _run(argv: list[str], prog_name: str) -> NoReturn:
+    _unencodable_escaped()
     with running():
         try:
             main.main(argv, prog_name=prog_name, standalone_mode=False)
