@@ -78,7 +78,8 @@ def month_end(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """Days from `start` up to, not including, `end`; `label` names it for people."""
+    """Days from `start` up to, not including, `end` (through it when `end` is dt.date.max, the
+    calendar's last day: no day after it can be written); `label` names it for people."""
 
     start: dt.date
     end: dt.date
