@@ -421,6 +421,15 @@ def _init_with(perspectives: list[str], actors: list[str]) -> Callable[[Result, 
     return check
 
 
+def _init_existing(result: Result, root: Path) -> None:
+    """init --existing added a project beside the files already there, keeping each of them."""
+    assert result[0] == 0, result
+    folder = root.parent
+    assert (folder / "claims" / "codebook.yaml").is_file()
+    assert (folder / "a.txt").read_text() == SEED_A
+    assert f"wrote {(folder / 'README.md').as_posix()}" in result[1]
+
+
 def _added(**fields: str) -> Callable[[Result, Path], None]:
     """add-source wrote claims/src-n.yaml with `fields` in its source block, and the text."""
 
@@ -700,6 +709,7 @@ CASES: dict[str, dict[str, Case]] = {
                               ("{tmp}/new", "--perspective", "E U")),
         "--actor": Case(("{tmp}/new", "--actor", "EU"), _init_with(["perspective-a", "perspective-b"], ["EU"]),
                         ("{tmp}/new", "--actor", "EU", "--actor", "eu")),
+        "--existing": Case(("{tmp}", "--existing"), _init_existing, ("{tmp}", "--existing=yes")),
     },
     "add-source": {
         "--root": Case(NEW_SOURCE, _added(id="src-n"), ("{tmp}/a.txt", "--root", "{tmp}/nowhere", "--id", "src-n",

@@ -60,6 +60,7 @@ EMITS = (  # the problem codes of an import; the last ten are `validate`'s codes
     "import-unknown-source",
     "import-derived-mismatch",
     "import-round-trip",
+    "file-too-large",
     "empty-value",
     "control-character",
     "value-too-long",
@@ -384,32 +385,53 @@ def plan_import(
     targets: Sequence[Target],
     reparse: Reparse = reread,
     schema: str | None = None,
+    max_bytes: int | None = None,
 ) -> ImportPlan:
     """What importing `table` into the project's claims files (`targets`) changes.
 
     Each new text is read back with `reparse` (the project's own loader: file name and bytes
     -> source, claims, problems) and compared with what was imported; a file that would not
     read back the same is a problem, and then nothing may be written. `schema` (the claims
-    schema, relative to the claims folder) is named on the first line of each file written."""
+    schema, relative to the claims folder) is named on the first line of each file written; a
+    text over `max_bytes` (the loader's limit) is a problem. A claim the table lists under
+    another source leaves its old file, also when the table lists none of that file's claims."""
     claims, problems = read_claims(table, codebook, targets)
     by_source: dict[str, list[Coded]] = {}
     for imported in claims:
         by_source.setdefault(imported.source, []).append(imported.claim)
+    placed = {imported.claim.id: imported.source for imported in claims}
     changes: list[FileChange] = []
     unchanged: list[str] = []
     for target in targets:
         wanted = by_source.get(target.source.id)
         if wanted is None:
-            continue
+            # a source the table does not list keeps its claims, but those the table moved to another source
+            moved = {c.id for c in target.claims if placed.get(c.id, target.source.id) != target.source.id}
+            if not moved:
+                continue
+            wanted = [coded(c) for c in target.claims if c.id not in moved]
         change = _file_change(target, tuple(wanted), schema)
         if change is None:
             unchanged.append(target.file)
             continue
-        problem = _round_trip_problem(target, change, reparse)
+        problem = _round_trip_problem(target, change, reparse) or _size_problem(target, change, max_bytes)
         if problem is not None:
             problems.append(problem)
         changes.append(change)
     return ImportPlan(len(claims), tuple(changes), tuple(unchanged), tuple(sorted(problems)))
+
+
+def _size_problem(target: Target, change: FileChange, max_bytes: int | None) -> ImportProblem | None:
+    """`file-too-large` when the new text is over the loader's limit (the project would not load)."""
+    size = len(change.text.encode("utf-8"))
+    if max_bytes is None or size <= max_bytes:
+        return None
+    return ImportProblem(
+        CellRef(target.file, None, 0, 0),
+        "file-too-large",
+        f"{target.file} would be {size:,} bytes; the limit is {max_bytes:,}, so nothing is written",
+        "split the source's claims over several sources, or import fewer claims",
+    )
 
 
 def _file_change(target: Target, wanted: tuple[Coded, ...], schema: str | None) -> FileChange | None:

@@ -88,7 +88,17 @@ def _layout(target: Target) -> _Layout | None:
             indent = dash
         else:
             starts = ()
+    # comments and blank lines at the section's end, no deeper than its items, follow the list
+    # (a comment after the last claim, or before the next key): they stay when the list is rewritten
+    floor = starts[-1] + 1 if starts else head + 1
+    while end > floor and _after_list(lines[end - 1], indent):
+        end -= 1
     return _Layout(head, end, starts, indent)
+
+
+def _after_list(line: str, indent: int) -> bool:
+    stripped = line.lstrip(" ")
+    return not stripped.strip() or (stripped.startswith("#") and len(line) - len(stripped) <= indent)
 
 
 def _fields(claim: Coded, old: Claim | None) -> dict[str, str | tuple[str, ...] | dict[str, str]]:

@@ -20,6 +20,7 @@ from matrix.files.cache import Cache, key
 from matrix.files.loading import (
     CODEBOOK,
     MAX_FILE_BYTES,
+    MAX_TEXT_BYTES,
     MEMOS,
     Snapshot,
     claim_file_paths,
@@ -48,8 +49,9 @@ from matrix.model.problems import Problem, Report, sorted_problems
 from matrix.model.values import ClaimsFile, Codebook, Memos, Project
 from matrix.model.wording import counted
 
-__all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
+__all__ = [  # MAX_FILE_BYTES, MAX_TEXT_BYTES: the loader's limits, from the loader, which only this module imports
     "MAX_FILE_BYTES",
+    "MAX_TEXT_BYTES",
     "InvalidProject",
     "ProjectFiles",
     "Shared",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,8 +14,8 @@ import click
 
 from matrix.checks.pipeline import MAX_FILE_BYTES, InvalidProject, ProjectFiles, Shared, check, claims_file_count
 from matrix.cli.process import Exit, exit_at_once, finish, keep, running
-from matrix.files.paths import OutputRefused, check_output
-from matrix.model.problems import Report, did_you_mean, escaped
+from matrix.files.paths import OutputRefused, check_output, output_folder
+from matrix.model.problems import Report, did_you_mean, escaped, shown
 from matrix.model.terms import COUNTS, Unit
 from matrix.model.terms import VERSION as __version__
 from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
@@ -24,7 +26,30 @@ from matrix.time.timeline import PeriodChoice, TimeRange
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def unusable_path(value: str) -> str | None:
+    """Why the OS would refuse `value` as a path before looking (a NUL character, a name
+    longer than a file system holds), or None."""
+    if "\x00" in value:
+        return "holds a NUL character"
+    encoded = os.fsencode(value)
+    if len(encoded) >= 4096 or any(len(part) > 255 for part in encoded.split(b"/")):
+        return "is longer than a file system holds (255 bytes a name, 4,095 a path)"
+    return None
+
+
+class PathType(click.Path):
+    """click.Path, refusing first what `unusable_path` refuses (a usage error, never an OSError)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and (why := unusable_path(value)) is not None:
+            self.fail(f"{shown(value, 80)} {why}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    why = unusable_path(value)
+    if why is not None:
+        raise click.BadParameter(f"{shown(value, 80)} {why}", ctx, param)
     root = Path(value)
     if not root.is_dir():
         raise click.BadParameter(f"'{value}' is not a folder", ctx, param)
@@ -87,7 +112,7 @@ class Inputs:
             for value in values:
                 if value not in known[dimension]:
                     hint = did_you_mean(value, known[dimension])
-                    raise click.BadParameter(f"unknown id '{value}'; {hint}", param_hint=f"--{dimension}")
+                    raise click.BadParameter(f"unknown id {shown(value)}; {hint}", param_hint=f"--{dimension}")
         return project, report
 
     def destination(self, out: Path | None, project: Project, default: str) -> tuple[Path, Path]:
@@ -95,15 +120,35 @@ class Inputs:
         as given, for messages, and as checked by `output` (with the default's suffix)."""
         target = self.root / "output" / default if out is None else out
         if out is None:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                output_folder(target.parent, self.root)
+            except OutputRefused as refused:
+                raise click.BadParameter(str(refused), param_hint="--out") from None
         return target, self.output(target, project, Path(default).suffix)
 
     def output(self, path: Path, project: Project, suffix: str) -> Path:
         """`path` checked as an output (never an input); a usage error otherwise."""
         try:
-            return check_output(path, [project.root / p for p in project.inputs], (suffix,))
+            return check_output(path, [project.root / p for p in project.inputs], (suffix,), self.root)
         except OutputRefused as refused:
             raise click.BadParameter(str(refused), param_hint="--out") from None
+
+
+class FiniteRange(click.FloatRange):
+    """The type of every number option that takes a fraction: a finite number within the range
+    (nan, inf and text that overflows a float, such as 1e999, are usage errors; nan would pass
+    every comparison, inf every limit)."""
+
+    name = "finite number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+MAX_FILE_SIZE_MB = 1_048_576  # --max-file-size at most 1 TB (a larger number would overflow the byte count)
 
 
 def _stack(function: F, options: Sequence[Callable[[F], F]]) -> F:
@@ -134,7 +179,7 @@ def project_options(function: F) -> F:
             click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache in DIR/.cache."),
             click.option(
                 "--max-file-size",
-                type=click.FloatRange(min=0, min_open=True),
+                type=FiniteRange(min=0, min_open=True, max=MAX_FILE_SIZE_MB),
                 default=MAX_FILE_BYTES / 1024 / 1024,
                 show_default=True,
                 metavar="MB",
@@ -169,7 +214,7 @@ def format_option(choices: list[str], help: str, default: str | None = None) -> 
 
 def out_option(help: str) -> Callable[[F], F]:
     """--out FILE: where to write (None: the command's default, which `help` names)."""
-    return click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE", help=help)
+    return click.option("--out", type=PathType(path_type=Path), default=None, metavar="FILE", help=help)
 
 
 def number_option(name: str, minimum: int, default: int, help: str) -> Callable[[F], F]:
@@ -181,7 +226,7 @@ def width_option(function: F) -> F:
     """--width N: lay tables out for N columns (None: the table-width rule decides)."""
     return click.option(
         "--width",
-        type=click.IntRange(min=40),
+        type=click.IntRange(min=40, max=10_000),
         default=None,
         metavar="N",
         help="Lay tables out for N columns; what does not fit is cut with '…'  [default: the terminal's"
@@ -205,14 +250,14 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> Part
     """A --since/--until value, parsed (once: the command gets the date)."""
     date = None if value is None else parse_date(value)
     if value is not None and date is None:
-        raise click.BadParameter(f"'{value}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
+        raise click.BadParameter(f"{shown(value)} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
     return date
 
 
 def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --window/--step value, checked and passed on as typed."""
     if value is not None and parse_span(value) is None:
-        raise click.BadParameter(f"'{value}' is not a span of months: use e.g. 12M, 3M or 1Y", ctx, param)
+        raise click.BadParameter(f"{shown(value)} is not a span of months: use e.g. 12M, 3M or 1Y", ctx, param)
     return value
 
 
@@ -324,7 +369,16 @@ def _while_interrupted(error: BaseException) -> bool:
     return False
 
 
+def _unencodable_escaped() -> None:
+    """Standard output and error write what they cannot encode (a file name that is not UTF-8,
+    given on the command line) as an escape, instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _run(argv: list[str], prog_name: str) -> NoReturn:
+    _unencodable_escaped()
     with running():
         try:
             main.main(argv, prog_name=prog_name, standalone_mode=False)

@@ -48,7 +48,7 @@ def validate(
         payload = report.to_dict(strict, len(project.claims), len(project.files))
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif fmt in ("text", "github"):
-        listed = report.problems[:max_problems]
+        listed = report.first(max_problems)
         for line in annotated_lines(listed) if fmt == "github" else map(as_line, listed):
             click.echo(line)
         hidden = len(report.problems) - max_problems

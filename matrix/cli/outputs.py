@@ -59,7 +59,7 @@ def build(
     from matrix.analysis.context import finding_context
     from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
-    from matrix.workbook import COVERAGE_ROWS, write_workbook
+    from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
     time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -79,6 +79,8 @@ def build(
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 write_workbook(analysis, report, project, resolved, advance, covering.result, periods, found)
+    except TimelineTooWide as error:
+        raise click.UsageError(str(error)) from None
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"

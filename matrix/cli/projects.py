@@ -9,7 +9,7 @@ import click
 
 from matrix.checks.claims_schema import SCHEMA_FILE
 from matrix.checks.pipeline import MAX_FILE_BYTES
-from matrix.cli import Inputs, main, out_option, root_option
+from matrix.cli import Inputs, PathType, main, out_option, root_option
 from matrix.model.problems import escaped
 from matrix.model.wording import counted
 
@@ -29,25 +29,29 @@ def _entry_ids(kind: str) -> Callable[[click.Context, click.Parameter, tuple[str
 
 
 @main.command(name="init")
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="DIR", type=PathType(file_okay=False, path_type=Path))
 @click.option("--perspective", "perspectives", multiple=True, metavar="ID", callback=_entry_ids("perspective"),
               help="A perspective (matrix column) of the new codebook (repeatable).")  # fmt: skip
 @click.option("--actor", "actors", multiple=True, metavar="ID", callback=_entry_ids("actor"),
               help="An actor of the new codebook (repeatable).")  # fmt: skip
-def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...]) -> None:
-    """Start a project in DIR: a commented codebook, claims/, seeds/, editor settings."""
+@click.option("--existing", "--into-existing", "existing", is_flag=True,
+              help="Add the project to DIR though it holds files; every file already there is kept.")  # fmt: skip
+def init_command(folder: Path, perspectives: tuple[str, ...], actors: tuple[str, ...], existing: bool) -> None:
+    """Start a project in DIR (new or empty): a commented codebook, claims/, seeds/, editor settings."""
     from matrix.authoring.corpus import Refused, init_project
 
     try:
-        written = init_project(folder, perspectives, actors)
+        started = init_project(folder, perspectives, actors, existing)
     except Refused as refused:
-        raise click.ClickException(str(refused)) from None
-    for name in written:
+        raise click.ClickException(escaped(str(refused))) from None
+    for name in started.written:
         click.echo(f"wrote {(folder / name).as_posix()}")
+    for name in started.kept:
+        click.echo(f"kept {(folder / name).as_posix()} (already there)")
 
 
 @main.command(name="add-source")
-@click.argument("text_path", metavar="TEXT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("text_path", metavar="TEXT", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "source_id", required=True, metavar="ID", help="The source's id: lowercase letters, digits, '-'.")
 @click.option("--perspective", required=True, metavar="ID", help="Its perspective, from the codebook.")
 @click.option("--title", required=True, help="Its title.")
@@ -82,15 +86,17 @@ def add_source(
     fields |= {"retrieved": retrieved, "archive": archive}
     try:
         new = new_source(root, text_path, fields)
+        write_new_source(root, new)
     except Refused as refused:
-        raise click.ClickException(str(refused)) from None
-    write_new_source(root, new)
+        raise click.ClickException(escaped(str(refused))) from None
+    except OSError as error:  # a full disk: the copied text was removed again
+        raise click.ClickException(f"cannot write: {error.strerror or error}; nothing was written") from None
     copied = "was already there" if new.text_exists else "copied byte for byte"
     click.echo(f"wrote {new.claims_file} (no claims yet) and {new.text_file} ({copied})")
 
 
 @main.command(name="import")
-@click.argument("table_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("table_path", metavar="FILE", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @root_option
 @click.option("--write", is_flag=True, help="Write the changed claims files (without it: say what would change).")
 def import_command(table_path: Path, root: Path, write: bool) -> None:
@@ -110,7 +116,14 @@ def import_command(table_path: Path, root: Path, write: bool) -> None:
     if plan.errors:
         raise click.ClickException(f"nothing was written: {counted(plan.errors, 'error')} in {table_path}")
     if write:
-        write_plan(root, plan)
+        from matrix.authoring.corpus import Refused
+
+        try:
+            write_plan(root, plan)
+        except Refused as refused:
+            raise click.ClickException(escaped(str(refused))) from None
+        except OSError as error:  # a full disk: the files written before it were put back
+            raise click.ClickException(f"cannot write: {error.strerror or error}; nothing was written") from None
     for line in plan_lines(plan, written=write):
         click.echo(line)
 
@@ -123,8 +136,8 @@ def schema_command(root: Path, out: Path | None) -> None:
     from matrix.authoring.corpus import codebook_of, write_schema
 
     inputs = Inputs.of(root, False, MAX_FILE_BYTES / 1024 / 1024)
-    project, _ = inputs.load()
-    codebook = codebook_of(project)
+    project, report = inputs.load()
+    codebook = codebook_of(project, report)
     target = root / SCHEMA_FILE if out is None else out
     write_schema(inputs.output(target, project, ".json"), codebook)
     counts = ", ".join(

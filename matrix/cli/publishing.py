@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from matrix.cli import Inputs, main, project_options
+from matrix.cli import Inputs, PathType, main, project_options
 from matrix.files.paths import OutputRefused, check_output
 from matrix.model.terms import VERSION
 from matrix.model.values import Project
@@ -51,9 +51,9 @@ def _package_folder(folder: Path, project: Project, names: list[str]) -> Path:
 
 @main.command()
 @project_options
-@click.option("--sqlite", "database", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
+@click.option("--sqlite", "database", type=PathType(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Write an SQLite database (.db, .sqlite or .sqlite3) and Datasette's metadata.json beside it.")  # fmt: skip
-@click.option("--datapackage", "package", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--datapackage", "package", type=PathType(path_type=Path, file_okay=False), default=None,
               metavar="DIR", help="Write a Frictionless data package: a CSV file per table and datapackage.json.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: write nothing if there are any.")
 def publish(

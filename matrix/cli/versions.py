@@ -12,6 +12,7 @@ import click
 
 from matrix.checks.pipeline import Shared, claims_file_count
 from matrix.cli import (
+    FiniteRange,
     Inputs,
     count_option,
     filter_options,
@@ -77,6 +78,9 @@ def diff_command(
         with contextlib.ExitStack() as stack:
             before = stack.enter_context(checkout(old, root, blobs))
             after = stack.enter_context(checkout(new, root, blobs)) if new else Version("working tree", root)
+            for version in (before, after):
+                if version.snapshot is None and not (version.root / "claims").is_dir():
+                    raise RevisionError(f"'{version.label}' has no claims/ folder: give a project folder or git:REV")
             sides = [_diff_side(version, inputs, count, time_range, shared) for version in (before, after)]
             (old_side, _), (new_side, project) = sides
             target = None if out is None else inputs.output(out, project, ".xlsx")
@@ -114,7 +118,7 @@ def _diff_side(
 @out_option("Also write an agreement workbook (.xlsx): sheets Agreement, Coincidences, Disagreements.")
 @click.option(
     "--min-alpha",
-    type=click.FloatRange(min=-1, max=1),
+    type=FiniteRange(min=-1, max=1),
     default=None,
     metavar="X",
     help="Exit 1 when a field's alpha is defined and below X (for CI).",

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from matrix.files.paths import inside, read_only
 from matrix.model.terms import VERSION as __version__
 
 CACHE_DIR = ".cache/claims-matrix"
@@ -67,6 +68,18 @@ def _remove_file_entries(folder: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _stays_inside(path: Path, root: Path) -> bool:
+    """Whether the cache at `path` may be written: it lies in the project `root` (no link leads
+    out), and the folder it would be made in is not read-only (by its mode, as `paths` judges)."""
+    try:
+        if not inside(path.resolve(), root.resolve()):
+            return False
+    except (OSError, RuntimeError):
+        return False
+    made = next((p for p in path.parents if p.exists()), root)
+    return path.exists() or not read_only(made)
+
+
 def _checksum(name: str, payload: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\0" + payload).digest()
 
@@ -76,6 +89,7 @@ class Cache(Generic[V]):
 
     def __init__(self, root: Path | None, decode: Callable[[Any], V], memory: dict[str, V] | None = None) -> None:
         self.path = root / CACHE_FILE if root is not None else None
+        self.root = root or Path()
         self.decode = decode  # plain data (as stored) -> value
         self.memory = memory  # key -> value got or put in this run (None: not kept)
         self.hits = 0
@@ -84,6 +98,8 @@ class Cache(Generic[V]):
         self.db: sqlite3.Connection | None = None
 
     def _open(self) -> sqlite3.Connection | None:
+        if self.db is None and self.path is not None and not _stays_inside(self.path, self.root):
+            self._off()  # .cache, or the database, a link out of the project: never written through
         if self.db is None and self.path is not None:
             for attempt in range(2):
                 try:

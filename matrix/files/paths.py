@@ -1,4 +1,14 @@
-"""Where outputs may go: checks on an output path before anything is written."""
+"""Where outputs may go, and how they are written: the one set of rules every writer follows.
+
+- `check_output` / `writable`: before anything is written, a target is refused (OutputRefused,
+  the message saying why and what to do) when it is an input, a folder, a read-only file (its
+  mode says so, whoever runs the tool), in a missing, non-folder or read-only folder, or a
+  symbolic link (itself, or a folder on the way inside the project) leading out of the project.
+- `output_folder`: a default output folder (`output/`) made when missing, refused when it is a
+  file, a broken link or a link out of the project.
+- `atomic_output`: the bytes go to a temporary file beside the target that replaces it only
+  when complete; the replaced file's permissions are kept (0600 stays 0600).
+"""
 
 from __future__ import annotations
 
@@ -29,21 +39,99 @@ class OutputRefused(ValueError):
     """An output path the tool will not write to; the message says why and what to do."""
 
 
-def check_output(out: Path, inputs: Iterable[Path], suffixes: tuple[str, ...]) -> Path:
-    """`out` resolved, or OutputRefused when it is an input, a folder, or cannot be written."""
+def check_output(out: Path, inputs: Iterable[Path], suffixes: tuple[str, ...], root: Path | None = None) -> Path:
+    """`out` resolved, or OutputRefused when it is an input, a folder, has another suffix
+    (its link's target too), or cannot be written (`writable`, with the project `root`)."""
     if out.suffix.lower() not in suffixes:
         raise OutputRefused(f"'{out}' must end in {' or '.join(suffixes)}")
     if out.is_dir():
         raise OutputRefused(f"'{out}' is a folder; give a file name, e.g. '{out / ('claims-matrix' + suffixes[0])}'")
-    resolved = out.resolve()
-    if any(resolved == p.resolve() for p in inputs):
+    resolved = _resolved(out)
+    if any(resolved == _resolved(p) for p in inputs):
         raise OutputRefused(f"'{out}' is one of the input files; writing it would destroy it")
+    if out.is_symlink() and resolved.suffix.lower() not in suffixes:
+        raise OutputRefused(
+            f"'{out}' is a symbolic link to '{resolved}', which does not end in {' or '.join(suffixes)}; "
+            "delete the link, or give another file name"
+        )
+    return writable(out, root)
+
+
+def _resolved(path: Path) -> Path:
+    """`path` with every link followed; a link loop or a name the OS refuses is OutputRefused."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop (Python < 3.13)
+        raise OutputRefused(f"'{path}' cannot be followed: {getattr(error, 'strerror', None) or error}") from None
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies under it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def read_only(path: Path) -> bool:
+    """Whether `path` may not be written: by the OS's rules for this user, or because its mode
+    gives nobody write permission (a file or folder made read-only is refused even for root)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    wanted = os.W_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)
+    return not os.access(path, wanted) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def writable(out: Path, root: Path | None = None) -> Path:
+    """`out` resolved, when it may be replaced: OutputRefused when it or its folder is read-only,
+    its folder is missing or not a folder, or it is a symbolic link (or lies under one) inside
+    the project `root` that leads out of it. A link that stays in the project is followed."""
+    resolved = _resolved(out)
+    if root is not None:
+        project = _resolved(root)
+        lexical = Path(os.path.abspath(out))
+        if inside(lexical, Path(os.path.abspath(root))) and not inside(resolved, project):
+            raise OutputRefused(
+                f"'{out}' leads out of the project, through a symbolic link, to '{resolved}'; nothing is "
+                "written through it: delete the link, or give the target itself as the output"
+            )
+    if out.is_symlink() and not resolved.exists():
+        raise OutputRefused(
+            f"'{out}' is a broken symbolic link (to '{os.readlink(out)}'); delete it or point it at a file"
+        )
+    if resolved.is_dir():
+        raise OutputRefused(f"'{out}' is a folder; give a file name")
     parent = resolved.parent
     if not parent.is_dir():
-        raise OutputRefused(f"the folder '{out.parent}' does not exist; create it first")
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise OutputRefused(f"'{out}' cannot be written here (permission denied)")
+        what = "is not a folder" if parent.exists() else "does not exist; create it first"
+        raise OutputRefused(f"the folder '{out.parent}' {what}")
+    if read_only(parent):
+        raise OutputRefused(f"'{out}' cannot be written: the folder '{out.parent}' is read-only (permission denied)")
+    if read_only(resolved):
+        raise OutputRefused(f"'{out}' is read-only; make it writable first (permission denied)")
     return resolved
+
+
+def output_folder(folder: Path, root: Path) -> None:
+    """Make the default output folder `folder` of the project `root` when it is missing;
+    OutputRefused when it is a file, a broken link, a link out of the project or read-only,
+    or cannot be made."""
+    if folder.is_symlink() and not folder.exists():
+        raise OutputRefused(
+            f"'{folder}' is a broken symbolic link (to '{os.readlink(folder)}'); delete it, or give --out"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise OutputRefused(f"'{folder}' is a file, not a folder; move it away, or give --out")
+    if folder.exists() and not inside(_resolved(folder), _resolved(root)):
+        raise OutputRefused(
+            f"'{folder}' is a symbolic link out of the project (to '{_resolved(folder)}'); nothing is written "
+            "through it: delete the link, or give --out"
+        )
+    if not folder.exists() and read_only(folder.parent):
+        raise OutputRefused(f"cannot make the folder '{folder}': '{folder.parent}' is read-only (permission denied)")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise OutputRefused(f"cannot make the folder '{folder}': {error.strerror or error}") from None
 
 
 def lock_files(out: Path) -> list[Path]:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matrix.files.loading import CLAIMS_DIR, Snapshot
+from matrix.files.paths import inside
+from matrix.model.problems import shown
 
 GIT_PREFIX = "git:"
 LINK = "120000"  # git's mode of a symbolic link
@@ -93,15 +95,39 @@ def _contents(root: Path, oids: list[str], blobs: dict[str, bytes]) -> list[byte
     return [blobs[oid] for oid in oids]
 
 
+OUTSIDE = "(a link out of the revision, not followed)"
+"""What a link of a revision that leads out of it points to instead: a name that is not there."""
+
+
 def write_revision(files: list[tuple[str, str, str]], contents: list[bytes], into: Path) -> None:
-    """The files of a revision (`_tree`) with their `contents`, written under `into`."""
+    """The files of a revision (`_tree`) with their `contents`, written under `into`. A
+    symbolic link stays one, for the loader to judge as usual, when it leads to a place
+    inside `into`; one that leads out (absolute, `..` past the top, or through another link)
+    points to OUTSIDE instead: nothing outside the revision is ever read through it."""
+    links = []
     for (mode, _, path), data in zip(files, contents, strict=True):
         target = into / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if mode == LINK:  # a symbolic link: kept as one, so that the loader judges it as usual
+        if mode == LINK:
             os.symlink(os.fsdecode(data), target)
+            links.append(target)
         else:
             target.write_bytes(data)
+    top = into.resolve()
+    leading_out = links
+    while leading_out:  # a link made harmless can make another one (through it) harmless too
+        leading_out = [link for link in links if not inside(_followed(link), top)]
+        for link in leading_out:
+            link.unlink()
+            os.symlink(OUTSIDE, link)
+
+
+def _followed(link: Path) -> Path:
+    """Where `link` leads (a loop: to the link itself, which the loader reports)."""
+    try:
+        return link.resolve()
+    except (OSError, RuntimeError):
+        return link
 
 
 @contextlib.contextmanager
@@ -127,6 +153,12 @@ def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None) -> It
             write_revision(files, contents, Path(temporary))
             yield Version(spec, Path(temporary))
         return
-    if not Path(spec).is_dir():
-        raise RevisionError(f"'{spec}' is neither a folder nor git:REV")
+    try:
+        folder = Path(spec).is_dir()
+    except (OSError, ValueError) as error:  # a name too long, a NUL character
+        raise RevisionError(
+            f"{shown(spec, 80)} cannot be a folder: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    if not folder:
+        raise RevisionError(f"{shown(spec, 80)} is neither a folder nor git:REV")
     yield Version(spec, Path(spec))

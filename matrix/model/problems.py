@@ -152,6 +152,14 @@ class Report:
     def passes(self, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
 
+    def first(self, limit: int | None) -> tuple[Problem, ...]:
+        """The problems to list when at most `limit` fit: all of them in order when they fit,
+        else the errors first (they fail the run), then the warnings, each in order."""
+        if limit is None or len(self.problems) <= limit:
+            return self.problems
+        ranked = sorted(self.problems, key=lambda p: p.level is not Level.ERROR)  # stable
+        return tuple(ranked[: max(limit, 0)])
+
     def to_dict(self, strict: bool = False, claims: int = 0, files: int = 0) -> dict[str, Any]:
         """The verdict, the counts (of the project's `claims` and `files`) and every problem,
         for JSON (`validate --format json`)."""

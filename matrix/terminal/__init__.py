@@ -129,8 +129,8 @@ def verdict(report: Report, strict: bool, claims: int, files: int) -> Text:
 def problems_view(
     report: Report, strict: bool, claims: int, files: int, limit: int | None = None, width: int | None = None
 ) -> RenderableType:
-    """The problems (the first `limit`) in a table laid out for `width`, then the verdict."""
-    shown = report.problems if limit is None else report.problems[:limit]
+    """The problems (the first `limit`, errors first) in a table laid out for `width`, then the verdict."""
+    shown = report.first(limit)
     parts: list[RenderableType] = []
     if shown:
         parts.append(problem_table(shown, width))

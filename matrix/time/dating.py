@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from matrix.model.values import Project
 from matrix.model.wording import counted
-from matrix.time.periods import PartialDate, parse_date
+from matrix.time.periods import PartialDate, month_end, parse_date
 
 ORIGINS = ("claim", "source", "")  # where a claim's date comes from: its own date:, its source, none
 
@@ -69,8 +69,7 @@ def end_of(date: PartialDate) -> dt.date:
     if date.precision == "year":
         return dt.date(start.year, 12, 31)
     if date.precision == "month":
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return month_end(start)
     return start
 
 

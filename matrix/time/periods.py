@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 PERIOD_KINDS = ("year", "quarter", "month")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_SPAN = re.compile(r"([1-9]\d{0,2})([MY])")
+# ASCII digits only, as the claims schema's pattern (\d in Python also matches other scripts' digits)
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_SPAN = re.compile(r"([1-9][0-9]{0,2})([MY])")
 
 
 @dataclass(frozen=True, order=True)
@@ -53,29 +54,52 @@ def parse_date(value: str) -> PartialDate | None:
     return PartialDate(start, "day" if day else "month" if month else "year")
 
 
+# The one rule for the ends of the calendar: a date is from year 1 to 9999 (datetime's range), and
+# every computation that steps past either end stops at it instead of failing. A period's `end`
+# (the day after it) cannot be written for a period ending with 9999; its `end` is then
+# `dt.date.max` and that day is inside it (`Period.last`).
+_FIRST_MONTH, _LAST_MONTH = 12 * dt.MINYEAR, 12 * dt.MAXYEAR + 11  # month indexes of 0001-01 and 9999-12
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month `months` after `day`'s; past 9999-12: dt.date.max; before 0001-01: that month."""
     index = day.year * 12 + day.month - 1 + months
+    if index > _LAST_MONTH:
+        return dt.date.max
+    index = max(index, _FIRST_MONTH)
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of `day`'s month (9999-12-31 included)."""
+    following = _add_months(day, 1)
+    return following if following == dt.date.max else following - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """Days from `start` up to, not including, `end`; `label` names it for people."""
+    """Days from `start` up to, not including, `end` (through it when `end` is dt.date.max, the
+    calendar's last day: no day after it can be written); `label` names it for people."""
 
     start: dt.date
     end: dt.date
     label: str
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day < self.end
+        return isinstance(day, dt.date) and self.start <= day <= self.last
+
+    @property
+    def last(self) -> dt.date:
+        """The last day of the period (`end` is the day after, or dt.date.max at the calendar's end)."""
+        return self.end if self.end == dt.date.max else self.end - dt.timedelta(days=1)
 
 
 def _label(kind: str, start: dt.date) -> str:
     if kind == "year":
-        return f"{start.year}"
+        return f"{start.year:04d}"
     if kind == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
+        return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year:04d}-{start.month:02d}"
 
 
 def _first_of(kind: str, day: dt.date) -> dt.date:
@@ -98,6 +122,8 @@ def calendar_periods(kind: str, first: dt.date, last: dt.date) -> tuple[Period, 
     while start <= last:
         end = _add_months(start, _MONTHS[kind])
         periods.append(Period(start, end, _label(kind, start)))
+        if end == dt.date.max:
+            break
         start = end
     return tuple(periods)
 
@@ -118,11 +144,12 @@ def windows(months: int, step: int, first: dt.date, last: dt.date) -> tuple[Peri
     periods, start = [], _first_of("month", first)
     while True:
         end = _add_months(start, months)
-        label = f"{_label('month', start)}..{_label('month', _add_months(end, -1))}"
+        period = Period(start, end, "")
+        label = f"{_label('month', start)}..{_label('month', period.last)}"
         periods.append(Period(start, end, label))
-        if end > last:
-            return tuple(periods)
         start = _add_months(start, step)
+        if end > last or end == dt.date.max or start == dt.date.max:  # dt.date.max: past the calendar
+            return tuple(periods)
 
 
 def choose_kind(first: dt.date, last: dt.date) -> str:

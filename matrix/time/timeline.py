@@ -207,8 +207,7 @@ class Timeline:
             **self.time_range.to_dict(),
             "excluded": {k: v for k, v in self.selection.to_dict().items() if k != "kept"},
             "periods": [
-                {"label": p.label, "start": p.start.isoformat(), "end": (p.end - dt.timedelta(days=1)).isoformat()}
-                for p in self.periods
+                {"label": p.label, "start": p.start.isoformat(), "end": p.last.isoformat()} for p in self.periods
             ],
             "undated": self.undated,
             "rows": [row.to_dict() for row in self.rows()],
@@ -218,7 +217,7 @@ class Timeline:
 
 def _wider_than(date: PartialDate, period: Period) -> bool:
     """Whether the days `date` covers reach past `period` (it was placed at its start)."""
-    return end_of(date) >= period.end
+    return end_of(date) > period.last
 
 
 def timeline(

@@ -45,7 +45,7 @@ from matrix.workbook.network import network_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
 from matrix.workbook.summaries import summaries_sheet
-from matrix.workbook.timeline import TIMELINE_HEADERS, shows_timeline, timeline_sheet
+from matrix.workbook.timeline import TIMELINE_HEADERS, TimelineTooWide, shows_timeline, timeline_sheet
 
 __all__ = [
     "CLAIM_HEADERS",
@@ -53,6 +53,7 @@ __all__ = [
     "SHEETS",
     "TIMELINE_HEADERS",
     "Sheet",
+    "TimelineTooWide",
     "build_workbook",
     "net_colour",
     "workbook_coverage",

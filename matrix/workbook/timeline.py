@@ -28,6 +28,11 @@ LINE_COLOURS = ("4472C4", "ED7D31", "7F7F7F", "FFC000", "5B9BD5", "70AD47", "9E4
 CHART_WIDTH, CHART_HEIGHT = 12.0, 6.5  # cm
 CHART_COLUMNS, CHART_ROWS = 8, 14  # the cells a chart and its margin cover
 KIND_NAMES = {"year": "years", "quarter": "quarters", "month": "months"}
+SHEET_COLUMNS = 16_384  # a sheet's last column (XFD)
+
+
+class TimelineTooWide(ValueError):
+    """More periods than a sheet has columns; the message says what to choose instead."""
 
 
 def shows_timeline(line: Timeline) -> bool:
@@ -81,6 +86,13 @@ def _notes(line: Timeline) -> list[str]:
 def timeline_sheet(wb: Workbook, line: Timeline, codebook: Codebook) -> None:
     """Add the Timeline sheet for `line` (which must have periods)."""
     columns = [p.label for p in line.periods] + ([UNDATED] if line.has_undated else [])
+    if GRID_COLUMN + len(columns) > SHEET_COLUMNS:
+        earliest, latest = line.periods[0].label, line.periods[-1].label
+        raise TimelineTooWide(
+            f"the Timeline sheet would need {counted(len(line.periods), 'period')} ({earliest} to {latest}), more than a "
+            f"sheet's {SHEET_COLUMNS:,} columns: choose a longer --period or --window, or --since/--until "
+            f"(an early date such as {earliest} may be a mistyped year)"
+        )
     grid_widths = [GRID_TOPIC_WIDTH] + [max(9.0, len(label) + 1.0) for label in columns]
     sheet = Sheet(wb, "Timeline", [*TIDY_WIDTHS, 3, *grid_widths])
     sheet.append([sheet.cell("Positions over time: convergence and divergence per period", font=TITLE)])
