@@ -1,7 +1,8 @@
 """Regenerate the README's pictures from the shipped project (`make screenshots`).
 
 - docs/stance.png: the workbook's Stance sheet as LibreOffice prints it (xlsx -> PDF with one
-  page per sheet -> PNG with pdftoppm);
+  page per sheet -> PNG with pdftoppm); docs/overview.png: the top of its Overview sheet, the
+  key findings;
 - docs/brief.png and docs/brief-phone.png: the HTML brief in headless Chromium, at a desktop
   and a phone width;
 - docs/datasette.png: Datasette browsing the published evidence (`publish --sqlite`): the claims
@@ -68,6 +69,27 @@ def stance_png(work: Path) -> Path:
     return target
 
 
+def overview_png(work: Path, height: int = 760) -> Path:
+    """The top of the Overview sheet (the key findings) from the PDF `stance_png` printed."""
+    target = DOCS / "overview.png"
+    crop = ["-x", "0", "-y", "0", "-W", "1100", "-H", str(height)]
+    run(
+        "pdftoppm",
+        "-png",
+        "-scale-to",
+        "1100",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        *crop,
+        "-singlefile",
+        work / "claims-matrix.pdf",
+        target.with_suffix(""),
+    )
+    return target
+
+
 def brief_png(work: Path, name: str, width: int, height: int) -> Path:
     """The brief as Chromium shows it in a window `width` x `height`."""
     isolate = ["unshare", "--net"] if _can_unshare() else []
@@ -120,7 +142,8 @@ def main() -> int:
         work = Path(tmp)
         for path in (
             stance_png(work),
-            brief_png(work, "brief.png", 1100, 900),
+            overview_png(work),
+            brief_png(work, "brief.png", 1280, 900),
             brief_png(work, "brief-phone.png", 390, 800),
             datasette_png(work),
         ):

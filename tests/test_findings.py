@@ -157,8 +157,14 @@ def test_the_overview_opens_on_the_findings_with_their_numbers(tmp_path: Path) -
     joined = " ".join(screen)
     assert "98 of 129 (76%)" in joined and "single source: india-russia-counterterrorism" in joined
     assert re.search(r"[+-]\d\.\d\d; \d+ claims?, \d+ sources?", joined)  # net, claims and sources per side
-    links = [cell.hyperlink.location for row in ws["A1:A20"] for cell in row if cell.hyperlink]
-    assert links and all(link.startswith("'") for link in links)
+    links = {cell.value: [] for row in ws["J1:J20"] for cell in row if cell.hyperlink}  # beside each finding
+    for row in ws["J1:J20"]:
+        for cell in row:
+            if cell.hyperlink:
+                links[cell.value].append(cell.hyperlink.location)
+    assert set(links) == {"evidence", "figures"}
+    assert all(re.fullmatch(r"'Stance'![B-D]\d+", link) for link in links["evidence"])
+    assert set(links["figures"]) <= {"'Sources'!A1", "'Claims'!A1", "'Coverage'!A1", "'Stance'!A1"}
     rows = list(ws.iter_rows(values_only=True))
     last = [r for r in rows if r[0] is not None][-1]
     assert last[0] == "seeds/us-india-counterterrorism.txt" and re.fullmatch(r"[0-9a-f]{64}", str(last[1]))

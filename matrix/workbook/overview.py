@@ -42,14 +42,20 @@ SHEET_PURPOSES = {
 
 
 def _merged_row(sheet: Sheet, value: str, *, font: Font | None = None, link: str | None = None) -> None:
-    """One row whose text is merged across A:J and wrapped, tall enough for it."""
-    width = sum(sheet.widths[:SCREEN_COLUMNS]) if sheet.widths else 10.0 * SCREEN_COLUMNS
+    """One row whose text is merged across A:I and wrapped, tall enough for it, and in J a link
+    to its evidence (a cell of its own: a spreadsheet may not wrap a linked cell's text)."""
+    last = SCREEN_COLUMNS - 1
+    width = sum(sheet.widths[:last]) if sheet.widths else 10.0 * last
     row = sheet.rows + 1
     lines = wrapped_lines(value, width)
-    sheet.append([sheet.cell(value, font=font, align=WRAP, link=link)])
-    if lines > 1:
+    if lines > 1:  # before the row is written (write-only); Sheet.append would size it by column A alone
         sheet.ws.row_dimensions[row].height = LINE_HEIGHT * lines
-    sheet.ws.merged_cells.add(CellRange(min_col=1, min_row=row, max_col=SCREEN_COLUMNS, max_row=row))
+    cells = [sheet.cell(value, font=font, align=WRAP), *([None] * (last - 1))]
+    if link:
+        cells.append(sheet.cell("evidence" if link.startswith("'Stance'") else "figures", link=link))
+    sheet.ws.append(cells)
+    sheet.rows += 1
+    sheet.ws.merged_cells.add(CellRange(min_col=1, min_row=row, max_col=last, max_row=row))
 
 
 def _link(finding: Finding, analysis: Analysis, stance_rows: Mapping[str, int]) -> str | None:
