@@ -459,3 +459,30 @@ def test_import_keeps_the_claims_dates_and_the_schema_knows_them(
     assert rows_2023 == {("US-India", "export-controls"): (2, 0), ("US-India", "space"): (1, 0)}
     assert all(re.fullmatch(DATE_PATTERN, d) for d in ("2025", "2025-06", "2025-06-05"))
     assert not any(re.fullmatch(DATE_PATTERN, d) for d in ("25", "2025/06", "June 2025"))
+
+
+def test_no_chart_has_fewer_than_two_points(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A topic's Timeline chart is drawn only when its dated claims make two points or more
+    (periods x perspectives): a third topic with one dated claim gets none; the Overview's chart
+    is the workbook's only other one."""
+    import zipfile
+
+    from matrix import analyse, check
+    from matrix.analysis.pivot import analysis_timeline
+    from matrix.time.timeline import UNDATED
+
+    files = {
+        **DATED_FILES,
+        "claims/codebook.yaml": CODEBOOK + "  - {id: trade, label: Trade}\n",
+        "claims/s5.yaml": _source("s5", "US-India", "2024-05-01", [("a6", "trade", "convergence", EXPORT_CONV)]),
+        "seeds/s5.txt": SEED,
+    }
+    dated = write_project(tmp_path / "three", files)
+    _build(dated, capsys)
+    project, report = check(dated)
+    line = analysis_timeline(analyse(project, report), project)
+    points = {t: sum(1 for k in line.cells if k[0] != UNDATED and k[2] == t) for t in line.topics}
+    assert points == {"export-controls": 4, "space": 4, "trade": 1}
+    with zipfile.ZipFile(dated / "output" / "claims-matrix.xlsx") as book:
+        charts = [name for name in book.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", name)]
+    assert len(charts) == 1 + sum(n >= 2 for n in points.values())
