@@ -765,6 +765,16 @@ def test_a_mistyped_year_with_monthly_periods_is_a_usage_error_for_build(
     (root / "claims" / "b.yaml").write_text(
         CLAIMS_B.replace("  text: seeds/b.txt", "  text: seeds/b.txt\n  published: 2025-06")
     )
+    # a second period for each perspective: the Timeline sheet is written (two perspectives dated in two periods)
+    for name, text in (("a.yaml", CLAIMS_A), ("b.yaml", (root / "claims" / "b.yaml").read_text())):
+        first = text[text.index("  - id: ") :]
+        second = first.replace("  - id: ", "  - id: x", 1) + "    date: 2025-09\n"
+        second = second.replace("    quote:", "    accept: {near-duplicate-claims: a test copy}\n    quote:")
+        (root / "claims" / name).write_text(
+            text.replace("  text: seeds/a.txt", "  text: seeds/a.txt\n  published: 0202-06") + second
+            if name == "a.yaml"
+            else text + second
+        )
     code, _, err = _invoke(["build", "-q", "--period", "month", "--root", str(root)], capsys)
     assert code == 2 and "0202-06" in err
     assert not (root / "output" / "claims-matrix.xlsx").exists()
