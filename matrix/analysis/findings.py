@@ -305,8 +305,8 @@ def _agreements(analysis: Analysis, sides: Mapping[tuple[str, str], Side]) -> li
             continue
         verb = _verb(present[0].net)
         shown = ", ".join(f"{s.perspective} ({_numbers(s)})" for s in present)
-        every = "both" if len(present) == 2 else f"all {len(present)}"
-        text = f"{analysis.codebook.label('topics', topic)}: {every} perspectives with evidence see {verb}nce - {shown}"
+        every = "both perspectives" if len(present) == 2 else f"all {counted(len(present), 'perspective')}"
+        text = f"{analysis.codebook.label('topics', topic)}: {every} with evidence see {verb}nce - {shown}"
         strong = not any(s.thin for s in present)
         cells = [analysis.stance_cell(topic, s.perspective) for s in present]
         found.append(
@@ -344,7 +344,7 @@ def _caveats(analysis: Analysis, context: Context) -> list[Finding]:
         out.append(
             Finding(
                 "caveat",
-                f"Undated: {_share(undated, total)} claims have no date of their own or their source's",
+                f"Undated claims: {_share(undated, total)}, with no date of their own or their source's",
                 numbers={"undated": undated, "claims": total},
                 code="undated-share",
             )
@@ -369,7 +369,7 @@ def _caveats(analysis: Analysis, context: Context) -> list[Finding]:
         out.append(
             Finding(
                 "caveat",
-                f"Writer's voice (assessment, forecast, recommendation): {_share(writer, total)} claims{rest}",
+                f"Claims in the writer's voice (assessment, forecast, recommendation): {_share(writer, total)}{rest}",
                 numbers={"writer_voice": writer, "claims": total, "rests_on_forecasts": [list(k) for k in resting]},
                 code="writer-voice",
             )
