@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from matrix.analysis.palette import terminal_style
 from matrix.model.problems import Level, Problem, Report, escaped
 
 if TYPE_CHECKING:  # the validate path must not import pandas
@@ -107,11 +108,7 @@ def problems_view(report: Report, strict: bool, claims: int, files: int, limit: 
 
 
 def _net_style(net: float) -> str:
-    if net > 1 / 3:
-        return "green"
-    if net < -1 / 3:
-        return "red"
-    return "yellow"
+    return terminal_style(net)  # the workbook's and the brief's palette
 
 
 def _table() -> Table:

@@ -37,6 +37,7 @@ from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
 from matrix.workbook.changes import write_changes
+from matrix.workbook.layout import claims_layout
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
@@ -91,16 +92,17 @@ def build_workbook(
     sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
     is cut; default, chosen from the span of the dates)."""
     cells = evidence(analysis.claims)
+    layout = claims_layout(analysis)
     overview_sheet(wb, analysis, report, dict(project.inputs))
-    stance_sheet(wb, analysis, cells, project.memos)
-    summaries_sheet(wb, analysis, project.memos)
-    approach_sheet(wb, analysis)
+    stance_sheet(wb, analysis, cells, project.memos, layout)
+    summaries_sheet(wb, analysis, project.memos, layout, cells)
+    approach_sheet(wb, analysis, layout)
     contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
     line = analysis_timeline(analysis, project, periods)
     if shows_timeline(line):
         timeline_sheet(wb, line, analysis.codebook)
-    streamed = {"Claims": Prerendered(claims_rows(wb, analysis), stack)}
-    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis), stack)
+    streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
+    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
     sources_sheet(
         wb,
         analysis,

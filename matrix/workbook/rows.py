@@ -3,8 +3,9 @@ column by column, instead of one openpyxl cell per value."""
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -24,11 +25,13 @@ from matrix.workbook.cells import (
     style_id,
     wrapped_lines,
 )
+from matrix.workbook.layout import ClaimsLayout, claims_layout, passage_order
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
-# the quote within the first screen), then ids, weights and locations; the source's title is
-# on Sources, once, linked from the id. The headers name the claims-table columns, so that
-# `import` reads the sheet back (Topic is the id, Topic label the codebook's label).
+# the quote within the first screen), then the Stance cell the claim counts in (linked), ids,
+# weights and locations; the source's title is on Sources, once, linked from the id. The
+# headers name the claims-table columns, so that `import` reads the sheet back (Topic is the
+# id, Topic label the codebook's label; Cell is derived, and ignored).
 CLAIM_LAYOUT = (
     ("ID", "id", 26),
     ("Perspective", "perspective", 12),
@@ -39,6 +42,7 @@ CLAIM_LAYOUT = (
     ("Actor", "actor", 7),
     ("Confidence", "confidence", 10),
     ("Quote", "quote", 72),
+    ("Cell", "cell", 10),
     ("Note", "note", 40),
     ("Topic", "topic", 20),
     ("Weight", "weight", 7),
@@ -58,6 +62,7 @@ EVIDENCE_LAYOUT = (
     ("Topic", "topic", 20),
     ("Stance", "stance", 11),
     ("Passage", "passage", 90),
+    ("Cell", "cell", 10),
     ("Location", "location", 32),
 )
 
@@ -136,19 +141,18 @@ class StreamedRows:
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
     tall: int | None = None  # a wrapped column whose text sets each row's height
     tall_width: float = 80
-    links: tuple[int, Mapping[Any, str]] | None = None  # (column, value -> where a cell of it links)
+    links: Sequence[tuple[int, Mapping[Any, str]]] = ()  # (column, value -> where a cell of it links)
 
     def hyperlinks(self) -> bytes:
-        """The `<hyperlinks>` element of the `links` column's cells (empty: none)."""
-        if self.links is None:
-            return b""
-        column, targets = self.links
-        letter = get_column_letter(column + 1)
-        items = [
-            f'<hyperlink ref="{letter}{row}" location="{_escape(target)}"/>'
-            for row, value in enumerate(self.columns[column], start=self.first_row)
-            if (target := targets.get(value)) is not None
-        ]
+        """The `<hyperlinks>` element of the `links` columns' cells (empty: none)."""
+        items: list[str] = []
+        for column, targets in self.links:
+            letter = get_column_letter(column + 1)
+            items += [
+                f'<hyperlink ref="{letter}{row}" location="{_escape(target)}"/>'
+                for row, value in enumerate(self.columns[column], start=self.first_row)
+                if (target := targets.get(value)) is not None
+            ]
         return f"<hyperlinks>{''.join(items)}</hyperlinks>".encode() if items else b""
 
     @property
@@ -203,7 +207,7 @@ def streamed_sheet(
     widths: Sequence[float],
     wrapped: str,
     columns: list[list[Any]],
-    links: tuple[int, Mapping[Any, str]] | None = None,
+    links: Sequence[tuple[int, Mapping[Any, str]]] = (),
 ) -> StreamedRows:
     """A table sheet whose rows (`columns` of values) are streamed; the `wrapped` column wraps
     and sets each row's height; `links`: (column, value -> location) of cells that link."""
@@ -223,18 +227,48 @@ def source_links(analysis: Analysis) -> dict[str, str]:
     return {source: f"'Sources'!A{row}" for row, (source, _) in enumerate(analysis.source_rows(), start=2)}
 
 
-def claims_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
-    """One row per claim, every column of the flat claims table; each source id links to its
-    row on Sources."""
-    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for _, name, _ in CLAIM_LAYOUT]
-    links = (CLAIM_HEADERS.index("Source"), source_links(analysis))
+def _reordered(values: Sequence[Any], order: Sequence[int]) -> list[Any]:
+    if not order:
+        return []
+    picked = operator.itemgetter(*order)(values)
+    return list(picked) if len(order) > 1 else [picked]
+
+
+def cell_links(cells: Iterable[str | None]) -> dict[str, str]:
+    """A Cell column's value (`Stance!J5`) -> its cell on Stance."""
+    return {f"Stance!{cell}": f"'Stance'!{cell}" for cell in set(cells) if cell is not None}
+
+
+def _cell_values(cells: Sequence[str | None]) -> list[str | None]:
+    return [None if cell is None else f"Stance!{cell}" for cell in cells]
+
+
+def claims_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
+    """One row per claim in matrix order (`layout`), every column of the flat claims table and
+    the claim's Stance cell; each source id links to its row on Sources, each cell to Stance."""
+    layout = layout or claims_layout(analysis)
+    columns: list[list[Any]] = [
+        _reordered(_cell_values(layout.cells) if name == "cell" else analysis.claims[name].tolist(), layout.order)
+        for _, name, _ in CLAIM_LAYOUT
+    ]
+    links = (
+        (CLAIM_HEADERS.index("Source"), source_links(analysis)),
+        (CLAIM_HEADERS.index("Cell"), cell_links(layout.cells)),
+    )
     return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", columns, links)
 
 
-def evidence_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
-    """One row per passage: its claim, source, perspective, topic, stance, location, text."""
+def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
+    """One row per passage, in the order of their claims on Claims: its claim, perspective,
+    source, topic, stance, the passage, its claim's Stance cell (linked) and its location."""
+    layout = layout or claims_layout(analysis)
     frame = analysis.passages
+    counts = [min(len(q), len(a)) for q, a in zip(analysis.claims["quotes"], analysis.claims["quotes_at"], strict=True)]
+    order = passage_order(layout.order, counts)
+    cells = [cell for cell, count in zip(layout.cells, counts, strict=True) for _ in range(count)]
     columns: list[list[Any]] = [
-        frame[name].astype(object).tolist() if frame is not None else [] for _, name, _ in EVIDENCE_LAYOUT
+        _reordered(_cell_values(cells) if name == "cell" else frame[name].tolist() if frame is not None else [], order)
+        for _, name, _ in EVIDENCE_LAYOUT
     ]
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", columns)
+    links = ((EVIDENCE_HEADERS.index("Cell"), cell_links(layout.cells)),)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", columns, links)
