@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from matrix.checks.github import annotated_lines, annotation, escape_data, escape_property
+from matrix.model.location import Location
 from matrix.model.problems import Problem
-from matrix.model.values import Location
 
 
 def test_an_error_and_a_warning() -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix.analysis import pivot
 from matrix.analysis.pivot import CLAIM_COLUMNS
 from matrix.authoring import importing
 from matrix.authoring.importing import (
@@ -302,11 +301,6 @@ def test_an_exported_table_imports_exactly(claims: list[tuple[object, ...]]) -> 
     assert got == wanted
     # the file's own claim (a-1) stays first, the new ones follow in the table's order
     assert list(got) == sorted(wanted, key=lambda i: (i != "a-1", int(i[2:])))
-
-
-def test_the_export_conventions_are_the_exports() -> None:
-    assert importing.PASSAGE_SEPARATOR == pivot.PASSAGE_SEPARATOR
-    assert importing.CSV_FORMULA_START == pivot.CSV_FORMULA_START
 
 
 def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_be_written() -> None:

@@ -91,7 +91,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
             else:
                 assert got == pytest.approx([cell.convergence, cell.divergence, cell.net, cell.weighted], abs=1e-12)
     quotes = [row[8] for row in sheets["Claims"][1:]]
-    assert quotes == analysis.claims["quote"].tolist()
+    assert quotes == [c.quote for c in analysis.claims]
     assert quotes[-4:] == tricky
 
 

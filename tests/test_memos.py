@@ -8,7 +8,8 @@ import pytest
 
 from matrix.checks.pipeline import check
 from matrix.files.memos import parse_memos
-from matrix.model.values import MEMOS_FILE, Codebook, Entry, Location, Memo
+from matrix.model.location import Location
+from matrix.model.values import MEMOS_FILE, Codebook, Entry, Memo
 from tests.conftest import write_project
 
 F = MEMOS_FILE

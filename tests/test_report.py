@@ -14,7 +14,8 @@ import pytest
 
 from matrix.analysis.palette import THIN_MARK, net_colour, signed, thin_colour
 from matrix.brief import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
-from matrix.model.values import Location, Memo, Memos
+from matrix.model.location import Location
+from matrix.model.values import Memo, Memos
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 HOSTILE = (

@@ -20,9 +20,10 @@ from typing import Any
 
 from matrix.analysis.sentences import Sentence, split_sentences
 from matrix.files.quotes import NormalisedText
-from matrix.files.workers import shared_map
+from matrix.files.workers import Background, shared_map
 from matrix.model.problems import Report
-from matrix.model.values import APPROACHES, STANCES, Project, Source
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import Project, Source
 
 MIN_WORDS = 6
 
@@ -219,3 +220,12 @@ def stubs_yaml(candidates: Sequence[Candidate], project: Project) -> str:
         )
         out.append("")
     return "\n".join(out)
+
+
+def coverage_in_background(
+    project: Project, report: Report, sources: Sequence[str], limit: int | None
+) -> Background[Coverage]:
+    """The coverage (its best `limit` sentences), worked out by a forked child meanwhile when
+    the source texts are large enough to be worth one (see `Background`)."""
+    weight = sum(len(text.content) for text in project.texts.values())  # the bytes of text coverage reads
+    return Background(functools.partial(coverage, project, report, sources, limit=limit), weight)

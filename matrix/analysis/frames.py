@@ -1,44 +1,63 @@
-"""The claims and passages tables (one row per claim, one per passage) and their filters."""
+"""The claims and passages tables (one row per claim, one per passage) and their filters, as
+plain rows: a claims table of 100,000 rows is a tuple of 100,000 NamedTuples. Pure.
+
+`matrix.analysis.dataframes` turns them into pandas DataFrames for notebooks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-import pandas as pd
-
-from matrix.analysis.counting import weight
+from matrix.model.location import Location
 from matrix.model.problems import Report
-from matrix.model.values import Filters, Location, Project
-
-CLAIM_COLUMNS = (
-    "id",
-    "source",
-    "source_title",
-    "perspective",
-    "topic",
-    "topic_label",
-    "stance",
-    "approach",
-    "actor",
-    "confidence",
-    "weight",
-    "quote",
-    "note",
-    "quote_at",
-    "claim_at",
-)
+from matrix.model.terms import PASSAGE_SEPARATOR
+from matrix.model.values import Filters, Project
 
 
-PASSAGE_SEPARATOR = " \u2026 \u00b6 "  # between a claim's passages in one cell or CSV field: ' … ¶ '
-PASSAGE_COLUMNS = ("claim", "source", "perspective", "topic", "stance", "location", "passage")
+class ClaimRow(NamedTuple):
+    """One claim as the claims table holds it: every field, locations as `file:line:col`.
+
+    `quote` holds every passage, joined by PASSAGE_SEPARATOR, and `quote_at` where the first
+    starts; `quotes` and `quotes_at` (after CLAIM_COLUMNS) hold each passage and where it starts."""
+
+    id: str
+    source: str
+    source_title: str
+    perspective: str
+    topic: str
+    topic_label: str
+    stance: str
+    approach: str | None
+    actor: str | None
+    confidence: str
+    weight: int
+    quote: str
+    note: str | None
+    quote_at: str | None
+    claim_at: str
+    quotes: tuple[str, ...]
+    quotes_at: tuple[str | None, ...]
 
 
-def claims_frame(project: Project, report: Report) -> pd.DataFrame:
-    """One row per claim, every field, in file order; locations as `file:line:col`.
+class PassageRow(NamedTuple):
+    """One passage of a claim: its claim, source, perspective, topic, stance, where it starts, its text."""
 
-    `quote` holds every passage, joined by PASSAGE_SEPARATOR, and `quote_at` where the
-    first starts; the columns after CLAIM_COLUMNS, `quotes` and `quotes_at`, hold the
-    passages and their locations as tuples (for JSON)."""
+    claim: str
+    source: str
+    perspective: str
+    topic: str
+    stance: str
+    location: str | None
+    passage: str
+
+
+CLAIM_COLUMNS = ClaimRow._fields[:-2]
+"""The columns of the flat claims table (`export`, the Claims sheet): all but `quotes`, `quotes_at`."""
+PASSAGE_COLUMNS = PassageRow._fields
+
+
+def claim_rows(project: Project, report: Report) -> tuple[ClaimRow, ...]:
+    """One row per claim, every field, in file order."""
     codebook = project.codebook
     topic_labels = {t.id: t.label for t in codebook.topics} if codebook else {}
     rows = []
@@ -48,7 +67,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
             anchor = report.quote_starts.get(claim.id)
             at = str(anchor) if anchor else None
             rows.append(
-                (
+                ClaimRow(
                     claim.id,
                     claim.source,
                     source.title if source else "",
@@ -59,7 +78,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     claim.approach,
                     claim.actor,
                     claim.confidence,
-                    weight(claim.confidence),
+                    claim.weight,
                     claim.quote if len(claim.quotes) == 1 else PASSAGE_SEPARATOR.join(claim.quotes),
                     claim.note,
                     at,
@@ -70,19 +89,7 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     else _passage_locations(claim.quotes, report.passages.get(claim.id)),
                 )
             )
-    return _frame((*CLAIM_COLUMNS, "quotes", "quotes_at"), rows)
-
-
-def _frame(names: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> pd.DataFrame:
-    """A frame of `rows` under `names`; object columns hold the loader's own strings (no
-    copies into pandas' string storage), `weight` is int64."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pd.DataFrame(
-        {
-            name: pd.Series(values, dtype="int64" if name == "weight" else object)
-            for name, values in zip(names, columns, strict=True)
-        }
-    )
+    return tuple(rows)
 
 
 def _passage_locations(
@@ -93,28 +100,28 @@ def _passage_locations(
     return tuple(None if p is None else str(p[0]) for p in placed)
 
 
-def passages_frame(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per passage of `claims` (a claims frame), in claim order (PASSAGE_COLUMNS)."""
-    rows = [
-        (claim_id, source, perspective, topic, stance, at, passage)
-        for claim_id, source, perspective, topic, stance, passages, places in zip(
-            claims["id"],
-            claims["source"],
-            claims["perspective"],
-            claims["topic"],
-            claims["stance"],
-            claims["quotes"],
-            claims["quotes_at"],
-            strict=True,
-        )
-        for passage, at in zip(passages, places, strict=False)
-    ]
-    return _frame(PASSAGE_COLUMNS, rows)
+def passage_rows(claims: Iterable[ClaimRow]) -> tuple[PassageRow, ...]:
+    """One row per passage of `claims`, in claim order."""
+    return tuple(
+        PassageRow(c.id, c.source, c.perspective, c.topic, c.stance, at, passage)
+        for c in claims
+        for passage, at in zip(c.quotes, c.quotes_at, strict=False)
+    )
 
 
-def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    keep = pd.Series(True, index=claims.index)
-    for column, wanted in filters.items():
-        if wanted:
-            keep &= claims[column].isin(wanted)
-    return claims[keep]
+def filtered(claims: Sequence[ClaimRow], filters: Filters) -> tuple[ClaimRow, ...]:
+    """The rows `filters` keep (each dimension with wanted ids keeps the rows with one of them)."""
+    wanted = [(ClaimRow._fields.index(column), set(ids)) for column, ids in filters.items() if ids]
+    if not wanted:
+        return tuple(claims)
+    return tuple(row for row in claims if all(row[index] in ids for index, ids in wanted))
+
+
+def column_values(
+    rows: Sequence[tuple[object, ...]], names: Sequence[str], fields: Sequence[str]
+) -> list[list[object]]:
+    """The values of the `names` columns of `rows` (whose fields are `fields`), column by column."""
+    if not rows:
+        return [[] for _ in names]
+    every = list(zip(*rows, strict=True))
+    return [list(every[fields.index(name)]) for name in names]

@@ -1,29 +1,46 @@
-"""The frames counted from the claims table: stance, approach, actors, contrasts, source profiles, totals."""
+"""The cells counted from the claims table, in plain Python: stance, approach, actors, contrasts,
+source profiles, totals (typed, frozen). Pure.
+
+Rows and columns come in codebook order (topics, perspectives, actors); a cell with no claims
+behind it is absent (None), never zero.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import pandas as pd
+from matrix.analysis.counting import Tally, contrast_rows, net_index, tallies
+from matrix.analysis.frames import ClaimRow
+from matrix.analysis.palette import is_thin
+from matrix.model.terms import APPROACHES, Unit
+from matrix.model.values import Project
 
-from matrix.analysis.counting import CONTRAST_FIELDS, STANCE_MEASURES, Tally, contrast_rows, tallies
-from matrix.model.values import APPROACHES, STANCES, Project
-
-COUNTS = ("claims", "sources")  # what a matrix cell counts (`--count`)
+UNSPECIFIED = "unspecified"  # the actors table's column of claims with no approach
 
 
 @dataclass(frozen=True, slots=True)
 class StanceCell:
-    """Counts in the analysis's unit (claims, or sources once per stance) and how many
-    sources the cell's claims come from."""
+    """One topic x perspective cell: convergence and divergence in the analysis's unit (claims,
+    or sources once per stance), the net and weighted index, and how many sources its claims
+    come from. Only cells with claims exist (net is then defined)."""
 
     convergence: int
     divergence: int
     net: float
     weighted: float
     sources: int = 0
+
+    @property
+    def units(self) -> int:
+        """What the cell counts, in its unit."""
+        return self.convergence + self.divergence
+
+    @property
+    def thin(self) -> bool:
+        """Thin evidence: backed by fewer than `palette.THIN_BELOW` units."""
+        return is_thin(self.units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,148 +72,157 @@ class Total:
     net: float | None
 
 
-def _count(claims: pd.DataFrame, rows: list[str], columns: pd.Series) -> pd.DataFrame:
-    """Claims counted by `rows` x the values of `columns` (pd.crosstab's result, vectorised)."""
-    keys = [claims[r] for r in rows] + [columns.rename("_column")]
-    counts: pd.DataFrame = pd.Series(1, index=claims.index).groupby(keys).sum().unstack("_column", fill_value=0)
-    counts.columns.name = None
-    return counts
+@dataclass(frozen=True, slots=True)
+class ActorRow:
+    """Claims (or sources) of one perspective's actor per approach, with no approach, and in all;
+    None throughout when there are none."""
+
+    perspective: str
+    actor: str
+    counts: tuple[int | None, ...]  # APPROACHES, unspecified, total
 
 
-def _net(plus: pd.Series, minus: pd.Series) -> pd.Series:
-    total = plus + minus
-    return ((plus - minus) / total).where(total > 0)
+@dataclass(frozen=True, slots=True)
+class SourceProfile:
+    """One source's claims: their stance balance (claims counted) and how many per topic."""
+
+    source: str
+    title: str
+    perspective: str
+    claims: int  # convergence + divergence
+    convergence: int
+    divergence: int
+    net: float | None
+    topics: tuple[tuple[str, int], ...]  # (topic, claims) in codebook order
+
+    def row(self) -> dict[str, object]:
+        """title, perspective, claims, convergence, divergence, net, then each topic's claims."""
+        head = {
+            "title": self.title,
+            "perspective": self.perspective,
+            "claims": self.claims,
+            "convergence": self.convergence,
+            "divergence": self.divergence,
+            "net": self.net,
+        }
+        return {**head, **dict(self.topics)}
 
 
-def stance_cells(claims: pd.DataFrame, count: str = "claims") -> dict[tuple[str | None, str], Tally]:
-    """(topic, perspective) -> the Tally of the claims of a claims table (`counting.tallies`)."""
-    columns = ("source", "topic", "perspective", "stance", "weight")
-    return tallies(zip(*(claims[c].tolist() for c in columns), strict=True), count)
+Cells = Mapping[tuple[str, str], StanceCell]
 
 
-def stance_matrix(
-    cells: Mapping[tuple[str | None, str], Tally], topics: Sequence[str], perspectives: Sequence[str]
-) -> pd.DataFrame:
-    """Topics x (perspective, measure): convergence, divergence, net and weighted index of
-    each cell (`stance_cells`); a cell without claims is empty."""
-    full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
-    found = [cells.get(key) for key in full]
-    nan = float("nan")
-    frame = pd.DataFrame(
-        {
-            "convergence": pd.array([None if c is None else c.convergence for c in found], dtype="Int64"),
-            "divergence": pd.array([None if c is None else c.divergence for c in found], dtype="Int64"),
-            "net": [nan if c is None or c.net is None else c.net for c in found],
-            "weighted": [nan if c is None or c.weighted is None else c.weighted for c in found],
-        },
-        index=full,
-    )
-    return _wide(frame, topics, perspectives, STANCE_MEASURES)
+def stance_cells(
+    claims: Sequence[ClaimRow], topics: Sequence[str], perspectives: Sequence[str], unit: Unit = Unit.CLAIMS
+) -> tuple[dict[tuple[str | None, str], Tally], dict[tuple[str, str], StanceCell]]:
+    """The tallies of every cell with claims (`counting.tallies`), and the shown cells as StanceCells."""
+    found = tallies(((c.source, c.topic, c.perspective, c.stance, c.weight) for c in claims), unit)
+    sources: dict[tuple[str, str], set[str]] = {}
+    for c in claims:
+        sources.setdefault((c.topic, c.perspective), set()).add(c.source)
+    cells = {}
+    for topic in topics:
+        for perspective in perspectives:
+            tally = found.get((topic, perspective))
+            if tally is None or (net := tally.net) is None:
+                continue
+            weighted = tally.weighted
+            cells[topic, perspective] = StanceCell(
+                tally.convergence,
+                tally.divergence,
+                net,
+                float("nan") if weighted is None else weighted,
+                len(sources.get((topic, perspective), ())),
+            )
+    return found, cells
 
 
-def _wide(
-    cells: pd.DataFrame, rows: Sequence[str], perspectives: Sequence[str], measures: Sequence[str]
-) -> pd.DataFrame:
-    """(row, perspective) x measure -> row x (perspective, measure), in the given orders."""
-    wide: Any = cells.unstack("perspective")
-    wide = wide.swaplevel(0, 1, axis=1)
-    columns = pd.MultiIndex.from_product([perspectives, measures], names=["perspective", "measure"])
-    wide = wide.reindex(index=list(rows), columns=columns)
-    wide.index.name = cells.index.names[0]
-    result: pd.DataFrame = wide
-    return result
-
-
-def _dominant(counts: pd.DataFrame) -> pd.Series:
+def _dominant(counts: Sequence[int]) -> str | None:
     """The approach with the most claims; ties are named together ('bilateral = multilateral')."""
-    values = counts.fillna(0).astype("int64")
-    top = values.max(axis=1)
-    names = []
-    for (_, row), best in zip(values.iterrows(), top, strict=True):
-        leaders = [a for a in APPROACHES if best > 0 and row[a] == best]
-        names.append(" = ".join(leaders) if leaders else None)
-    return pd.Series(names, index=counts.index, dtype="object")
+    best = max(counts)
+    leaders = [a for a, n in zip(APPROACHES, counts, strict=True) if best > 0 and n == best]
+    return " = ".join(leaders) if leaders else None
 
 
-def approach_matrix(
-    claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str], count: str = "claims"
-) -> pd.DataFrame:
-    """Topics x (perspective, approach | 'dominant'): claims with an approach, counted
-    (`count` 'sources': each source at most once per approach in a cell)."""
-    coded = claims[claims["approach"].notna()]
-    if count == "sources":
-        coded = coded.drop_duplicates(["source", "topic", "approach"])
-    counts = _count(coded, ["topic", "perspective"], coded["approach"])
-    full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
-    counts = counts.reindex(index=full, columns=list(APPROACHES)).fillna(0).astype("Int64")
-    empty = counts.fillna(0).sum(axis=1).eq(0)
-    counts[empty] = pd.NA
-    counts["dominant"] = _dominant(counts)
-    return _wide(counts, topics, perspectives, (*APPROACHES, "dominant"))
+def approach_cells(
+    claims: Sequence[ClaimRow], topics: Sequence[str], perspectives: Sequence[str], unit: Unit = Unit.CLAIMS
+) -> dict[tuple[str, str], ApproachCell]:
+    """(topic, perspective) -> claims with an approach, counted (`unit` sources: each source at
+    most once per approach in a cell); cells with none are absent."""
+    counted: Counter[tuple[str, str, str]] = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    for c in claims:
+        if c.approach is None:
+            continue
+        if unit is Unit.SOURCES:
+            if (c.source, c.topic, c.approach) in seen:
+                continue
+            seen.add((c.source, c.topic, c.approach))
+        counted[c.topic, c.perspective, c.approach] += 1
+    cells = {}
+    for topic in topics:
+        for perspective in perspectives:
+            counts = tuple(counted[topic, perspective, a] for a in APPROACHES)
+            dominant = _dominant(counts)
+            if sum(counts) and dominant is not None:
+                cells[topic, perspective] = ApproachCell((counts[0], counts[1], counts[2]), dominant)
+    return cells
 
 
-def actor_view(
-    claims: pd.DataFrame, actors: Sequence[str], perspectives: Sequence[str], count: str = "claims"
-) -> pd.DataFrame:
-    """(perspective, actor) x approach counts, plus claims with no approach and the total
-    (`count` 'sources': each source at most once per actor and approach)."""
-    with_actor = claims[claims["actor"].notna()]
-    if count == "sources":
-        with_actor = with_actor.assign(approach=with_actor["approach"].fillna("unspecified"))
-        with_actor = with_actor.drop_duplicates(["source", "actor", "approach"])
-    approach = with_actor["approach"].fillna("unspecified")
-    counts = _count(with_actor, ["perspective", "actor"], approach)
-    full = pd.MultiIndex.from_product([perspectives, actors], names=["perspective", "actor"])
-    columns = [*APPROACHES, "unspecified"]
-    counts = counts.reindex(index=full, columns=columns).fillna(0).astype("Int64")
-    counts["total"] = counts.sum(axis=1).astype("Int64")
-    counts[counts["total"].eq(0)] = pd.NA
-    return counts
+def actor_rows(
+    claims: Sequence[ClaimRow], actors: Sequence[str], perspectives: Sequence[str], unit: Unit = Unit.CLAIMS
+) -> tuple[ActorRow, ...]:
+    """Each (perspective, actor): approach counts, claims with no approach and the total
+    (`unit` sources: each source at most once per actor and approach)."""
+    counted: Counter[tuple[str, str, str]] = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    for c in claims:
+        if c.actor is None:
+            continue
+        approach = UNSPECIFIED if c.approach is None else c.approach
+        if unit is Unit.SOURCES:
+            if (c.source, c.actor, approach) in seen:
+                continue
+            seen.add((c.source, c.actor, approach))
+        counted[c.perspective, c.actor, approach] += 1
+    rows = []
+    for perspective in perspectives:
+        for actor in actors:
+            counts = [counted[perspective, actor, a] for a in (*APPROACHES, UNSPECIFIED)]
+            total = sum(counts)
+            values = (*counts, total) if total else (None,) * (len(counts) + 1)
+            rows.append(ActorRow(perspective, actor, values))
+    return tuple(rows)
 
 
 def contrasts(
     cells: Mapping[tuple[str | None, str], Tally], topics: Sequence[str], perspectives: Sequence[str]
-) -> pd.DataFrame:
-    """`counting.contrast_rows` as a frame (CONTRAST_FIELDS), largest gap first."""
-    return pd.DataFrame(contrast_rows(cells, topics, perspectives), columns=list(CONTRAST_FIELDS))
+) -> tuple[Contrast, ...]:
+    """`counting.contrast_rows` as Contrasts, largest gap first."""
+    return tuple(Contrast(**row) for row in contrast_rows(cells, topics, perspectives))
 
 
-def source_profile(claims: pd.DataFrame, project: Project, topics: Sequence[str]) -> pd.DataFrame:
-    """Sources x topics claim counts, with each source's stance balance."""
-    ids = [s.id for s in project.sources]
-    counts = (
-        _count(claims, ["source"], claims["topic"]).reindex(index=ids, columns=list(topics)).fillna(0).astype("int64")
-    )
-    conv = claims[claims["stance"] == "convergence"].groupby("source").size().reindex(ids).fillna(0).astype("int64")
-    div = claims[claims["stance"] == "divergence"].groupby("source").size().reindex(ids).fillna(0).astype("int64")
-    meta = pd.DataFrame(
-        {
-            "title": [s.title for s in project.sources],
-            "perspective": [s.perspective for s in project.sources],
-            "claims": (conv + div).to_numpy(),
-            "convergence": conv.to_numpy(),
-            "divergence": div.to_numpy(),
-            "net": _net(conv, div).to_numpy(),
-        },
-        index=pd.Index(ids, name="source"),
-    )
-    return pd.concat([meta, counts], axis=1)
+def source_profiles(claims: Sequence[ClaimRow], project: Project, topics: Sequence[str]) -> tuple[SourceProfile, ...]:
+    """Each source of the project: its claims per topic, and their stance balance."""
+    by_topic: Counter[tuple[str, str]] = Counter((c.source, c.topic) for c in claims)
+    stances: Counter[tuple[str, str]] = Counter((c.source, c.stance) for c in claims)
+    profiles = []
+    for s in project.sources:
+        conv, div = stances[s.id, "convergence"], stances[s.id, "divergence"]
+        per_topic = tuple((t, by_topic[s.id, t]) for t in topics)
+        profiles.append(
+            SourceProfile(s.id, s.title, s.perspective, conv + div, conv, div, net_index(conv, div), per_topic)
+        )
+    return tuple(profiles)
 
 
-def totals(claims: pd.DataFrame, perspectives: Sequence[str]) -> pd.DataFrame:
-    """Per perspective: sources, claims, convergence, divergence, net index."""
-    order = list(perspectives)
-    counts = _count(claims, ["perspective"], claims["stance"])
-    counts = counts.reindex(index=order, columns=list(STANCES)).fillna(0).astype("int64")
-    sources = claims.groupby("perspective")["source"].nunique().reindex(order).fillna(0).astype("int64")
-    conv, div = counts["convergence"], counts["divergence"]
-    return pd.DataFrame(
-        {"sources": sources, "claims": conv + div, "convergence": conv, "divergence": div, "net": _net(conv, div)},
-        index=pd.Index(order, name="perspective"),
-    )
-
-
-def cell_sources(claims: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """(topic, perspective) -> how many sources its claims come from."""
-    counts: dict[Any, Any] = claims.groupby(["topic", "perspective"])["source"].nunique().to_dict()
-    return {(str(key[0]), str(key[1])): int(n) for key, n in counts.items()}
+def totals(claims: Sequence[ClaimRow], perspectives: Sequence[str]) -> tuple[Total, ...]:
+    """Per perspective: sources, claims, convergence, divergence, net index (claims counted)."""
+    stances: Counter[tuple[str, str]] = Counter((c.perspective, c.stance) for c in claims)
+    sources: dict[str, set[str]] = {}
+    for c in claims:
+        sources.setdefault(c.perspective, set()).add(c.source)
+    rows = []
+    for p in perspectives:
+        conv, div = stances[p, "convergence"], stances[p, "divergence"]
+        rows.append(Total(p, len(sources.get(p, ())), conv + div, conv, div, net_index(conv, div)))
+    return tuple(rows)

@@ -1,181 +1,192 @@
-"""The only pandas import: claims -> frames (matrices, contrasts, profiles).
+"""One `Analysis`: every number the outputs show, computed once in plain Python from the
+validated project. The workbook, the terminal, the brief and every JSON output read it;
+`Analysis.to_dict()` is the JSON of `summary`, `Analysis.to_frame()` gives pandas DataFrames
+(for notebooks; pandas is imported only then). Pure.
 
-Conventions every frame follows:
-- rows and columns come in codebook order (topics, perspectives, actors);
-- a cell with no claims behind it is empty (`<NA>` / NaN), never zero;
-- net index = (conv - div) / (conv + div), in [-1, 1]; the weighted index uses the same
-  formula with each claim weighing its confidence (low 1, medium 2, high 3).
+net index = (conv - div) / (conv + div), in [-1, 1]; the weighted index uses the same
+formula with each claim weighing its confidence (low 1, medium 2, high 3).
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from matrix.analysis.counting import STANCE_MEASURES, axes
+from matrix.analysis.counting import STANCE_MEASURES, Tally, axes
 from matrix.analysis.frames import (
     CLAIM_COLUMNS,
     PASSAGE_COLUMNS,
-    PASSAGE_SEPARATOR,
-    claims_frame,
+    ClaimRow,
+    PassageRow,
+    claim_rows,
     filtered,
-    passages_frame,
+    passage_rows,
 )
 from matrix.analysis.matrices import (
-    COUNTS,
+    ActorRow,
     ApproachCell,
     Contrast,
+    SourceProfile,
     StanceCell,
     Total,
-    actor_view,
-    approach_matrix,
-    cell_sources,
+    actor_rows,
+    approach_cells,
     contrasts,
-    source_profile,
+    source_profiles,
     stance_cells,
-    stance_matrix,
     totals,
 )
 from matrix.model.problems import Report
-from matrix.model.values import APPROACHES, STANCES, Codebook, Filters, Project
+from matrix.model.terms import APPROACHES, CSV_FORMULA_START, Unit
+from matrix.model.values import Codebook, Filters, Project
 from matrix.time.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, project_timeline, select
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FRAMES = ("claims", "passages", "cells")  # what `Analysis.to_frame` gives
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """Every frame the outputs show, computed once from one filtered claims table."""
+    """Every number the outputs show, computed once from one filtered claims table.
+
+    `stance` and `approach` hold only the cells with claims; the matrices show `topics` x
+    `perspectives` (the codebook's, less what the filters leave out). `unit` is what the
+    Stance, Approach and actor cells count; totals and source profiles always count claims."""
 
     codebook: Codebook
     filters: Filters
-    claims: pd.DataFrame
+    claims: tuple[ClaimRow, ...]
     topics: tuple[str, ...]
     perspectives: tuple[str, ...]
-    stance: pd.DataFrame
-    approach: pd.DataFrame
-    actors: pd.DataFrame
-    contrasts: pd.DataFrame
-    sources: pd.DataFrame
-    totals: pd.DataFrame
-    count: str = "claims"  # the unit the Stance, Approach and actor matrices count: one of COUNTS
-    passages: pd.DataFrame | None = None  # one row per passage of the claims (PASSAGE_COLUMNS)
-    cell_sources: Mapping[tuple[str, str], int] | None = None  # (topic, perspective) -> sources of its claims
-    time_range: TimeRange = field(
-        default_factory=TimeRange
-    )  # the claims are those dated in it (all when it is inactive)
+    stance: Mapping[tuple[str, str], StanceCell]
+    approach: Mapping[tuple[str, str], ApproachCell]
+    actors: tuple[ActorRow, ...]
+    contrasts: tuple[Contrast, ...]
+    sources: tuple[SourceProfile, ...]
+    totals: tuple[Total, ...]
+    unit: Unit = Unit.CLAIMS
+    passages: tuple[PassageRow, ...] = ()  # one row per passage of the claims
+    tallies: Mapping[tuple[str | None, str], Tally] = field(default_factory=dict)  # every cell with claims
+    time_range: TimeRange = field(default_factory=TimeRange)  # the claims are those dated in it (all when inactive)
     selection: Selection | None = None  # what the time range left out (None: no time range)
+
+    @property
+    def count(self) -> str:
+        """The unit as text ('claims' or 'sources')."""
+        return self.unit.value
 
     def stance_cell(self, topic: str, perspective: str) -> StanceCell | None:
         """The stance counts and indexes of one matrix cell; None when it has no claims."""
-        return _stance_cell(self.stance, topic, perspective, (self.cell_sources or {}).get((topic, perspective), 0))
+        return self.stance.get((topic, perspective))
 
     def approach_cell(self, topic: str, perspective: str) -> ApproachCell | None:
         """Approach counts of one cell; None when no claim there has an approach."""
-        cell: Any = self.approach.loc[topic, perspective]
-        if not isinstance(cell["dominant"], str):
-            return None
-        counts = tuple(int(cell[a]) for a in APPROACHES)
-        return ApproachCell((counts[0], counts[1], counts[2]), cell["dominant"])
+        return self.approach.get((topic, perspective))
 
     def contrast_rows(self) -> list[Contrast]:
-        return [Contrast(**{str(k): v for k, v in row.items()}) for row in self.contrasts.to_dict("records")]
+        return list(self.contrasts)
 
     def total_rows(self) -> list[Total]:
-        rows: list[Total] = []
-        for perspective, row in self.totals.to_dict("index").items():
-            net: Any = row["net"]
-            rows.append(
-                Total(
-                    str(perspective),
-                    int(row["sources"]),
-                    int(row["claims"]),
-                    int(row["convergence"]),
-                    int(row["divergence"]),
-                    None if pd.isna(net) else float(net),
-                )
-            )
-        return rows
+        return list(self.totals)
 
     def actor_rows(self) -> list[tuple[str, str, tuple[int | None, ...]]]:
         """(perspective, actor, counts per APPROACHES + unspecified + total); None where empty."""
-        out = []
-        for key, row in self.actors.to_dict("index").items():
-            pair: Any = key
-            perspective, actor = pair
-            values: Any = row.values()
-            out.append((str(perspective), str(actor), tuple(None if pd.isna(v) else int(v) for v in values)))
-        return out
+        return [(row.perspective, row.actor, row.counts) for row in self.actors]
 
     def source_rows(self) -> list[tuple[str, dict[str, Any]]]:
-        """(source id, its profile row), with NaN as None."""
-        rows = []
-        for source, row in self.sources.to_dict("index").items():
-            rows.append(
-                (str(source), {str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()})
-            )
+        """(source id, its profile row: title, perspective, claims, convergence, divergence, net, topics)."""
+        return [(profile.source, profile.row()) for profile in self.sources]
+
+    def to_dict(self) -> dict[str, object]:
+        """The numbers `summary --format json` shows (empty cells are null)."""
+        return summary_numbers(self)
+
+    def cell_rows(self) -> list[tuple[object, ...]]:
+        """One row per topic x perspective cell (`dataframes.CELL_COLUMNS`): topic, perspective,
+        the stance counts and indexes (None and 0 sources where empty), the approach counts
+        and the dominant approach (None where no claim has an approach)."""
+        rows: list[tuple[object, ...]] = []
+        for topic in self.topics:
+            for perspective in self.perspectives:
+                cell = self.stance_cell(topic, perspective)
+                approach = self.approach_cell(topic, perspective)
+                stance = (
+                    (cell.convergence, cell.divergence, cell.net, cell.weighted, cell.sources)
+                    if cell
+                    else (None, None, None, None, 0)
+                )
+                counts = (*approach.counts, approach.dominant) if approach else (None,) * (len(APPROACHES) + 1)
+                rows.append((topic, perspective, *stance, *counts))
         return rows
 
+    def to_frame(self, table: str = "claims") -> pd.DataFrame:
+        """A pandas DataFrame of the `table` (one of FRAMES): `claims` (one row per claim),
+        `passages` (one per passage) or `cells` (one per topic x perspective cell)."""
+        from matrix.analysis import dataframes
 
-def _stance_cell(stance: pd.DataFrame, topic: str, perspective: str, sources: int = 0) -> StanceCell | None:
-    cell: Any = stance.loc[topic, perspective]
-    if pd.isna(cell["net"]):
-        return None
-    return StanceCell(
-        int(cell["convergence"]), int(cell["divergence"]), float(cell["net"]), float(cell["weighted"]), sources
-    )
+        if table == "claims":
+            return dataframes.claims_frame(self.claims)
+        if table == "passages":
+            return dataframes.passages_frame(self.passages)
+        if table == "cells":
+            return dataframes.cells_frame(self.cell_rows())
+        raise ValueError(f"no table {table!r}: one of {', '.join(FRAMES)}")
 
 
 def _selected(
-    frame: pd.DataFrame, project: Project, filters: Filters, time_range: TimeRange
-) -> tuple[pd.DataFrame, Selection | None]:
-    """The rows of a claims frame `filters` keep, and of those the ones dated in `time_range`
-    (with what it left out; None when it is inactive)."""
-    claims = filtered(frame, filters).reset_index(drop=True)
+    rows: Sequence[ClaimRow], project: Project, filters: Filters, time_range: TimeRange
+) -> tuple[tuple[ClaimRow, ...], Selection | None]:
+    """The rows `filters` keep, and of those the ones dated in `time_range` (with what it
+    left out; None when it is inactive)."""
+    claims = filtered(rows, filters)
     if not time_range.active:
         return claims, None
-    shown = set(claims["id"])
+    shown = {c.id for c in claims}
     selection = select((c for c in project_claims(project) if c.id in shown), time_range)
-    return claims[claims["id"].isin(selection.ids())].reset_index(drop=True), selection
+    kept = selection.ids()
+    return tuple(c for c in claims if c.id in kept), selection
 
 
 def analyse(
     project: Project,
     report: Report,
     filters: Filters | None = None,
-    count: str = "claims",
+    count: str = Unit.CLAIMS,
     time_range: TimeRange | None = None,
 ) -> Analysis:
-    """All frames for `project` (which must have a codebook), restricted by `filters` and to
+    """The Analysis of `project` (which must have a codebook), restricted by `filters` and to
     the claims dated in `time_range` (an active one leaves the undated out, and counts them);
-    the matrices count `count` (one of COUNTS; totals and source profiles count claims)."""
-    if count not in COUNTS:
-        raise ValueError(f"count must be one of {COUNTS}, not {count!r}")
+    the matrices count `count` (a Unit; totals and source profiles count claims)."""
+    if count not in tuple(Unit):
+        raise ValueError(f"count must be one of {tuple(u.value for u in Unit)}, not {count!r}")
+    unit = Unit(count)
     codebook = project.codebook
     assert codebook is not None, "analyse needs a valid project"
     filters = filters or Filters()
     topics, perspectives, actors = axes(codebook, filters)
     time_range = time_range or TimeRange()
-    claims, selection = _selected(claims_frame(project, report), project, filters, time_range)
-    cells = stance_cells(claims, count)
-    stance = stance_matrix(cells, topics, perspectives)
+    claims, selection = _selected(claim_rows(project, report), project, filters, time_range)
+    found, cells = stance_cells(claims, topics, perspectives, unit)
     return Analysis(
         codebook=codebook,
         filters=filters,
         claims=claims,
         topics=topics,
         perspectives=perspectives,
-        stance=stance,
-        approach=approach_matrix(claims, topics, perspectives, count),
-        actors=actor_view(claims, actors, perspectives, count),
-        contrasts=contrasts(cells, topics, perspectives),
-        sources=source_profile(claims, project, topics),
+        stance=cells,
+        approach=approach_cells(claims, topics, perspectives, unit),
+        actors=actor_rows(claims, actors, perspectives, unit),
+        contrasts=contrasts(found, topics, perspectives),
+        sources=source_profiles(claims, project, topics),
         totals=totals(claims, perspectives),
-        count=count,
-        passages=passages_frame(claims),
-        cell_sources=cell_sources(claims),
+        unit=unit,
+        passages=passage_rows(claims),
+        tallies=found,
         time_range=time_range,
         selection=selection,
     )
@@ -184,7 +195,7 @@ def analyse(
 def analysis_timeline(analysis: Analysis, project: Project, choice: PeriodChoice | None = None) -> Timeline:
     """The claims of `analysis` counted per period (`choice`: default, chosen from the span
     of their dates), with what its time range left out."""
-    shown = set(analysis.claims["id"])
+    shown = {c.id for c in analysis.claims}
     periods = choice or PeriodChoice()
     line = project_timeline(project, shown, analysis.topics, analysis.perspectives, periods, analysis.count)
     if analysis.selection is None:
@@ -196,16 +207,16 @@ Evidence = tuple[int, str, str, tuple[str, ...]]  # row in the claims table, id,
 
 
 def evidence(
-    claims: pd.DataFrame, by: Sequence[str] = ("topic", "perspective")
+    claims: Sequence[ClaimRow], by: Sequence[str] = ("topic", "perspective")
 ) -> dict[tuple[str, ...], list[Evidence]]:
-    """Values of the `by` columns -> [(row in the claims table, id, stance, passages)], in
-    table order; claims with no value in one of those columns (say, no approach) are left out."""
+    """Values of the `by` fields -> [(row in the claims table, id, stance, passages)], in
+    table order; claims with no value in one of those fields (say, no approach) are left out."""
     cells: dict[tuple[str, ...], list[Evidence]] = {}
-    keys = zip(*(claims[column] for column in by), strict=True)
-    rows = zip(claims["id"], claims["stance"], claims["quotes"], keys, strict=True)
-    for row, (claim_id, stance, quotes, key) in enumerate(rows):
+    indexes = [ClaimRow._fields.index(name) for name in by]
+    for row, claim in enumerate(claims):
+        key: tuple[Any, ...] = tuple(claim[i] for i in indexes)
         if all(isinstance(value, str) for value in key):
-            cells.setdefault(key, []).append((row, claim_id, stance, quotes))
+            cells.setdefault(key, []).append((row, claim.id, claim.stance, claim.quotes))
     return cells
 
 
@@ -214,24 +225,14 @@ CellClaim = tuple[str, str, str, str, "str | None", "str | None", tuple[str, ...
 where each passage starts (None: not found) and where the claim is written."""
 
 
-def cell_claims(claims: pd.DataFrame) -> dict[tuple[str, str], list[CellClaim]]:
+def cell_claims(claims: Sequence[ClaimRow]) -> dict[tuple[str, str], list[CellClaim]]:
     """(topic, perspective) -> the claims behind that cell, as plain tuples in table order."""
     cells: dict[tuple[str, str], list[CellClaim]] = {}
-    columns = ("id", "source", "stance", "confidence", "approach", "actor", "quotes", "quotes_at", "claim_at")
-    rows = zip(claims["topic"], claims["perspective"], *(claims[c].tolist() for c in columns), strict=True)
-    for topic, perspective, claim_id, source, stance, confidence, approach, actor, quotes, at, claim_at in rows:
-        cells.setdefault((topic, perspective), []).append(
-            (claim_id, source, stance, confidence, _text(approach), _text(actor), quotes, at, claim_at)
+    for c in claims:
+        cells.setdefault((c.topic, c.perspective), []).append(
+            (c.id, c.source, c.stance, c.confidence, c.approach, c.actor, c.quotes, c.quotes_at, c.claim_at)
         )
     return cells
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-# Text a spreadsheet could take for a formula when it opens a CSV file (OWASP, CSV injection)
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _spreadsheet_safe(value: object) -> object:
@@ -239,56 +240,55 @@ def _spreadsheet_safe(value: object) -> object:
     return f"'{value}" if isinstance(value, str) and value.startswith(CSV_FORMULA_START) else value
 
 
-def claims_csv(claims: pd.DataFrame, raw: bool = False) -> str:
-    """The claims table (CLAIM_COLUMNS; a passages table as it is) as CSV. Unless `raw`, text
-    cells that start with = + - @, a tab or a carriage return get a leading single quote, so
-    that a spreadsheet shows them as text instead of running them as formulas (OWASP's advice
-    on CSV injection)."""
+def claims_csv(
+    rows: Sequence[ClaimRow] | Sequence[PassageRow], raw: bool = False, names: Sequence[str] = CLAIM_COLUMNS
+) -> str:
+    """The `names` columns of a claims table (CLAIM_COLUMNS) or a passages table
+    (PASSAGE_COLUMNS) as CSV, missing values empty. Unless `raw`, text cells that start with
+    = + - @, a tab or a carriage return get a leading single quote, so that a spreadsheet shows
+    them as text instead of running them as formulas (OWASP's advice on CSV injection)."""
     buffer = StringIO()
-    table = claims[list(CLAIM_COLUMNS)] if "quotes" in claims.columns else claims
-    if not raw:
-        table = table.assign(**{c: table[c].map(_spreadsheet_safe) for c in table.columns})
-    table.to_csv(buffer, index=False, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    width = len(names)
+    for row in rows:
+        values = row[:width]
+        writer.writerow(
+            ["" if v is None else v for v in values]
+            if raw
+            else ["" if v is None else _spreadsheet_safe(v) for v in values]
+        )
     return buffer.getvalue()
 
 
-def claims_records(claims: pd.DataFrame) -> list[Mapping[str, object]]:
-    """The claims (or passages) table as JSON-ready records (missing values are None;
-    `quotes` and `quotes_at` as lists)."""
-    clean = claims.astype(object).where(claims.notna(), None)
+def claims_records(claims: Sequence[ClaimRow] | Sequence[PassageRow]) -> list[Mapping[str, object]]:
+    """The claims (or passages) table as JSON-ready records (`quotes` and `quotes_at` as lists)."""
     return [
-        {k: list(v) if isinstance(v, tuple) else v for k, v in zip(clean.columns, row, strict=True)}
-        for row in clean.itertuples(index=False, name=None)
+        {k: list(v) if isinstance(v, tuple) else v for k, v in zip(row._fields, row, strict=True)} for row in claims
     ]
 
 
-__all__ = [  # with the names of frames and matrices, re-exported
+__all__ = [
     "CLAIM_COLUMNS",
-    "COUNTS",
+    "FRAMES",
     "PASSAGE_COLUMNS",
-    "PASSAGE_SEPARATOR",
-    "STANCES",
     "STANCE_MEASURES",
     "Analysis",
     "ApproachCell",
+    "CellClaim",
+    "ClaimRow",
     "Contrast",
+    "Evidence",
+    "PassageRow",
     "StanceCell",
     "Total",
-    "actor_view",
     "analyse",
-    "approach_matrix",
-    "cell_sources",
+    "analysis_timeline",
+    "cell_claims",
     "claims_csv",
-    "claims_frame",
     "claims_records",
-    "contrasts",
     "evidence",
-    "filtered",
-    "passages_frame",
-    "source_profile",
-    "stance_cells",
-    "stance_matrix",
-    "totals",
+    "summary_numbers",
 ]
 
 

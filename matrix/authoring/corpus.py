@@ -20,8 +20,9 @@ from matrix.authoring.yamlwriter import claims_file_yaml
 from matrix.checks.claims_schema import SCHEMA_FILE, schema_text
 from matrix.checks.pipeline import InvalidProject, check
 from matrix.files.paths import atomic_output
+from matrix.model.location import Location
 from matrix.model.problems import Problem, Report, sorted_problems
-from matrix.model.values import Codebook, Location, Project
+from matrix.model.values import Codebook, Project
 
 SCHEMA_REFERENCE = Path(SCHEMA_FILE).name  # as a claims file names it: beside it in claims/
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")

@@ -28,20 +28,12 @@ from typing import NamedTuple
 
 from matrix.authoring.rewriting import Coded, Target, coded, rewritten
 from matrix.files.schema import claims_file
-from matrix.files.tables import (
-    CSV_FORMULA_START,
-    Cell,
-    CellRef,
-    CellValue,
-    ImportProblem,
-    Row,
-    Table,
-    csv_table,
-    unprefixed,
-)
+from matrix.files.tables import Cell, CellRef, CellValue, ImportProblem, Row, Table, csv_table, unprefixed
 from matrix.files.yamltree import parse_tree
 from matrix.model.problems import Level, did_you_mean, is_hidden_char, shown
-from matrix.model.values import APPROACHES, CONFIDENCE_WEIGHTS, DEFAULT_CONFIDENCE, STANCES, Claim, Codebook, Source
+from matrix.model.terms import APPROACHES, CSV_FORMULA_START, PASSAGE_SEPARATOR, STANCES
+from matrix.model.terms import CELL_LIMIT as EXCEL_CELL_LIMIT
+from matrix.model.values import CONFIDENCE_WEIGHTS, DEFAULT_CONFIDENCE, Claim, Codebook, Source
 
 __all__ = [  # what the commands and tests use, some of it from the modules import builds on
     "CSV_FORMULA_START",
@@ -81,9 +73,7 @@ EMITS = (  # the problem codes of an import; the last ten are `validate`'s codes
     "unknown-actor",
 )
 
-PASSAGE_SEPARATOR = " \u2026 \u00b6 "  # as matrix.analysis.pivot joins a claim's passages in one cell
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-EXCEL_CELL_LIMIT = 32_767
 REQUIRED_COLUMNS = ("id", "source", "topic", "stance", "quote")
 CODED_COLUMNS = (*REQUIRED_COLUMNS, "approach", "actor", "confidence", "note")
 DERIVED_COLUMNS = ("source_title", "perspective", "topic_label", "weight", "quote_at", "claim_at", "cell")

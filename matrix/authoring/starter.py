@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from matrix.authoring.yamlwriter import scalar_lines
 from matrix.checks.claims_schema import SCHEMA_FILE, schema_text
-from matrix.model.values import Codebook, Entry, Location
+from matrix.model.location import Location
+from matrix.model.values import Codebook, Entry
 
 CODEBOOK_FILE = "claims/codebook.yaml"
 ENTRY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")  # as `validate` checks codebook ids

@@ -18,8 +18,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from matrix.model.location import Location
 from matrix.model.problems import ACCEPTABLE_CODES, CODES, Problem
-from matrix.model.values import APPROACHES, STANCES, Codebook, Entry, Location
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import Codebook, Entry
 
 SCHEMA_FILE = "claims/claims.schema.json"
 """Where `schema` writes by default and `init` points the editor, relative to the root."""

@@ -8,14 +8,12 @@ to share work with a forked child (`matrix.files.workers`): the modules below it
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from matrix.analysis.coverage import Coverage, coverage
 from matrix.checks.claims_schema import SCHEMA_FILE, stale_schema
 from matrix.checks.rules import Context, Located, passage_count
 from matrix.checks.validation import FileFindings, file_findings, validate
@@ -46,7 +44,7 @@ from matrix.files.plain import (
     problems_of,
 )
 from matrix.files.quotes import Match, NormalisedText
-from matrix.files.workers import Background, shared_map
+from matrix.files.workers import shared_map
 from matrix.model.problems import Problem, Report, sorted_problems
 from matrix.model.values import ClaimsFile, Codebook, Memos, Project
 
@@ -59,7 +57,6 @@ __all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which o
     "check",
     "claims_file_count",
     "coding_layout",
-    "coverage_in_background",
     "load_project",
     "locate_quotes",
     "parse_cache",
@@ -335,12 +332,3 @@ def locate_quotes(project: Project, cache: Cache[tuple[Match | None, ...]]) -> L
         cache.put(name, plain, located[file])
     cache.flush()
     return located
-
-
-def coverage_in_background(
-    project: Project, report: Report, sources: Sequence[str], limit: int | None
-) -> Background[Coverage]:
-    """The coverage (its best `limit` sentences), worked out by a forked child meanwhile when
-    the source texts are large enough to be worth one (see `Background`)."""
-    weight = sum(len(text.content) for text in project.texts.values())  # the bytes of text coverage reads
-    return Background(functools.partial(coverage, project, report, sources, limit=limit), weight)

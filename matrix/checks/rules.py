@@ -17,17 +17,10 @@ from matrix.checks.consistency import EMITS as CONSISTENCY_CODES
 from matrix.checks.consistency import Cues, consistency_problems, cues_of
 from matrix.files.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.files.quotes import Match, NormalisedText
+from matrix.model.location import Location
 from matrix.model.problems import Problem, did_you_mean, shown
-from matrix.model.values import (
-    APPROACHES,
-    CONFIDENCE_WEIGHTS,
-    STANCES,
-    Claim,
-    ClaimsFile,
-    Codebook,
-    Location,
-    Project,
-)
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook, Project
 from matrix.time.periods import parse_date
 
 T = TypeVar("T")

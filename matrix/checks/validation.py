@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from matrix.checks.rules import FILE_RULES, RULES, Context, Located, places
 from matrix.files.plain import Placed
+from matrix.model.location import Location
 from matrix.model.problems import Problem, Report, sorted_problems
-from matrix.model.values import ClaimsFile, Location, Project
+from matrix.model.values import ClaimsFile, Project
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from matrix import __version__
 from matrix.checks.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
 from matrix.cli.process import Exit, exit_at_once, finish, keep, running
 from matrix.files.paths import OutputRefused, check_output
 from matrix.model.problems import Report, did_you_mean, escaped
+from matrix.model.terms import VERSION as __version__
 from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
 from matrix.time.periods import PERIOD_KINDS, parse_date, parse_span
@@ -250,14 +250,14 @@ def period_options(function: F) -> F:
     )
 
 
-def _time_range(since: str | None, until: str | None) -> TimeRange:
+def parsed_time_range(since: str | None, until: str | None) -> TimeRange:
     try:
         return TimeRange.parse(since, until)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
 
-def _periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
+def parsed_periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
     try:
         return PeriodChoice.parse(period, window, step)
     except ValueError as error:

@@ -7,21 +7,22 @@ from pathlib import Path
 
 import click
 
-from matrix.checks.pipeline import coverage_in_background
+from matrix.analysis.coverage import coverage_in_background
 from matrix.cli import (
     Inputs,
-    _periods,
-    _time_range,
     count_option,
     filter_options,
     format_option,
     main,
     out_option,
+    parsed_periods,
+    parsed_time_range,
     period_options,
     project_options,
     time_options,
 )
 from matrix.files.paths import atomic_output, lock_files
+from matrix.model.terms import PASSAGE_SEPARATOR
 from matrix.model.values import Filters
 from matrix.terminal import console, period_view, progress, summary_view, text
 from matrix.time.timeline import left_out
@@ -55,7 +56,7 @@ def build(
     from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, write_workbook
 
-    time_range, periods = _time_range(since, until), _periods(period, window, step)
+    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.xlsx")
@@ -69,7 +70,7 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count, time_range)
-            rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
+            rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
     except PermissionError as error:
@@ -121,7 +122,7 @@ def summary(
     net index of each topic per period)."""
     from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
-    time_range, periods = _time_range(since, until), _periods(period, window, step)
+    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, count, time_range)
@@ -150,7 +151,7 @@ def summary(
     type=click.Choice(["claim", "passage"]),
     default="claim",
     show_default=True,
-    help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
+    help=f"claim: one row per claim, its passages joined by {PASSAGE_SEPARATOR!r}; passage: one row per passage.",
 )
 @out_option("File to write  [default: standard output]")
 @click.option(
@@ -174,17 +175,18 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.analysis.pivot import analyse, claims_csv, claims_records
+    from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv, claims_records
 
-    time_range = _time_range(since, until)
+    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, time_range=time_range)
     if analysis.selection is not None:
         click.echo(left_out(time_range, analysis.selection), err=True)
-    claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
+    passages = per == "passage"
+    claims = analysis.passages if passages else analysis.claims
     if fmt == "csv":
-        body = claims_csv(claims, raw=raw)
+        body = claims_csv(claims, raw=raw, names=PASSAGE_COLUMNS if passages else CLAIM_COLUMNS)
     else:
         body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
     if out is None:

@@ -13,12 +13,12 @@ import click
 from matrix.checks.pipeline import Shared, claims_file_count
 from matrix.cli import (
     Inputs,
-    _time_range,
     count_option,
     filter_options,
     format_option,
     main,
     out_option,
+    parsed_time_range,
     project_options,
     time_options,
 )
@@ -63,7 +63,7 @@ def diff_command(
     from matrix.analysis.diff import compare
     from matrix.files.revisions import RevisionError, Version, checkout
 
-    time_range = _time_range(since, until)
+    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     # the files both versions have are read (blobs by object id), checked and compared once
     shared, blobs = Shared(), dict[str, bytes]()

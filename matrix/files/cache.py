@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from matrix import __version__
+from matrix.model.terms import VERSION as __version__
 
 CACHE_DIR = ".cache/claims-matrix"
 CACHE_FILE = f"{CACHE_DIR}/cache.sqlite3"

@@ -18,8 +18,9 @@ from pathlib import Path, PurePosixPath
 
 from matrix.files import memos, schema
 from matrix.files.yamltree import Node, line_column, parse_tree
+from matrix.model.location import Location
 from matrix.model.problems import Problem, did_you_mean, shown
-from matrix.model.values import MEMOS_FILE, ClaimsFile, Codebook, Location, Memos, Source, SourceText
+from matrix.model.values import MEMOS_FILE, ClaimsFile, Codebook, Memos, Source, SourceText
 
 CODEBOOK = "claims/codebook.yaml"
 MEMOS = MEMOS_FILE

@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from matrix.files.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode, parse_tree
+from matrix.model.location import Location
 from matrix.model.problems import Problem, did_you_mean, is_hidden_char, shown
-from matrix.model.values import MEMOS_FILE, Codebook, Location, Memo, Memos
+from matrix.model.terms import CELL_LIMIT  # the memo goes into one spreadsheet cell
+from matrix.model.values import MEMOS_FILE, Codebook, Memo, Memos
 
 EMITS = (  # the problem codes of reading memos (yamltree's come on top)
     "wrong-shape",
@@ -39,7 +41,6 @@ EMITS = (  # the problem codes of reading memos (yamltree's come on top)
     "duplicate-memo",
 )
 MEMO_FIELDS = {"topic": True, "perspective": False, "text": True, "claims": False}
-CELL_LIMIT = 32_767  # a spreadsheet cell's length limit: the memo goes into one
 
 
 def memos_of(file: str, root: Node | None, problems: list[Problem], codebook: Codebook) -> tuple[Memos, list[Problem]]:

@@ -13,8 +13,9 @@ from types import MappingProxyType
 from typing import Any
 
 from matrix.files.quotes import Match
+from matrix.model.location import Location
 from matrix.model.problems import Problem
-from matrix.model.values import Claim, ClaimsFile, Location, Source
+from matrix.model.values import Claim, ClaimsFile, Source
 
 new_tuple = tuple.__new__
 NO_ACCEPT: Mapping[str, str] = MappingProxyType({})  # shared by every claim that accepts nothing

@@ -13,18 +13,11 @@ from sys import intern
 
 from matrix.files.plain import NO_ACCEPT, new_tuple
 from matrix.files.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode
+from matrix.model.location import Location
 from matrix.model.problems import ACCEPTABLE_CODES, Problem, did_you_mean, is_hidden_char, shown
-from matrix.model.values import (
-    APPROACHES,
-    DEFAULT_CONFIDENCE,
-    STANCES,
-    Claim,
-    ClaimsFile,
-    Codebook,
-    Entry,
-    Location,
-    Source,
-)
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import CELL_LIMIT as EXCEL_CELL_LIMIT
+from matrix.model.values import DEFAULT_CONFIDENCE, Claim, ClaimsFile, Codebook, Entry, Source
 
 EMITS = (  # the problem codes of reading a tree into values
     "wrong-shape",
@@ -38,7 +31,6 @@ EMITS = (  # the problem codes of reading a tree into values
     "quote-and-quotes",
     "unknown-accept-code",
 )
-EXCEL_CELL_LIMIT = 32_767
 
 # field name -> required
 SOURCE_FIELDS: Mapping[str, bool] = {

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from matrix.model.problems import CODES, Level
+from matrix.model.terms import CSV_FORMULA_START
 
 EMITS = ("import-unreadable",)
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what `export --format csv` prefixes with '
 
 CellValue = str | int | float | bool | datetime.datetime | datetime.date | datetime.time | datetime.timedelta | None
 

@@ -18,8 +18,8 @@ import yaml
 
 from matrix.files.plain import location as make_location
 from matrix.files.plain import new_tuple
+from matrix.model.location import Location
 from matrix.model.problems import Problem
-from matrix.model.values import Location
 
 try:
     _Loader: type = yaml.CSafeLoader

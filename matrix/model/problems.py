@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from matrix.model.values import Location
+from matrix.model.location import Location
 
 
 class Level(enum.Enum):

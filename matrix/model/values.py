@@ -11,30 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-if TYPE_CHECKING:
-    from matrix.model.problems import Problem  # problems.py imports Location from here
+from matrix.model.location import Location
+from matrix.model.problems import Problem
 
-STANCES: tuple[str, ...] = ("convergence", "divergence")
-APPROACHES: tuple[str, ...] = ("unilateral", "bilateral", "multilateral")
 CONFIDENCE_WEIGHTS: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}
 DEFAULT_CONFIDENCE = "medium"
-
-
-class Location(NamedTuple):
-    """A 1-based line and column in a file named relative to the project root.
-
-    A NamedTuple rather than a dataclass: the loader makes one per YAML node, and tuples
-    are several times cheaper to create; they are immutable and order by file, line, column.
-    """
-
-    file: str
-    line: int = 1
-    column: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,28 +107,28 @@ def problems_view(report: Report, strict: bool, claims: int, files: int, limit: 
     return Group(*parts)
 
 
-def _net_style(net: float) -> str:
+def net_style(net: float) -> str:
     return terminal_style(net)  # the workbook's and the brief's palette
 
 
-def _table() -> Table:
+def simple_table() -> Table:
     return Table(box=box.SIMPLE_HEAD, pad_edge=False)
 
 
-def _table_width(columns: Iterable[int]) -> int:
-    """The width of a `_table()` whose columns are this wide: an edge each side, 3 between."""
+def table_width(columns: Iterable[int]) -> int:
+    """The width of a `simple_table()` whose columns are this wide: an edge each side, 3 between."""
     widths = list(columns)
     return sum(widths) + 2 + 3 * (len(widths) - 1)
 
 
-def _cells(shown: Text) -> int:
+def cell_width(shown: Text) -> int:
     """The width of `shown` on a terminal: its widest line, in cells."""
     return max((line.cell_len for line in shown.split("\n")), default=0)
 
 
 def coverage_view(result: Coverage, limit: int) -> RenderableType:
     """Per-source coverage figures, then the best uncovered sentences with their cues."""
-    per_source = _table()
+    per_source = simple_table()
     for name in ("source", "sentences", "covered", "share", "claims/1k words"):
         per_source.add_column(name, justify="left" if name == "source" else "right", overflow="fold")
     for row in result.sources:

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _cells, _net_style, text
+from matrix.terminal import cell_width, net_style, text
 from matrix.terminal.summary import EMPTY
 from matrix.time.timeline import UNDATED, left_out
 
@@ -38,7 +38,7 @@ def _period_chunks(columns: list[str], room: int) -> list[list[str]]:
     chunks: list[list[str]] = [[]]
     used = 0
     for column in columns:
-        size = max(5, _cells(_period_heading(column))) + 1
+        size = max(5, cell_width(_period_heading(column))) + 1
         if chunks[-1] and used + size > room:
             chunks.append([])
             used = 0
@@ -65,12 +65,10 @@ def period_view(line: Timeline, label: Callable[[str, str], str], width: int = 8
             table.add_column("topic", no_wrap=True, overflow="ellipsis", width=topic_width)
             for column in chunk:
                 heading = _period_heading(column)
-                table.add_column(heading, justify="right", no_wrap=True, width=max(5, _cells(heading)))
+                table.add_column(heading, justify="right", no_wrap=True, width=max(5, cell_width(heading)))
             for topic in topics:
                 nets = [line.net(column, perspective, topic) for column in chunk]
-                shown = [
-                    Text(EMPTY, style="dim") if n is None else Text(f"{n:+.2f}", style=_net_style(n)) for n in nets
-                ]
+                shown = [Text(EMPTY, style="dim") if n is None else Text(f"{n:+.2f}", style=net_style(n)) for n in nets]
                 name = text(label("topics", topic))
                 name.truncate(topic_width, overflow="ellipsis")
                 table.add_row(name, *shown)

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _cells, _net_style, _table, _table_width, text
+from matrix.terminal import cell_width, net_style, simple_table, table_width, text
 from matrix.time.timeline import left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
@@ -36,7 +36,7 @@ def _topic(analysis: Analysis, topic: str, width: int = TOPIC_WIDTH) -> Text:
 
 def _topic_width(width: int, columns: Iterable[int], widest: int) -> int:
     """What is left of `width` for the topic column beside `columns` (at most `widest`)."""
-    return min(widest, width - _table_width([0, *columns]))
+    return min(widest, width - table_width([0, *columns]))
 
 
 def _heading(name: str, narrow: bool) -> Text:
@@ -55,13 +55,13 @@ def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Parts | None],
     for narrow in (False, True):
         headings = [_heading(p, narrow) for p in analysis.perspectives]
         columns = [
-            max([_cells(heading)] + [_cells(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
+            max([cell_width(heading)] + [cell_width(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
             for heading, p in zip(headings, analysis.perspectives, strict=True)
         ]
         topic_width = _topic_width(width, columns, TOPIC_WIDTH)
         if topic_width >= TOPIC_MIN_WIDTH:
             break
-    table = _table()
+    table = simple_table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in headings:
         table.add_column(heading, justify="right", no_wrap=True)
@@ -79,7 +79,7 @@ def stance_table(analysis: Analysis, width: int = 80) -> Table:
         cell = analysis.stance_cell(topic, perspective)
         if cell is None:
             return None
-        style = _net_style(cell.net)
+        style = net_style(cell.net)
         return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}", style=style)
 
     return _matrix_rows(analysis, render, width)
@@ -102,7 +102,7 @@ def approach_table(analysis: Analysis, width: int = 80) -> Table:
 
 def _net_text(prefix: str, net: float) -> Text:
     shown = text(prefix)
-    shown.append(f"{net:+.2f}", style=_net_style(net))
+    shown.append(f"{net:+.2f}", style=net_style(net))
     return shown
 
 
@@ -116,13 +116,13 @@ def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
     sides = [(_net_text(f"{r.perspective_a} ", r.net_a), _net_text(f"{r.perspective_b} ", r.net_b)) for r in rows]
     gaps = [Text(f"{r.gap:.2f}", style="bold" if r.opposite else "") for r in rows]
     gap_width = max([3] + [g.cell_len for g in gaps])
-    wide = [max([13] + [_cells(side[i]) for side in sides]) for i in (0, 1)]
+    wide = [max([13] + [cell_width(side[i]) for side in sides]) for i in (0, 1)]
     topic_width = _topic_width(width, [*wide, gap_width], CONTRAST_TOPIC_WIDTH)
     narrow = topic_width < TOPIC_MIN_WIDTH
     if narrow:
-        both = max([12] + [_cells(_joined(side, True)) for side in sides])
+        both = max([12] + [cell_width(_joined(side, True)) for side in sides])
         topic_width = _topic_width(width, [both, gap_width], CONTRAST_TOPIC_WIDTH)
-    table = _table()
+    table = simple_table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in ["perspectives"] if narrow else ["perspective A", "perspective B"]:
         table.add_column(heading, no_wrap=True)
@@ -146,19 +146,19 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
             Text(str(row.claims)),
             Text(str(row.convergence)),
             Text(str(row.divergence)),
-            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=_net_style(row.net)),
+            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=net_style(row.net)),
         )
         for row in analysis.total_rows()
     ]
     columns = [max([len(name)] + [row[i].cell_len for row in rows]) for i, name in enumerate(TOTALS_HEADINGS)]
-    if _table_width(columns) > width:
+    if table_width(columns) > width:
         lines = []
         for perspective, sources, claims, conv, div, net in rows:
             counted = f" source{'s' * (sources.plain != '1')}, ", f" claim{'s' * (claims.plain != '1')}, +"
             line = Text.assemble(perspective, ": ", sources, counted[0], claims, counted[1], conv, "/-", div)
             lines.append(Text.assemble(line, ", net ", net))
         return Group(*lines)
-    table = _table()
+    table = simple_table()
     for name in TOTALS_HEADINGS:
         table.add_column(name, justify="left" if name == "perspective" else "right")
     for row in rows:

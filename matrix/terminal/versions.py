@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _net_style, _table, text
+from matrix.terminal import net_style, simple_table, text
 from matrix.terminal.summary import EMPTY
 
 if TYPE_CHECKING:  # the validate path must not import pandas
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the validate path must not import pandas
 def _cell_text(cell: tuple[int, int, float] | None) -> Text:
     if cell is None:
         return Text(EMPTY, style="dim")
-    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=_net_style(cell[2]))
+    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=net_style(cell[2]))
 
 
 def diff_view(diff: Diff) -> RenderableType:
@@ -35,7 +35,7 @@ def diff_view(diff: Diff) -> RenderableType:
     )
     parts: list[RenderableType] = [text(f"Changes: {counts} ({title})", "bold")]
     if diff.sources:
-        table = _table()
+        table = simple_table()
         for name in ("source", "field", "old", "new"):
             table.add_column(name, overflow="fold")
         for source in diff.sources:
@@ -44,7 +44,7 @@ def diff_view(diff: Diff) -> RenderableType:
                 table.add_row(text(source.id), text(name), text(old or EMPTY), text(f"{new or EMPTY}{note}"))
         parts += [Text("Sources", style="bold"), table]
     if diff.added or diff.removed:
-        table = _table()
+        table = simple_table()
         for name in ("", "claim", "topic / stance", "at"):
             table.add_column(name, overflow="fold", no_wrap=name == "claim")
         renamed = {old: new for old, new in diff.renamed}
@@ -57,7 +57,7 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_row(Text("-", style="red"), what, text(f"{ref.topic} / {ref.stance}"), text(ref.at))
         parts += [Text("Claims added (+) and removed (-)", style="bold"), table]
     if diff.changed:
-        table = _table()
+        table = simple_table()
         for name in ("claim", "what changed"):
             table.add_column(name, overflow="fold", no_wrap=name == "claim")
         for change in diff.changed:
@@ -69,7 +69,7 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_row(text(change.id), Text("\n").join(text(line) for line in lines))
         parts += [Text("Claims recoded, edited or moved", style="bold"), table]
     if diff.cells:
-        table = _table()
+        table = simple_table()
         for name in ("topic", "perspective", "old", "new", "flag"):
             table.add_column(name, justify="right" if name in ("old", "new") else "left", overflow="fold")
         for cell in diff.cells:
@@ -128,7 +128,7 @@ def agreement_view(result: Agreement) -> RenderableType:
 
 
 def _fields_table(result: Agreement) -> Table:
-    table = _table()
+    table = simple_table()
     for name in ("field", "unit", "units", "agree", "alpha", "95% CI", "verdict"):
         table.add_column(name, justify="left" if name in {"field", "unit", "verdict"} else "right", no_wrap=True)
     for field in result.fields:
@@ -147,7 +147,7 @@ def _fields_table(result: Agreement) -> Table:
 
 
 def _sources_table(result: Agreement) -> Table:
-    table = _table()
+    table = simple_table()
     table.add_column("source", overflow="fold")
     for name in ("sentences", "claims", "matched"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -170,7 +170,7 @@ def _confusions_table(result: Agreement) -> Table | None:
                     rows.append((text(field.field), text(values), count))
     if not rows:
         return None
-    table = _table()
+    table = simple_table()
     table.add_column("field", no_wrap=True)
     table.add_column("values", overflow="fold")
     table.add_column("pairs", justify="right", no_wrap=True)

@@ -22,6 +22,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from matrix.model.terms import COUNTS, STANCES
 from matrix.model.values import Project
 from matrix.time.dating import (
     DatedClaim,
@@ -44,8 +45,6 @@ from matrix.time.periods import (
     windows,
 )
 
-STANCES = ("convergence", "divergence")
-COUNTS = ("claims", "sources")
 UNDATED = "Undated"  # the label of the row of claims with no date
 
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from matrix.analysis.palette import HATCH, THIN_MARK, cell_colour, is_thin, net_colour
+from matrix.model.terms import FORMULA_START
 from matrix.workbook.comments import Note, text_note
 
 __all__ = ["net_colour"]  # the scale lives in matrix.analysis.palette, shared with the HTML brief
@@ -44,8 +45,6 @@ CENTER = Alignment(horizontal="center", vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 
 GROUP_EDGE = Border(left=THIN)
-
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter  # a pure function: column number -> letters
 
 from matrix.analysis.pivot import Analysis
-from matrix.model.values import STANCES
+from matrix.model.terms import STANCES
 
 STANCE_FIRST_ROW = 3  # the Stance sheet's first topic row (two header rows above it)
 STANCE_COLUMNS = 4  # per perspective on Stance: Conv, Div, Net, Weighted
@@ -83,10 +83,14 @@ def claims_layout(analysis: Analysis) -> ClaimsLayout:
     stance_at = {s: i for i, s in enumerate(STANCES)}
     far = len(topic_at) + len(perspective_at) + len(stance_at)
     keys = [
-        (topic_at.get(t, far), perspective_at.get(p, far), stance_at.get(s, far), str(source), row)
-        for row, (t, p, s, source) in enumerate(
-            zip(claims["topic"], claims["perspective"], claims["stance"], claims["source"], strict=True)
+        (
+            topic_at.get(c.topic, far),
+            perspective_at.get(c.perspective, far),
+            stance_at.get(c.stance, far),
+            c.source,
+            row,
         )
+        for row, c in enumerate(claims)
     ]
     keys.sort()
     order = tuple(key[-1] for key in keys)
@@ -97,7 +101,7 @@ def claims_layout(analysis: Analysis) -> ClaimsLayout:
     for t, p, _, _, row in keys:
         if t < len(topic_at) and p < len(perspective_at):
             cells[row] = stance_address(t, p)
-    ids = {claim_id: rows[row] for row, claim_id in enumerate(claims["id"])}
+    ids = {c.id: rows[row] for row, c in enumerate(claims)}
     return ClaimsLayout(order, tuple(rows), tuple(cells), ids)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from matrix.analysis.pivot import Analysis, Evidence, StanceCell, evidence
-from matrix.model.values import APPROACHES, Memo, Memos
+from matrix.model.terms import APPROACHES
+from matrix.model.values import Memo, Memos
 from matrix.workbook.cells import (
     BOLD,
     CENTER,

@@ -3,7 +3,6 @@ column by column, instead of one openpyxl cell per value."""
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,19 +11,10 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from matrix.analysis.frames import ClaimRow, PassageRow, column_values
 from matrix.analysis.pivot import Analysis
-from matrix.workbook.cells import (
-    FORMULA_START,
-    LINE_HEIGHT,
-    TOP,
-    WRAP,
-    Sheet,
-    blank,
-    cell_value,
-    excel_table,
-    style_id,
-    wrapped_lines,
-)
+from matrix.model.terms import FORMULA_START
+from matrix.workbook.cells import LINE_HEIGHT, TOP, WRAP, Sheet, blank, cell_value, excel_table, style_id, wrapped_lines
 from matrix.workbook.layout import ClaimsLayout, claims_layout, passage_order
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
@@ -227,48 +217,45 @@ def source_links(analysis: Analysis) -> dict[str, str]:
     return {source: f"'Sources'!A{row}" for row, (source, _) in enumerate(analysis.source_rows(), start=2)}
 
 
-def _reordered(values: Sequence[Any], order: Sequence[int]) -> list[Any]:
-    if not order:
-        return []
-    picked = operator.itemgetter(*order)(values)
-    return list(picked) if len(order) > 1 else [picked]
-
-
 def cell_links(cells: Iterable[str | None]) -> dict[str, str]:
     """A Cell column's value (`Stance!J5`) -> its cell on Stance."""
     return {f"Stance!{cell}": f"'Stance'!{cell}" for cell in set(cells) if cell is not None}
 
 
-def _cell_values(cells: Sequence[str | None]) -> list[str | None]:
-    return [None if cell is None else f"Stance!{cell}" for cell in cells]
+def _with_cells(
+    rows: Sequence[tuple[object, ...]],
+    layout: Sequence[tuple[str, str, float]],
+    fields: Sequence[str],
+    cells: list[str | None],
+) -> list[list[Any]]:
+    """The columns of `layout` from `rows`, the `cell` column from `cells` (`J5` -> `Stance!J5`)."""
+    names = [name for _, name, _ in layout]
+    values = column_values(rows, [n for n in names if n != "cell"], fields)
+    values.insert(names.index("cell"), [None if cell is None else f"Stance!{cell}" for cell in cells])
+    return values
 
 
 def claims_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
     """One row per claim in matrix order (`layout`), every column of the flat claims table and
     the claim's Stance cell; each source id links to its row on Sources, each cell to Stance."""
     layout = layout or claims_layout(analysis)
-    columns: list[list[Any]] = [
-        _reordered(_cell_values(layout.cells) if name == "cell" else analysis.claims[name].tolist(), layout.order)
-        for _, name, _ in CLAIM_LAYOUT
-    ]
+    rows = [analysis.claims[i] for i in layout.order]
+    values = _with_cells(rows, CLAIM_LAYOUT, ClaimRow._fields, [layout.cells[i] for i in layout.order])
     links = (
         (CLAIM_HEADERS.index("Source"), source_links(analysis)),
         (CLAIM_HEADERS.index("Cell"), cell_links(layout.cells)),
     )
-    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", columns, links)
+    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", values, links)
 
 
 def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
     """One row per passage, in the order of their claims on Claims: its claim, perspective,
     source, topic, stance, the passage, its claim's Stance cell (linked) and its location."""
     layout = layout or claims_layout(analysis)
-    frame = analysis.passages
-    counts = [min(len(q), len(a)) for q, a in zip(analysis.claims["quotes"], analysis.claims["quotes_at"], strict=True)]
+    counts = [min(len(c.quotes), len(c.quotes_at)) for c in analysis.claims]
     order = passage_order(layout.order, counts)
     cells = [cell for cell, count in zip(layout.cells, counts, strict=True) for _ in range(count)]
-    columns: list[list[Any]] = [
-        _reordered(_cell_values(cells) if name == "cell" else frame[name].tolist() if frame is not None else [], order)
-        for _, name, _ in EVIDENCE_LAYOUT
-    ]
+    rows = [analysis.passages[i] for i in order]
+    values = _with_cells(rows, EVIDENCE_LAYOUT, PassageRow._fields, [cells[i] for i in order])
     links = ((EVIDENCE_HEADERS.index("Cell"), cell_links(layout.cells)),)
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", columns, links)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", values, links)

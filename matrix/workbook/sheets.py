@@ -11,7 +11,8 @@ from matrix.analysis.coverage import Coverage
 from matrix.analysis.palette import THIN_BELOW, THIN_MARK
 from matrix.analysis.pivot import Analysis
 from matrix.model.problems import Report
-from matrix.model.values import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import CONFIDENCE_WEIGHTS
 from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
 
@@ -32,7 +33,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
     ):
         sheet.append([line])
-    if analysis.claims.empty:  # said here, not as a fake row in the Claims table
+    if not analysis.claims:  # said here, not as a fake row in the Claims table
         sheet.append()
         sheet.append(
             [sheet.cell(f"{NO_CLAIMS} ({analysis.filters.describe()}): the Claims table is empty.", font=BOLD)]

@@ -42,14 +42,14 @@ from pathlib import PurePath
 from typing import Any
 
 from matrix.analysis.agreement.units import (
-    _disagreement,
-    _match,
-    _not_compared,
-    _placed,
-    _scale,
-    _sentence_units,
-    _sources_of,
-    _used,
+    disagreement_of,
+    field_scale,
+    matched_claims,
+    not_compared,
+    placed_claims,
+    sources_of,
+    units_of_sentences,
+    used_values,
 )
 from matrix.analysis.agreement.values import (
     CLAIM_FIELDS,
@@ -104,21 +104,21 @@ def agreement(
     labels = tuple(c.label for c in codings)
     if len(codings) < 2 or len(set(labels)) != len(labels):
         raise ValueError(f"agreement needs two or more codings with distinct labels, not {labels}")
-    tables = [_sources_of(coding) for coding in codings]
+    tables = [sources_of(coding) for coding in codings]
     comparisons: list[SourceComparison] = []
     sentence_units: list[dict[Hashable, Hashable]] = []
     groups: list[tuple[str, list[Coded]]] = []
     for source in sorted(set(sources) or {source for table in tables for source in table}):
         present = [table.get(source) for table in tables]
         counts = tuple(0 if p is None else len(p[1]) for p in present)
-        reason = _not_compared(present, labels)
+        reason = not_compared(present, labels)
         entries = [p for p in present if p is not None]
         if reason is not None:
             comparisons.append(SourceComparison(source, False, reason, 0, counts, 0))
             continue
-        placed = [_placed(i, codings[i], claims) for i, (_, claims) in enumerate(entries)]
-        sentences = _sentence_units(entries[0][0].content, placed)
-        matched = _match(placed)
+        placed = [placed_claims(i, codings[i], claims) for i, (_, claims) in enumerate(entries)]
+        sentences = units_of_sentences(entries[0][0].content, placed)
+        matched = matched_claims(placed)
         sentence_units += sentences
         groups += [(source, group) for group in matched]
         units = sum(len(group) > 1 for group in matched)
@@ -127,7 +127,7 @@ def agreement(
     return Agreement(
         coders=labels,
         fields=_fields(sentence_units, [group for _, group in paired], codings, resamples, seed),
-        disagreements=tuple(d for source, group in paired if (d := _disagreement(source, group, len(codings)))),
+        disagreements=tuple(d for source, group in paired if (d := disagreement_of(source, group, len(codings)))),
         unmatched=tuple(group[0] for _, group in groups if len(group) == 1),
         sources=tuple(comparisons),
     )
@@ -142,11 +142,13 @@ def _fields(
 ) -> tuple[FieldAgreement, ...]:
     """`coded` over the sentences, then each claim field over the matched claims. Large
     bootstraps are shared with a forked child (`shared_map`), the costliest first."""
-    jobs: list[_Job] = [(list(sentence_units), "nominal", _used(sentence_units, SENTENCE_VALUES), resamples, seed)]
+    jobs: list[_Job] = [
+        (list(sentence_units), "nominal", used_values(sentence_units, SENTENCE_VALUES), resamples, seed)
+    ]
     for i, name in enumerate(CLAIM_FIELDS):
         units: list[Mapping[Hashable, Hashable]] = [{c.coder: c.values[i] for c in group} for group in paired]
-        metric, scale = _scale(name, codings)
-        jobs.append((units, metric, _used(units, scale), resamples, seed))
+        metric, scale = field_scale(name, codings)
+        jobs.append((units, metric, used_values(units, scale), resamples, seed))
     costs = [_bootstrap_cost(units, resamples) for units, *_ in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -costs[i])
     results: list[Reliability | None] = [None] * len(jobs)

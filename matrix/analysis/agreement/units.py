@@ -16,14 +16,15 @@ from matrix.analysis.agreement.values import (
     Coded,
     Coding,
     Disagreement,
-    _claim_values,
+    claim_values,
 )
 from matrix.analysis.alpha import Metric
 from matrix.analysis.sentences import split_sentences
-from matrix.model.values import APPROACHES, STANCES, Claim, SourceText
+from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.values import Claim, SourceText
 
 
-def _sources_of(coding: Coding) -> dict[str, tuple[SourceText, tuple[Claim, ...]]]:
+def sources_of(coding: Coding) -> dict[str, tuple[SourceText, tuple[Claim, ...]]]:
     """Source id -> (its text, its claims), for every claims file whose source and text loaded
     (the first file of an id, should it repeat)."""
     found: dict[str, tuple[SourceText, tuple[Claim, ...]]] = {}
@@ -34,7 +35,7 @@ def _sources_of(coding: Coding) -> dict[str, tuple[SourceText, tuple[Claim, ...]
     return found
 
 
-def _not_compared(present: Sequence[tuple[SourceText, tuple[Claim, ...]] | None], labels: Sequence[str]) -> str | None:
+def not_compared(present: Sequence[tuple[SourceText, tuple[Claim, ...]] | None], labels: Sequence[str]) -> str | None:
     """Why `source` cannot be compared, or None when every coding has it with the same text."""
     missing = [label for label, p in zip(labels, present, strict=True) if p is None]
     if len(missing) == len(labels):
@@ -52,7 +53,7 @@ def _same_text(a: SourceText, b: SourceText) -> bool:
     return a.digest == b.digest if a.digest and b.digest else a.content == b.content
 
 
-def _placed(coder: int, coding: Coding, claims: Sequence[Claim]) -> list[Coded]:
+def placed_claims(coder: int, coding: Coding, claims: Sequence[Claim]) -> list[Coded]:
     """The claims of one source, each with the characters its passages cover (from the Report)."""
     out = []
     passages = coding.report.passages
@@ -66,7 +67,7 @@ def _placed(coder: int, coding: Coding, claims: Sequence[Claim]) -> list[Coded]:
             spans = _merged((start, end) for _, start, end in placed)
             at = min(placed, key=lambda p: p[1])[0] if placed else claim.location
         size = sum(end - start for start, end in spans)
-        out.append(Coded(coder, claim, spans, size, at, order, _claim_values(claim)))
+        out.append(Coded(coder, claim, spans, size, at, order, claim_values(claim)))
     return out
 
 
@@ -94,7 +95,7 @@ def _shared(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
     return total
 
 
-def _sentence_units(content: str, placed: Sequence[Sequence[Coded]]) -> list[dict[Hashable, Hashable]]:
+def units_of_sentences(content: str, placed: Sequence[Sequence[Coded]]) -> list[dict[Hashable, Hashable]]:
     """Per sentence of the text, each coder's value: uncoded, convergence, divergence or mixed."""
     sentences = split_sentences(content)
     ends = [s.end for s in sentences]
@@ -115,7 +116,7 @@ def _sentence_value(stances: set[str]) -> str:
     return MIXED if len(stances) > 1 else next(iter(stances))
 
 
-def _match(placed: Sequence[Sequence[Coded]]) -> list[list[Coded]]:
+def matched_claims(placed: Sequence[Sequence[Coded]]) -> list[list[Coded]]:
     """The claims of one source grouped across coders (see the module docstring), in order of
     where each group starts in the text."""
     claims = [c for coder in placed for c in coder]
@@ -162,7 +163,7 @@ def _candidates(claims: Sequence[Coded]) -> list[tuple[tuple[Any, ...], int, int
     return found
 
 
-def _scale(field: str, codings: Sequence[Coding]) -> tuple[Metric, tuple[Hashable, ...]]:
+def field_scale(field: str, codings: Sequence[Coding]) -> tuple[Metric, tuple[Hashable, ...]]:
     """The metric of a claim field and the order of its values (codebook order, then scale)."""
     if field == "confidence":
         return "ordinal", CONFIDENCES
@@ -175,13 +176,13 @@ def _scale(field: str, codings: Sequence[Coding]) -> tuple[Metric, tuple[Hashabl
     return "nominal", (*dict.fromkeys(ids), *((None,) if field == "actor" else ()))
 
 
-def _used(units: Sequence[Mapping[Hashable, Hashable]], order: Sequence[Hashable]) -> tuple[Hashable, ...]:
+def used_values(units: Sequence[Mapping[Hashable, Hashable]], order: Sequence[Hashable]) -> tuple[Hashable, ...]:
     """The values that occur, in `order`, then any others (sorted by their text)."""
     used = {value for unit in units for value in unit.values()}
     return (*(v for v in order if v in used), *sorted(used.difference(order), key=repr))
 
 
-def _disagreement(source: str, group: Sequence[Coded], coders: int) -> Disagreement | None:
+def disagreement_of(source: str, group: Sequence[Coded], coders: int) -> Disagreement | None:
     if all(c.values == group[0].values for c in group):
         return None
     differ = tuple(f for i, f in enumerate(CLAIM_FIELDS) if len({c.values[i] for c in group}) > 1)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from matrix.analysis.alpha import Reliability
+from matrix.model.location import Location
 from matrix.model.problems import Report
-from matrix.model.values import STANCES, Claim, Location, Project
+from matrix.model.terms import PASSAGE_SEPARATOR, STANCES
+from matrix.model.values import Claim, Project
 
 Unit = Literal["sentence", "claim"]
 CLAIM_FIELDS: tuple[str, ...] = ("topic", "stance", "approach", "actor", "confidence")
@@ -18,11 +20,11 @@ UNCODED, MIXED = "uncoded", "mixed"
 SENTENCE_VALUES: tuple[str, ...] = (UNCODED, *STANCES, MIXED)
 CONFIDENCES: tuple[str, ...] = ("low", "medium", "high")
 MIN_SHARE = 0.5  # of the shorter claim's characters, for two claims to be partners
-PASSAGE_JOINER = " … ¶ "  # as on the Claims sheet and in exports
+PASSAGE_JOINER = PASSAGE_SEPARATOR  # as on the Claims sheet and in exports
 OURS = "this project"  # the name of the coding under --root
 GIT_PREFIX = "git:"
 _FIELD_INDEX = {name: i for i, name in enumerate(CLAIM_FIELDS)}
-_claim_values = operator.attrgetter(*CLAIM_FIELDS)
+claim_values = operator.attrgetter(*CLAIM_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
