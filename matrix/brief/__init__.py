@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from matrix.analysis.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
+from matrix.analysis.palette import HATCH, PALETTE, THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.analysis.pivot import Analysis, cell_claims, summary_numbers
 from matrix.model.values import Memo, Memos, Project
 
@@ -74,6 +74,8 @@ class Brief:
     memos: Memos = field(default_factory=Memos)
     sources: Mapping[str, str] = field(default_factory=dict)
     title: str = "Convergence and divergence across perspectives"
+    stamp: str = ""  # the inputs' revision (`revisions.inputs_stamp`), printed atop the page
+    urls: Mapping[str, str] = field(default_factory=dict)  # source id -> its own http(s) URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +123,10 @@ class ContrastRow:
     opposite: bool
 
 
-def brief_of(analysis: Analysis, project: Project) -> Brief:
+def brief_of(analysis: Analysis, project: Project, stamp: str = "") -> Brief:
     """The brief of an analysis: its numbers, each cell's claims and passages, the project's
-    memos, and the titles of the sources its claims come from."""
+    memos, and the titles (and http(s) URLs) of the sources its claims come from; `stamp`
+    names the inputs."""
     codebook = analysis.codebook
     evidence = {
         cell: tuple(
@@ -149,7 +152,14 @@ def brief_of(analysis: Analysis, project: Project) -> Brief:
         evidence=evidence,
         memos=project.memos,
         sources={s.id: s.title for s in project.sources if s.id in used},
+        stamp=stamp,
+        urls={s.id: s.url for s in project.sources if s.id in used and s.url},
     )
+
+
+def _web(url: str) -> bool:
+    """Whether `url` is an http(s) address: the only links the page holds besides its own."""
+    return url.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in url)
 
 
 def render_brief(brief: Brief) -> str:
@@ -169,9 +179,13 @@ def render_brief(brief: Brief) -> str:
             totals=_totals(brief),
             sources=sorted(brief.sources.items()),
             sources_by_id=brief.sources,
+            urls={source: url for source, url in brief.urls.items() if _web(url)},
+            stamp=brief.stamp,
+            palette=PALETTE,
             linked=cited,
             legend=[(signed(v), net_colour(v), meaning) for v, meaning in _LEGEND],
             thin_example=cell_colour(1.0, 1),
+            hatch=HATCH,
             thin_below=THIN_BELOW,
             thin_mark=THIN_MARK,
             unit="sources" if brief.numbers.get("count") == "sources" else "claims",

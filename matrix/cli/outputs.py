@@ -22,6 +22,7 @@ from matrix.cli import (
     time_options,
 )
 from matrix.files.paths import atomic_output, lock_files
+from matrix.files.revisions import inputs_revision, inputs_stamp
 from matrix.model.terms import PASSAGE_SEPARATOR
 from matrix.model.values import Filters
 from matrix.terminal import console, period_view, progress, summary_view, text
@@ -72,7 +73,8 @@ def build(
             analysis = analyse(project, report, inputs.filters, count, time_range)
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
-                write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
+                stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
+                write_workbook(analysis, report, project, resolved, advance, covering.result, periods, stamp)
     except PermissionError as error:
         raise click.ClickException(
             f"cannot write '{target}': {error.strerror} (is it open in another program?)"
@@ -220,7 +222,8 @@ def report_command(
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
     analysis = analyse(project, report, inputs.filters, count)
-    page = render_brief(brief_of(analysis, project)).encode("utf-8")
+    stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
+    page = render_brief(brief_of(analysis, project, stamp)).encode("utf-8")
     try:
         with atomic_output(resolved) as handle:
             handle.write(page)

@@ -30,6 +30,7 @@ from openpyxl import Workbook
 
 from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.files.revisions import inputs_stamp
 from matrix.model.problems import Report
 from matrix.model.values import Project
 from matrix.time.timeline import PeriodChoice
@@ -127,13 +128,15 @@ def write_workbook(
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
     periods: PeriodChoice | None = None,
+    stamp: str | None = None,
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
     written. `covered()` gives the coverage (default: `workbook_coverage`, computed here);
-    `periods` how the Timeline sheet cuts time."""
+    `periods` how the Timeline sheet cuts time; `stamp` names the inputs in every page's
+    footer (default: the digest of their contents, `revisions.inputs_stamp`)."""
     if covered is None:
         covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
     fill = functools.partial(
         build_workbook, analysis=analysis, report=report, project=project, covered=covered, periods=periods
     )
-    write_sheets(out, "Claims matrix", fill, advance)
+    write_sheets(out, "Claims matrix", fill, advance, inputs_stamp(project.inputs) if stamp is None else stamp)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from matrix.analysis.palette import HATCH, THIN_MARK, cell_colour, is_thin, net_colour
 from matrix.model.terms import FORMULA_START
 from matrix.workbook.comments import Note, text_note
+from matrix.workbook.printing import print_fit
 
 __all__ = ["net_colour"]  # the scale lives in matrix.analysis.palette, shared with the HTML brief
 
@@ -193,16 +194,6 @@ def _frozen_rows(freeze: str | None) -> str | None:
     """The rows above a freeze cell ("B3" -> "1:2"), or None."""
     row = int("".join(c for c in freeze or "" if c.isdigit()) or 1)
     return f"1:{row - 1}" if row > 1 else None
-
-
-def print_fit(ws: Any, titles: str | None) -> None:
-    """Print landscape, fit to one page wide (as many tall as needed), `titles` rows atop every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if titles:
-        ws.print_title_rows = titles
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text

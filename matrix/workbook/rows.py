@@ -16,6 +16,7 @@ from matrix.analysis.pivot import Analysis
 from matrix.model.terms import FORMULA_START
 from matrix.workbook.cells import LINE_HEIGHT, TOP, WRAP, Sheet, blank, cell_value, excel_table, style_id, wrapped_lines
 from matrix.workbook.layout import ClaimsLayout, claims_layout, passage_order
+from matrix.workbook.printing import print_area
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
 # the quote within the first screen), then the Stance cell the claim counts in (linked), ids,
@@ -209,6 +210,7 @@ def streamed_sheet(
     prefixed = [style_id(sheet.ws, TOP, prefix=True)] * len(headers)
     prefixed[tall] = style_id(sheet.ws, WRAP, prefix=True)
     excel_table(sheet, title, headers, 1, len(columns[0]))
+    print_area(sheet.ws, headers, len(columns[0]) + 1)
     return StreamedRows(columns, 2, styles, prefixed, tall=tall, tall_width=widths[tall], links=links)
 
 

@@ -15,6 +15,7 @@ from matrix.model.terms import APPROACHES, STANCES
 from matrix.model.values import CONFIDENCE_WEIGHTS
 from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
+from matrix.workbook.printing import print_area
 
 NO_CLAIMS = "No claims match the filters"
 
@@ -118,23 +119,22 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
 def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
     topics = list(analysis.topics)
     sheet = Sheet(wb, "Sources", [30, 50, 30, 24, 12, 14, 36, 30, 8, 12, 11, 9] + [12] * len(topics), freeze="B2")
-    sheet.header(
-        [
-            "Source",
-            "Title",
-            "Publisher",
-            "Author",
-            "Published",
-            "Perspective",
-            "Text",
-            "URL",
-            "Claims",
-            "Convergence",
-            "Divergence",
-            "Net",
-            *(analysis.codebook.label("topics", t) for t in topics),
-        ]
-    )
+    headers = [
+        "Source",
+        "Title",
+        "Publisher",
+        "Author",
+        "Published",
+        "Perspective",
+        "Text",
+        "URL",
+        "Claims",
+        "Convergence",
+        "Divergence",
+        "Net",
+        *(analysis.codebook.label("topics", t) for t in topics),
+    ]
+    sheet.header(headers)
     for source_id, row in analysis.source_rows():
         net = row["net"]
         sheet.append(
@@ -148,6 +148,7 @@ def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[An
                 *(row[t] or None for t in topics),
             ]
         )
+    print_area(sheet.ws, headers, sheet.rows)
 
 
 def coverage_sheet(wb: Workbook, result: Coverage) -> None:
