@@ -256,15 +256,15 @@ def test_overview_has_the_stacked_chart(tmp_path: Path) -> None:
     # convergence and divergence (columns D and E) for the two perspectives, labelled with their
     # short ids from column G (a long label is cut on the axis)
     assert series == [
-        "'Overview'!D8",
-        "'Overview'!$G$9:$G$10",
-        "'Overview'!$D$9:$D$10",
-        "'Overview'!E8",
-        "'Overview'!$G$9:$G$10",
-        "'Overview'!$E$9:$E$10",
+        "'Overview'!D9",
+        "'Overview'!$G$10:$G$11",
+        "'Overview'!$D$10:$D$11",
+        "'Overview'!E9",
+        "'Overview'!$G$10:$G$11",
+        "'Overview'!$E$10:$E$11",
     ]
     overview = openpyxl.load_workbook(out)["Overview"]
-    assert [overview[c].value for c in ("D8", "E8", "A9", "D9", "E9")] == [
+    assert [overview[c].value for c in ("D9", "E9", "A10", "D10", "E10")] == [
         "Convergence",
         "Divergence",
         "U.S.-India sources",

@@ -121,7 +121,7 @@ def stance_sheet(
 
 def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> None:
     layout = layout or claims_layout(analysis)
-    widths = [44] + [11, 11, 12, 22] * len(analysis.perspectives)
+    widths = [30] + [10, 9, 11, 12] * len(analysis.perspectives)
     sheet = Sheet(wb, "Approach", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Dominant"))
     by_cell = evidence(analysis.claims, ("topic", "perspective", "approach"))
@@ -146,7 +146,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None
                         **_evidence(title, items, layout),
                     )
                 )
-            row.append(sheet.cell(cell.dominant if cell else None))
+            row.append(sheet.cell(cell.dominant if cell else None, align=WRAP))  # a tie wraps in its cell
         sheet.append(row)
 
     sheet.append()
@@ -163,7 +163,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None
 
 
 def contrasts_sheet(wb: Workbook, analysis: Analysis, stance_rows: dict[str, int]) -> None:
-    sheet = Sheet(wb, "Contrasts", (6, 28, 26, 9, 8, 26, 9, 8, 8, 10, 70), freeze="C2")
+    sheet = Sheet(wb, "Contrasts", (6, 22, 18, 8, 8, 18, 8, 8, 7, 9, 44), freeze="C2")
     unit = analysis.count
     sheet.header(
         [

@@ -24,15 +24,15 @@ from matrix.workbook.printing import print_area
 # headers name the claims-table columns, so that `import` reads the sheet back (Topic is the
 # id, Topic label the codebook's label; Cell is derived, and ignored).
 CLAIM_LAYOUT = (
-    ("ID", "id", 26),
-    ("Perspective", "perspective", 12),
-    ("Source", "source", 20),
-    ("Topic label", "topic_label", 24),
+    ("ID", "id", 22),
+    ("Perspective", "perspective", 11),
+    ("Source", "source", 16),
+    ("Topic label", "topic_label", 18),
     ("Stance", "stance", 11),
     ("Approach", "approach", 11),
     ("Actor", "actor", 7),
     ("Confidence", "confidence", 10),
-    ("Quote", "quote", 72),
+    ("Quote", "quote", 52),
     ("Cell", "cell", 10),
     ("Note", "note", 40),
     ("Topic", "topic", 20),
@@ -47,12 +47,12 @@ CLAIM_WIDTHS = tuple(width for _, _, width in CLAIM_LAYOUT)
 
 # one row per passage: the passage right after what identifies it, its location last
 EVIDENCE_LAYOUT = (
-    ("Claim", "claim", 26),
-    ("Perspective", "perspective", 12),
-    ("Source", "source", 20),
-    ("Topic", "topic", 20),
+    ("Claim", "claim", 22),
+    ("Perspective", "perspective", 11),
+    ("Source", "source", 16),
+    ("Topic", "topic", 18),
     ("Stance", "stance", 11),
-    ("Passage", "passage", 90),
+    ("Passage", "passage", 78),
     ("Cell", "cell", 10),
     ("Location", "location", 32),
 )

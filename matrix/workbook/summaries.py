@@ -16,8 +16,8 @@ from matrix.workbook.cells import BOLD, GROUP_EDGE, HEADER_FILL, WRAP, Sheet, st
 from matrix.workbook.comments import evidence_note
 from matrix.workbook.layout import ClaimsLayout, claims_layout
 
-SUMMARY_WIDTH = 46
-COUNTS_WIDTH = 15
+SUMMARY_WIDTH = 26  # three perspectives and the across column print one page wide at 7 points or more
+COUNTS_WIDTH = 10
 
 
 def memo_text(memo: Memo | None) -> str | None:
@@ -39,7 +39,7 @@ def summaries_sheet(
     layout = layout or claims_layout(analysis)
     cells = evidence(analysis.claims) if cells is None else cells
     perspectives = analysis.perspectives
-    widths = [30] + [SUMMARY_WIDTH, COUNTS_WIDTH] * len(perspectives) + [SUMMARY_WIDTH]
+    widths = [20] + [SUMMARY_WIDTH, COUNTS_WIDTH] * len(perspectives) + [SUMMARY_WIDTH]
     sheet = Sheet(wb, "Summaries", widths, freeze="B3")
     label = analysis.codebook.label
     top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
