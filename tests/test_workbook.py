@@ -488,3 +488,66 @@ def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_
     assert coverage.freeze_panes == "B3"
     header = next(row for row in coverage.iter_rows(values_only=True) if row[:3] == ("Source", "Score", "Sentence"))
     assert header[-1] == "Location"
+
+
+def linked_rows(location: str) -> list[int]:
+    """The Claims rows a link's location holds (`'Claims'!A2:A4,'Claims'!A7` -> [2, 3, 4, 7])."""
+    rows: list[int] = []
+    for area in location.split(","):
+        sheet, _, cells = area.partition("!")
+        assert sheet == "'Claims'", location
+        first, _, last = cells.partition(":")
+        rows += range(int(first[1:]), int((last or first)[1:]) + 1)
+    return rows
+
+
+def listed_claims(comment: Comment | None) -> tuple[list[str], int]:
+    """The claim ids a matrix comment lists, and how many more it says there are."""
+    entries = comment_claims(comment)
+    ids = [e.split(":")[0][2:] for e in entries if e[:2] in ("+ ", "- ")]
+    more = [int(m) for e in entries for m in re.findall(r"^\u2026 and (\d+) more claims?", e)]
+    return ids, sum(more)
+
+
+def test_every_count_cell_links_to_exactly_the_claims_its_comment_lists(tmp_path: Path) -> None:
+    """On the shipped workbook: each count cell of Stance, Approach and Summaries links to a
+    range of Claims rows that holds exactly the claims its comment lists (the first of them, and
+    how many more, when there are many), and they are the claims of its cell; each Claims and
+    Evidence row links back to its Stance cell."""
+    root = Path(__file__).resolve().parent.parent
+    project, report = check(root)
+    analysis = analyse(project, report)
+    out = tmp_path / "book.xlsx"
+    write_workbook(analysis, report, project, out)
+    book = openpyxl.load_workbook(out)
+    claims = book["Claims"]
+    ids = {row: claims.cell(row=row, column=1).value for row in range(2, claims.max_row + 1)}
+    assert sorted(ids.values()) == sorted(c.id for c in analysis.claims)
+    checked, long_ones = 0, 0
+    for name in ("Stance", "Approach", "Summaries"):
+        for row in book[name].iter_rows(min_row=3):
+            for cell in row:
+                if cell.hyperlink is None or cell.comment is None:
+                    continue
+                block = [ids[r] for r in linked_rows(cell.hyperlink.location)]
+                listed, more = listed_claims(cell.comment)
+                assert listed == block[: len(listed)] and len(listed) + more == len(block), (name, cell.coordinate)
+                long_ones += more > 0
+                checked += 1
+    assert checked > 100 and long_ones > 0
+    stance = book["Stance"]
+    for t, topic in enumerate(analysis.topics):  # each Net cell: exactly its cell's claims
+        for p, perspective in enumerate(analysis.perspectives):
+            net = stance.cell(row=3 + t, column=4 + 4 * p)
+            mine = sorted(c.id for c in analysis.claims if (c.topic, c.perspective) == (topic, perspective))
+            got = sorted(ids[r] for r in linked_rows(net.hyperlink.location)) if net.hyperlink else []
+            assert got == mine, (topic, perspective)
+    for sheet, column in (("Claims", 10), ("Evidence", 7)):
+        ws = book[sheet]
+        assert ws.cell(row=1, column=column).value == "Cell"
+        for row in range(2, ws.max_row + 1):
+            link = ws.cell(row=row, column=column).hyperlink
+            assert link is not None and link.location.startswith("'Stance'!"), (sheet, row)
+            target = stance[link.location.split("!")[1]]
+            assert isinstance(target.value, int | float) and target.hyperlink is not None, (sheet, row)
+            assert ws.cell(row=row, column=1).value in [ids[r] for r in linked_rows(target.hyperlink.location)]
