@@ -188,6 +188,38 @@ def test_a_git_revision_is_a_coder(pair: tuple[Path, Path]) -> None:
     assert agree(first, "git:nope")[0] == 2
 
 
+def test_a_git_revision_is_read_in_memory_over_the_projects_texts(pair: tuple[Path, Path]) -> None:
+    """As `diff` does: nothing of the revision is written to disk, and a text the revision does
+    not hold (here seeds/ was never committed) is read from the project, as for a coder's folder."""
+    first = pair[0]
+    subprocess.run(["git", "-C", str(first), "init", "-q"], check=True)
+    (first / "claims" / "a.yaml").write_text(claims_file(CODER_B))
+    subprocess.run(["git", "-C", str(first), "add", "claims"], check=True)
+    subprocess.run(
+        ["git", "-C", str(first), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "b"],
+        check=True,
+    )
+    (first / "claims" / "a.yaml").write_text(claims_file(CODER_A))
+    program = (
+        "import sys\n"
+        "import matrix.files.revisions as revisions\n"
+        "def refuse(*args): raise SystemExit('a revision was written to disk')\n"
+        "revisions.write_revision = refuse\n"
+        "from matrix.cli import run\n"
+        "run(sys.argv[1:], prog_name='claims-matrix')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, "agree", "git:HEAD", "--root", str(first), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {f["field"]: (round(f["alpha"], 3), f["verdict"]) for f in data["fields"]} == EXPECTED
+
+
 def test_three_coders_and_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
     first, second = pair
     third = tmp_path / "third" / "claims"

@@ -13,6 +13,7 @@ import matrix.files.workers
 from matrix import check
 from matrix.checks.pipeline import load_project, parse_cache
 from matrix.files.cache import CACHE_FILE
+from matrix.files.where import ProjectFiles
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
@@ -134,7 +135,7 @@ def test_a_copy_of_the_project_shares_the_projects_cache(tmp_path: Path) -> None
     stored = entries(root)
     copy = tmp_path / "revision"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache"))
-    project, report = check(copy, cache=True, cache_root=root)
+    project, report = check(ProjectFiles(copy, cache_root=root), cache=True)
     assert not (copy / ".cache").exists()
     assert entries(root) == stored  # every parse and quote location was found there: nothing added
     assert report == first[1] and project.claims == first[0].claims

@@ -68,7 +68,7 @@ def test_the_simulation_tells_the_old_red_green_scale_apart_poorly() -> None:
 def test_a_thin_cell_keeps_the_hue_of_its_net_index(net: float) -> None:
     assert is_thin(1) and is_thin(2) and not is_thin(3) and not is_thin(0)
     assert cell_colour(net, 1) == cell_colour(net, 5) == net_colour(net)
-    assert HATCH != net_colour(net)
+    assert net_colour(net) != HATCH
 
 
 def test_the_terminal_uses_the_same_ends() -> None:

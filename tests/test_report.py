@@ -10,9 +10,11 @@ import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from matrix.analysis.matrices import Contrast, StanceCell, Total
 from matrix.analysis.palette import HATCH, THIN_MARK, net_colour, signed
 from matrix.brief import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
 from matrix.model.location import Location
@@ -29,33 +31,13 @@ HOSTILE = (
 )
 
 
-def _numbers(stance: list[tuple[str, str, int, int, float, float, int]]) -> dict[str, object]:
+def _numbers(stance: list[tuple[str, str, int, int, float, float, int]]) -> dict[str, Any]:
+    """The numbers of a Brief: these stance cells, one contrast and two totals."""
     return {
-        "filters": "none (all claims)",
-        "count": "claims",
+        "stance": {(t, p): StanceCell(c, d, n, w, s) for t, p, c, d, n, w, s in stance},
         "claims": sum(c + d for _, _, c, d, _, _, _ in stance),
-        "stance": [
-            {"topic": t, "perspective": p, "convergence": c, "divergence": d, "net": n, "weighted": w, "sources": s}
-            for t, p, c, d, n, w, s in stance
-        ],
-        "approach": [],
-        "contrasts": [
-            {
-                "topic": "t1",
-                "perspective_a": "p1",
-                "net_a": 1.0,
-                "claims_a": 1,
-                "perspective_b": "p2",
-                "net_b": -0.6,
-                "claims_b": 5,
-                "gap": 1.6,
-                "opposite": True,
-            }
-        ],
-        "totals": [
-            {"perspective": "p1", "sources": 1, "claims": 4, "convergence": 4, "divergence": 0, "net": 1.0},
-            {"perspective": "p2", "sources": 1, "claims": 5, "convergence": 1, "divergence": 4, "net": -0.6},
-        ],
+        "contrasts": (Contrast("t1", "p1", 1.0, 1, "p2", -0.6, 5, 1.6, True),),
+        "totals": (Total("p1", 1, 4, 4, 0, 1.0), Total("p2", 1, 5, 1, 4, -0.6)),
     }
 
 
@@ -73,7 +55,7 @@ def hostile_brief() -> Brief:
     memo = Memo("t1", "p2", evil, (HOSTILE[0], HOSTILE[1]), Location("claims/memos.yaml", 2, 5))
     across = Memo("t1", None, HOSTILE[3], (), Location("claims/memos.yaml", 8, 5))
     return Brief(
-        numbers=_numbers([("t1", "p1", 1, 0, 1.0, 1.0, 1), ("t1", "p2", 1, 4, -0.6, -0.4, 1)]),
+        **_numbers([("t1", "p1", 1, 0, 1.0, 1.0, 1), ("t1", "p2", 1, 4, -0.6, -0.4, 1)]),
         topics=(("t1", evil), ("t2", HOSTILE[1])),
         perspectives=(("p1", HOSTILE[2]), ("p2", HOSTILE[0])),
         evidence={("t1", "p2"): (claim,)},
@@ -259,26 +241,21 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
     assert requests == []
     assert_self_contained(dom)
     cells = cells_of(dom)
-    stance = list(brief.numbers["stance"])  # type: ignore[call-overload]
-    assert len(cells) == len(stance) == len(brief.topics) * len(brief.perspectives)
-    for record in stance:
-        text, _ = cells[(record["topic"], record["perspective"])]
-        if record["net"] is None:
+    keys = [(t, p) for t, _ in brief.topics for p, _ in brief.perspectives]
+    assert len(cells) == len(keys)
+    for key in keys:
+        text, _ = cells[key]
+        cell = brief.stance.get(key)
+        if cell is None:
             assert text == "·"
             continue
         numbers = re.findall(r"\d+(?:\.\d+)?", text)
-        net, weighted = signed(record["net"]), signed(record["weighted"])
-        assert numbers == [
-            net.lstrip("+-"),
-            str(record["convergence"]),
-            str(record["divergence"]),
-            weighted.lstrip("+-"),
-        ]
+        net, weighted = signed(cell.net), signed(cell.weighted)
+        assert numbers == [net.lstrip("+-"), str(cell.convergence), str(cell.divergence), weighted.lstrip("+-")]
         assert text.startswith(net) and f"w {weighted}" in text
-        units = record["convergence"] + record["divergence"]
-        assert (THIN_MARK in text) == (units < 3)
+        assert (THIN_MARK in text) == (cell.convergence + cell.divergence < 3)
     evidence = sum(1 for cell in brief.evidence.values() if cell)
-    assert dom.count("<details open=") == evidence == sum(1 for r in stance if r["net"] is not None)
+    assert dom.count("<details open=") == evidence == len(brief.stance)
     assert dom.count('class="memo"') == len(brief.memos.entries) > 0
     for memo in brief.memos.entries:  # every summary, and a link to every claim it cites
         assert memo.text in dom

@@ -551,3 +551,24 @@ def test_every_count_cell_links_to_exactly_the_claims_its_comment_lists(tmp_path
             target = stance[link.location.split("!")[1]]
             assert isinstance(target.value, int | float) and target.hyperlink is not None, (sheet, row)
             assert ws.cell(row=row, column=1).value in [ids[r] for r in linked_rows(target.hyperlink.location)]
+
+
+def test_problems_rows_are_streamed_with_message_and_hint_wrapped(tmp_path: Path) -> None:
+    short = " ".join(SPACE_QUOTE.split()[:3])
+    extra = claims_yaml(
+        "src-c", "CFR", "seeds/a.txt", [{"id": "c1", "topic": "space", "stance": "convergence", "quote": short}]
+    )
+    root = write_project(tmp_path / "p", {**PIVOT_FILES, "claims/c.yaml": extra})
+    project, report = check(root)
+    assert report.warnings > 0 and report.errors == 0
+    out = tmp_path / "out.xlsx"
+    write_workbook(analyse(project, report), report, project, out)
+    ws = openpyxl.load_workbook(out)["Problems"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("Level", "Code", "Location", "Claim or source", "Message", "Hint")
+    expected = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
+    assert rows[1:] == expected
+    assert [(c.alignment.wrap_text, c.alignment.vertical) for c in ws[2]] == [(None, "top")] * 4 + [(True, "top")] * 2
+    with zipfile.ZipFile(out) as archive:  # the rows went through the streamed path (inline strings)
+        index = openpyxl.load_workbook(out).sheetnames.index("Problems") + 1
+        assert 't="inlineStr"' in archive.read(f"xl/worksheets/sheet{index}.xml").decode()

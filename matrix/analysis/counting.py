@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from matrix.model.terms import Unit
 from matrix.model.values import CONFIDENCE_WEIGHTS, Codebook, Filters
 
 Coding = tuple[str, "str | None", str, str, int]
@@ -71,11 +72,11 @@ def axes(codebook: Codebook, filters: Filters) -> tuple[tuple[str, ...], tuple[s
     return topics, perspectives, actors
 
 
-def tallies(codings: Iterable[Coding], count: str = "claims") -> dict[tuple[str | None, str], Tally]:
+def tallies(codings: Iterable[Coding], count: str = Unit.CLAIMS) -> dict[tuple[str | None, str], Tally]:
     """(topic, perspective) -> its Tally, for the cells with claims. `count` "sources" counts
     each source at most once per topic and stance (where its first claim of them is), weighing
     the highest confidence among the claims it stands for."""
-    if count == "sources":
+    if count == Unit.SOURCES:
         first: dict[tuple[str, str | None, str], list[Any]] = {}
         for source, topic, perspective, stance, weighs in codings:
             seen = first.get((source, topic, stance))

@@ -14,6 +14,7 @@ from typing import Any
 
 from matrix.analysis.counting import STANCE_MEASURES, axes, contrast_rows, tallies, weight
 from matrix.files.quotes import normalise_quote
+from matrix.model.terms import Unit
 from matrix.model.values import Claim, Filters, Project, Source
 from matrix.time.dating import Selection, TimeRange, project_claims, select
 
@@ -185,7 +186,7 @@ class Side:
 
 
 def side_of(
-    label: str, project: Project, filters: Filters, count: str = "claims", time_range: TimeRange | None = None
+    label: str, project: Project, filters: Filters, count: str = Unit.CLAIMS, time_range: TimeRange | None = None
 ) -> tuple[Side, Selection | None]:
     """One version (a valid project) as `compare` takes it: its sources, the claims `filters`
     keep and, of those, the ones dated in `time_range` (by this version's dates), with what the

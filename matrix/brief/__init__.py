@@ -1,6 +1,6 @@
 """The HTML brief: one self-contained page to share, rendered with Jinja2 (the only jinja2 import).
 
-From plain values only: the numbers of `pivot.summary_numbers`, the evidence of each
+From plain values only: the Analysis's stance cells, contrasts and totals, the evidence of each
 topic x perspective cell (its claims with their passages and where each is written), the
 analyst's memos and the sources' titles. The page holds its CSS inline and loads nothing: no
 script, font, image or style sheet from anywhere, and a Content-Security-Policy that forbids
@@ -13,13 +13,15 @@ in place (`<details>`), without JavaScript. Same values, same bytes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import jinja2
 
+from matrix.analysis.matrices import Contrast, StanceCell, Total
 from matrix.analysis.palette import HATCH, PALETTE, THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
-from matrix.analysis.pivot import Analysis, cell_claims, summary_numbers
+from matrix.analysis.pivot import Analysis, cell_claims
+from matrix.model.terms import Unit
 from matrix.model.values import Memo, Memos, Project
 
 TEMPLATE = "report.html.j2"
@@ -63,17 +65,24 @@ class EvidenceClaim:
 
 @dataclass(frozen=True, slots=True)
 class Brief:
-    """Everything the page shows. `numbers` is `pivot.summary_numbers(analysis)`; `topics`
-    and `perspectives` are the analysed (id, label) pairs in display order; `evidence` maps
-    (topic, perspective) to the claims behind that cell; `sources` maps a source id to its title."""
+    """Everything the page shows: the Analysis's numbers as they are (`stance` holds the cells
+    with claims, by (topic, perspective); `claims` how many the matrices count from, `filters`
+    their description, `unit` what a cell counts); `topics` and `perspectives` are the
+    analysed (id, label) pairs in display order; `evidence` maps (topic, perspective) to the
+    claims behind that cell; `sources` maps a source id to its title."""
 
-    numbers: Mapping[str, Any]
+    stance: Mapping[tuple[str, str], StanceCell]
+    contrasts: tuple[Contrast, ...]
+    totals: tuple[Total, ...]
+    claims: int
     topics: tuple[tuple[str, str], ...]
     perspectives: tuple[tuple[str, str], ...]
     evidence: Mapping[tuple[str, str], tuple[EvidenceClaim, ...]] = field(default_factory=dict)
     memos: Memos = field(default_factory=Memos)
     sources: Mapping[str, str] = field(default_factory=dict)
     title: str = "Convergence and divergence across perspectives"
+    filters: str = "none (all claims)"
+    unit: Unit = Unit.CLAIMS
     stamp: str = ""  # the inputs' revision (`revisions.inputs_stamp`), printed atop the page
     urls: Mapping[str, str] = field(default_factory=dict)  # source id -> its own http(s) URL
 
@@ -146,7 +155,12 @@ def brief_of(analysis: Analysis, project: Project, stamp: str = "") -> Brief:
     }
     used = {claim.source for claims in evidence.values() for claim in claims}
     return Brief(
-        numbers=summary_numbers(analysis),
+        stance=analysis.stance,
+        contrasts=analysis.contrasts,
+        totals=analysis.totals,
+        claims=len(analysis.claims),
+        filters=analysis.filters.describe(),
+        unit=analysis.unit,
         topics=tuple((t, codebook.label("topics", t)) for t in analysis.topics),
         perspectives=tuple((p, codebook.label("perspectives", p)) for p in analysis.perspectives),
         evidence=evidence,
@@ -171,11 +185,11 @@ def render_brief(brief: Brief) -> str:
         .get_template(TEMPLATE)
         .render(
             title=brief.title,
-            numbers=brief.numbers,
+            numbers={"claims": brief.claims, "filters": brief.filters},
             perspectives=brief.perspectives,
             rows=rows,
             contrasts=_contrasts(brief),
-            contrasts_total=len(brief.numbers.get("contrasts", ())),
+            contrasts_total=len(brief.contrasts),
             totals=_totals(brief),
             sources=sorted(brief.sources.items()),
             sources_by_id=brief.sources,
@@ -188,7 +202,7 @@ def render_brief(brief: Brief) -> str:
             hatch=HATCH,
             thin_below=THIN_BELOW,
             thin_mark=THIN_MARK,
-            unit="sources" if brief.numbers.get("count") == "sources" else "claims",
+            unit=brief.unit.value,
         )
     )
 
@@ -219,34 +233,33 @@ def anchor(*parts: str) -> str:
 
 
 def _rows(brief: Brief) -> list[Row]:
-    stance = {(r["topic"], r["perspective"]): r for r in brief.numbers.get("stance", ())}
     rows = []
     for topic, label in brief.topics:
-        cells = tuple(_cell(stance.get((topic, p), {}), topic, p, p_label, brief) for p, p_label in brief.perspectives)
+        cells = tuple(
+            _cell(brief.stance.get((topic, p)), topic, p, p_label, brief) for p, p_label in brief.perspectives
+        )
         rows.append(Row(topic, label, anchor("topic", topic), cells, brief.memos.across(topic)))
     return rows
 
 
-def _cell(record: Mapping[str, Any], topic: str, perspective: str, label: str, brief: Brief) -> Cell:
+def _cell(stance: StanceCell | None, topic: str, perspective: str, label: str, brief: Brief) -> Cell:
     base = Cell(
         topic, perspective, label, anchor("cell", topic, perspective), memo=brief.memos.cell(topic, perspective)
     )
-    net = record.get("net")
-    if net is None:
+    if stance is None:
         return base
-    conv, div = int(record["convergence"]), int(record["divergence"])
     return Cell(
         topic,
         perspective,
         label,
         base.anchor,
-        conv,
-        div,
-        signed(float(net)),
-        signed(float(record["weighted"])),
-        int(record.get("sources") or 0),
-        cell_colour(float(net), conv + div),
-        is_thin(conv + div),
+        stance.convergence,
+        stance.divergence,
+        signed(stance.net),
+        signed(stance.weighted),
+        stance.sources,
+        cell_colour(stance.net, stance.units),
+        stance.thin,
         brief.evidence.get((topic, perspective), ()),
         base.memo,
     )
@@ -256,25 +269,18 @@ def _contrasts(brief: Brief) -> list[ContrastRow]:
     labels = dict(brief.topics)
     perspectives = dict(brief.perspectives)
     rows = []
-    for record in list(brief.numbers.get("contrasts", ()))[:CONTRASTS_SHOWN]:
+    for contrast in brief.contrasts[:CONTRASTS_SHOWN]:
         sides = tuple(
-            (
-                perspectives.get(record[f"perspective_{s}"], record[f"perspective_{s}"]),
-                signed(float(record[f"net_{s}"])),
-                int(record[f"claims_{s}"]),
-                cell_colour(float(record[f"net_{s}"]), int(record[f"claims_{s}"])),
-                is_thin(int(record[f"claims_{s}"])),
+            (perspectives.get(perspective, perspective), signed(net), units, cell_colour(net, units), is_thin(units))
+            for perspective, net, units in (
+                (contrast.perspective_a, contrast.net_a, contrast.claims_a),
+                (contrast.perspective_b, contrast.net_b, contrast.claims_b),
             )
-            for s in ("a", "b")
         )
-        topic = record["topic"]
+        topic = contrast.topic
         rows.append(
             ContrastRow(
-                labels.get(topic, topic),
-                anchor("topic", topic),
-                sides,
-                f"{record['gap']:.2f}",
-                bool(record["opposite"]),
+                labels.get(topic, topic), anchor("topic", topic), sides, f"{contrast.gap:.2f}", contrast.opposite
             )
         )
     return rows
@@ -283,12 +289,12 @@ def _contrasts(brief: Brief) -> list[ContrastRow]:
 def _totals(brief: Brief) -> Sequence[Mapping[str, Any]]:
     labels = dict(brief.perspectives)
     out = []
-    for record in brief.numbers.get("totals", ()):
-        net = record.get("net")
+    for total in brief.totals:
+        net = total.net
         out.append(
             {
-                **record,
-                "label": labels.get(record["perspective"], record["perspective"]),
+                **asdict(total),
+                "label": labels.get(total.perspective, total.perspective),
                 "net_text": "" if net is None else signed(float(net)),
                 "colour": "" if net is None else net_colour(float(net)),
             }

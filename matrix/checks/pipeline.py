@@ -7,7 +7,6 @@ to share work with a forked child (`matrix.files.workers`): the modules below it
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,6 @@ from matrix.checks.rules import Context, Located, passage_count
 from matrix.checks.validation import FileFindings, file_findings, validate
 from matrix.files.cache import Cache, key
 from matrix.files.loading import (
-    CLAIMS_DIR,
     CODEBOOK,
     MAX_FILE_BYTES,
     MEMOS,
@@ -44,6 +42,7 @@ from matrix.files.plain import (
     problems_of,
 )
 from matrix.files.quotes import Match, NormalisedText
+from matrix.files.where import ProjectFiles
 from matrix.files.workers import shared_map
 from matrix.model.problems import Problem, Report, sorted_problems
 from matrix.model.values import ClaimsFile, Codebook, Memos, Project
@@ -51,12 +50,11 @@ from matrix.model.values import ClaimsFile, Codebook, Memos, Project
 __all__ = [  # MAX_FILE_BYTES: the CLI's default limit, from the loader, which only this module imports
     "MAX_FILE_BYTES",
     "InvalidProject",
-    "Layout",
+    "ProjectFiles",
     "Shared",
     "Snapshot",
     "check",
     "claims_file_count",
-    "coding_layout",
     "load_project",
     "locate_quotes",
     "parse_cache",
@@ -76,33 +74,6 @@ class InvalidProject(Exception):
 
 
 @dataclass(frozen=True)
-class Layout:
-    """Where a project's files are when not in the usual places under its root: `claims`, the
-    folder of claims files (default root/claims); `codebook` (default root/claims/codebook.yaml);
-    `texts`, a second root for the source texts not found under the root (default none)."""
-
-    claims: Path | None = None
-    codebook: Path | None = None
-    texts: Path | None = None
-
-
-def coding_layout(folder: Path, root: Path) -> tuple[Path, Layout]:
-    """Another coder's coding of the project under `root`, in `folder`, as (the root it is read
-    from, its layout): a project folder (with claims/ inside) is read as a project, its texts
-    looked for in it first and then under `root`; any other folder holds the claims files
-    themselves, read as part of the project under `root` (their texts under `root`). Either
-    way their codebook is theirs if they have one, else the project's."""
-    own = root / CODEBOOK
-    if (folder / CLAIMS_DIR).is_dir():
-        theirs = folder / CODEBOOK
-        return folder, Layout(codebook=None if theirs.is_file() else own, texts=root)
-    with contextlib.suppress(ValueError, OSError):  # inside the root: named relative to it
-        folder = root / folder.resolve().relative_to(root.resolve())
-    theirs = folder / "codebook.yaml"
-    return root, Layout(claims=folder, codebook=theirs if theirs.is_file() else own)
-
-
-@dataclass(frozen=True)
 class Shared:
     """What the versions of a project read in one run share in memory, by content: parsed
     claims files, located passages and each claims file's findings. A file two versions have
@@ -115,27 +86,23 @@ class Shared:
 
 
 def check(
-    root: Path,
+    where: ProjectFiles | Path | str,
     cache: bool = False,
     advance: Callable[[int], None] | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
-    cache_root: Path | None = None,
-    layout: Layout = Layout(),
     shared: Shared | None = None,
-    snapshot: Snapshot | None = None,
 ) -> tuple[Project, Report]:
-    """Load and validate the project under `root` (its files where `layout` says); `cache`
-    reuses (and stores) parse and quote-location results in the cache of `cache_root`
-    (default: `root`), so that a copy of the project (a git revision written to a temporary
-    folder, another coder's coding) can share the project's cache; `shared`, what another
-    version read in this run found. The files of a `snapshot` (a git revision in memory),
-    when given, are read from it instead of from `root`."""
-    store = (cache_root or root) if cache else None
+    """Load and validate the project `where` says (a folder, or its `ProjectFiles`); `cache`
+    reuses (and stores) parse and quote-location results in the cache of its `cache_root`, so
+    that a copy of the project (another coder's coding, another version) can share the
+    project's cache; `shared`, what another version read in this run found. `advance(n)` is
+    told of every n claims files read (for a progress display)."""
+    files = ProjectFiles.at(where)
+    store = files.cache_of if cache else None
     shared = shared or Shared()
-    project = load_project(root, max_bytes, parse_cache(store, shared.parses), advance, layout, snapshot)
+    project = load_project(files, parse_cache(store, shared.parses), advance)
     located = locate_quotes(project, quotes_cache(store, shared.quotes))
     report = validate(project, located, check_files(project, located, shared.findings))
-    return project, _with_schema_check(root, project, report, snapshot)
+    return project, _with_schema_check(files, project, report)
 
 
 def check_files(project: Project, located: Located, known: dict[str, FileFindings]) -> dict[str, FileFindings]:
@@ -164,9 +131,10 @@ def _findings_key(project: Project, claims_file: ClaimsFile) -> str:
     return key("findings", claims_file.file, digest, text.path if text else "", text.digest if text else "", codebook)
 
 
-def _with_schema_check(root: Path, project: Project, report: Report, snapshot: Snapshot | None = None) -> Report:
+def _with_schema_check(files: ProjectFiles, project: Project, report: Report) -> Report:
     """`report` and, when the project has an editor's schema file that another codebook wrote, a warning."""
-    path = root / SCHEMA_FILE
+    snapshot = files.snapshot
+    path = files.root / SCHEMA_FILE
     data = snapshot.files.get(SCHEMA_FILE) if snapshot else None
     if project.codebook is None or (data is None if snapshot else not path.is_file()):
         return report
@@ -178,9 +146,10 @@ def _with_schema_check(root: Path, project: Project, report: Report, snapshot: S
     return report if stale is None else replace(report, problems=sorted_problems((*report.problems, stale)))
 
 
-def claims_file_count(root: Path, layout: Layout = Layout(), snapshot: Snapshot | None = None) -> int:
+def claims_file_count(where: ProjectFiles | Path | str) -> int:
     """How many claims files `load_project` reads (for a progress display)."""
-    return len(claim_file_paths(root, layout.claims, snapshot))
+    files = ProjectFiles.at(where)
+    return len(claim_file_paths(files.root, files.claims, files.snapshot))
 
 
 def _parse_flat(item: tuple[str, bytes, int]) -> tuple[Any, ...]:
@@ -216,23 +185,23 @@ def parse_cache(root: Path | None, memory: dict[str, ClaimsFile] | None = None) 
 
 
 def load_project(
-    root: Path,
-    max_bytes: int = MAX_FILE_BYTES,
+    where: ProjectFiles | Path | str,
     cache: Cache[ClaimsFile] | None = None,
     advance: Callable[[int], None] | None = None,
-    layout: Layout = Layout(),
-    snapshot: Snapshot | None = None,
 ) -> Project:
-    """Read the codebook, every claims file and every source text under `root` (or where
-    `layout` says; or, when given, in `snapshot`, the files of `root` as they were).
+    """Read the codebook, every claims file and every source text of the project `where`
+    says (a folder, or its `ProjectFiles`: a git revision in memory, another coder's claims).
 
     `advance(n)` is told of every n claims files done (for a progress display)."""
+    files = ProjectFiles.at(where)
+    root, snapshot, max_bytes = files.root, files.snapshot, files.max_bytes
     problems: list[Problem] = []
     inputs: dict[str, str] = {}
     codebook: Codebook | None = None
-    codebook_path = root / CODEBOOK if layout.codebook is None else layout.codebook
+    codebook_path = root / CODEBOOK if files.codebook is None else files.codebook
     codebook_name = relative_name(codebook_path, root)
-    codebook_bytes, problem = read_input(codebook_path, codebook_name, max_bytes, snapshot)
+    in_memory = snapshot if files.codebook is None else None  # a codebook named is on disk
+    codebook_bytes, problem = read_input(codebook_path, codebook_name, max_bytes, in_memory)
     if problem is not None:
         problems.append(problem)
     elif codebook_bytes is not None:
@@ -243,7 +212,7 @@ def load_project(
     parsed: dict[str, ClaimsFile] = {}
     todo: list[tuple[str, bytes, str]] = []
     names: list[str] = []
-    for path in claim_file_paths(root, layout.claims, snapshot):
+    for path in claim_file_paths(root, files.claims, snapshot):
         name, data, problem = claims_input(path, root, max_bytes, snapshot)
         names.append(name)
         if data is None:
@@ -261,12 +230,12 @@ def load_project(
         parsed[result.file] = result
         if advance:
             advance(1)
-    files = [parsed[name] for name in names]
-    texts, text_problems, digests = read_texts(root, files, layout.texts, snapshot)
+    claims_files = [parsed[name] for name in names]
+    texts, text_problems, digests = read_texts(root, claims_files, files.texts, snapshot)
     problems.extend(text_problems)
     inputs.update(digests)
     memos = _memos(root, codebook, max_bytes, problems, inputs, snapshot)
-    return Project(root, codebook, tuple(files), texts, tuple(problems), dict(sorted(inputs.items())), memos)
+    return Project(root, codebook, tuple(claims_files), texts, tuple(problems), dict(sorted(inputs.items())), memos)
 
 
 def _memos(

@@ -23,9 +23,10 @@ from matrix.cli import (
 )
 from matrix.files.paths import atomic_output, lock_files
 from matrix.files.revisions import inputs_revision, inputs_stamp
-from matrix.model.terms import PASSAGE_SEPARATOR
+from matrix.model.terms import PASSAGE_SEPARATOR, Unit
 from matrix.model.values import Filters
 from matrix.terminal import console, period_view, progress, summary_view, text
+from matrix.time.periods import PartialDate
 from matrix.time.timeline import left_out
 
 
@@ -45,9 +46,9 @@ def build(
     out: Path | None,
     strict: bool,
     quiet: bool,
-    count: str,
-    since: str | None,
-    until: str | None,
+    count: Unit,
+    since: PartialDate | None,
+    until: PartialDate | None,
     period: str | None,
     window: str | None,
     step: str | None,
@@ -111,9 +112,9 @@ def summary(
     max_file_size: float,
     fmt: str,
     width: int | None,
-    count: str,
-    since: str | None,
-    until: str | None,
+    count: Unit,
+    since: PartialDate | None,
+    until: PartialDate | None,
     by_period: bool,
     period: str | None,
     window: str | None,
@@ -172,8 +173,8 @@ def export(
     out: Path | None,
     per: str,
     raw: bool,
-    since: str | None,
-    until: str | None,
+    since: PartialDate | None,
+    until: PartialDate | None,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
@@ -211,7 +212,7 @@ def report_command(
     max_file_size: float,
     out: Path | None,
     strict: bool,
-    count: str,
+    count: Unit,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""

@@ -23,8 +23,10 @@ from matrix.cli import (
     time_options,
 )
 from matrix.cli.process import Exit, finish
+from matrix.model.terms import Unit
 from matrix.model.values import Filters, Project
 from matrix.terminal import agreement_view, console, diff_view
+from matrix.time.periods import PartialDate
 from matrix.time.timeline import TimeRange, left_out
 
 if TYPE_CHECKING:
@@ -48,12 +50,12 @@ def diff_command(
     max_file_size: float,
     old: str,
     new: str | None,
-    count: str,
+    count: Unit,
     fmt: str,
     out: Path | None,
     exit_code: bool,
-    since: str | None,
-    until: str | None,
+    since: PartialDate | None,
+    until: PartialDate | None,
     **filters: tuple[str, ...],
 ) -> None:
     """What changed between two versions of the coding: claims and matrix cells.
@@ -89,7 +91,7 @@ def diff_command(
 
 
 def _diff_side(
-    version: Version, inputs: Inputs, count: str, time_range: TimeRange, shared: Shared
+    version: Version, inputs: Inputs, count: Unit, time_range: TimeRange, shared: Shared
 ) -> tuple[Side, Project]:
     """One version loaded (sharing the project's cache, and what the other version read),
     validated and pivoted; its problems shown with the version named, and exit 1, when it does
@@ -97,8 +99,8 @@ def _diff_side(
     dates), and says what it left out."""
     from matrix.analysis.diff import side_of
 
-    side = replace(inputs, root=version.root)
-    project, _ = side.checked(cache_root=inputs.root, version=version.label, shared=shared, snapshot=version.snapshot)
+    files = replace(inputs.files, root=version.root, snapshot=version.snapshot, cache_root=inputs.root)
+    project, _ = inputs.checked(version=version.label, files=files, shared=shared)
     compared, selection = side_of(version.label, project, inputs.filters, count, time_range)
     if selection is not None:
         click.echo(f"{version.label}: {left_out(time_range, selection)}", err=True)
@@ -136,7 +138,6 @@ def agree_command(
     (their text: paths resolve against --root), or git:REV. Their codebook if they have one,
     else the project's."""
     from matrix.analysis.agreement import OURS, Coding, agreement, coder_names
-    from matrix.checks.pipeline import coding_layout
     from matrix.files.revisions import RevisionError, checkout
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources))
@@ -144,15 +145,14 @@ def agree_command(
     try:
         with contextlib.ExitStack() as stack:
             for spec, name in zip(others, coder_names(others), strict=True):
-                # on disk: another coder's coding may lean on the project's codebook and texts (Layout)
-                version = stack.enter_context(checkout(spec, root, on_disk=True))
-                side_root, layout = coding_layout(version.root, root)
-                if not claims_file_count(side_root, layout):
+                version = stack.enter_context(checkout(spec, root))
+                files = inputs.files.coding(version.root, version.snapshot)
+                if not claims_file_count(files):
                     raise click.UsageError(
                         f"'{spec}' holds no claims files: give a project folder, a claims folder or git:REV"
                     )
-                side = replace(inputs, root=side_root, filters=Filters())
-                codings.append(Coding(name, *side.checked(cache_root=root, version=name, layout=layout)))
+                side = replace(inputs, filters=Filters())
+                codings.append(Coding(name, *side.checked(version=name, files=files)))
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
     target = None if out is None else inputs.output(out, codings[0].project, ".xlsx")

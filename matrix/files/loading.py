@@ -379,8 +379,8 @@ def read_texts(
 ) -> tuple[dict[str, SourceText], list[Problem], dict[str, str]]:
     """Each claims file's source text (claims file -> text; a text shared by several sources
     is read once), the problems reading them, and each text read's SHA-256 by path. A text
-    path that names no file under `root` is read under `fallback` instead, when given; the
-    texts of a `snapshot` are read from it."""
+    path that names no file under `root` (or in `snapshot`, whose texts are read from it) is
+    read under `fallback` instead, when given."""
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     by_path: dict[str, tuple[SourceText | None, list[Problem]]] = {}
@@ -390,7 +390,11 @@ def read_texts(
             continue
         if source.text not in by_path:
             if snapshot is not None:
-                by_path[source.text] = read_source_text(root, source, snapshot)
+                there = fallback is None or snapshot.walk(PurePosixPath(source.text).parts)[1]
+                # not in the revision: under `fallback`, on disk
+                by_path[source.text] = (
+                    read_source_text(root, source, snapshot) if there else read_source_text(fallback or root, source)
+                )
             else:
                 here = root if fallback is None or os.path.lexists(root / source.text) else fallback
                 by_path[source.text] = read_source_text(here, source)

@@ -106,9 +106,9 @@ def write_revision(files: list[tuple[str, str, str]], contents: list[bytes], int
 
 
 @contextlib.contextmanager
-def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None, on_disk: bool = False) -> Iterator[Version]:
+def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None) -> Iterator[Version]:
     """`spec` as a project folder: `git:REV` read into memory (`blobs`: the contents already
-    read in this run, by object id) or, when it has symbolic links or `on_disk` is asked,
+    read in this run, by object id) or, when it has symbolic links,
     written to a temporary folder (removed afterwards); anything else a folder (a project
     root, or its claims folder)."""
     if spec.startswith(GIT_PREFIX):
@@ -119,7 +119,7 @@ def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None, on_di
         contents = _contents(root, [oid for _, oid, _ in files], {} if blobs is None else blobs)
         if not any(path.startswith(f"{CLAIMS_DIR}/") for _, _, path in files):
             raise RevisionError(f"the project folder has no {CLAIMS_DIR}/ folder at {revision}")
-        if not on_disk and all(mode != LINK for mode, _, _ in files):
+        if all(mode != LINK for mode, _, _ in files):
             yield Version(
                 spec, root, Snapshot({path: data for (_, _, path), data in zip(files, contents, strict=True)})
             )

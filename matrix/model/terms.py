@@ -31,5 +31,10 @@ class Unit(enum.StrEnum):
         """How the terminal's headings name the unit."""
         return "claims" if self is Unit.CLAIMS else "sources (each once per stance or approach in a cell)"
 
+    @property
+    def stance_wording(self) -> str:
+        """How a count of stances alone (the Timeline) names the unit."""
+        return "claims" if self is Unit.CLAIMS else "sources (each at most once per stance in a cell)"
+
 
 COUNTS = tuple(unit.value for unit in Unit)  # the `--count` choices

@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from matrix.model.terms import Unit
 from matrix.terminal import cell_width, net_style, simple_table, table_width, text
 from matrix.time.timeline import left_out
 
@@ -170,7 +171,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
     """Stance, approach, top contrasts and totals, each under a one-line heading, laid out
     for `width` columns (at least 40): every value whole, topic labels shortened."""
     contrasts = analysis.contrast_rows()
-    unit = "claims" if analysis.count == "claims" else "sources (each once per stance or approach in a cell)"
+    unit = analysis.unit.wording
     sections: list[tuple[str, RenderableType]] = [
         (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis, width)),
         (f"Approach: unilateral/bilateral/multilateral {unit} and the dominant one", approach_table(analysis, width)),
@@ -178,7 +179,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
     if contrasts:
         heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
         sections.append((heading, contrasts_table(analysis, top, width)))
-    sections.append(("Totals" if analysis.count == "claims" else "Totals (claims)", totals_table(analysis, width)))
+    sections.append(("Totals" if analysis.unit is Unit.CLAIMS else "Totals (claims)", totals_table(analysis, width)))
     parts: list[RenderableType] = []
     for heading, table in sections:
         parts += [Text(heading, style="bold"), table]

@@ -94,9 +94,14 @@ class TimeRange:
             if value is not None and date is None:
                 raise ValueError(f"{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
             bounds.append(date)
-        found = cls(bounds[0], bounds[1])
+        return cls.of(bounds[0], bounds[1])
+
+    @classmethod
+    def of(cls, since: PartialDate | None = None, until: PartialDate | None = None) -> TimeRange:
+        """The range between two dates already parsed; ValueError naming the options for an empty range."""
+        found = cls(since, until)
         if found.first is not None and found.last is not None and found.first > found.last:
-            raise ValueError(f"--since {bounds[0]} is after --until {bounds[1]}")
+            raise ValueError(f"--since {since} is after --until {until}")
         return found
 
     @property

@@ -22,7 +22,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from matrix.model.terms import COUNTS, STANCES
+from matrix.model.terms import COUNTS, STANCES, Unit
 from matrix.model.values import Project
 from matrix.time.dating import (
     DatedClaim,
@@ -154,7 +154,7 @@ class Timeline:
     cells: Mapping[Key, TimeCell]
     time_range: TimeRange = field(default_factory=TimeRange)
     selection: Selection = field(default_factory=lambda: Selection((), 0, 0, 0))
-    count: str = "claims"
+    count: str = Unit.CLAIMS
     window: tuple[int, int] | None = None  # (months, step) for windows
     chosen: bool = False  # whether the kind of period was chosen from the span of the dates
 
@@ -226,7 +226,7 @@ def timeline(
     perspectives: Sequence[str],
     choice: PeriodChoice = PeriodChoice(),
     time_range: TimeRange | None = None,
-    count: str = "claims",
+    count: str = Unit.CLAIMS,
 ) -> Timeline:
     """Count `claims` (those of the given topics and perspectives that `time_range` keeps) per
     period, perspective and topic; undated claims (kept only without a time range) form the
@@ -249,7 +249,7 @@ def project_timeline(
     topics: Sequence[str],
     perspectives: Sequence[str],
     choice: PeriodChoice = PeriodChoice(),
-    count: str = "claims",
+    count: str = Unit.CLAIMS,
 ) -> Timeline:
     """`timeline` of the claims of `project` whose ids are in `ids` (already restricted by the
     filters and any time range), read straight from the project: no DatedClaim per claim, each
@@ -271,14 +271,14 @@ def project_timeline(
             for c in claims_file.claims
             if c.id in ids and c.topic in wanted_topics and c.stance in STANCES
         ]
-    units: dict[Unit, int] = {}
+    units: dict[Counted, int] = {}
     for (written, perspective, topic, stance, unit_source), number in _units(codings, count).items():
         unit = (None if written is None else parsed_date(written), perspective, topic, stance, unit_source)
         units[unit] = units.get(unit, 0) + number
     return _timeline(units, topics, perspectives, choice, TimeRange(), Selection((), 0, 0, 0), count)
 
 
-Unit = tuple[PartialDate | None, str, str, str, str]  # date, perspective, topic, stance, source ("" for claims)
+Counted = tuple[PartialDate | None, str, str, str, str]  # date, perspective, topic, stance, source ("" for claims)
 D = TypeVar("D")  # a date, parsed or as written
 
 
@@ -287,13 +287,13 @@ def _units(codings: Iterable[tuple[D, str, str, str, str]], count: str) -> dict[
     source is "" when counting claims."""
     units: dict[tuple[D, str, str, str, str], int] = {}
     for date, perspective, topic, stance, source in codings:
-        unit = (date, perspective, topic, stance, source if count == "sources" else "")
+        unit = (date, perspective, topic, stance, source if count == Unit.SOURCES else "")
         units[unit] = units.get(unit, 0) + 1
     return units
 
 
 def _timeline(
-    units: dict[Unit, int],
+    units: dict[Counted, int],
     topics: Sequence[str],
     perspectives: Sequence[str],
     choice: PeriodChoice,
@@ -311,7 +311,7 @@ def _timeline(
     )
 
 
-def _count(units: Mapping[Unit, int], periods: Sequence[Period], count: str) -> dict[Key, TimeCell]:
+def _count(units: Mapping[Counted, int], periods: Sequence[Period], count: str) -> dict[Key, TimeCell]:
     """Cells of the periods (and the Undated row), from the claims counted per distinct date
     and coding: each distinct date is placed in its periods once."""
     starts = [p.start for p in periods]
@@ -319,7 +319,7 @@ def _count(units: Mapping[Unit, int], periods: Sequence[Period], count: str) -> 
     seen: set[tuple[str, str, str, str, str]] = set()  # counting sources: each once per stance in a cell
     for (date, perspective, topic, stance, source), number in units.items():
         for label, partial in _places(date, periods, starts):
-            if count == "sources":
+            if count == Unit.SOURCES:
                 if (label, perspective, topic, stance, source) in seen:
                     continue
                 seen.add((label, perspective, topic, stance, source))

@@ -111,7 +111,9 @@ def build_workbook(
     )
     coverage_sheet(wb, covered())
     codebook_sheet(wb, analysis)
-    problems_sheet(wb, report)
+    problems = problems_sheet(wb, report)
+    if problems is not None:  # not counted in `advance`, which counts Claims and Evidence rows
+        streamed["Problems"] = Prerendered(problems, stack, counted=False)
     return streamed
 
 

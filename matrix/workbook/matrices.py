@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from matrix.analysis.pivot import Analysis, Evidence, StanceCell, evidence
-from matrix.model.terms import APPROACHES
+from matrix.model.terms import APPROACHES, Unit
 from matrix.model.values import Memo, Memos
 from matrix.workbook.cells import (
     BOLD,
@@ -106,7 +106,7 @@ def stance_sheet(
             where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
             conv = [i for i in items if i[2] == "convergence"]
             div = [i for i in items if i[2] == "divergence"]
-            titles = _stance_titles(where, cell, len(conv), len(div), analysis.count == "sources")
+            titles = _stance_titles(where, cell, len(conv), len(div), analysis.unit is Unit.SOURCES)
             net_title = _with_memo(titles[2], memos.cell(topic, perspective))
             row += [
                 sheet.cell(cell.convergence, fill=fill, border=GROUP_EDGE, **_evidence(titles[0], conv, layout)),
@@ -135,7 +135,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None
                 items = by_cell.get((topic, perspective, approach), [])
                 where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
                 title = f"{where}: {len(items)} {approach}"
-                if analysis.count == "sources" and cell is not None:
+                if analysis.unit is Unit.SOURCES and cell is not None:
                     title = f"{where}: {_sources_text(cell.counts[i])} {approach} ({_n(len(items))})"
                 row.append(
                     sheet.cell(

@@ -130,8 +130,8 @@ class StreamedRows:
     first_row: int
     styles: Sequence[int | None]  # per column: the xf index of the cell style, or None
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
-    tall: int | None = None  # a wrapped column whose text sets each row's height
-    tall_width: float = 80
+    tall: tuple[int, ...] = ()  # the wrapped columns whose text sets each row's height
+    tall_widths: tuple[float, ...] = ()  # and their widths
     links: Sequence[tuple[int, Mapping[Any, str]]] = ()  # (column, value -> where a cell of it links)
 
     def hyperlinks(self) -> bytes:
@@ -174,17 +174,14 @@ class StreamedRows:
                 _cells(values[first : first + chunk], style, mark)
                 for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
             ]
-            heights = [""] * len(cells[0])
-            if self.tall is not None:
-                one_line = int(self.tall_width * 1.1)  # as wrapped_lines: shorter text needs no height
-                heights = [
-                    f' ht="{LINE_HEIGHT * lines}" customHeight="1"'
-                    if isinstance(v, str)
-                    and (len(v) > one_line or "\n" in v)
-                    and (lines := wrapped_lines(v, self.tall_width)) > 1
-                    else ""
-                    for v in self.columns[self.tall][first : first + chunk]
+            lines = [1] * len(cells[0])
+            for column, width in zip(self.tall, self.tall_widths, strict=True):
+                one_line = int(width * 1.1)  # as wrapped_lines: shorter text needs no height
+                lines = [
+                    max(n, wrapped_lines(v, width)) if isinstance(v, str) and (len(v) > one_line or "\n" in v) else n
+                    for n, v in zip(lines, self.columns[column][first : first + chunk], strict=True)
                 ]
+            heights = [f' ht="{LINE_HEIGHT * n}" customHeight="1"' if n > 1 else "" for n in lines]
             for r, (height, row) in enumerate(
                 zip(heights, zip(*cells, strict=True), strict=True), start=self.first_row + first
             ):
@@ -196,22 +193,29 @@ def streamed_sheet(
     title: str,
     headers: Sequence[str],
     widths: Sequence[float],
-    wrapped: str,
+    wrapped: Sequence[str],
     columns: list[list[Any]],
     links: Sequence[tuple[int, Mapping[Any, str]]] = (),
+    table: bool = True,
 ) -> StreamedRows:
-    """A table sheet whose rows (`columns` of values) are streamed; the `wrapped` column wraps
-    and sets each row's height; `links`: (column, value -> location) of cells that link."""
+    """A sheet whose rows (`columns` of values) are streamed; the `wrapped` columns wrap and set
+    each row's height; `links`: (column, value -> location) of cells that link; `table`: the
+    rows are an Excel table (autofilter, striped rows)."""
     sheet = Sheet(wb, title, widths, freeze="B2")
     sheet.header(headers)
-    tall = headers.index(wrapped)
+    tall = tuple(headers.index(name) for name in wrapped)
     styles: list[int | None] = [style_id(sheet.ws, TOP)] * len(headers)  # every cell top-aligned
-    styles[tall] = style_id(sheet.ws, WRAP)
+    for column in tall:
+        styles[column] = style_id(sheet.ws, WRAP)
     prefixed = [style_id(sheet.ws, TOP, prefix=True)] * len(headers)
-    prefixed[tall] = style_id(sheet.ws, WRAP, prefix=True)
-    excel_table(sheet, title, headers, 1, len(columns[0]))
+    for column in tall:
+        prefixed[column] = style_id(sheet.ws, WRAP, prefix=True)
+    if table:
+        excel_table(sheet, title, headers, 1, len(columns[0]))
     print_area(sheet.ws, headers, len(columns[0]) + 1)
-    return StreamedRows(columns, 2, styles, prefixed, tall=tall, tall_width=widths[tall], links=links)
+    return StreamedRows(
+        columns, 2, styles, prefixed, tall=tall, tall_widths=tuple(widths[i] for i in tall), links=links
+    )
 
 
 def source_links(analysis: Analysis) -> dict[str, str]:
@@ -247,7 +251,7 @@ def claims_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = 
         (CLAIM_HEADERS.index("Source"), source_links(analysis)),
         (CLAIM_HEADERS.index("Cell"), cell_links(layout.cells)),
     )
-    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", values, links)
+    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, ("Quote",), values, links)
 
 
 def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
@@ -260,4 +264,4 @@ def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None 
     rows = [analysis.passages[i] for i in order]
     values = _with_cells(rows, EVIDENCE_LAYOUT, PassageRow._fields, [cells[i] for i in order])
     links = ((EVIDENCE_HEADERS.index("Cell"), cell_links(layout.cells)),)
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", values, links)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, ("Passage",), values, links)

@@ -11,11 +11,12 @@ from matrix.analysis.coverage import Coverage
 from matrix.analysis.palette import PALETTE, THIN_BELOW, THIN_MARK
 from matrix.analysis.pivot import Analysis
 from matrix.model.problems import Report
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import APPROACHES, STANCES, Unit
 from matrix.model.values import CONFIDENCE_WEIGHTS
 from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
 from matrix.workbook.printing import print_area
+from matrix.workbook.rows import StreamedRows, streamed_sheet
 
 NO_CLAIMS = "No claims match the filters"
 OVERVIEW_PRINTED = "L"  # the Overview's last printed column: the chart (from H) ends in it
@@ -29,7 +30,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
         "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
         "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree."
-        if analysis.count == "claims"
+        if analysis.unit is Unit.CLAIMS
         else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
         "Contrasts ranks where perspectives disagree.",
         "Every count cell's comment lists the claims behind it; clicking it selects exactly those rows in Claims;",
@@ -90,7 +91,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         (1.0, "all convergence"),
     ):
         sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=solid(net_colour(value))), meaning])
-    unit = "sources" if analysis.count == "sources" else "claims"
+    unit = analysis.unit.value
     sheet.append(
         [
             sheet.cell(1.0, fmt=net_format(1), fill=stance_fill(1.0, 1)),
@@ -226,19 +227,20 @@ def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
     )
 
 
-def problems_sheet(wb: Workbook, report: Report) -> None:
-    sheet = Sheet(wb, "Problems", (9, 18, 26, 22, 40, 40), freeze="B2")
-    sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
-    for problem in report.problems:
-        sheet.append(
-            [
-                problem.level.value,
-                problem.code,
-                sheet.text(str(problem.location)),
-                sheet.text(problem.subject),
-                sheet.cell(problem.message, align=WRAP),
-                sheet.cell(problem.hint, align=WRAP),
-            ]
+PROBLEM_HEADERS = ("Level", "Code", "Location", "Claim or source", "Message", "Hint")
+PROBLEM_WIDTHS = (9, 18, 26, 22, 40, 40)  # one page wide at 7 points or more
+
+
+def problems_sheet(wb: Workbook, report: Report) -> StreamedRows | None:
+    """Every problem, one a row (streamed, as the Claims rows are: a project can raise tens of
+    thousands of warnings), Message and Hint wrapped; a sheet that says so when there are none."""
+    if report.problems:
+        rows = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return streamed_sheet(
+            wb, "Problems", PROBLEM_HEADERS, PROBLEM_WIDTHS, ("Message", "Hint"), columns, table=False
         )
-    if not report.problems:
-        sheet.append(["none", "The claims validated without warnings."])
+    sheet = Sheet(wb, "Problems", PROBLEM_WIDTHS, freeze="B2")
+    sheet.header(PROBLEM_HEADERS)
+    sheet.append(["none", "The claims validated without warnings."])
+    return None

@@ -15,6 +15,7 @@ from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.utils import get_column_letter
 
+from matrix.model.terms import Unit
 from matrix.model.values import Codebook
 from matrix.time.timeline import UNDATED, Timeline
 from matrix.workbook.cells import BOLD, HEADER_FILL, NET_FORMAT, TITLE, WRAP, Sheet, excel_table, net_colour, solid
@@ -52,7 +53,7 @@ def _periods_line(line: Timeline) -> str:
 
 
 def _notes(line: Timeline) -> list[str]:
-    unit = "claims" if line.count == "claims" else "sources (each at most once per stance in a cell)"
+    unit = Unit(line.count).stance_wording
     notes = [
         _periods_line(line) + f" Counting {unit}.",
         (
