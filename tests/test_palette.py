@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from matrix.analysis.palette import HATCH, cell_colour, is_thin, net_colour, terminal_style
+from matrix.analysis.palette import cell_colour, hatch_colour, is_thin, net_colour, terminal_style
 
 # Machado, Oliveira and Fernandes (2009), "A Physiologically-based Model for Simulation of Color
 # Vision Deficiency", IEEE TVCG 15(6): the simulation matrices at severity 1.0, applied to
@@ -68,7 +68,10 @@ def test_the_simulation_tells_the_old_red_green_scale_apart_poorly() -> None:
 def test_a_thin_cell_keeps_the_hue_of_its_net_index(net: float) -> None:
     assert is_thin(1) and is_thin(2) and not is_thin(3) and not is_thin(0)
     assert cell_colour(net, 1) == cell_colour(net, 5) == net_colour(net)
-    assert net_colour(net) != HATCH
+    hue, hatch = seen(net_colour(net)), seen(hatch_colour(net_colour(net)))  # the hatch: a darker shade
+    assert hatch[0] < hue[0] - 20
+    if math.hypot(hue[1], hue[2]) > 5:  # a chromatic colour: the same hue angle
+        assert math.atan2(hatch[2], hatch[1]) == pytest.approx(math.atan2(hue[2], hue[1]), abs=0.15)
 
 
 def test_the_terminal_uses_the_same_ends() -> None:

@@ -14,7 +14,7 @@ from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from matrix import check
-from matrix.analysis.palette import HATCH
+from matrix.analysis.palette import hatch_colour
 from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, net_colour, write_workbook
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
@@ -96,7 +96,7 @@ def test_matrix_fills_follow_the_net_index(book: Book) -> None:
     for ref, net in (("H3", -1), ("D4", 1), ("H4", 0)):
         fill = ws[ref].fill
         assert fill.patternType not in (None, "solid") and fill.patternType == "lightUp"
-        assert fill.bgColor.rgb == "00" + net_colour(net) and fill.fgColor.rgb == "00" + HATCH
+        assert fill.bgColor.rgb == "00" + net_colour(net) and fill.fgColor.rgb == "00" + hatch_colour(net_colour(net))
         assert ws[ref].number_format == '+0.00"°";-0.00"°";0.00"°"'
         conv = ws[ref.replace("D", "B").replace("H", "F")].fill
         assert (conv.patternType, conv.fgColor.rgb, conv.bgColor.rgb) == ("lightUp", fill.fgColor.rgb, fill.bgColor.rgb)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 PALETTE = "ColorBrewer RdBu, colour-blind safe"  # what the legends call it
 DIVERGENCE, NEUTRAL, CONVERGENCE = (0xEF, 0x8A, 0x62), (0xF7, 0xF7, 0xF7), (0x67, 0xA9, 0xCF)
-HATCH = "595959"  # the hatch lines over a thin cell's hue (a dark grey: visible on every hue)
+HATCH = "595959"  # the brief's hatch lines over a thin cell's hue (a dark grey, 70% opaque)
+HATCH_SHADE = 0.45  # the workbook's hatch lines: the cell's own hue, this much towards black
 THIN_BELOW = 3
 THIN_MARK = "\u00b0"  # '°'
 TERMINAL_STYLES = ("#ef8a62", "default", "#67a9cf")  # text styles for net < -1/3, between, > +1/3
@@ -46,6 +47,14 @@ def cell_colour(net: float, units: int) -> str:
     sources: the hue of its net index, thin or not (a thin cell is hatched, see `is_thin`)."""
     del units  # the evidence's weight never changes the colour
     return net_colour(net)
+
+
+def hatch_colour(colour: str) -> str:
+    """The workbook's hatch lines over a thin cell of `colour` (RRGGBB): a darker shade of the same
+    hue. A spreadsheet that cannot draw patterns (LibreOffice blends the two colours) then shows
+    the cell's own hue, a little darker, never a lighter, milder-looking one."""
+    rgb = (int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16))
+    return _hex(_mix(rgb, (0, 0, 0), HATCH_SHADE))
 
 
 def terminal_style(net: float) -> str:

@@ -20,7 +20,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from matrix.analysis.palette import HATCH, THIN_MARK, cell_colour, is_thin, net_colour
+from matrix.analysis.palette import THIN_MARK, cell_colour, hatch_colour, is_thin, net_colour
 from matrix.model.terms import FORMULA_START
 from matrix.workbook.comments import Note, text_note
 from matrix.workbook.printing import print_fit
@@ -59,9 +59,9 @@ THIN_PATTERN = "lightUp"  # thin diagonal lines: the hatch of a thin cell
 
 @functools.cache
 def hatched(colour: str) -> PatternFill:
-    """`colour` (RRGGBB) under thin dark diagonal lines: a pattern fill's background is its
-    bgColor, the lines its fgColor."""
-    return PatternFill(THIN_PATTERN, fgColor=HATCH, bgColor=colour)
+    """`colour` (RRGGBB) under thin diagonal lines of a darker shade of it: a pattern fill's
+    background is its bgColor, the lines its fgColor."""
+    return PatternFill(THIN_PATTERN, fgColor=hatch_colour(colour), bgColor=colour)
 
 
 def stance_fill(net: float, units: int) -> PatternFill:
