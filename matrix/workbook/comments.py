@@ -54,19 +54,27 @@ def _claim_lines(claim_id: str, stance: str, quotes: Sequence[str]) -> list[str]
     return lines
 
 
-def evidence_note(title: str, items: Sequence[Evidence], where: str = "the linked Claims rows") -> Note:
-    """The comment of a cell whose claims are `items`: `title`, then each claim (see the module);
-    `where` names the block the cell links to, for the claims not listed."""
+def evidence_note(
+    title: str, items: Sequence[Evidence], where: str = "the linked Claims rows", total: int | None = None
+) -> Note:
+    """The comment of a cell whose claims are `items` (the first of its `total` claims, or all):
+    `title`, then each claim (see the module); `where` names the block the cell links to, for
+    the claims not listed."""
+    total = len(items) if total is None else total
     lines = [*_wrapped(title), ""]
     listed: list[str] = []
     for index, (_, claim_id, stance, quotes) in enumerate(items):
         block = _claim_lines(claim_id, stance, quotes)
         if listed and len(lines) + len(block) > COMMENT_LINES:
-            rest = len(items) - index
+            rest = total - index
             lines += _wrapped(f"\u2026 and {rest} more claim{'s' if rest != 1 else ''}: click the cell for {where}")
             break
         lines += block
         listed.append(claim_id)
+    else:
+        if total > len(listed):
+            rest = total - len(listed)
+            lines += _wrapped(f"\u2026 and {rest} more claim{'s' if rest != 1 else ''}: click the cell for {where}")
     return _note(lines, tuple(listed))
 
 

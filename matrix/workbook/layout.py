@@ -16,7 +16,7 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter  # a pure function: column number -> letters
 
@@ -59,12 +59,20 @@ def block(rows: Iterable[int], sheet: str = "Claims", column: str = "A") -> str 
 class ClaimsLayout:
     """The Claims sheet's rows. `order[i]` is the claims-table row shown on sheet row i + 2
     (row 1 holds the headers); `rows[t]` the sheet row of claims-table row t; `cells[t]` its
-    Stance cell (`J5`; None when its topic or perspective is not in the matrix)."""
+    Stance cell (`J5`; None when its topic or perspective is not in the matrix); `spans` the
+    first and last sheet rows of each cell's block, by (topic, perspective, stance), and of the
+    whole cell by (topic, perspective, None)."""
 
     order: tuple[int, ...]
     rows: tuple[int, ...]
     cells: tuple[str | None, ...]
     ids: Mapping[str, int]  # claim id -> sheet row
+    spans: Mapping[tuple[str, str, str | None], tuple[int, int]] = field(default_factory=dict)
+
+    def span_block(self, topic: str, perspective: str, stance: str | None = None) -> str | None:
+        """The Claims rows of a cell (of one stance in it), as one range; None when it has none."""
+        span = self.spans.get((topic, perspective, stance))
+        return None if span is None else _area("Claims", "A", *span)
 
     def claims_block(self, table_rows: Iterable[int]) -> str | None:
         """The Claims rows of these claims-table rows, as one reference (see `block`)."""
@@ -78,31 +86,35 @@ class ClaimsLayout:
 def claims_layout(analysis: Analysis) -> ClaimsLayout:
     """The Claims sheet of `analysis` in matrix order (see the module's invariants)."""
     claims = analysis.claims
+    topics, perspectives = len(analysis.topics), len(analysis.perspectives)
+    # one integer key per claim (sorting 100,000 of them is far quicker than tuples of strings);
+    # a topic or perspective outside the matrix sorts last
     topic_at = {t: i for i, t in enumerate(analysis.topics)}
     perspective_at = {p: i for i, p in enumerate(analysis.perspectives)}
     stance_at = {s: i for i, s in enumerate(STANCES)}
-    far = len(topic_at) + len(perspective_at) + len(stance_at)
+    source_at = {s: i for i, s in enumerate(sorted({c.source for c in claims}))}
+    stances, sources = len(STANCES) + 1, len(source_at)
+    places = [(topic_at.get(c.topic, topics), perspective_at.get(c.perspective, perspectives)) for c in claims]
     keys = [
-        (
-            topic_at.get(c.topic, far),
-            perspective_at.get(c.perspective, far),
-            stance_at.get(c.stance, far),
-            c.source,
-            row,
-        )
-        for row, c in enumerate(claims)
+        ((t * (perspectives + 1) + p) * stances + stance_at.get(c.stance, stances - 1)) * sources + source_at[c.source]
+        for (t, p), c in zip(places, claims, strict=True)
     ]
-    keys.sort()
-    order = tuple(key[-1] for key in keys)
+    order = tuple(sorted(range(len(claims)), key=keys.__getitem__))  # stable: file order last
     rows = [0] * len(order)
     for position, row in enumerate(order):
         rows[row] = position + 2
-    cells: list[str | None] = [None] * len(order)
-    for t, p, _, _, row in keys:
-        if t < len(topic_at) and p < len(perspective_at):
-            cells[row] = stance_address(t, p)
-    ids = {c.id: rows[row] for row, c in enumerate(claims)}
-    return ClaimsLayout(order, tuple(rows), tuple(cells), ids)
+    addresses = {(t, p): stance_address(t, p) for t in range(topics) for p in range(perspectives)}
+    cells = tuple(addresses.get(place) for place in places)
+    ids = {c.id: row for c, row in zip(claims, rows, strict=True)}
+    spans: dict[tuple[str, str, str | None], tuple[int, int]] = {}
+    for size in (sources, sources * stances) if order else ():  # one stance in a cell, then whole cells
+        blocks = [keys[row] // size for row in order]  # sorted: each block's rows are consecutive
+        starts = [0, *(i for i in range(1, len(blocks)) if blocks[i] != blocks[i - 1])]
+        for first, end in zip(starts, [*starts[1:], len(blocks)], strict=True):
+            claim = claims[order[first]]
+            stance = claim.stance if size == sources else None
+            spans[claim.topic, claim.perspective, stance] = (first + 2, end + 1)
+    return ClaimsLayout(order, tuple(rows), cells, ids, spans)
 
 
 def passage_order(claim_order: Sequence[int], passages_per_claim: Sequence[int]) -> list[int]:

@@ -24,7 +24,7 @@ from matrix.workbook.cells import (
     solid,
     stance_fill,
 )
-from matrix.workbook.comments import evidence_note
+from matrix.workbook.comments import COMMENT_LINES, evidence_note
 from matrix.workbook.layout import ClaimsLayout, claims_layout
 
 
@@ -37,6 +37,23 @@ def _evidence(title: str, items: Sequence[Evidence], layout: ClaimsLayout) -> di
     rows = [layout.rows[item[0]] for item in items]
     where = f"Claims rows {rows[0]}-{rows[-1]}" if rows[-1] - rows[0] + 1 == len(rows) else "the linked Claims rows"
     return {"comment": evidence_note(title, items, where), "link": layout.claims_block(item[0] for item in items)}
+
+
+def block_evidence(
+    title: str, analysis: Analysis, layout: ClaimsLayout, topic: str, perspective: str, stance: str | None = None
+) -> dict[str, Any]:
+    """`_evidence` of a cell's block on Claims (of one `stance` in it), read off the layout:
+    the first claims of the block for the comment, the block's range for the link."""
+    span = layout.spans.get((topic, perspective, stance))
+    if span is None:
+        return {"comment": None, "link": None}
+    first, last = span
+    shown = [
+        (row, analysis.claims[row].id, analysis.claims[row].stance, analysis.claims[row].quotes)
+        for row in layout.order[first - 2 : min(last - 1, first - 2 + COMMENT_LINES)]  # at most a line each
+    ]
+    note = evidence_note(title, shown, f"Claims rows {first}-{last}", total=last - first + 1)
+    return {"comment": note, "link": layout.span_block(topic, perspective, stance)}
 
 
 def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
@@ -109,10 +126,23 @@ def stance_sheet(
             titles = _stance_titles(where, cell, len(conv), len(div), analysis.unit is Unit.SOURCES)
             net_title = _with_memo(titles[2], memos.cell(topic, perspective))
             row += [
-                sheet.cell(cell.convergence, fill=fill, border=GROUP_EDGE, **_evidence(titles[0], conv, layout)),
-                sheet.cell(cell.divergence, fill=fill, **_evidence(titles[1], div, layout)),
                 sheet.cell(
-                    cell.net, fill=fill, fmt=net_format(units), font=BOLD, **_evidence(net_title, items, layout)
+                    cell.convergence,
+                    fill=fill,
+                    border=GROUP_EDGE,
+                    **block_evidence(titles[0], analysis, layout, topic, perspective, "convergence"),
+                ),
+                sheet.cell(
+                    cell.divergence,
+                    fill=fill,
+                    **block_evidence(titles[1], analysis, layout, topic, perspective, "divergence"),
+                ),
+                sheet.cell(
+                    cell.net,
+                    fill=fill,
+                    fmt=net_format(units),
+                    font=BOLD,
+                    **block_evidence(net_title, analysis, layout, topic, perspective),
                 ),
                 sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
             ]

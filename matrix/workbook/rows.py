@@ -139,10 +139,11 @@ class StreamedRows:
         items: list[str] = []
         for column, targets in self.links:
             letter = get_column_letter(column + 1)
+            escaped = {value: _escape(target) for value, target in targets.items()}  # once per target
             items += [
-                f'<hyperlink ref="{letter}{row}" location="{_escape(target)}"/>'
+                f'<hyperlink ref="{letter}{row}" location="{escaped[value]}"/>'
                 for row, value in enumerate(self.columns[column], start=self.first_row)
-                if (target := targets.get(value)) is not None
+                if value in escaped
             ]
         return f"<hyperlinks>{''.join(items)}</hyperlinks>".encode() if items else b""
 

@@ -13,8 +13,8 @@ from matrix.analysis.palette import THIN_MARK, is_thin, signed
 from matrix.analysis.pivot import Analysis, Evidence, evidence
 from matrix.model.values import Memo, Memos
 from matrix.workbook.cells import BOLD, GROUP_EDGE, HEADER_FILL, WRAP, Sheet, stance_fill
-from matrix.workbook.comments import evidence_note
 from matrix.workbook.layout import ClaimsLayout, claims_layout
+from matrix.workbook.matrices import block_evidence
 
 SUMMARY_WIDTH = 26  # three perspectives and the across column print one page wide at 7 points or more
 COUNTS_WIDTH = 10
@@ -84,10 +84,5 @@ def _counts(
     mark = THIN_MARK if is_thin(units) else ""
     text = f"+{cell.convergence} / -{cell.divergence}\nnet {signed(cell.net)}{mark}"
     where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {analysis.codebook.label('topics', topic)}"
-    items = sorted(items, key=lambda item: layout.rows[item[0]])  # as the block runs
-    rows = [layout.rows[item[0]] for item in items]
-    note = (
-        evidence_note(f"{where}: {len(items)} claims", items, f"Claims rows {min(rows)}-{max(rows)}") if items else None
-    )
-    link = layout.claims_block(item[0] for item in items)
-    return sheet.cell(text, align=WRAP, fill=stance_fill(cell.net, units), comment=note, link=link)
+    evidence = block_evidence(f"{where}: {len(items)} claims", analysis, layout, topic, perspective)
+    return sheet.cell(text, align=WRAP, fill=stance_fill(cell.net, units), **evidence)
