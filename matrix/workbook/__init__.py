@@ -93,7 +93,7 @@ def build_workbook(
     sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
     is cut; default, chosen from the span of the dates)."""
     cells = evidence(analysis.claims)
-    layout = claims_layout(analysis)
+    layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
     overview_sheet(wb, analysis, report, dict(project.inputs))
     stance_sheet(wb, analysis, cells, project.memos, layout)
     summaries_sheet(wb, analysis, project.memos, layout, cells)

@@ -15,7 +15,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter  # a pure function: column number -> letters
@@ -83,8 +83,9 @@ class ClaimsLayout:
         return block(self.ids[i] for i in claim_ids if i in self.ids)
 
 
-def claims_layout(analysis: Analysis) -> ClaimsLayout:
-    """The Claims sheet of `analysis` in matrix order (see the module's invariants)."""
+def claims_layout(analysis: Analysis, cited: Collection[str] | None = None) -> ClaimsLayout:
+    """The Claims sheet of `analysis` in matrix order (see the module's invariants); `ids`
+    holds the claims of `cited` (default: every claim)."""
     claims = analysis.claims
     topics, perspectives = len(analysis.topics), len(analysis.perspectives)
     # one integer key per claim (sorting 100,000 of them is far quicker than tuples of strings);
@@ -105,7 +106,7 @@ def claims_layout(analysis: Analysis) -> ClaimsLayout:
         rows[row] = position + 2
     addresses = {(t, p): stance_address(t, p) for t in range(topics) for p in range(perspectives)}
     cells = tuple(addresses.get(place) for place in places)
-    ids = {c.id: row for c, row in zip(claims, rows, strict=True)}
+    ids = {c.id: row for c, row in zip(claims, rows, strict=True) if cited is None or c.id in cited}
     spans: dict[tuple[str, str, str | None], tuple[int, int]] = {}
     for size in (sources, sources * stances) if order else ():  # one stance in a cell, then whole cells
         blocks = [keys[row] // size for row in order]  # sorted: each block's rows are consecutive

@@ -136,16 +136,20 @@ class StreamedRows:
 
     def hyperlinks(self) -> bytes:
         """The `<hyperlinks>` element of the `links` columns' cells (empty: none)."""
-        items: list[str] = []
+        parts: list[bytes] = []  # encoded a chunk at a time: 100,000 rows' strings are never all held
         for column, targets in self.links:
             letter = get_column_letter(column + 1)
             escaped = {value: _escape(target) for value, target in targets.items()}  # once per target
-            items += [
-                f'<hyperlink ref="{letter}{row}" location="{escaped[value]}"/>'
-                for row, value in enumerate(self.columns[column], start=self.first_row)
-                if value in escaped
-            ]
-        return f"<hyperlinks>{''.join(items)}</hyperlinks>".encode() if items else b""
+            values = self.columns[column]
+            for start in range(0, len(values), 20_000):
+                chunk = "".join(
+                    f'<hyperlink ref="{letter}{row}" location="{escaped[value]}"/>'
+                    for row, value in enumerate(values[start : start + 20_000], start=self.first_row + start)
+                    if value in escaped
+                )
+                if chunk:
+                    parts.append(chunk.encode())
+        return b"<hyperlinks>" + b"".join(parts) + b"</hyperlinks>" if parts else b""
 
     @property
     def count(self) -> int:
@@ -238,7 +242,8 @@ def _with_cells(
     """The columns of `layout` from `rows`, the `cell` column from `cells` (`J5` -> `Stance!J5`)."""
     names = [name for _, name, _ in layout]
     values = column_values(rows, [n for n in names if n != "cell"], fields)
-    values.insert(names.index("cell"), [None if cell is None else f"Stance!{cell}" for cell in cells])
+    shown = {cell: f"Stance!{cell}" for cell in set(cells) if cell is not None}  # one string per cell
+    values.insert(names.index("cell"), [shown.get(cell) if cell is not None else None for cell in cells])
     return values
 
 
