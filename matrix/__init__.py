@@ -23,26 +23,24 @@ from matrix.model.values import Filters, Project
 from matrix.time.dating import TimeRange
 
 if TYPE_CHECKING:
-    from matrix.analysis.pivot import Analysis
+    from matrix.analysis.pivot import Analysis, analyse
 
 __version__ = VERSION
 
 
-def analyse(
-    project: Project,
-    report: Report,
-    filters: Filters | None = None,
-    count: str = Unit.CLAIMS,
-    time_range: TimeRange | None = None,
-) -> Analysis:
-    """The Analysis of a valid `project` (see `matrix.analysis.pivot.analyse`)."""
-    from matrix.analysis.pivot import analyse as analysed
+def __getattr__(name: str) -> object:
+    """`analyse` and `Analysis`, imported when first used: the commands that do not analyse
+    never load the analysis."""
+    if name in ("Analysis", "analyse"):
+        from matrix.analysis import pivot
 
-    return analysed(project, report, filters, count, time_range)
+        return getattr(pivot, name)
+    raise AttributeError(f"module 'matrix' has no attribute {name!r}")
 
 
 __all__ = [
     "CODES",
+    "Analysis",
     "Filters",
     "InvalidProject",
     "Level",

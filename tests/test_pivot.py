@@ -209,3 +209,13 @@ def test_claims_csv_quotes_every_formula_start_owasp_lists() -> None:
         io.StringIO(claims_csv(rows, raw=True, names=("text", "weight"))), keep_default_na=False, dtype=str
     )
     assert list(raw["text"]) == cells
+
+
+def test_a_stance_cell_names_its_claims_in_table_order(analysis: Analysis) -> None:
+    cell = analysis.stance_cell("export-controls", "US-India")
+    assert cell is not None and cell.claims == ("a1", "a2", "a3")
+    assert all(
+        c.id in found.claims
+        for c in analysis.claims
+        if (found := analysis.stance_cell(c.topic, c.perspective)) is not None
+    )

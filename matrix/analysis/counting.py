@@ -1,7 +1,7 @@
 """The stance matrix's numbers, counted in plain Python: each topic x perspective cell's
 convergence and divergence (claims, or sources once per stance), its net and weighted index,
-and the contrasts between perspectives. `pivot` lays them out as frames; `diff` compares them
-between two versions without pandas. Pure.
+and the contrasts between perspectives. The Analysis (`matrices`, `pivot`) counts with them,
+and `diff` counts each of two versions with them. Pure.
 
 net index = (conv - div) / (conv + div), in [-1, 1]; the weighted index uses the same formula
 with each claim weighing its confidence (low 1, medium 2, high 3).
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matrix.model.terms import Unit
-from matrix.model.values import CONFIDENCE_WEIGHTS, Codebook, Filters
+from matrix.model.values import Codebook, Filters
 
 Coding = tuple[str, "str | None", str, str, int]
 """One claim as the stance matrix counts it: source, topic, perspective, stance, weight."""
@@ -32,11 +32,6 @@ CONTRAST_FIELDS = (
     "gap",
     "opposite",
 )
-
-
-def weight(confidence: str) -> int:
-    """What a claim of this confidence weighs in the weighted index (medium when unknown)."""
-    return CONFIDENCE_WEIGHTS.get(confidence, 2)
 
 
 def net_index(plus: int, minus: int) -> float | None:

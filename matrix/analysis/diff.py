@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from matrix.analysis.counting import STANCE_MEASURES, axes, contrast_rows, tallies, weight
+from matrix.analysis.counting import STANCE_MEASURES, axes, contrast_rows, tallies
 from matrix.files.quotes import normalise_quote
 from matrix.model.terms import Unit
 from matrix.model.values import Claim, Filters, Project, Source
@@ -210,9 +210,7 @@ def side_of(
         kept = selection.ids()
         claims = {claim_id: found for claim_id, found in claims.items() if claim_id in kept}
     topics, perspectives, _ = axes(project.codebook, filters)
-    codings = (
-        (c.source, c.topic, perspective, c.stance, weight(c.confidence)) for c, perspective, _ in claims.values()
-    )
+    codings = ((c.source, c.topic, perspective, c.stance, c.weight) for c, perspective, _ in claims.values())
     cells = tallies(codings, count)
     stance = []
     for topic in topics:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from matrix.analysis.counting import Tally, contrast_rows, net_index, tallies
 from matrix.analysis.frames import ClaimRow
@@ -23,14 +23,15 @@ UNSPECIFIED = "unspecified"  # the actors table's column of claims with no appro
 @dataclass(frozen=True, slots=True)
 class StanceCell:
     """One topic x perspective cell: convergence and divergence in the analysis's unit (claims,
-    or sources once per stance), the net and weighted index, and how many sources its claims
-    come from. Only cells with claims exist (net is then defined)."""
+    or sources once per stance), the net and weighted index, how many sources its claims come
+    from, and their ids in table order. Only cells with claims exist (net is then defined)."""
 
     convergence: int
     divergence: int
     net: float
     weighted: float
     sources: int = 0
+    claims: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def units(self) -> int:
@@ -117,8 +118,10 @@ def stance_cells(
     """The tallies of every cell with claims (`counting.tallies`), and the shown cells as StanceCells."""
     found = tallies(((c.source, c.topic, c.perspective, c.stance, c.weight) for c in claims), unit)
     sources: dict[tuple[str, str], set[str]] = {}
+    ids: dict[tuple[str, str], list[str]] = {}
     for c in claims:
         sources.setdefault((c.topic, c.perspective), set()).add(c.source)
+        ids.setdefault((c.topic, c.perspective), []).append(c.id)
     cells = {}
     for topic in topics:
         for perspective in perspectives:
@@ -132,6 +135,7 @@ def stance_cells(
                 net,
                 float("nan") if weighted is None else weighted,
                 len(sources.get((topic, perspective), ())),
+                tuple(ids.get((topic, perspective), ())),
             )
     return found, cells
 

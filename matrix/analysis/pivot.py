@@ -299,8 +299,9 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
     for t in analysis.topics:
         for p in analysis.perspectives:
             cell = analysis.stance_cell(t, p)
-            empty = {**dict.fromkeys(STANCE_MEASURES), "sources": 0}
-            stance.append({"topic": t, "perspective": p, **(asdict(cell) if cell else empty)})
+            measures = (cell.convergence, cell.divergence, cell.net, cell.weighted) if cell else (None,) * 4
+            numbers = dict(zip(STANCE_MEASURES, measures, strict=True))
+            stance.append({"topic": t, "perspective": p, **numbers, "sources": cell.sources if cell else 0})
             counts = analysis.approach_cell(t, p)
             approach.append(
                 {

@@ -30,7 +30,8 @@ from matrix.time.periods import PartialDate
 from matrix.time.timeline import TimeRange, left_out
 
 if TYPE_CHECKING:
-    from matrix.analysis.diff import Side
+    from matrix.analysis.agreement import Agreement
+    from matrix.analysis.diff import Diff, Side
     from matrix.files.revisions import Version
 
 
@@ -79,14 +80,7 @@ def diff_command(
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
     result = compare(old_side, new_side)
-    if target is not None:
-        from matrix.workbook import write_changes
-
-        write_changes(result, target)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        console().print(diff_view(result))
+    _show(result, fmt, target)
     finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
 
 
@@ -157,16 +151,23 @@ def agree_command(
         raise click.UsageError(str(error)) from None
     target = None if out is None else inputs.output(out, codings[0].project, ".xlsx")
     result = agreement(codings, sources)
-    if target is not None:
-        from matrix.workbook import write_agreement
-
-        write_agreement(result, target)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        console().print(agreement_view(result))
+    _show(result, fmt, target)
     below = result.below(min_alpha) if min_alpha is not None else ()
     if below:
         shown = ", ".join(f"{f.field} {f.alpha:.3f}" for f in below)
         click.echo(f"alpha below {min_alpha:g}: {shown}", err=True)
         finish(Exit.INVALID)
+
+
+def _show(result: Diff | Agreement, fmt: str, target: Path | None) -> None:
+    """A comparison written to the workbook `target` (if any), then printed: JSON or tables."""
+    from matrix.analysis.diff import Diff
+
+    if target is not None:
+        from matrix.workbook import write_agreement, write_changes
+
+        write_changes(result, target) if isinstance(result, Diff) else write_agreement(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console().print(diff_view(result) if isinstance(result, Diff) else agreement_view(result))
