@@ -478,7 +478,14 @@ def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_
     (thin,) = [row for row in overview.iter_rows() if str(row[1].value).startswith("thin evidence")]
     assert thin[0].number_format.endswith('"°"') and thin[0].fill.bgColor.rgb == "00" + net_colour(1)
     assert thin[0].fill.patternType == "lightUp"
-    assert "fewer than 3 claims" in str(thin[1].value)
+    assert "fewer than 3 claims" in str(thin[1].value) and "never lighter" in str(thin[1].value)
+    (legend,) = [row for row in overview.iter_rows() if row[0].value == "Legend"]
+    assert legend[1].value == "colours: ColorBrewer RdBu, colour-blind safe"
+    for ws in book.worksheets:  # every printed page: the workbook and sheet atop, page n of N below
+        assert (ws.oddHeader.left.text, ws.oddHeader.right.text) == ("Claims matrix", "&A"), ws.title
+        assert (ws.oddFooter.left.text, ws.oddFooter.center.text) == ("&A", "Page &P of &N"), ws.title
+        assert str(ws.oddFooter.right.text).startswith("inputs "), ws.title  # the inputs' digest
+    assert book["Claims"].print_area == "'Claims'!$A$1:$I$9"  # up to the Quote
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
