@@ -141,6 +141,29 @@ def test_added_claims_with_several_passages_and_removed_claims() -> None:
 SEED_B_QUOTE = "India favors bilateral initiatives over multilateral ones in space"
 
 
+def test_the_tables_order_never_reorders_a_claims_file() -> None:
+    """The workbook lists claims in matrix order: a file keeps its own order, whatever the
+    table's; new claims go after the file's, in the table's order; the Cell column is derived."""
+    b1 = row(id="b-1", source="src-b", source_title="Source B", perspective="CFR", topic="space")
+    b1 |= {"topic_label": "Space", "approach": "bilateral", "actor": "India", "quote": SEED_B_QUOTE}
+    b2, b3 = ({**b1, "id": claim_id, "actor": None, "approach": None} for claim_id in ("b-2", "b-3"))
+    grown = plan_import(sheet(b1, b2), codebook(), TARGETS, reparse).changes[0]
+    two = target("claims/b.yaml", grown.text)
+    assert [c.id for c in two.claims] == ["b-1", "b-2"]
+    backwards = plan_import(sheet(b2, b1), codebook(), [two], reparse)
+    assert (backwards.changes, backwards.unchanged, backwards.problems) == ((), ("claims/b.yaml",), ())
+    added = plan_import(sheet(b3, b2, b1), codebook(), [two], reparse).changes[0]
+    assert [c.id for c in added.claims] == ["b-1", "b-2", "b-3"] and added.added == ("b-3",)
+    assert added.text.startswith(grown.text)
+    with_cell = Table(
+        "in.xlsx",
+        "Claims",
+        (*(Cell(h) for h in HEADER), Cell("Cell")),
+        tuple(Row(r.number, (*r.cells, Cell("Stance!H4"))) for r in sheet(b2, b1).rows),
+    )
+    assert plan_import(with_cell, codebook(), [two], reparse).problems == ()
+
+
 def test_cells_are_taken_as_typed_and_problems_are_at_their_cell() -> None:
     table = sheet(
         row(note=12),
@@ -271,8 +294,13 @@ def test_an_exported_table_imports_exactly(claims: list[tuple[object, ...]]) -> 
     (change,) = plan.changes
     parsed = parse_claims_file("claims/a.yaml", change.text.encode())
     assert parsed.problems == ()
-    got = [(c.topic, c.stance, c.approach, c.actor, c.confidence, list(c.quotes), c.note) for c in parsed.claims]
-    assert got == [(t, s, a, ac, cf, q, n.strip() if n else None) for t, s, a, ac, cf, q, n in claims]  # type: ignore[union-attr]
+    got = {c.id: (c.topic, c.stance, c.approach, c.actor, c.confidence, list(c.quotes), c.note) for c in parsed.claims}
+    wanted = {
+        f"a-{i}": (t, s, a, ac, cf, q, n.strip() if n else None) for i, (t, s, a, ac, cf, q, n) in enumerate(claims)
+    }  # type: ignore[union-attr]
+    assert got == wanted
+    # the file's own claim (a-1) stays first, the new ones follow in the table's order
+    assert list(got) == sorted(wanted, key=lambda i: (i != "a-1", int(i[2:])))
 
 
 def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_be_written() -> None:

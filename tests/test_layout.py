@@ -218,3 +218,13 @@ def test_pandas_is_not_imported_by(command: str, shipped: Path, tmp_path: Path) 
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     assert "matrix" in imported
     assert "pandas" not in imported and "numpy" not in imported
+
+
+def test_the_pipeline_takes_its_options_as_values() -> None:
+    """Where the files are is one value (ProjectFiles), so the entry points stay small."""
+    import inspect
+
+    from matrix.checks.pipeline import check, load_project
+
+    assert len(inspect.signature(check).parameters) <= 4
+    assert len(inspect.signature(load_project).parameters) <= 4

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from matrix import check
 from matrix.analysis.findings import findings
 from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, write_workbook
+from matrix.workbook.layout import claims_layout
 from tests.conftest import PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -94,8 +99,8 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
             else:
                 assert got == pytest.approx([cell.convergence, cell.divergence, cell.net, cell.weighted], abs=1e-12)
     quotes = [row[8] for row in sheets["Claims"][1:]]
-    assert quotes == [c.quote for c in analysis.claims]
-    assert quotes[-4:] == tricky
+    assert quotes == [analysis.claims[i].quote for i in claims_layout(analysis).order]  # in matrix order
+    assert [q for q in quotes if q in tricky] == tricky
 
 
 def test_libreoffice_opens_the_shipped_workbook(tmp_path: Path) -> None:
@@ -219,16 +224,20 @@ def _chart_titles(book: Path) -> list[str]:
     return titles
 
 
-def _without_charts(book: Path, copy: Path) -> None:
-    """`book` with its charts left out of every sheet (their parts stay, unused)."""
+def _without_charts(book: Path, copy: Path, charts: bool = False) -> None:
+    """`book` with its charts left out of every sheet (their parts stay, unused), unless
+    `charts`; either way with no print areas, so that everything on a sheet is printed (the
+    Timeline's print area is its table: its charts are for the screen)."""
     import re
     import zipfile
 
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename.startswith("xl/worksheets/sheet"):
+            if item.filename.startswith("xl/worksheets/sheet") and not charts:
                 data = re.sub(rb"<drawing [^>]*/>", b"", data)
+            if item.filename == "xl/workbook.xml":
+                data = re.sub(rb'<definedName name="_xlnm.Print_Area"[^>]*>[^<]*</definedName>', b"", data)
             target.writestr(item, data)
 
 
@@ -240,10 +249,11 @@ def test_libreoffice_prints_every_chart_title_whole(tmp_path: Path) -> None:
     from tests.test_timeline_outputs import DATED_FILES
 
     project, report = check(write_project(tmp_path / "dated", DATED_FILES))
-    book = tmp_path / "book.xlsx"
-    write_workbook(analyse(project, report), report, project, book)
-    bare = tmp_path / "bare.xlsx"
-    _without_charts(book, bare)
+    written = tmp_path / "written.xlsx"
+    write_workbook(analyse(project, report), report, project, written)
+    book, bare = tmp_path / "book.xlsx", tmp_path / "bare.xlsx"
+    _without_charts(written, book, charts=True)
+    _without_charts(written, bare)
     titles = _chart_titles(book)
     assert "Convergence vs divergence per perspective (claims)" in titles and len(titles) >= 3
     assert SOFFICE is not None
@@ -254,9 +264,60 @@ def test_libreoffice_prints_every_chart_title_whole(tmp_path: Path) -> None:
     )
 
     def lines(pdf: Path) -> list[str]:
+        """The PDF's lines, and each pair of consecutive lines joined (a title too long for one
+        line at a readable size is broken between words onto two, never cut)."""
         done = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
-        return [line.strip() for line in done.stdout.splitlines()]
+        single = [line.strip() for line in done.stdout.splitlines()]
+        return single + [f"{a} {b}" for a, b in itertools.pairwise(single) if a and b]
 
     printed, without = lines(tmp_path / "book.pdf"), lines(tmp_path / "bare.pdf")
     # (a chart across a page break is printed on both pages: its title may be found twice)
     assert {t for t in titles if printed.count(t) - without.count(t) < titles.count(t)} == set()
+
+
+CALIBRATION_POINTS = 10
+
+
+def pdf_of(books: list[Path], folder: Path) -> list[Path]:
+    """Each workbook as LibreOffice prints it to PDF (one process for all)."""
+    assert SOFFICE is not None
+    profile = folder / "profile"
+    command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf"]
+    subprocess.run([*command, "--outdir", str(folder), *map(str, books)], check=True, capture_output=True, timeout=300)
+    return [folder / f"{book.stem}.pdf" for book in books]
+
+
+WORD = re.compile(r'<word xMin="[-\d.]+" yMin="([-\d.]+)" xMax="[-\d.]+" yMax="([-\d.]+)">([^<]*)</word>')
+
+
+def pages_of(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Per page of `pdf`, its words with their box heights (pdftotext -bbox)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [[(float(b) - float(a), w) for a, b, w in WORD.findall(page)] for page in html.split("<page ")[1:]]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_printed_workbook_has_a_footer_on_every_page_and_no_text_under_7_points(tmp_path: Path) -> None:
+    """LibreOffice's PDF of the shipped workbook: every page carries its sheet's name, page n of
+    N and the inputs' stamp; no word is under 7 points. A word's box is as tall as its size times
+    the font's line height, which a 10-point reference printed in the same run measures."""
+    project, report = check(ROOT)
+    book = tmp_path / "claims-matrix.xlsx"
+    write_workbook(analyse(project, report), report, project, book, stamp="git 1234abc (2026-12-01)")
+    reference = Workbook()
+    reference.active["A1"] = "Reference text"
+    reference.active["A1"].font = Font(size=CALIBRATION_POINTS)
+    reference.save(tmp_path / "reference.xlsx")
+    printed, measure = pdf_of([book, tmp_path / "reference.xlsx"], tmp_path)
+    line_height = min(h for h, _ in pages_of(measure)[0]) / CALIBRATION_POINTS  # box height per point
+    pages = pages_of(printed)
+    assert len(pages) >= len(SHEETS)
+    sheets_seen = set()
+    for number, words in enumerate(pages, start=1):
+        text = " ".join(w for _, w in words)
+        assert f"Page {number} of {len(pages)}" in text, number
+        assert "git 1234abc (2026-12-01)" in text, number
+        sheets_seen |= {name for name in SHEETS if f" {name} " in f" {text} "}
+        smallest = min(h for h, _ in words) / line_height
+        assert smallest >= 7, (number, round(smallest, 2), text[:60])
+    assert sheets_seen >= set(SHEETS)

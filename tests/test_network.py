@@ -621,9 +621,11 @@ def test_network_sheet_cell_by_cell(
             topics = len(congruent) + len(conflicting)
             index = (len(congruent) - len(conflicting)) / topics
             assert cell.value == pytest.approx(index), (a, b)
-            assert cell.fill.fgColor.rgb[-6:] == cell_colour(index, topics)
+            hue = cell.fill.bgColor if is_thin(topics) else cell.fill.fgColor  # thin: hatched over its hue
+            assert hue.rgb[-6:] == cell_colour(index, topics)
+            assert (cell.fill.fill_type == "solid") == (not is_thin(topics))
             assert cell.number_format.endswith('"\u00b0"') == is_thin(topics)
-            comment = cell.comment.text
+            comment = " ".join(cell.comment.text.split())  # wrapped to the comment's width
             assert f"({len(congruent)} congruent, {len(conflicting)} conflicting topics)" in comment
             assert f"Congruent: {', '.join(topic_label[t] for t in congruent) or 'none'}" in comment
             assert f"Conflicting: {', '.join(topic_label[t] for t in conflicting) or 'none'}" in comment

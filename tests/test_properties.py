@@ -187,7 +187,7 @@ def test_every_passage_reaches_the_workbook(tmp_path_factory: object, sentences:
         row = next(r for r in claims.iter_rows(min_row=2, values_only=True) if r[0] == "c1")
         assert dict(zip(headers, row, strict=True))["Quote"] == " \u2026 \u00b6 ".join(passages)
         evidence = [r for r in book["Evidence"].iter_rows(min_row=2, values_only=True) if r[0] == "c1"]
-        assert [(r[6], r[5]) for r in evidence] == [(f"seeds/c.txt:{i + 1}:1", p) for i, p in enumerate(passages)]
+        assert [(r[7], r[5]) for r in evidence] == [(f"seeds/c.txt:{i + 1}:1", p) for i, p in enumerate(passages)]
 
 
 @SLOW

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from matrix.analysis.matrices import Contrast, StanceCell, Total
-from matrix.analysis.palette import THIN_MARK, net_colour, signed, thin_colour
+from matrix.analysis.palette import HATCH, THIN_MARK, net_colour, signed
 from matrix.brief import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
 from matrix.model.location import Location
 from matrix.model.values import Memo, Memos
@@ -59,8 +60,10 @@ def hostile_brief() -> Brief:
         perspectives=(("p1", HOSTILE[2]), ("p2", HOSTILE[0])),
         evidence={("t1", "p2"): (claim,)},
         memos=Memos((memo, across)),
-        sources={HOSTILE[1]: evil},
+        sources={HOSTILE[1]: evil, "src-web": "Web", "src-js": "Script"},
         title=HOSTILE[0],
+        stamp=HOSTILE[0],
+        urls={"src-web": "https://example.org/a?b=c&d=e", "src-js": HOSTILE[5]},
     )
 
 
@@ -95,7 +98,7 @@ def tags_of(html: str) -> _Tags:
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "section", "footer", "h1", "h2", "h3",
     "p", "div", "span", "strong", "a", "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
-    "ol", "ul", "li", "blockquote", "br", "code",
+    "ol", "ul", "li", "blockquote", "br", "code", "caption",
 }  # fmt: skip
 RESOURCE = re.compile(r"url\s*\(|@import|https?:|//", re.IGNORECASE)
 
@@ -112,10 +115,10 @@ def assert_self_contained(html: str) -> None:
         if tag == "a" and attrs.get("class") == "archive":  # a source's archived copy: a plain link
             assert href is not None and re.match(r"https?://[^\s\"'<>]+$", href), (tag, attrs)
             assert attrs.get("rel") == "noopener noreferrer", (tag, attrs)
-        else:
-            assert href is None or href.startswith("#"), (tag, attrs)
+        else:  # within the page, or a source's own http(s) address
+            assert href is None or href.startswith("#") or re.match(r"https?://[^\s]+$", href), (tag, attrs)
         style = attrs.get("style")
-        assert style is None or re.fullmatch(r"background:#[0-9A-F]{6}", style), (tag, attrs)
+        assert style is None or re.fullmatch(r"background-color:#[0-9A-F]{6}", style), (tag, attrs)
 
 
 def test_every_user_string_is_escaped() -> None:
@@ -158,17 +161,20 @@ def test_cells_show_every_number_with_the_workbook_colours_and_thin_marks() -> N
     cells = cells_of(render_brief(brief))
     assert set(cells) == {("t1", "p1"), ("t1", "p2"), ("t2", "p1"), ("t2", "p2")}
     text, style = cells[("t1", "p1")]  # one claim: thin
-    assert style == f"background:#{thin_colour(1.0)}"
+    assert style == f"background-color:#{net_colour(1.0)}"  # thin: its own hue, hatched by its class
     assert text.startswith(f"+1.00{THIN_MARK}") and "+1 / -0" in text and "w +1.00" in text
     text, style = cells[("t1", "p2")]  # five claims: full colour, no mark
-    assert style == f"background:#{net_colour(-0.6)}"
+    assert style == f"background-color:#{net_colour(-0.6)}"
     assert THIN_MARK not in text and text.startswith("-0.60") and "+1 / -4" in text and "w -0.40" in text
     assert cells[("t2", "p1")] == ("·", "")
 
 
 def test_memos_and_evidence_are_on_the_page() -> None:
     html = render_brief(hostile_brief())
-    assert "<details>\n<summary>Evidence: 1 claim</summary>" in html
+    assert "<details open>\n<summary>Evidence: 1 claim</summary>" in html
+    assert '<a href="https://example.org/a?b=c&amp;d=e" rel="noreferrer">' in html
+    assert 'href="javascript' not in html  # a source's address that is not http(s) is no link
+    assert f"repeating-linear-gradient(-45deg, #{HATCH}b3 0 1px" in html and 'class="cell thin"' in html
     assert html.count('class="memo"') == 2
     assert 'href="#claim--&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"' in html  # a cited claim links to it
     assert "(not found)" in html  # the second cited id has no claim
@@ -253,8 +259,78 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
         assert text.startswith(net) and f"w {weighted}" in text
         assert (THIN_MARK in text) == (cell.convergence + cell.divergence < 3)
     evidence = sum(1 for cell in brief.evidence.values() if cell)
-    assert dom.count("<details>") == evidence == len(brief.stance)
+    assert dom.count("<details open=") == evidence == len(brief.stance)
     assert dom.count('class="memo"') == len(brief.memos.entries) > 0
     for memo in brief.memos.entries:  # every summary, and a link to every claim it cites
         assert memo.text in dom
         assert all(f'href="#claim--{claim}"' in dom for claim in memo.claims)
+
+
+def printed(page: Path, tmp: Path) -> Path:
+    """`page` printed to PDF by headless Chromium (no header or footer of its own)."""
+    assert CHROMIUM is not None
+    pdf = tmp / "printed.pdf"
+    isolate = ["unshare", "--net"] if _can_unshare() else []
+    flags = [*OFFLINE_CHROMIUM, f"--user-data-dir={tmp / 'print-profile'}", "--no-pdf-header-footer"]
+    done = subprocess.run(
+        [*isolate, CHROMIUM, *flags, f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+    return pdf
+
+
+def ppm_pixels(path: Path) -> list[tuple[int, int, int]]:
+    """The pixels of a binary PPM (P6, 8 bits), as pdftoppm writes them."""
+    data = path.read_bytes()
+    magic, width, height, depth, pixels = data.split(maxsplit=4)
+    assert (magic, depth) == (b"P6", b"255")
+    size = int(width) * int(height) * 3
+    return [tuple(pixels[i : i + 3]) for i in range(0, size, 3)]  # type: ignore[misc]
+
+
+def squeezed(text: str) -> str:
+    """`text` as pdftotext's output is compared: ligatures undone (NFKC), without white space
+    (lines wrap anywhere) or hyphens (it joins a word hyphenated at a line's end)."""
+    return "".join(unicodedata.normalize("NFKC", text).replace("-", "").split())
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None, reason="poppler-utils is not installed"
+)
+
+
+@needs_chromium
+@needs_poppler
+def test_the_printed_brief_holds_every_passage_its_colours_the_stamp_and_the_sources(tmp_path: Path) -> None:
+    """Printed from Chromium, every passage is expanded (its location is in the PDF's text),
+    the cells keep their colours, and the stamp and the list of sources are there."""
+    from dataclasses import replace
+
+    brief = replace(shipped_brief(Path(__file__).resolve().parent.parent), stamp="git 1234abc (2026-12-01)")
+    page = tmp_path / "brief.html"
+    page.write_text(render_brief(brief), encoding="utf-8")
+    pdf = printed(page, tmp_path)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = squeezed(text)
+    locations = [p.location for claims in brief.evidence.values() for c in claims for p in c.passages if p.location]
+    assert len(locations) > 150
+    missing = [at for at in locations if squeezed(at) not in flat]
+    assert missing == []
+    passages = [p.text for claims in brief.evidence.values() for c in claims for p in c.passages]
+    assert [p for p in passages if squeezed(p) not in flat] == []
+    assert squeezed("Inputs: git 1234abc (2026-12-01) · filters: none (all claims)") in flat
+    assert all(squeezed(title) in flat for title in brief.sources.values())
+    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    (image,) = tmp_path.glob("page*.ppm")
+    pixels = ppm_pixels(image)
+    for end in (net_colour(-1), net_colour(1)):  # both ends of the scale, printed as fills
+        near = [p for p in pixels if max(abs(a - b) for a, b in zip(p, rgb(end), strict=True)) <= 6]
+        assert len(near) > 200, (end, len(near))

@@ -13,7 +13,7 @@ from matrix.analysis.diff import side_of
 from matrix.analysis.pivot import analyse, summary_numbers
 from matrix.checks.pipeline import Shared
 from matrix.files.loading import Snapshot
-from matrix.files.revisions import checkout
+from matrix.files.revisions import checkout, inputs_digest, inputs_revision, inputs_stamp
 from matrix.files.where import ProjectFiles
 from matrix.model.values import Filters
 from matrix.time.timeline import TimeRange
@@ -190,3 +190,49 @@ def test_diff_does_without_pandas(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.stderr.splitlines()[-1] == "False 0", done.stderr
     assert '"id": "b5"' in done.stdout
+
+
+def test_the_inputs_stamp_names_their_last_commit_and_uncommitted_changes(tmp_path: Path) -> None:
+    """What printed pages name their inputs by: the last commit that changed them, `+ uncommitted
+    changes` when one differs from it, and always a digest of their contents; no git, no commit."""
+    root = write_project(tmp_path / "p", PIVOT_FILES)
+    project, _ = check(root)
+    assert inputs_revision(root, project.inputs) is None  # not a git repository
+    assert inputs_stamp(project.inputs) == f"inputs {inputs_digest(project.inputs)}"
+    git(root, "init", "-q")
+    full = commit(root, "claims")
+    (root / "notes.md").write_text("not an input\n")
+    short, day = git(root, "log", "-1", "--format=%h"), git(root, "log", "-1", "--format=%cs")
+    assert full.startswith(short)
+    assert inputs_revision(root, project.inputs) == f"git {short} ({day})"
+    with (root / "claims" / "a.yaml").open("a") as handle:
+        handle.write("# edited\n")
+    changed, _ = check(root)
+    assert inputs_revision(root, changed.inputs) == f"git {short} ({day}) + uncommitted changes"
+    assert inputs_digest(changed.inputs) != inputs_digest(project.inputs)
+    stamp = inputs_stamp(changed.inputs, inputs_revision(root, changed.inputs))
+    assert stamp == f"git {short} ({day}) + uncommitted changes, inputs {inputs_digest(changed.inputs)}"
+
+
+def test_build_and_report_stamp_their_outputs_with_the_inputs_revision(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    root = write_project(tmp_path / "p", PIVOT_FILES)
+    git(root, "init", "-q")
+    commit(root, "claims")
+    short, day = git(root, "log", "-1", "--format=%h"), git(root, "log", "-1", "--format=%cs")
+    for command in ("build", "report"):
+        done = subprocess.run(
+            [sys.executable, "-m", "matrix", command, "--root", str(root), *(["-q"] if command == "build" else [])],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    page = (root / "output" / "claims-matrix.html").read_text()
+    assert f"Inputs: git {short} ({day}), inputs " in page and "filters: none (all claims)" in page
+    book = openpyxl.load_workbook(root / "output" / "claims-matrix.xlsx")
+    assert all(str(ws.oddFooter.right.text).startswith(f"git {short} ({day}), inputs ") for ws in book.worksheets)

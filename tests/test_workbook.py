@@ -10,15 +10,34 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from matrix import check
-from matrix.analysis.palette import thin_colour
+from matrix.analysis.palette import hatch_colour
 from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, net_colour, write_workbook
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
 Book = openpyxl.Workbook
+
+
+def comment_title(comment: Comment | None) -> str:
+    """A matrix comment's title (its first paragraph), unwrapped."""
+    assert comment is not None
+    return " ".join(comment.text.split("\n\n")[0].splitlines())
+
+
+def comment_claims(comment: Comment | None) -> list[str]:
+    """A matrix comment's claim entries (`+ id: “passage”`, each unwrapped; `¶` lines apart)."""
+    assert comment is not None
+    entries: list[str] = []
+    for line in comment.text.split("\n\n", 1)[1].splitlines():
+        if line.startswith("    ") and not line.lstrip().startswith("\u00b6"):
+            entries[-1] += " " + line.strip()
+        else:
+            entries.append(line)
+    return entries
 
 
 def build(root: Path, out: Path, count: str = "claims") -> Book:
@@ -76,62 +95,99 @@ def test_matrix_fills_follow_the_net_index(book: Book) -> None:
     ws = book["Stance"]
     assert ws["D3"].fill.fgColor.rgb == "00" + net_colour(1 / 3)  # three claims: the full colour
     assert ws["D3"].number_format == "+0.00;-0.00;0.00"
-    # two claims or fewer: thin evidence, a lighter shade of the same hue and the net index marked
-    assert ws["H3"].fill.fgColor.rgb == "00" + thin_colour(-1) == "00FCBCBC"  # -1: red, lighter
-    assert ws["D4"].fill.fgColor.rgb == "00" + thin_colour(1)  # +1: green, lighter
-    assert ws["H4"].fill.fgColor.rgb == "00" + thin_colour(0)  # 0: neutral, lighter
-    for ref in ("H3", "D4", "H4"):
+    assert ws["D3"].fill.patternType == "solid"
+    # two claims or fewer: thin evidence, the same hue as its net index (never lighter) under a
+    # hatch, and the net index marked
+    for ref, net in (("H3", -1), ("D4", 1), ("H4", 0)):
+        fill = ws[ref].fill
+        assert fill.patternType not in (None, "solid") and fill.patternType == "lightUp"
+        assert fill.bgColor.rgb == "00" + net_colour(net) and fill.fgColor.rgb == "00" + hatch_colour(net_colour(net))
         assert ws[ref].number_format == '+0.00"°";-0.00"°";0.00"°"'
-        assert ws[ref.replace("D", "B").replace("H", "F")].fill.fgColor.rgb == ws[ref].fill.fgColor.rgb
+        conv = ws[ref.replace("D", "B").replace("H", "F")].fill
+        assert (conv.patternType, conv.fgColor.rgb, conv.bgColor.rgb) == ("lightUp", fill.fgColor.rgb, fill.bgColor.rgb)
+    assert ws["H3"].fill.bgColor.rgb == "00EF8A62"  # a thin -1.00 as strong as a solid one
 
 
-def test_net_colour_scale() -> None:
-    assert (net_colour(-1), net_colour(0), net_colour(1), net_colour(0.5)) == ("F8696B", "FFEB84", "63BE7B", "B1D480")
+def test_net_colour_scale() -> None:  # ColorBrewer RdBu, 3 classes
+    assert (net_colour(-1), net_colour(0), net_colour(1), net_colour(0.5)) == ("EF8A62", "F7F7F7", "67A9CF", "AFD0E3")
 
 
 def test_comments_list_claims_and_quotes(book: Book) -> None:
     ws = book["Stance"]
     comment = ws["D3"].comment
+    assert (
+        comment_title(comment) == "U.S.-India sources \u00b7 Export controls: net +0.33 (2 conv, 1 div) from 1 source"
+    )
+    assert comment_claims(comment) == [
+        "+ a1: \u201cThe United States and India differ sharply on export controls policy.\u201d",
+        "+ a3: \u201cThe United States and India differ sharply on export controls policy.\u201d",
+        "- a2: \u201cThe United States and India differ sharply on export controls policy.\u201d",
+    ]
+    assert comment_claims(ws["C3"].comment)[0].startswith("- a2:")
+
+
+def comment_boxes(path: Path) -> list[tuple[int, int]]:
+    """(width, height) in pixels of every comment box of a workbook, as its VML gives them."""
+    with zipfile.ZipFile(path) as archive:
+        vml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".vml"))
+    return [(int(w), int(h)) for w, h in re.findall(r"width:(\d+)px;\s*height:(\d+)px", vml)]
+
+
+def test_comment_boxes_fit_their_wrapped_lines(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    build(write_project(tmp_path / "p", PIVOT_FILES), out)
+    comment = openpyxl.load_workbook(out)["Stance"]["D3"].comment
     assert comment is not None
     lines = comment.text.splitlines()
-    assert lines[0] == "U.S.-India sources \u00b7 Export controls: net +0.33 (2 conv, 1 div) from 1 source"
-    assert lines[2:] == [
-        "+ a1: \u201cThe United States and India differ sharply on export controls policy.\u201d",
-        "- a2: \u201cThe United States and India differ sharply on export controls policy.\u201d",
-        "+ a3: \u201cThe United States and India differ sharply on export controls policy.\u201d",
-    ]
-    assert ws["C3"].comment is not None and ws["C3"].comment.text.splitlines()[2].startswith("- a2:")
+    assert max(len(line) for line in lines) <= 72  # wrapped
+    assert (24 + 7 * max(len(line) for line in lines), 24 + 13 * len(lines)) in comment_boxes(out)
 
 
-def test_hyperlinks_open_the_first_claim(book: Book) -> None:
+def test_hyperlinks_open_the_claims_block(book: Book) -> None:
+    """Claims rows run in matrix order (topic, perspective, stance, source): a cell's claims
+    are one block, and its count cells link to exactly that block (its stance's, for Conv
+    and Div); each claim's Cell links back to its Stance cell."""
     ws = book["Stance"]
     claims = book["Claims"]
+    assert [claims.cell(row=r, column=1).value for r in range(2, 10)] == [
+        "a1",
+        "a3",
+        "a2",
+        "b1",
+        "b2",
+        "a4",
+        "b4",
+        "b3",
+    ]
     link = ws["D3"].hyperlink
-    assert link is not None and link.location == "'Claims'!A2"
-    assert claims["A2"].value == "a1"
-    div_link = ws["C3"].hyperlink
-    assert div_link is not None and div_link.location == "'Claims'!A3"
-    assert claims["A3"].value == "a2"
+    assert link is not None and link.location == "'Claims'!A2:A4"
+    assert ws["B3"].hyperlink is not None and ws["B3"].hyperlink.location == "'Claims'!A2:A3"  # a1, a3 converge
+    assert ws["C3"].hyperlink is not None and ws["C3"].hyperlink.location == "'Claims'!A4"  # a2 diverges
     cfr_space = ws["H4"].hyperlink
-    assert cfr_space is not None and claims[cfr_space.location.split("!")[1]].value == "b3"
+    assert cfr_space is not None and cfr_space.location == "'Claims'!A8:A9"
+    assert [claims.cell(row=r, column=10).value for r in range(2, 10)] == [
+        "Stance!D3", "Stance!D3", "Stance!D3", "Stance!H3", "Stance!H3", "Stance!D4", "Stance!H4", "Stance!H4",
+    ]  # fmt: skip
+    back = claims["J8"].hyperlink
+    assert back is not None and back.location == "'Stance'!H4"
 
 
 def test_claims_table(book: Book) -> None:
     ws = book["Claims"]
     assert ws.freeze_panes == "B2"
     (table,) = ws.tables.values()
-    assert (table.displayName, table.ref) == ("Claims", "A1:N9")
-    assert table.autoFilter is not None and table.autoFilter.ref == "A1:N9"
+    assert (table.displayName, table.ref) == ("Claims", "A1:O9")
+    assert table.autoFilter is not None and table.autoFilter.ref == "A1:O9"
     # what identifies a claim, then the quote on the first screen; ids, weights and locations after
     assert [c.value for c in ws[1]] == [
         "ID", "Perspective", "Source", "Topic label", "Stance", "Approach", "Actor", "Confidence",
-        "Quote", "Note", "Topic", "Weight", "Quote location", "Claim location",
+        "Quote", "Cell", "Note", "Topic", "Weight", "Quote location", "Claim location",
     ]  # fmt: skip
     assert sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, 9)) <= 125  # ~ 900 px
-    row = {h.value: c.value for h, c in zip(ws[1], ws[3], strict=True)}
+    row = {h.value: c.value for h, c in zip(ws[1], ws[4], strict=True)}
     assert row["ID"] == "a2"
     assert "Source title" not in row and row["Topic label"] == "Export controls" and row["Topic"] == "export-controls"
-    link = ws["C3"].hyperlink  # the title is on Sources, once: the id links to it
+    link = ws["C4"].hyperlink  # the title is on Sources, once: the id links to it
     assert link is not None and link.location == "'Sources'!A2" and book["Sources"]["B2"].value == "Title of src-a"
     assert all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
     assert ws["I3"].alignment.wrap_text
@@ -148,11 +204,10 @@ def test_approach_sheet(book: Book) -> None:
     assert [c.value for c in ws[4]] == ["Space", None, None, None, None, 0, 2, 0, "bilateral"]
     assert ws["C3"].font.b and not ws["B3"].font.b
     comment = ws["C3"].comment
-    assert comment is not None
-    assert comment.text.splitlines()[0] == "U.S.-India sources \u00b7 Export controls: 2 bilateral"
-    assert [line.split(":")[0] for line in comment.text.splitlines()[2:]] == ["+ a1", "+ a3"]
+    assert comment_title(comment) == "U.S.-India sources \u00b7 Export controls: 2 bilateral"
+    assert [line.split(":")[0] for line in comment_claims(comment)] == ["+ a1", "+ a3"]
     link = ws["C3"].hyperlink
-    assert link is not None and link.location == "'Claims'!A2"
+    assert link is not None and link.location == "'Claims'!A2:A3"
     assert ws["D3"].comment is None and ws["D3"].hyperlink is None  # no multilateral claims there
 
 
@@ -274,7 +329,7 @@ def test_formula_like_values_are_text(tmp_path: Path) -> None:
     book = build(write_project(tmp_path / "p", files), tmp_path / "out.xlsx")
     ws = book["Claims"]
     quotes = [ws.cell(row=r, column=9) for r in range(2, 6)]
-    notes = [ws.cell(row=r, column=10) for r in range(2, 6)]
+    notes = [ws.cell(row=r, column=11) for r in range(2, 6)]
     assert [c.value for c in quotes] == FORMULA_LIKE
     assert [c.value for c in notes] == FORMULA_LIKE
     assert {c.data_type for c in quotes + notes} == {"s"}
@@ -312,24 +367,31 @@ def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: 
         "Topic",
         "Stance",
         "Passage",
+        "Cell",
         "Location",
     ]
     passages = [[c.value for c in row] for row in evidence.iter_rows(min_row=2)]
-    assert len(passages) == 10  # eight one-passage claims and c1's two
-    assert passages[0] == ["a1", "US-India", "src-a", "export-controls", "convergence", EXPORT_QUOTE, "seeds/a.txt:2:1"]
-    assert passages[-2:] == [
-        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "seeds/a.txt:3:1"],
-        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "seeds/a.txt:2:1"],
+    assert len(passages) == 10  # eight one-passage claims and c1's two, in the order of Claims
+    assert [p[0] for p in passages] == [r["ID"] for r in rows for _ in range(2 if r["ID"] == "c1" else 1)]
+    first = ["a1", "US-India", "src-a", "export-controls", "convergence", EXPORT_QUOTE, "Stance!D3", "seeds/a.txt:2:1"]
+    assert passages[0] == first
+    at = [p[0] for p in passages].index("c1")
+    assert passages[at : at + 2] == [
+        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "Stance!H4", "seeds/a.txt:3:1"],
+        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "Stance!H4", "seeds/a.txt:2:1"],
     ]
+    back = evidence.cell(row=2, column=7).hyperlink
+    assert back is not None and back.location == "'Stance'!D3"
     assert all(c.alignment.vertical == "top" for r in evidence.iter_rows() for c in r)
     assert evidence.freeze_panes == "B2" and evidence.print_title_rows == "$1:$1"
     (table,) = evidence.tables.values()
-    assert (table.displayName, table.ref) == ("Evidence", "A1:G11")
-    comment = book["Stance"]["H4"].comment  # CFR x space: b3, b4 and c1
-    assert comment is not None
-    lines = comment.text.splitlines()
-    assert lines[0].endswith("from 2 sources")
-    assert lines[-2:] == [f"+ c1: \u201c{SPACE_QUOTE}\u201d", f"    \u00b6 \u201c{EXPORT_QUOTE}\u201d"]
+    assert (table.displayName, table.ref) == ("Evidence", "A1:H11")
+    comment = book["Stance"]["H4"].comment  # CFR x space: b3 and c1 converge, b4 diverges
+    assert comment_title(comment).endswith("from 2 sources")
+    entries = comment_claims(comment)
+    assert [e.split(":")[0] for e in entries if not e.lstrip().startswith("\u00b6")] == ["+ b4", "+ c1", "- b3"]
+    at = entries.index(f"+ c1: \u201c{SPACE_QUOTE}\u201d")  # its first passage in full, the second marked
+    assert entries[at + 1] == "    \u00b6 and 1 more passage (see Evidence)"
 
 
 def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) -> None:
@@ -340,10 +402,10 @@ def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) 
     assert [c.value for c in ws[3]][1:5] == [1, 1, 0, 0.5]
     comment = ws["D3"].comment
     assert comment is not None
-    assert comment.text.splitlines()[0] == (
+    assert comment_title(comment) == (
         "U.S.-India sources \u00b7 Export controls: net +0.00 (1 conv, 1 div, counting sources) from 1 source, 3 claims"
     )
-    assert [line.split(":")[0] for line in comment.text.splitlines()[2:]] == ["+ a1", "- a2", "+ a3"]
+    assert [line.split(":")[0] for line in comment_claims(comment)] == ["+ a1", "+ a3", "- a2"]
     assert book["Approach"]["A2"].value == "counting sources"
     assert [c.value for c in book["Approach"][3]][1:5] == [1, 1, 0, "unilateral = bilateral"]
     assert [book["Contrasts"][c].value for c in ("E2", "F2")] == ["Claims A", "Sources A"]
@@ -426,20 +488,35 @@ def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_re
         "+1 / -1\nnet 0.00°",
         "Across perspectives: <mixed> = fine",
     ]
-    assert ws["E3"].fill.fgColor.rgb == book["Stance"]["H3"].fill.fgColor.rgb == "00" + thin_colour(-1)
+    assert ws["E3"].fill.bgColor.rgb == book["Stance"]["H3"].fill.bgColor.rgb == "00" + net_colour(-1)
+    assert ws["E3"].fill.patternType == "lightUp"
+    memo = ws["D3"].hyperlink  # the memo links to the claims it rests on
+    assert memo is not None and memo.location == "'Claims'!A5:A6"
+    assert [book["Claims"][f"A{r}"].value for r in (5, 6)] == ["b1", "b2"]
+    counts = ws["E3"].hyperlink
+    assert counts is not None and counts.location == "'Claims'!A5:A6" and ws["E3"].comment is not None
     assert ws["F4"].data_type == "s" and ws["F4"].quotePrefix is False  # text, never a formula
     assert ws.freeze_panes == "B3" and all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
     comment = book["Stance"]["H3"].comment  # CFR x export controls: the memo after the title
     assert comment is not None
-    assert comment.text.splitlines()[1:3] == ["", "Summary: CFR reads the controls as unilateral. (rests on b1, b2)"]
+    summary = " ".join(comment.text.split("\n\n")[1].splitlines())
+    assert summary == "Summary: CFR reads the controls as unilateral. (rests on b1, b2)"
     assert book["Stance"]["D3"].comment is not None and "Summary" not in book["Stance"]["D3"].comment.text
 
 
 def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_wide(book: Book) -> None:
     overview = book["Overview"]
     (thin,) = [row for row in overview.iter_rows() if str(row[1].value).startswith("thin evidence")]
-    assert thin[0].number_format.endswith('"°"') and thin[0].fill.fgColor.rgb == "00" + thin_colour(1)
-    assert "fewer than 3 claims" in str(thin[1].value)
+    assert thin[0].number_format.endswith('"°"') and thin[0].fill.bgColor.rgb == "00" + net_colour(1)
+    assert thin[0].fill.patternType == "lightUp"
+    assert "fewer than 3 claims" in str(thin[1].value) and "never lighter" in str(thin[1].value)
+    (legend,) = [row for row in overview.iter_rows() if row[0].value == "Legend"]
+    assert legend[1].value == "colours: ColorBrewer RdBu, colour-blind safe"
+    for ws in book.worksheets:  # every printed page: the workbook and sheet atop, page n of N below
+        assert (ws.oddHeader.left.text, ws.oddHeader.right.text) == ("Claims matrix", "&A"), ws.title
+        assert (ws.oddFooter.left.text, ws.oddFooter.center.text) == ("&A", "Page &P of &N"), ws.title
+        assert str(ws.oddFooter.right.text).startswith("inputs "), ws.title  # the inputs' digest
+    assert book["Claims"].print_area == "'Claims'!$A$1:$I$9"  # up to the Quote
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
@@ -465,6 +542,69 @@ def test_chart_titles_fit_their_charts_on_one_line_or_two() -> None:
     longer = "A topic label far longer than any chart title has room for on one line, however small"
     lines, size = title_lines(longer, 12)
     assert " ".join(lines) == longer and len(lines) == 2  # broken between words, never cut
+
+
+def linked_rows(location: str) -> list[int]:
+    """The Claims rows a link's location holds (`'Claims'!A2:A4,'Claims'!A7` -> [2, 3, 4, 7])."""
+    rows: list[int] = []
+    for area in location.split(","):
+        sheet, _, cells = area.partition("!")
+        assert sheet == "'Claims'", location
+        first, _, last = cells.partition(":")
+        rows += range(int(first[1:]), int((last or first)[1:]) + 1)
+    return rows
+
+
+def listed_claims(comment: Comment | None) -> tuple[list[str], int]:
+    """The claim ids a matrix comment lists, and how many more it says there are."""
+    entries = comment_claims(comment)
+    ids = [e.split(":")[0][2:] for e in entries if e[:2] in ("+ ", "- ")]
+    more = [int(m) for e in entries for m in re.findall(r"^\u2026 and (\d+) more claims?", e)]
+    return ids, sum(more)
+
+
+def test_every_count_cell_links_to_exactly_the_claims_its_comment_lists(tmp_path: Path) -> None:
+    """On the shipped workbook: each count cell of Stance, Approach and Summaries links to a
+    range of Claims rows that holds exactly the claims its comment lists (the first of them, and
+    how many more, when there are many), and they are the claims of its cell; each Claims and
+    Evidence row links back to its Stance cell."""
+    root = Path(__file__).resolve().parent.parent
+    project, report = check(root)
+    analysis = analyse(project, report)
+    out = tmp_path / "book.xlsx"
+    write_workbook(analysis, report, project, out)
+    book = openpyxl.load_workbook(out)
+    claims = book["Claims"]
+    ids = {row: claims.cell(row=row, column=1).value for row in range(2, claims.max_row + 1)}
+    assert sorted(ids.values()) == sorted(c.id for c in analysis.claims)
+    checked, long_ones = 0, 0
+    for name in ("Stance", "Approach", "Summaries"):
+        for row in book[name].iter_rows(min_row=3):
+            for cell in row:
+                if cell.hyperlink is None or cell.comment is None:
+                    continue
+                block = [ids[r] for r in linked_rows(cell.hyperlink.location)]
+                listed, more = listed_claims(cell.comment)
+                assert listed == block[: len(listed)] and len(listed) + more == len(block), (name, cell.coordinate)
+                long_ones += more > 0
+                checked += 1
+    assert checked > 100 and long_ones > 0
+    stance = book["Stance"]
+    for t, topic in enumerate(analysis.topics):  # each Net cell: exactly its cell's claims
+        for p, perspective in enumerate(analysis.perspectives):
+            net = stance.cell(row=3 + t, column=4 + 4 * p)
+            mine = sorted(c.id for c in analysis.claims if (c.topic, c.perspective) == (topic, perspective))
+            got = sorted(ids[r] for r in linked_rows(net.hyperlink.location)) if net.hyperlink else []
+            assert got == mine, (topic, perspective)
+    for sheet, column in (("Claims", 10), ("Evidence", 7)):
+        ws = book[sheet]
+        assert ws.cell(row=1, column=column).value == "Cell"
+        for row in range(2, ws.max_row + 1):
+            link = ws.cell(row=row, column=column).hyperlink
+            assert link is not None and link.location.startswith("'Stance'!"), (sheet, row)
+            target = stance[link.location.split("!")[1]]
+            assert isinstance(target.value, int | float) and target.hyperlink is not None, (sheet, row)
+            assert ws.cell(row=row, column=1).value in [ids[r] for r in linked_rows(target.hyperlink.location)]
 
 
 def test_problems_rows_are_streamed_with_message_and_hint_wrapped(tmp_path: Path) -> None:

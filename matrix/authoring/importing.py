@@ -11,8 +11,10 @@ in, the new file texts and the problems out.
   come from the source, the codebook and the confidence, and a cell that disagrees with them
   is a warning (the edit must be made where the value comes from); `quote_at` and `claim_at`
   are locations and ignored.
-- A claims file is rewritten only when its claims change, keep the table's order, and keep
-  their `accept:` (no table column holds it). Claims that are unchanged keep their exact text,
+- A claims file is rewritten only when its claims change, and keeps its own order whatever the
+  table's (the workbook lists claims in matrix order): its claims stay where they are, claims
+  that are new are added after them in the table's order, and removed ones go; each keeps its
+  `accept:` (no table column holds it). Claims that are unchanged keep their exact text,
   comments included; the text before and after the `claims:` list is kept as it is.
 - Claims files of sources the table does not mention are left alone.
 """
@@ -76,7 +78,7 @@ EMITS = (  # the problem codes of an import; the last ten are `validate`'s codes
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED_COLUMNS = ("id", "source", "topic", "stance", "quote")
 CODED_COLUMNS = (*REQUIRED_COLUMNS, "approach", "actor", "confidence", "note")
-DERIVED_COLUMNS = ("source_title", "perspective", "topic_label", "weight", "quote_at", "claim_at")
+DERIVED_COLUMNS = ("source_title", "perspective", "topic_label", "weight", "quote_at", "claim_at", "cell")
 _ALIASES = {"quote_location": "quote_at", "claim_location": "claim_at"}  # the workbook's headers
 
 
@@ -90,10 +92,6 @@ class FileChange:
     removed: tuple[str, ...]
     text: str
     claims: tuple[Coded, ...]
-
-    @property
-    def reordered(self) -> bool:
-        return not (self.added or self.changed or self.removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,8 +432,16 @@ def _size_problem(target: Target, change: FileChange, max_bytes: int | None) -> 
     )
 
 
-def _file_change(target: Target, wanted: tuple[Coded, ...], schema: str | None) -> FileChange | None:
+def _in_file_order(old: Mapping[str, Coded], wanted: Sequence[Coded]) -> tuple[Coded, ...]:
+    """`wanted` in the file's order: the claims it has where they are, new ones after them."""
+    by_id = {claim.id: claim for claim in wanted}
+    kept = tuple(by_id[claim_id] for claim_id in old if claim_id in by_id)
+    return kept + tuple(claim for claim in wanted if claim.id not in old)
+
+
+def _file_change(target: Target, table: tuple[Coded, ...], schema: str | None) -> FileChange | None:
     old = {claim.id: coded(claim) for claim in target.claims}
+    wanted = _in_file_order(old, table)
     if tuple(old.values()) == wanted:
         return None
     new_ids = {c.id for c in wanted}
@@ -486,7 +492,7 @@ def plan_lines(plan: ImportPlan, written: bool) -> Iterator[str]:
             f"{len(ids)} {what}" + (f" ({', '.join(ids)})" if ids else "")
             for what, ids in (("added", change.added), ("changed", change.changed), ("removed", change.removed))
         ]
-        yield f"{change.file}: " + ("claims reordered" if change.reordered else ", ".join(parts))
+        yield f"{change.file}: " + ", ".join(parts)
     for file in plan.unchanged:
         yield f"{file}: unchanged"
     count = len(plan.changes)

@@ -22,7 +22,7 @@ import jinja2
 from matrix.analysis.findings import HEADINGS, Findings, findings
 from matrix.analysis.matrices import Contrast, StanceCell, Total
 from matrix.analysis.network import SHEET_LIMIT, MatrixView, matrix_views
-from matrix.analysis.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
+from matrix.analysis.palette import HATCH, PALETTE, THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.analysis.pivot import Analysis, cell_claims
 from matrix.checks.provenance import is_web_address
 from matrix.model.terms import Unit
@@ -101,6 +101,8 @@ class Brief:
     filters: str = "none (all claims)"
     unit: Unit = Unit.CLAIMS
     networks: tuple[NetworkBlock, ...] = ()
+    stamp: str = ""  # the inputs' revision (`revisions.inputs_stamp`), printed atop the page
+    urls: Mapping[str, str] = field(default_factory=dict)  # source id -> its own http(s) URL
     findings: Findings = field(default_factory=Findings)  # the key findings, shown first
 
 
@@ -179,10 +181,11 @@ class ContrastRow:
     opposite: bool
 
 
-def brief_of(analysis: Analysis, project: Project, found: Findings | None = None) -> Brief:
+def brief_of(analysis: Analysis, project: Project, stamp: str = "", found: Findings | None = None) -> Brief:
     """The brief of an analysis: its key findings (`found`; default, worked out here without
     the caveats that read files), its numbers, each cell's claims and passages, the project's
-    memos, and the titles of the sources its claims come from."""
+    memos, and the titles (and http(s) URLs) of the sources its claims come from; `stamp`
+    names the inputs."""
     codebook = analysis.codebook
     evidence = {
         cell: tuple(
@@ -223,6 +226,8 @@ def brief_of(analysis: Analysis, project: Project, found: Findings | None = None
             network_block(view, codebook)
             for view in matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
         ),
+        stamp=stamp,
+        urls={s.id: s.url for s in project.sources if s.id in used and s.url},
     )
 
 
@@ -284,9 +289,13 @@ def render_brief(brief: Brief) -> str:
             sources=sorted(brief.sources.items()),
             sources_by_id=brief.sources,
             provenance=brief.provenance,
+            urls={source: url for source, url in brief.urls.items() if is_web_address(url)},
+            stamp=brief.stamp,
+            palette=PALETTE,
             linked=cited,
             legend=[(signed(v), net_colour(v), meaning) for v, meaning in _LEGEND],
             thin_example=cell_colour(1.0, 1),
+            hatch=HATCH,
             thin_below=THIN_BELOW,
             thin_mark=THIN_MARK,
             unit=brief.unit.value,

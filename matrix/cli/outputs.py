@@ -23,6 +23,7 @@ from matrix.cli import (
     width_option,
 )
 from matrix.files.paths import atomic_output, lock_files
+from matrix.files.revisions import inputs_revision, inputs_stamp
 from matrix.model.terms import PASSAGE_SEPARATOR, Unit
 from matrix.model.values import Filters
 from matrix.model.wording import counted
@@ -78,7 +79,10 @@ def build(
             found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
-                write_workbook(analysis, report, project, resolved, advance, covering.result, periods, found)
+                stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
+                write_workbook(
+                    analysis, report, project, resolved, advance, covering.result, periods, stamp, found=found
+                )
     except TimelineTooWide as error:
         raise click.UsageError(str(error)) from None
     except PermissionError as error:
@@ -236,7 +240,8 @@ def report_command(
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
     analysis = analyse(project, report, inputs.filters, count)
     found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
-    page = render_brief(brief_of(analysis, project, found)).encode("utf-8")
+    stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
+    page = render_brief(brief_of(analysis, project, stamp, found)).encode("utf-8")
     try:
         with atomic_output(resolved) as handle:
             handle.write(page)

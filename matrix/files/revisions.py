@@ -13,10 +13,11 @@ sides at one cache.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,3 +163,31 @@ def checkout(spec: str, root: Path, blobs: dict[str, bytes] | None = None) -> It
     if not folder:
         raise RevisionError(f"{shown(spec, 80)} is neither a folder nor git:REV")
     yield Version(spec, Path(spec))
+
+
+def inputs_digest(inputs: Mapping[str, str]) -> str:
+    """A short digest of a project's input files (path -> SHA-256): the same files, the same digest."""
+    listing = "".join(f"{path}\t{digest}\n" for path, digest in sorted(inputs.items()))
+    return hashlib.sha256(listing.encode()).hexdigest()[:12]
+
+
+def inputs_revision(root: Path, paths: Iterable[str]) -> str | None:
+    """The last commit that changed any of `paths` (relative to `root`) as `git 1a2b3c4
+    (2026-12-01)`, with `+ uncommitted changes` when one of them differs from it; None outside
+    a git repository, for files git does not know, or without git."""
+    files = sorted(paths)
+    try:
+        last = _git(root, "log", "-1", "--format=%h (%cs)", "--", *files).decode().strip()
+        if not last:
+            return None
+        changed = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *files).strip()
+    except (RevisionError, OSError):
+        return None
+    return f"git {last}" + (" + uncommitted changes" if changed else "")
+
+
+def inputs_stamp(inputs: Mapping[str, str], revision: str | None = None) -> str:
+    """What a printed page names its inputs by: their git `revision` (see `inputs_revision`)
+    when there is one, and always the digest of their contents."""
+    digest = f"inputs {inputs_digest(inputs)}"
+    return f"{revision}, {digest}" if revision else digest

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from matrix.analysis.palette import terminal_style
 from matrix.model.problems import Level, Problem, Report, escaped
 from matrix.model.wording import counted
 from matrix.terminal.width import identifier_column, prose_column, room_for, unbounded
@@ -146,11 +147,7 @@ def problems_view(
 
 
 def net_style(net: float) -> str:
-    if net > 1 / 3:
-        return "green"
-    if net < -1 / 3:
-        return "red"
-    return "yellow"
+    return terminal_style(net)  # the workbook's and the brief's palette
 
 
 def simple_table() -> Table:

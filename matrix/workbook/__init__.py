@@ -33,6 +33,7 @@ from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.findings import Findings, findings
 from matrix.analysis.network import matrix_views
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.files.revisions import inputs_stamp
 from matrix.model.problems import Report
 from matrix.model.values import Project
 from matrix.time.timeline import PeriodChoice
@@ -40,6 +41,7 @@ from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
 from matrix.workbook.changes import write_changes
+from matrix.workbook.layout import claims_layout
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.network import network_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
@@ -100,6 +102,7 @@ def build_workbook(
     is cut; default, chosen from the span of the dates); then the Network sheet. `found`: the
     key findings the Overview opens on (default: worked out here, without a second coding)."""
     cells = evidence(analysis.claims)
+    layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
     stance_rows = {t: i + 3 for i, t in enumerate(analysis.topics)}
     covering = functools.cache(covered)
     if found is None:
@@ -108,16 +111,16 @@ def build_workbook(
     timeline = shows_timeline(line)
     titles = [t for t in SHEETS if t != "Timeline" or timeline]
     overview_sheet(wb, analysis, report, dict(project.inputs), found, stance_rows, titles)
-    stance_sheet(wb, analysis, cells, project.memos)
-    summaries_sheet(wb, analysis, project.memos)
+    stance_sheet(wb, analysis, cells, project.memos, layout)
+    summaries_sheet(wb, analysis, project.memos, layout, cells)
     contrasts_sheet(wb, analysis, stance_rows, found)
-    approach_sheet(wb, analysis)
+    approach_sheet(wb, analysis, layout)
     if timeline:
         timeline_sheet(wb, line, analysis.codebook)
     views = matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
     network_sheet(wb, views, analysis.codebook, analysis.count)
-    streamed = {"Claims": Prerendered(claims_rows(wb, analysis), stack)}
-    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis), stack)
+    streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
+    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
     sources_sheet(
         wb,
         analysis,
@@ -150,11 +153,13 @@ def write_workbook(
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
     periods: PeriodChoice | None = None,
+    stamp: str | None = None,
     found: Findings | None = None,
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
     written. `covered()` gives the coverage (default: `workbook_coverage`, computed here);
-    `periods` how the Timeline sheet cuts time."""
+    `periods` how the Timeline sheet cuts time; `stamp` names the inputs in every page's
+    footer (default: the digest of their contents, `revisions.inputs_stamp`)."""
     if covered is None:
         covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
     fill = functools.partial(
@@ -166,4 +171,4 @@ def write_workbook(
         periods=periods,
         found=found,
     )
-    write_sheets(out, "Claims matrix", fill, advance)
+    write_sheets(out, "Claims matrix", fill, advance, inputs_stamp(project.inputs) if stamp is None else stamp)

@@ -18,6 +18,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from matrix.files.paths import atomic_output, build_time, remove_stale_temporaries
 from matrix.files.workers import Background
+from matrix.workbook.printing import page_furniture
 from matrix.workbook.rows import StreamedRows
 
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
@@ -158,10 +159,13 @@ def discard(wb: Workbook) -> None:
 Fill = Callable[[Workbook, contextlib.ExitStack], dict[str, Prerendered]]
 
 
-def write_sheets(out: Path, title: str, fill: Fill, advance: Callable[[int], None] = lambda n: None) -> None:
+def write_sheets(
+    out: Path, title: str, fill: Fill, advance: Callable[[int], None] = lambda n: None, stamp: str = ""
+) -> None:
     """Write a workbook to `out` atomically and reproducibly: `fill(wb, stack)` adds its sheets
     to the write-only `wb` in order and returns the rows streamed into them by sheet title
-    (their child processes live as long as `stack`); `advance(n)`: n more streamed rows written."""
+    (their child processes live as long as `stack`); `advance(n)`: n more streamed rows written.
+    Every sheet's printed pages carry `title`, the sheet's name, page n of N and `stamp`."""
     when = build_time()
     wb = Workbook(write_only=True)
     wb.properties.creator = "claims-matrix"
@@ -170,7 +174,10 @@ def write_sheets(out: Path, title: str, fill: Fill, advance: Callable[[int], Non
     wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
     try:
         with contextlib.ExitStack() as stack:
-            save(wb, out, when, fill(wb, stack), advance)
+            streamed = fill(wb, stack)
+            for ws in wb.worksheets:
+                page_furniture(ws, title, stamp)
+            save(wb, out, when, streamed, advance)
     except BaseException:
         discard(wb)
         raise

@@ -20,8 +20,10 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from matrix.analysis.palette import THIN_MARK, cell_colour, is_thin, net_colour
+from matrix.analysis.palette import THIN_MARK, cell_colour, hatch_colour, is_thin, net_colour
 from matrix.model.terms import FORMULA_START
+from matrix.workbook.comments import Note, text_note
+from matrix.workbook.printing import print_fit
 from matrix.workbook.tabs import tab_colour
 
 __all__ = ["net_colour"]  # the scale lives in matrix.analysis.palette, shared with the HTML brief
@@ -53,9 +55,21 @@ def solid(colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=colour)
 
 
+THIN_PATTERN = "lightUp"  # thin diagonal lines: the hatch of a thin cell
+
+
+@functools.cache
+def hatched(colour: str) -> PatternFill:
+    """`colour` (RRGGBB) under thin diagonal lines of a darker shade of it: a pattern fill's
+    background is its bgColor, the lines its fgColor."""
+    return PatternFill(THIN_PATTERN, fgColor=hatch_colour(colour), bgColor=colour)
+
+
 def stance_fill(net: float, units: int) -> PatternFill:
-    """A matrix cell's fill on the red-yellow-green scale, lighter when `units` is thin evidence."""
-    return solid(cell_colour(net, units))
+    """A matrix cell's fill on the diverging scale, the hue of its net index; hatched (never
+    lighter) when `units` is thin evidence."""
+    colour = cell_colour(net, units)
+    return hatched(colour) if is_thin(units) else solid(colour)
 
 
 def net_format(units: int) -> str:
@@ -113,7 +127,7 @@ class Sheet:
         fill: PatternFill | None = None,
         align: Alignment | None = None,
         fmt: str | None = None,
-        comment: str | None = None,
+        comment: str | Note | None = None,
         link: str | None = None,
         border: Border | None = None,
     ) -> WriteOnlyCell:
@@ -140,8 +154,10 @@ class Sheet:
                 cell.border = border
             self._styles[key] = (copy(cell._style), (font, fill, align, border))
         if comment:
-            note = Comment(comment, "claims-matrix")
-            note.width, note.height = 420, min(60 + 16 * comment.count("\n"), 420)
+            # sized by its wrapped lines, so that nothing is hidden (comments.Note)
+            fitted = text_note(comment) if isinstance(comment, str) else comment
+            note = Comment(fitted.text, "claims-matrix")
+            note.width, note.height = fitted.width, fitted.height
             cell.comment = note
         if link:
             cell.hyperlink = Hyperlink(ref="", location=link)
@@ -180,16 +196,6 @@ def _frozen_rows(freeze: str | None) -> str | None:
     """The rows above a freeze cell ("B3" -> "1:2"), or None."""
     row = int("".join(c for c in freeze or "" if c.isdigit()) or 1)
     return f"1:{row - 1}" if row > 1 else None
-
-
-def print_fit(ws: Any, titles: str | None) -> None:
-    """Print landscape, fit to one page wide (as many tall as needed), `titles` rows atop every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if titles:
-        ws.print_title_rows = titles
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text

@@ -1,5 +1,5 @@
-"""The matrix sheets (Stance, Approach, Contrasts): topics x perspectives, each cell's comment
-listing the claims behind it and linking to the first one in Claims."""
+"""The matrix sheets (Stance, Approach, Contrasts): topics x perspectives, each count cell's
+comment listing the claims behind it and its link holding exactly their rows on Claims."""
 
 from __future__ import annotations
 
@@ -26,27 +26,36 @@ from matrix.workbook.cells import (
     solid,
     stance_fill,
 )
-
-COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
-
-
-def _claims_link(row: int) -> str:
-    return f"'Claims'!A{row + 2}"  # +1 for the header, +1 for 1-based rows
+from matrix.workbook.comments import COMMENT_LINES, evidence_note
+from matrix.workbook.layout import ClaimsLayout, claims_layout
 
 
-def _short(quote: str) -> str:
-    return "\u201c" + (quote if len(quote) <= 90 else quote[:89].rstrip() + "…") + "\u201d"
+def _evidence(title: str, items: Sequence[Evidence], layout: ClaimsLayout) -> dict[str, Any]:
+    """A cell's comment and link for the claims behind it (nothing when there are none): the
+    link holds exactly the Claims rows of `items`, the comment lists them (the first few of many)."""
+    if not items:
+        return {"comment": None, "link": None}
+    items = sorted(items, key=lambda item: layout.rows[item[0]])  # as the block runs
+    rows = [layout.rows[item[0]] for item in items]
+    where = f"Claims rows {rows[0]}-{rows[-1]}" if rows[-1] - rows[0] + 1 == len(rows) else "the linked Claims rows"
+    return {"comment": evidence_note(title, items, where), "link": layout.claims_block(item[0] for item in items)}
 
 
-def _evidence_text(title: str, items: Sequence[Evidence]) -> str:
-    lines = [title, ""]
-    for _, claim_id, stance, quotes in items[:COMMENT_CLAIMS]:
-        first = quotes[0] if quotes else ""
-        lines.append(f"{'+' if stance == 'convergence' else '-'} {claim_id}: {_short(first)}")
-        lines.extend(f"    \u00b6 {_short(quote)}" for quote in quotes[1:])
-    if len(items) > COMMENT_CLAIMS:
-        lines.append(f"… and {len(items) - COMMENT_CLAIMS} more (filter the Claims sheet)")
-    return "\n".join(lines)
+def block_evidence(
+    title: str, analysis: Analysis, layout: ClaimsLayout, topic: str, perspective: str, stance: str | None = None
+) -> dict[str, Any]:
+    """`_evidence` of a cell's block on Claims (of one `stance` in it), read off the layout:
+    the first claims of the block for the comment, the block's range for the link."""
+    span = layout.spans.get((topic, perspective, stance))
+    if span is None:
+        return {"comment": None, "link": None}
+    first, last = span
+    shown = [
+        (row, analysis.claims[row].id, analysis.claims[row].stance, analysis.claims[row].quotes)
+        for row in layout.order[first - 2 : min(last - 1, first - 2 + COMMENT_LINES)]  # at most a line each
+    ]
+    note = evidence_note(title, shown, f"Claims rows {first}-{last}", total=last - first + 1)
+    return {"comment": note, "link": layout.span_block(topic, perspective, stance)}
 
 
 def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
@@ -91,9 +100,14 @@ def _with_memo(title: str, memo: Memo | None) -> str:
 
 
 def stance_sheet(
-    wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[Evidence]], memos: Memos | None = None
+    wb: Workbook,
+    analysis: Analysis,
+    cells: dict[tuple[str, ...], list[Evidence]],
+    memos: Memos | None = None,
+    layout: ClaimsLayout | None = None,
 ) -> None:
     memos = memos or Memos()
+    layout = layout or claims_layout(analysis)
     widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
     sheet = Sheet(wb, "Stance", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
@@ -114,23 +128,32 @@ def stance_sheet(
             titles = _stance_titles(where, cell, len(conv), len(div), analysis.unit is Unit.SOURCES)
             net_title = _with_memo(titles[2], memos.cell(topic, perspective))
             row += [
-                sheet.cell(cell.convergence, fill=fill, border=GROUP_EDGE, **_evidence(titles[0], conv)),
-                sheet.cell(cell.divergence, fill=fill, **_evidence(titles[1], div)),
-                sheet.cell(cell.net, fill=fill, fmt=net_format(units), font=BOLD, **_evidence(net_title, items)),
+                sheet.cell(
+                    cell.convergence,
+                    fill=fill,
+                    border=GROUP_EDGE,
+                    **block_evidence(titles[0], analysis, layout, topic, perspective, "convergence"),
+                ),
+                sheet.cell(
+                    cell.divergence,
+                    fill=fill,
+                    **block_evidence(titles[1], analysis, layout, topic, perspective, "divergence"),
+                ),
+                sheet.cell(
+                    cell.net,
+                    fill=fill,
+                    fmt=net_format(units),
+                    font=BOLD,
+                    **block_evidence(net_title, analysis, layout, topic, perspective),
+                ),
                 sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
             ]
         sheet.append(row)
 
 
-def _evidence(title: str, items: Sequence[Evidence]) -> dict[str, str | None]:
-    """A cell's comment and link for the claims behind it (nothing when there are none)."""
-    if not items:
-        return {"comment": None, "link": None}
-    return {"comment": _evidence_text(title, items), "link": _claims_link(items[0][0])}
-
-
-def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
-    widths = [44] + [11, 11, 12, 22] * len(analysis.perspectives)
+def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> None:
+    layout = layout or claims_layout(analysis)
+    widths = [30] + [10, 9, 11, 12] * len(analysis.perspectives)
     sheet = Sheet(wb, "Approach", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Dominant"))
     by_cell = evidence(analysis.claims, ("topic", "perspective", "approach"))
@@ -152,10 +175,10 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
                         border=GROUP_EDGE if i == 0 else None,
                         font=BOLD if approach in leaders else None,
                         fill=solid("C9DAF8") if items else None,
-                        **_evidence(title, items),
+                        **_evidence(title, items, layout),
                     )
                 )
-            row.append(sheet.cell(cell.dominant if cell else None))
+            row.append(sheet.cell(cell.dominant if cell else None, align=WRAP))  # a tie wraps in its cell
         sheet.append(row)
 
     sheet.append()
@@ -183,7 +206,7 @@ def contrasts_sheet(
 ) -> None:
     """Every pair of perspectives with evidence on a topic, in a Disagree, an Agree and a Mixed
     section, each strong first, then by gap (a thin side marked with why)."""
-    sheet = Sheet(wb, "Contrasts", (6, 28, 22, 9, 8, 8, 22, 9, 8, 8, 8, 9, 9, 70), freeze="C3")
+    sheet = Sheet(wb, "Contrasts", (6, 22, 18, 8, 8, 8, 18, 8, 8, 8, 7, 9, 8, 44), freeze="C3")
     unit = analysis.count
     pairs = (found or findings(analysis)).pairs
     label = analysis.codebook.label

@@ -92,7 +92,7 @@ def network_sheet(wb: Workbook, views: Sequence[MatrixView], codebook: Codebook,
                 "Each cell: (congruent - conflicting) / (congruent + conflicting) topics of the pair; a topic is "
                 "congruent when both net indexes have the same sign, conflicting when opposite (counting "
                 f"{count}). Rows in groups that agree (signed community detection, README: Networks); a cell "
-                "on fewer than 3 topics is lighter and marked \u00b0; hover a cell for its topics and claims.",
+                "on fewer than 3 topics is hatched and marked \u00b0; hover a cell for its topics and claims.",
                 align=WRAP,
             )
         ]

@@ -4,7 +4,7 @@ column by column, instead of one openpyxl cell per value."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -15,21 +15,25 @@ from matrix.analysis.frames import ClaimRow, PassageRow, column_values
 from matrix.analysis.pivot import Analysis
 from matrix.model.terms import FORMULA_START
 from matrix.workbook.cells import LINE_HEIGHT, TOP, WRAP, Sheet, blank, cell_value, excel_table, style_id, wrapped_lines
+from matrix.workbook.layout import ClaimsLayout, claims_layout, passage_order
+from matrix.workbook.printing import print_area
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
-# the quote within the first screen), then ids, weights and locations; the source's title is
-# on Sources, once, linked from the id. The headers name the claims-table columns, so that
-# `import` reads the sheet back (Topic is the id, Topic label the codebook's label).
+# the quote within the first screen), then the Stance cell the claim counts in (linked), ids,
+# weights and locations; the source's title is on Sources, once, linked from the id. The
+# headers name the claims-table columns, so that `import` reads the sheet back (Topic is the
+# id, Topic label the codebook's label; Cell is derived, and ignored).
 CLAIM_LAYOUT = (
-    ("ID", "id", 26),
-    ("Perspective", "perspective", 12),
-    ("Source", "source", 20),
-    ("Topic label", "topic_label", 24),
+    ("ID", "id", 22),
+    ("Perspective", "perspective", 11),
+    ("Source", "source", 16),
+    ("Topic label", "topic_label", 18),
     ("Stance", "stance", 11),
     ("Approach", "approach", 11),
     ("Actor", "actor", 7),
     ("Confidence", "confidence", 10),
-    ("Quote", "quote", 72),
+    ("Quote", "quote", 52),
+    ("Cell", "cell", 10),
     ("Note", "note", 40),
     ("Topic", "topic", 20),
     ("Weight", "weight", 7),
@@ -43,12 +47,13 @@ CLAIM_WIDTHS = tuple(width for _, _, width in CLAIM_LAYOUT)
 
 # one row per passage: the passage right after what identifies it, its location last
 EVIDENCE_LAYOUT = (
-    ("Claim", "claim", 26),
-    ("Perspective", "perspective", 12),
-    ("Source", "source", 20),
-    ("Topic", "topic", 20),
+    ("Claim", "claim", 22),
+    ("Perspective", "perspective", 11),
+    ("Source", "source", 16),
+    ("Topic", "topic", 18),
     ("Stance", "stance", 11),
-    ("Passage", "passage", 90),
+    ("Passage", "passage", 78),
+    ("Cell", "cell", 10),
     ("Location", "location", 32),
 )
 
@@ -127,20 +132,24 @@ class StreamedRows:
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
     tall: tuple[int, ...] = ()  # the wrapped columns whose text sets each row's height
     tall_widths: tuple[float, ...] = ()  # and their widths
-    links: tuple[int, Mapping[Any, str]] | None = None  # (column, value -> where a cell of it links)
+    links: Sequence[tuple[int, Mapping[Any, str]]] = ()  # (column, value -> where a cell of it links)
 
     def hyperlinks(self) -> bytes:
-        """The `<hyperlinks>` element of the `links` column's cells (empty: none)."""
-        if self.links is None:
-            return b""
-        column, targets = self.links
-        letter = get_column_letter(column + 1)
-        items = [
-            f'<hyperlink ref="{letter}{row}" location="{_escape(target)}"/>'
-            for row, value in enumerate(self.columns[column], start=self.first_row)
-            if (target := targets.get(value)) is not None
-        ]
-        return f"<hyperlinks>{''.join(items)}</hyperlinks>".encode() if items else b""
+        """The `<hyperlinks>` element of the `links` columns' cells (empty: none)."""
+        parts: list[bytes] = []  # encoded a chunk at a time: 100,000 rows' strings are never all held
+        for column, targets in self.links:
+            letter = get_column_letter(column + 1)
+            escaped = {value: _escape(target) for value, target in targets.items()}  # once per target
+            values = self.columns[column]
+            for start in range(0, len(values), 20_000):
+                chunk = "".join(
+                    f'<hyperlink ref="{letter}{row}" location="{escaped[value]}"/>'
+                    for row, value in enumerate(values[start : start + 20_000], start=self.first_row + start)
+                    if value in escaped
+                )
+                if chunk:
+                    parts.append(chunk.encode())
+        return b"<hyperlinks>" + b"".join(parts) + b"</hyperlinks>" if parts else b""
 
     @property
     def count(self) -> int:
@@ -191,7 +200,7 @@ def streamed_sheet(
     widths: Sequence[float],
     wrapped: Sequence[str],
     columns: list[list[Any]],
-    links: tuple[int, Mapping[Any, str]] | None = None,
+    links: Sequence[tuple[int, Mapping[Any, str]]] = (),
     table: bool = True,
 ) -> StreamedRows:
     """A sheet whose rows (`columns` of values) are streamed; the `wrapped` columns wrap and set
@@ -208,6 +217,7 @@ def streamed_sheet(
         prefixed[column] = style_id(sheet.ws, WRAP, prefix=True)
     if table:
         excel_table(sheet, title, headers, 1, len(columns[0]))
+    print_area(sheet.ws, headers, len(columns[0]) + 1)
     return StreamedRows(
         columns, 2, styles, prefixed, tall=tall, tall_widths=tuple(widths[i] for i in tall), links=links
     )
@@ -218,15 +228,46 @@ def source_links(analysis: Analysis) -> dict[str, str]:
     return {source: f"'Sources'!A{row}" for row, (source, _) in enumerate(analysis.source_rows(), start=2)}
 
 
-def claims_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
-    """One row per claim, every column of the flat claims table; each source id links to its
-    row on Sources."""
-    values = column_values(analysis.claims, [name for _, name, _ in CLAIM_LAYOUT], ClaimRow._fields)
-    links = (CLAIM_HEADERS.index("Source"), source_links(analysis))
+def cell_links(cells: Iterable[str | None]) -> dict[str, str]:
+    """A Cell column's value (`Stance!J5`) -> its cell on Stance."""
+    return {f"Stance!{cell}": f"'Stance'!{cell}" for cell in set(cells) if cell is not None}
+
+
+def _with_cells(
+    rows: Sequence[tuple[object, ...]],
+    layout: Sequence[tuple[str, str, float]],
+    fields: Sequence[str],
+    cells: list[str | None],
+) -> list[list[Any]]:
+    """The columns of `layout` from `rows`, the `cell` column from `cells` (`J5` -> `Stance!J5`)."""
+    names = [name for _, name, _ in layout]
+    values = column_values(rows, [n for n in names if n != "cell"], fields)
+    shown = {cell: f"Stance!{cell}" for cell in set(cells) if cell is not None}  # one string per cell
+    values.insert(names.index("cell"), [shown.get(cell) if cell is not None else None for cell in cells])
+    return values
+
+
+def claims_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
+    """One row per claim in matrix order (`layout`), every column of the flat claims table and
+    the claim's Stance cell; each source id links to its row on Sources, each cell to Stance."""
+    layout = layout or claims_layout(analysis)
+    rows = [analysis.claims[i] for i in layout.order]
+    values = _with_cells(rows, CLAIM_LAYOUT, ClaimRow._fields, [layout.cells[i] for i in layout.order])
+    links = (
+        (CLAIM_HEADERS.index("Source"), source_links(analysis)),
+        (CLAIM_HEADERS.index("Cell"), cell_links(layout.cells)),
+    )
     return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, ("Quote",), values, links)
 
 
-def evidence_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
-    """One row per passage: its claim, source, perspective, topic, stance, location, text."""
-    values = column_values(analysis.passages, [name for _, name, _ in EVIDENCE_LAYOUT], PassageRow._fields)
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, ("Passage",), values)
+def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
+    """One row per passage, in the order of their claims on Claims: its claim, perspective,
+    source, topic, stance, the passage, its claim's Stance cell (linked) and its location."""
+    layout = layout or claims_layout(analysis)
+    counts = [min(len(c.quotes), len(c.quotes_at)) for c in analysis.claims]
+    order = passage_order(layout.order, counts)
+    cells = [cell for cell, count in zip(layout.cells, counts, strict=True) for _ in range(count)]
+    rows = [analysis.passages[i] for i in order]
+    values = _with_cells(rows, EVIDENCE_LAYOUT, PassageRow._fields, [cells[i] for i in order])
+    links = ((EVIDENCE_HEADERS.index("Cell"), cell_links(layout.cells)),)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, ("Passage",), values, links)

@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, Reference
 
 from matrix.analysis.coverage import Coverage
 from matrix.analysis.findings import Findings
-from matrix.analysis.palette import THIN_BELOW, THIN_MARK
+from matrix.analysis.palette import PALETTE, THIN_BELOW, THIN_MARK
 from matrix.analysis.pivot import Analysis
 from matrix.model.problems import Report
 from matrix.model.terms import APPROACHES, STANCES, Unit
@@ -20,10 +20,12 @@ from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
 from matrix.workbook.charts import axis_labels, chart_title
 from matrix.workbook.overview import findings_block, sheet_index
+from matrix.workbook.printing import print_area
 from matrix.workbook.rows import StreamedRows, streamed_sheet
 
 NO_CLAIMS = "No claims match the filters"
 OVERVIEW_CHART_TITLE = "Convergence vs divergence per perspective (claims)"
+OVERVIEW_PRINTED = "L"  # the Overview's last printed column: the chart (from H) ends in it
 
 
 def overview_sheet(
@@ -37,7 +39,7 @@ def overview_sheet(
 ) -> None:
     """The key findings (A1:J20), the sheet index, what the workbook is, the totals and their
     chart, the legend, and last what it was generated from (the input files and their hashes)."""
-    sheet = Sheet(wb, "Overview", (34, 16, 16, 16, 16, 16, 14, 12, 12, 12))
+    sheet = Sheet(wb, "Overview", (26, 11, 11, 11, 11, 11, 10, 10, 10, 10))
     if found is not None:
         findings_block(sheet, analysis, found, stance_rows or {})
         sheet.append()
@@ -53,7 +55,8 @@ def overview_sheet(
         if analysis.unit is Unit.CLAIMS
         else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
         "Contrasts ranks where perspectives disagree.",
-        "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
+        "Every count cell's comment lists the claims behind it; clicking it selects exactly those rows in Claims;",
+        "each claim's Cell (on Claims and Evidence) leads back to its Stance cell.",
     ):
         sheet.append([line])
     if not analysis.claims:  # said here, not as a fake row in the Claims table
@@ -84,7 +87,7 @@ def overview_sheet(
         chart.type = "bar"
         chart.grouping = "stacked"
         chart.overlap = 100
-        chart.height, chart.width = 8, 22
+        chart.height, chart.width = 8, 10
         chart.title = chart_title(OVERVIEW_CHART_TITLE, chart.width)
         axis_labels(chart.y_axis, "claims")
         axis_labels(chart.x_axis)
@@ -92,12 +95,12 @@ def overview_sheet(
         chart.add_data(data, titles_from_data=True)
         # the short ids as categories: a long label is cut where the axis has no room for it
         chart.set_categories(Reference(sheet.ws, min_col=7, min_row=first, max_row=last))
-        for series, colour in zip(chart.series, ("63BE7B", "F8696B"), strict=False):
+        for series, colour in zip(chart.series, (net_colour(1.0), net_colour(-1.0)), strict=False):
             series.graphicalProperties.solidFill = colour
-        sheet.ws.add_chart(chart, f"I{first - 1}")
+        sheet.ws.add_chart(chart, f"H{first - 1}")
 
     sheet.append()
-    sheet.append([sheet.cell("Legend", font=BOLD)])
+    sheet.append([sheet.cell("Legend", font=BOLD), f"colours: {PALETTE}"])
     sheet.append(
         ["Net index", "(convergence - divergence) / (convergence + divergence): -1 all divergence, +1 all convergence"]
     )
@@ -115,17 +118,15 @@ def overview_sheet(
     sheet.append(
         [
             sheet.cell(1.0, fmt=net_format(1), fill=stance_fill(1.0, 1)),
-            (
-                f"thin evidence: fewer than {THIN_BELOW} {unit} behind the cell; a lighter shade of its colour"
-                f" and {THIN_MARK} after the net index (Stance, Contrasts, the brief)"
-            ),
+            f"thin evidence: fewer than {THIN_BELOW} {unit} behind the cell: hatched over its own colour, never lighter,",
         ]
     )
+    sheet.append([None, f"and {THIN_MARK} after the net index (on Stance, Summaries and Contrasts, and in the brief)"])
     sheet.append(
         ["Summaries", "the analyst's reading of each cell (claims/memos.yaml), also in the Stance Net cell's comment"]
     )
     sheet.append(
-        ["Comments", "hover a matrix cell for its claims and quotes; click it to open the first one in Claims"]
+        ["Comments", "hover a count cell for its claims and quotes; click it to select exactly those rows in Claims"]
     )
 
     sheet.append()
@@ -139,32 +140,32 @@ def overview_sheet(
     sheet.header(["Input file", "SHA-256"])
     for path, digest in inputs.items():
         sheet.append([sheet.text(path), digest])
+    sheet.ws.print_area = f"A1:{OVERVIEW_PRINTED}{sheet.rows}"  # the chart's right edge: long text is cut there
 
 
 def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
     topics = list(analysis.topics)
-    widths = [30, 50, 30, 24, 12, 14, 36, 30, 12, 30, 20, 8, 12, 11, 9]
+    widths = [24, 40, 26, 20, 12, 14, 36, 30, 12, 30, 20, 8, 12, 11, 9]
     sheet = Sheet(wb, "Sources", widths + [12] * len(topics), freeze="B2")
-    sheet.header(
-        [
-            "Source",
-            "Title",
-            "Publisher",
-            "Author",
-            "Published",
-            "Perspective",
-            "Text",
-            "URL",
-            "Retrieved",
-            "Archive",
-            "SHA-256",  # pinned: the text's bytes when it was coded (validate: seed-changed)
-            "Claims",
-            "Convergence",
-            "Divergence",
-            "Net",
-            *(analysis.codebook.label("topics", t) for t in topics),
-        ]
-    )
+    headers = [
+        "Source",
+        "Title",
+        "Publisher",
+        "Author",
+        "Published",
+        "Perspective",
+        "Text",
+        "URL",
+        "Retrieved",
+        "Archive",
+        "SHA-256",  # pinned: the text's bytes when it was coded (validate: seed-changed)
+        "Claims",
+        "Convergence",
+        "Divergence",
+        "Net",
+        *(analysis.codebook.label("topics", t) for t in topics),
+    ]
+    sheet.header(headers)
     for source_id, row in analysis.source_rows():
         net = row["net"]
         sheet.append(
@@ -178,12 +179,13 @@ def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[An
                 *(row[t] or None for t in topics),
             ]
         )
+    print_area(sheet.ws, headers, sheet.rows)
 
 
 def coverage_sheet(wb: Workbook, result: Coverage) -> None:
     """Coverage per source, then the uncovered sentences: each sentence right after its source
     and score, the guesses, cues and location after it."""
-    sheet = Sheet(wb, "Coverage", (24, 10, 90, 13, 14, 30, 32), freeze="B3", titles="2:2")
+    sheet = Sheet(wb, "Coverage", (22, 8, 64, 12, 13, 24, 30), freeze="B3", titles="2:2")
     sheet.append([sheet.cell("Coverage: sentences that a claim's quote overlaps", font=BOLD)])
     sheet.header(["Source", "Share", "Sentences covered", "Sentences", "Covered", "Claims per 1,000 words"])
     for row in result.sources:
@@ -219,6 +221,7 @@ def coverage_sheet(wb: Workbook, result: Coverage) -> None:
     elif result.found > len(result.candidates):
         more = result.found - len(result.candidates)
         sheet.append([f"… and {more:,} more with lower scores: run 'claims-matrix coverage --limit {result.found}'"])
+    sheet.ws.print_area = f"A1:F{sheet.rows}"  # the locations (G) are for the screen
 
 
 def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
@@ -254,7 +257,7 @@ def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
 
 
 PROBLEM_HEADERS = ("Level", "Code", "Location", "Claim or source", "Message", "Hint")
-PROBLEM_WIDTHS = (10, 22, 36, 30, 60, 60)
+PROBLEM_WIDTHS = (9, 18, 26, 22, 40, 40)  # one page wide at 7 points or more
 
 
 def problems_sheet(wb: Workbook, report: Report) -> StreamedRows | None:

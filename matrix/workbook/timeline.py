@@ -107,6 +107,8 @@ def timeline_sheet(wb: Workbook, line: Timeline, codebook: Codebook) -> None:
         first = left[index] if index < len(left) else [None] * len(TIMELINE_HEADERS)
         sheet.append([*first, *gap, *(right[index] if index < len(right) else [])])
     excel_table(sheet, "Timeline", TIMELINE_HEADERS, FIRST_ROW, len(left) - 1)
+    # on paper, the table: the grid and the charts beside it are as wide as there are periods
+    sheet.ws.print_area = f"A1:{get_column_letter(len(TIMELINE_HEADERS))}{sheet.rows}"
     _charts(sheet, line, codebook, grid_rows, FIRST_ROW + len(right) + 1)
 
 
