@@ -206,7 +206,7 @@ def contrasts_sheet(
 ) -> None:
     """Every pair of perspectives with evidence on a topic, in a Disagree, an Agree and a Mixed
     section, each strong first, then by gap (a thin side marked with why)."""
-    sheet = Sheet(wb, "Contrasts", (6, 22, 18, 8, 8, 8, 18, 8, 8, 8, 7, 9, 8, 44), freeze="C3")
+    sheet = Sheet(wb, "Contrasts", (6, 20, 16, 8, 7, 7, 16, 8, 7, 7, 7, 8, 8, 30), freeze="C3")
     unit = analysis.count
     pairs = (found or findings(analysis)).pairs
     label = analysis.codebook.label
@@ -260,6 +260,7 @@ def contrasts_sheet(
             )
         if not shown:
             sheet.append([None, "none (with the current filters)"])
+    sheet.ws.print_area = f"A1:N{sheet.rows}"  # the section titles' overflow is for the screen
 
 
 def _side(net: float) -> str:

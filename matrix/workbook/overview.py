@@ -18,6 +18,7 @@ from matrix.workbook.tabs import READER_SHEETS, REFERENCE_SHEETS
 FINDINGS_TITLE = "Key findings"
 SCREEN_COLUMNS = 10  # A:J, what the first screen shows
 SCREEN_ROWS = 20
+DEFAULT_WIDTH = 8.43  # a column's width where the sheet gives none (characters)
 CAVEAT_SHEETS = {  # where a caveat's figures come from
     "sources-per-perspective": "Sources",
     "undated-share": "Claims",
@@ -45,7 +46,7 @@ def _merged_row(sheet: Sheet, value: str, *, font: Font | None = None, link: str
     """One row whose text is merged across A:I and wrapped, tall enough for it, and in J a link
     to its evidence (a cell of its own: a spreadsheet may not wrap a linked cell's text)."""
     last = SCREEN_COLUMNS - 1
-    width = sum(sheet.widths[:last]) if sheet.widths else 10.0 * last
+    width = sum(sheet.widths[:last]) + DEFAULT_WIDTH * max(0, last - len(sheet.widths))
     row = sheet.rows + 1
     lines = wrapped_lines(value, width)
     if lines > 1:  # before the row is written (write-only); Sheet.append would size it by column A alone

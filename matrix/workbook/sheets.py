@@ -39,7 +39,7 @@ def overview_sheet(
 ) -> None:
     """The key findings (A1:J20), the sheet index, what the workbook is, the totals and their
     chart, the legend, and last what it was generated from (the input files and their hashes)."""
-    sheet = Sheet(wb, "Overview", (26, 11, 11, 11, 11, 11, 10, 10, 10, 10))
+    sheet = Sheet(wb, "Overview", (26, 11, 11, 11, 11, 11, 10))
     if found is not None:
         findings_block(sheet, analysis, found, stance_rows or {})
         sheet.append()
