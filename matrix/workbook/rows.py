@@ -133,6 +133,7 @@ class StreamedRows:
     tall: tuple[int, ...] = ()  # the wrapped columns whose text sets each row's height
     tall_widths: tuple[float, ...] = ()  # and their widths
     links: Sequence[tuple[int, Mapping[Any, str]]] = ()  # (column, value -> where a cell of it links)
+    references: bool = False  # each cell says where it is (`r="A2"`), as openpyxl writes cells
 
     def hyperlinks(self) -> bytes:
         """The `<hyperlinks>` element of the `links` columns' cells (empty: none)."""
@@ -187,9 +188,12 @@ class StreamedRows:
                     for n, v in zip(lines, self.columns[column][first : first + chunk], strict=True)
                 ]
             heights = [f' ht="{LINE_HEIGHT * n}" customHeight="1"' if n > 1 else "" for n in lines]
+            letters = [get_column_letter(i + 1) for i in range(len(cells))] if self.references else []
             for r, (height, row) in enumerate(
                 zip(heights, zip(*cells, strict=True), strict=True), start=self.first_row + first
             ):
+                if letters:  # '<c s=…' -> '<c r="A2" s=…'
+                    row = tuple(f'<c r="{letter}{r}"{cell[2:]}' for letter, cell in zip(letters, row, strict=True))
                 yield f'<row r="{r}"{height}>{"".join(row)}</row>'
 
 
@@ -202,10 +206,11 @@ def streamed_sheet(
     columns: list[list[Any]],
     links: Sequence[tuple[int, Mapping[Any, str]]] = (),
     table: bool = True,
+    references: bool = False,
 ) -> StreamedRows:
     """A sheet whose rows (`columns` of values) are streamed; the `wrapped` columns wrap and set
     each row's height; `links`: (column, value -> location) of cells that link; `table`: the
-    rows are an Excel table (autofilter, striped rows)."""
+    rows are an Excel table (autofilter, striped rows); `references`: each cell says where it is."""
     sheet = Sheet(wb, title, widths, freeze="B2")
     sheet.header(headers)
     tall = tuple(headers.index(name) for name in wrapped)
@@ -219,7 +224,14 @@ def streamed_sheet(
         excel_table(sheet, title, headers, 1, len(columns[0]))
     print_area(sheet.ws, headers, len(columns[0]) + 1)
     return StreamedRows(
-        columns, 2, styles, prefixed, tall=tall, tall_widths=tuple(widths[i] for i in tall), links=links
+        columns,
+        2,
+        styles,
+        prefixed,
+        tall=tall,
+        tall_widths=tuple(widths[i] for i in tall),
+        links=links,
+        references=references,
     )
 
 

@@ -267,7 +267,7 @@ def problems_sheet(wb: Workbook, report: Report) -> StreamedRows | None:
         rows = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
         columns = [list(column) for column in zip(*rows, strict=True)]
         return streamed_sheet(
-            wb, "Problems", PROBLEM_HEADERS, PROBLEM_WIDTHS, ("Message", "Hint"), columns, table=False
+            wb, "Problems", PROBLEM_HEADERS, PROBLEM_WIDTHS, ("Message", "Hint"), columns, table=False, references=True
         )
     sheet = Sheet(wb, "Problems", PROBLEM_WIDTHS, freeze="B2")
     sheet.header(PROBLEM_HEADERS)
