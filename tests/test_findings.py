@@ -230,3 +230,27 @@ def test_summary_through_a_pipe_gives_one_finding_per_line(tmp_path: Path) -> No
     lines = piped(["summary"], tmp_path)
     for text in _first_screen_texts(_shipped_json()):
         assert f"- {text}" in lines, text
+
+
+def test_the_second_coding_alpha_is_cached_by_both_codings(tmp_path: Path) -> None:
+    """The alpha is kept in the cache, keyed by both codings' files: the same from the cache,
+    and worked out afresh when the second coder changes a claim."""
+    from matrix.analysis.context import second_coding_alpha
+    from matrix.files.where import ProjectFiles
+
+    for folder in ("claims", "seeds"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    files = ProjectFiles(tmp_path)
+    project, report = check(tmp_path)
+    first = second_coding_alpha(files, project, report)
+    assert first is not None and first[2] == "claims/second-coder/" and first[1] > 0
+    assert second_coding_alpha(files, project, report) == first == second_coding_alpha(files, project, report, False)
+    path = tmp_path / "claims" / "second-coder" / "cfr-defense-norms.yaml"
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("stance: convergence", "stance: divergence", 3)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+    again = second_coding_alpha(files, project, report)
+    assert again is not None and again[0] != first[0]
+    shutil.rmtree(tmp_path / "claims" / "second-coder")
+    assert second_coding_alpha(files, project, report) is None
