@@ -369,7 +369,12 @@ def _contrasts(brief: Brief) -> list[ContrastRow]:
     labels = dict(brief.topics)
     perspectives = dict(brief.perspectives)
     rows = []
-    for contrast in brief.contrasts[:CONTRASTS_SHOWN]:
+    strong = {(p.topic, p.a.perspective, p.b.perspective): p.strong for p in brief.findings.pairs}
+    ranked = sorted(  # strong pairs first, then by gap (sorted stably from largest gap first)
+        brief.contrasts,
+        key=lambda c: not strong.get((c.topic, c.perspective_a, c.perspective_b), True),
+    )
+    for contrast in ranked[:CONTRASTS_SHOWN]:
         sides = tuple(
             (perspectives.get(perspective, perspective), signed(net), units, cell_colour(net, units), is_thin(units))
             for perspective, net, units in (
