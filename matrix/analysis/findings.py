@@ -282,7 +282,11 @@ def _opposed(analysis: Analysis, pair: Pair) -> Finding:
         text = (
             f"{label}: {_who(analysis.codebook, a.perspective)} {_verb(a.net)} per {a.perspective} ({_numbers(a)});"
             f" {_who(analysis.codebook, b.perspective)} {_verb(b.net)} per {b.perspective} ({_numbers(b)})"
-            + (" - different pairs, not a disagreement" if named else " - the codebook names no parties to compare")
+            + (
+                " \u2014 different pairs, not a disagreement"
+                if named
+                else " \u2014 the codebook names no parties to compare"
+            )
         )
     cells = [analysis.stance_cell(pair.topic, s.perspective) for s in (a, b)]
     return Finding(
@@ -306,7 +310,7 @@ def _agreements(analysis: Analysis, sides: Mapping[tuple[str, str], Side]) -> li
         verb = _verb(present[0].net)
         shown = ", ".join(f"{s.perspective} ({_numbers(s)})" for s in present)
         every = "both perspectives" if len(present) == 2 else f"all {counted(len(present), 'perspective')}"
-        text = f"{analysis.codebook.label('topics', topic)}: {every} with evidence see {verb}nce - {shown}"
+        text = f"{analysis.codebook.label('topics', topic)}: {every} with evidence see {verb}nce: {shown}"
         strong = not any(s.thin for s in present)
         cells = [analysis.stance_cell(topic, s.perspective) for s in present]
         found.append(

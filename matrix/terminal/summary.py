@@ -199,10 +199,14 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
     return table
 
 
-def _finding_line(finding: Finding) -> Text:
-    line = Text("- ")
-    line.append(finding.text, style="" if finding.strong else "dim")
-    return line
+def _finding_lines(items: list[Finding]) -> Table:
+    """A bullet a finding, its text wrapped between words under its first word (a thin one dim)."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for finding in items:
+        grid.add_row("-", text(finding.text, "" if finding.strong else "dim"))
+    return grid
 
 
 def findings_view(found: Findings, width: int = 80) -> RenderableType:
@@ -213,7 +217,7 @@ def findings_view(found: Findings, width: int = 80) -> RenderableType:
     parts: list[RenderableType] = [Text("Key findings", style="bold underline")]
     for kind, items, more in found.first_screen():
         parts.append(Text(HEADINGS[kind], style="bold"))
-        parts += [_finding_line(item) for item in items]
+        parts.append(_finding_lines(items))
         if more:
             parts.append(Text(f"  and {more} more (summary --format json lists them all)", style="dim"))
     if len(parts) == 1:
