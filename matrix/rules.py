@@ -6,6 +6,7 @@ skips values that are empty: those were reported when the file was read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from matrix.model import (
     APPROACHES,
     CONFIDENCE_WEIGHTS,
     STANCES,
+    VOICES,
     Claim,
     ClaimsFile,
     Codebook,
@@ -29,6 +31,7 @@ from matrix.periods import parse_date
 from matrix.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.problems import Problem, did_you_mean, shown
 from matrix.quotes import Match, NormalisedText
+from matrix.sentences import Sentence, split_sentences
 
 T = TypeVar("T")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -85,6 +88,7 @@ class Context:
             ("stance", STANCES, "unknown-stance"),
             ("approach", APPROACHES, "unknown-approach"),
             ("confidence", tuple(CONFIDENCE_WEIGHTS), "unknown-confidence"),
+            ("voice", VOICES, "unknown-voice"),
         ]
         if codebook:
             vocabularies += [
@@ -92,6 +96,17 @@ class Context:
                 ("actor", tuple(codebook.ids("actors")), "unknown-actor"),
             ]
         return tuple((name, frozenset(allowed), allowed, code) for name, allowed, code in vocabularies)
+
+    @cached_property
+    def sentences(self) -> dict[str, list[Sentence]]:
+        """Text path -> its sentences (`matrix.sentences`), split when first asked for."""
+        return {}
+
+    def sentences_of(self, path: str, content: str) -> list[Sentence]:
+        found = self.sentences.get(path)
+        if found is None:
+            found = self.sentences[path] = split_sentences(content)
+        return found
 
     @cached_property
     def cues(self) -> Cues:
@@ -193,6 +208,23 @@ def codebook_entries(ctx: Context) -> Iterator[Problem]:
         yield from _duplicates(entries, lambda e: e.id, lambda e: e.location, kind[:-1], str.lower)
 
 
+def perspective_parties(ctx: Context) -> Iterator[Problem]:
+    """A perspective's `parties:` that the codebook's actors do not define, at the perspective."""
+    if ctx.codebook is None:
+        return
+    actors = ctx.codebook.ids("actors")
+    for entry in ctx.codebook.perspectives:
+        for party in entry.parties:
+            if party not in actors:
+                yield Problem(
+                    entry.location,
+                    "unknown-actor",
+                    f"party {shown(party)} of perspective '{entry.id}' is not one of the codebook's actors",
+                    did_you_mean(party, actors),
+                    entry.id,
+                )
+
+
 def source_ids(ctx: Context) -> Iterator[Problem]:
     sources = [s for s in ctx.project.sources if s.id]
     for source in sources:
@@ -270,6 +302,69 @@ def claim_values(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Pa
             value = getattr(claim, name)
             if value and value not in known:
                 yield _unknown(claim, name, value, allowed, code)
+        if claim.approach_list or claim.sides:
+            yield from _means_values(ctx, claim)
+
+
+def _means_values(ctx: Context, claim: Claim) -> Iterator[Problem]:
+    """Unknown approaches of an approach list or of sides, and unknown side actors, each at its place."""
+    approaches = [(f"approach.{i}", a) for i, a in enumerate(claim.approach_list)]
+    approaches += [(f"sides.{actor}", a) for actor, a in claim.sides]
+    for place, value in approaches:
+        if value not in APPROACHES:
+            yield Problem(
+                claim.at(place),
+                "unknown-approach",
+                f"approach {shown(value)} is not one of: {', '.join(APPROACHES)}",
+                did_you_mean(value, APPROACHES),
+                claim.id or None,
+            )
+    actors = ctx.codebook.ids("actors") if ctx.codebook else ()
+    for actor, _ in claim.sides if ctx.codebook else ():
+        if actor not in actors:
+            yield Problem(
+                claim.at(f"sides.{actor}"),
+                "unknown-actor",
+                f"side {shown(actor)} is not one of the codebook's actors: {', '.join(actors)}",
+                did_you_mean(actor, actors),
+                claim.id or None,
+            )
+
+
+def claim_sides(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    """A side whose actor the source's perspective does not name among its `parties:` (only
+    where the perspective names its parties)."""
+    source, codebook = claims_file.source, ctx.codebook
+    entry = codebook.perspective(source.perspective) if codebook and source else None
+    if entry is None or not entry.parties or codebook is None:
+        return
+    actors = set(codebook.ids("actors"))
+    for claim in claims_file.claims:
+        for actor, _ in claim.sides:
+            if actor in actors and actor not in entry.parties:
+                yield Problem(
+                    claim.at(f"sides.{actor}"),
+                    "side-not-party",
+                    f"side {shown(actor)} is not a party of perspective '{entry.id}' ({', '.join(entry.parties)})",
+                    f"code the sides among {', '.join(entry.parties)}, or add '{actor}' to the perspective's "
+                    "'parties:' in the codebook",
+                    claim.id or None,
+                )
+
+
+def claim_voices(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    """A claim without a voice, when the codebook requires one (`require: [voice]`)."""
+    if ctx.codebook is None or "voice" not in ctx.codebook.require:
+        return
+    for claim in claims_file.claims:
+        if claim.voice is None:
+            yield Problem(
+                claim.location,
+                "missing-voice",
+                "the claim has no 'voice' (the codebook requires one)",
+                f"add 'voice: stated' (a party's own position or act) or {', '.join(VOICES[1:])} (the writer's)",
+                claim.id or None,
+            )
 
 
 def quotes(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
@@ -364,7 +459,30 @@ def unused_vocabulary(ctx: Context) -> Iterator[Problem]:
 
 def consistency(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
     """Coding-consistency warnings (see `matrix.consistency`), less what claims accept."""
-    return consistency_problems(claims_file, ctx.cues)
+    return consistency_problems(claims_file, ctx.cues, _claim_sentences(ctx, claims_file, matches))
+
+
+def _claim_sentences(
+    ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]
+) -> dict[int, frozenset[int]]:
+    """A claim's index -> the sentences of its text that its passages overlap."""
+    text = ctx.project.texts.get(claims_file.file)
+    if text is None or not matches:
+        return {}
+    sentences = ctx.sentences_of(text.path, text.content)
+    ends = [s.end for s in sentences]
+    out: dict[int, frozenset[int]] = {}
+    for index, found in matches.items():
+        covered: set[int] = set()
+        for match in found:
+            if match is None:
+                continue
+            i = bisect.bisect_right(ends, match.start)
+            while i < len(sentences) and sentences[i].start < match.end:
+                covered.add(i)
+                i += 1
+        out[index] = frozenset(covered)
+    return out
 
 
 @dataclass(frozen=True)
@@ -415,6 +533,7 @@ def memo_claims(ctx: Context) -> Iterator[Problem]:
 
 RULES: tuple[Rule, ...] = (
     Rule(codebook_entries, IDS),
+    Rule(perspective_parties, ("unknown-actor",)),
     Rule(source_ids, IDS),
     Rule(source_fields, ("unknown-perspective", "invalid-date", "invalid-url")),
     Rule(claim_ids, IDS),
@@ -424,8 +543,11 @@ RULES: tuple[Rule, ...] = (
 )
 FILE_RULES: tuple[FileRule, ...] = (
     FileRule(
-        claim_values, ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-topic", "unknown-actor")
+        claim_values,
+        ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-voice", "unknown-topic", "unknown-actor"),
     ),
+    FileRule(claim_sides, ("side-not-party",)),
+    FileRule(claim_voices, ("missing-voice",)),
     FileRule(claim_dates, ("invalid-claim-date",)),
     FileRule(quotes, ("quote-not-found", "ambiguous-quote", "short-quote")),
     FileRule(consistency, CONSISTENCY_CODES),

@@ -134,7 +134,7 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         "US-India",
         "seeds/a.txt",
         [
-            c("a1", "export-controls", "convergence", confidence="high", approach="bilateral"),
+            c("a1", "export-controls", "convergence", confidence="high", approach="bilateral", voice="stated"),
             c("a2", "export-controls", "divergence", confidence="low", approach="unilateral", actor="US"),
             c(
                 "a3",
@@ -151,8 +151,8 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         "CFR",
         "seeds/b.txt",
         [
-            c("b1", "export-controls", "divergence", confidence="high", approach="unilateral", actor="US"),
-            c("b2", "export-controls", "divergence", approach="multilateral", actor="India"),
+            c("b1", "export-controls", "divergence", confidence="high", approach="unilateral", actor="US", voice="forecast"),
+            c("b2", "export-controls", "divergence", approach="multilateral", actor="India", voice="assessment"),
             c(
                 "b3",
                 "space",

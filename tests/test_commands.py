@@ -469,6 +469,11 @@ def _filter_cases(command: str, extra: tuple[str, ...], ids: Callable[[list[str]
             (*extra, *root, "--source", "src-a"), ids(["a1", "a2", "a3", "a4"]), (*extra, *root, "--source", "src-z")
         ),
         "--actor": Case((*extra, *root, "--actor", "US"), ids(["a2", "b1"]), (*extra, *root, "--actor", "Russia")),
+        "--voice": Case(
+            (*extra, *root, "--voice", "forecast", "--voice", "stated"),
+            ids(["a1", "b1"]),
+            (*extra, *root, "--voice", "hearsay"),
+        ),
     }
 
 
@@ -549,6 +554,9 @@ CASES: dict[str, dict[str, Case]] = {
                          ("{root}", "{cov}", "--source", "src-z", *ROOT_ARGS)),
         "--actor": Case(("{root}", "{cov}", "--format", "json", "--actor", "US", *ROOT_ARGS),
                         _diff_of([], ["a2", "b1"]), ("{root}", "{cov}", "--actor", "Russia", *ROOT_ARGS)),
+        "--voice": Case(("{root}", "{cov}", "--format", "json", "--voice", "unspecified", *ROOT_ARGS),
+                        _diff_of(["a-1", "b-1"], ["a2", "a3", "a4", "b3", "b4"]),
+                        ("{root}", "{cov}", "--voice", "said", *ROOT_ARGS)),
         "--count": Case(("{root}", "{cov}", "--format", "json", "--count", "sources", *ROOT_ARGS),
                         _diff_count_sources, ("{root}", "{cov}", "--count", "words", *ROOT_ARGS)),
         "--format": Case(("{root}", "{cov}", "--format", "table", *ROOT_ARGS), _diff_table,

@@ -53,10 +53,11 @@ def test_empty_cells_stay_empty(tmp_path: Path) -> None:
 
 def test_approach_matrix(analysis: Analysis) -> None:
     approach = analysis.approach
-    assert approach.loc["export-controls", "US-India"].tolist() == [1, 2, 0, "bilateral"]
-    assert approach.loc["export-controls", "CFR"].tolist() == [1, 0, 1, "unilateral = multilateral"]
-    assert approach.loc["space", "CFR"].tolist() == [0, 2, 0, "bilateral"]
-    assert approach.loc["space", "US-India"].isna().all()
+    assert approach.loc["export-controls", "US-India"].tolist() == [1, 2, 0, 0, "bilateral"]
+    assert approach.loc["export-controls", "CFR"].tolist() == [1, 0, 1, 0, "unilateral = multilateral"]
+    assert approach.loc["space", "CFR"].tolist() == [0, 2, 0, 0, "bilateral"]
+    # a4 codes no approach: the cell counts it as unspecified and names no dominant approach
+    assert approach.loc["space", "US-India"].tolist() == [0, 0, 0, 1, ""]
 
 
 def test_actor_view(analysis: Analysis) -> None:
@@ -138,9 +139,10 @@ def test_summary_numbers(analysis: Analysis) -> None:
     assert numbers["approach"][2] == {
         "topic": "space",
         "perspective": "US-India",
-        "unilateral": None,
-        "bilateral": None,
-        "multilateral": None,
+        "unilateral": 0,
+        "bilateral": 0,
+        "multilateral": 0,
+        "unspecified": 1,
         "dominant": None,
     }
 

@@ -45,12 +45,14 @@ def test_stance_matrix_cells(book: Book) -> None:
         None,
         None,
         None,
+        None,
         "CFR analysis",
         None,
         None,
         None,
+        None,
     ]
-    assert [c.value for c in ws[2]][1:5] == ["Conv", "Div", "Net", "Weighted"]
+    assert [c.value for c in ws[2]][1:6] == ["Conv", "Div", "Net", "Weighted", "Writer"]
     assert [c.value for c in ws[3]] == [
         "Export controls",
         2,
@@ -58,11 +60,13 @@ def test_stance_matrix_cells(book: Book) -> None:
         pytest.approx(1 / 3),
         pytest.approx(2 / 3),
         0,
+        0,
         2,
         -1,
         -1,
+        2,
     ]
-    assert [c.value for c in ws[4]] == ["Space", 1, 0, 1, 1, 1, 1, 0, pytest.approx(-1 / 3)]
+    assert [c.value for c in ws[4]] == ["Space", 1, 0, 1, 1, 0, 1, 1, 0, pytest.approx(-1 / 3), 0]
     assert ws.freeze_panes == "B3"
     assert ws["D3"].number_format == "+0.00;-0.00;0.00"
 
@@ -72,12 +76,12 @@ def test_matrix_fills_follow_the_net_index(book: Book) -> None:
     assert ws["D3"].fill.fgColor.rgb == "00" + net_colour(1 / 3)  # three claims: the full colour
     assert ws["D3"].number_format == "+0.00;-0.00;0.00"
     # two claims or fewer: thin evidence, a lighter shade of the same hue and the net index marked
-    assert ws["H3"].fill.fgColor.rgb == "00" + thin_colour(-1) == "00FCBCBC"  # -1: red, lighter
+    assert ws["I3"].fill.fgColor.rgb == "00" + thin_colour(-1) == "00FCBCBC"  # -1: red, lighter
     assert ws["D4"].fill.fgColor.rgb == "00" + thin_colour(1)  # +1: green, lighter
-    assert ws["H4"].fill.fgColor.rgb == "00" + thin_colour(0)  # 0: neutral, lighter
-    for ref in ("H3", "D4", "H4"):
+    assert ws["I4"].fill.fgColor.rgb == "00" + thin_colour(0)  # 0: neutral, lighter
+    for ref in ("I3", "D4", "I4"):
         assert ws[ref].number_format == '+0.00"°";-0.00"°";0.00"°"'
-        assert ws[ref.replace("D", "B").replace("H", "F")].fill.fgColor.rgb == ws[ref].fill.fgColor.rgb
+        assert ws[ref.replace("D", "B").replace("I", "G")].fill.fgColor.rgb == ws[ref].fill.fgColor.rgb
 
 
 def test_net_colour_scale() -> None:
@@ -107,7 +111,7 @@ def test_hyperlinks_open_the_first_claim(book: Book) -> None:
     div_link = ws["C3"].hyperlink
     assert div_link is not None and div_link.location == "'Claims'!A3"
     assert claims["A3"].value == "a2"
-    cfr_space = ws["H4"].hyperlink
+    cfr_space = ws["I4"].hyperlink
     assert cfr_space is not None and claims[cfr_space.location.split("!")[1]].value == "b3"
 
 
@@ -115,12 +119,12 @@ def test_claims_table(book: Book) -> None:
     ws = book["Claims"]
     assert ws.freeze_panes == "B2"
     (table,) = ws.tables.values()
-    assert (table.displayName, table.ref) == ("Claims", "A1:N9")
-    assert table.autoFilter is not None and table.autoFilter.ref == "A1:N9"
+    assert (table.displayName, table.ref) == ("Claims", "A1:P9")
+    assert table.autoFilter is not None and table.autoFilter.ref == "A1:P9"
     # what identifies a claim, then the quote on the first screen; ids, weights and locations after
     assert [c.value for c in ws[1]] == [
         "ID", "Perspective", "Source", "Topic label", "Stance", "Approach", "Actor", "Confidence",
-        "Quote", "Note", "Topic", "Weight", "Quote location", "Claim location",
+        "Quote", "Voice", "Sides", "Note", "Topic", "Weight", "Quote location", "Claim location",
     ]  # fmt: skip
     assert sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, 9)) <= 125  # ~ 900 px
     row = {h.value: c.value for h, c in zip(ws[1], ws[3], strict=True)}
@@ -134,13 +138,16 @@ def test_claims_table(book: Book) -> None:
     assert row["Confidence"] == "low"
     assert row["Weight"] == 1
     assert row["Quote location"] == "seeds/a.txt:2:1"
-    assert row["Claim location"] == "claims/a.yaml:14:5"
+    assert row["Claim location"] == "claims/a.yaml:15:5"
 
 
 def test_approach_sheet(book: Book) -> None:
     ws = book["Approach"]
-    assert [c.value for c in ws[3]] == ["Export controls", 1, 2, 0, "bilateral", 1, 0, 1, "unilateral = multilateral"]
-    assert [c.value for c in ws[4]] == ["Space", None, None, None, None, 0, 2, 0, "bilateral"]
+    assert [c.value for c in ws[3]] == [
+        "Export controls", 1, 2, 0, 0, "bilateral", 1, 0, 1, 0, "unilateral = multilateral",
+    ]  # fmt: skip
+    # a4 codes no approach: one unspecified claim, the majority, so no dominant approach
+    assert [c.value for c in ws[4]] == ["Space", 0, 0, 0, 1, "\u2014 (most claims specify none)", 0, 2, 0, 0, "bilateral"]
     assert ws["C3"].font.b and not ws["B3"].font.b
     comment = ws["C3"].comment
     assert comment is not None
@@ -243,7 +250,7 @@ def test_formula_like_values_are_text(tmp_path: Path) -> None:
     book = build(write_project(tmp_path / "p", files), tmp_path / "out.xlsx")
     ws = book["Claims"]
     quotes = [ws.cell(row=r, column=9) for r in range(2, 6)]
-    notes = [ws.cell(row=r, column=10) for r in range(2, 6)]
+    notes = [ws.cell(row=r, column=12) for r in range(2, 6)]
     assert [c.value for c in quotes] == FORMULA_LIKE
     assert [c.value for c in notes] == FORMULA_LIKE
     assert {c.data_type for c in quotes + notes} == {"s"}
@@ -294,7 +301,7 @@ def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: 
     assert evidence.freeze_panes == "B2" and evidence.print_title_rows == "$1:$1"
     (table,) = evidence.tables.values()
     assert (table.displayName, table.ref) == ("Evidence", "A1:G11")
-    comment = book["Stance"]["H4"].comment  # CFR x space: b3, b4 and c1
+    comment = book["Stance"]["I4"].comment  # CFR x space: b3, b4 and c1
     assert comment is not None
     lines = comment.text.splitlines()
     assert lines[0].endswith("from 2 sources")
@@ -314,7 +321,7 @@ def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) 
     )
     assert [line.split(":")[0] for line in comment.text.splitlines()[2:]] == ["+ a1", "- a2", "+ a3"]
     assert book["Approach"]["A2"].value == "counting sources"
-    assert [c.value for c in book["Approach"][3]][1:5] == [1, 1, 0, "unilateral = bilateral"]
+    assert [c.value for c in book["Approach"][3]][1:6] == [1, 1, 0, 0, "unilateral = bilateral"]
     assert book["Contrasts"]["E1"].value == "Sources A"
 
 
@@ -395,10 +402,10 @@ def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_re
         "+1 / -1\nnet 0.00°",
         "Across perspectives: <mixed> = fine",
     ]
-    assert ws["E3"].fill.fgColor.rgb == book["Stance"]["H3"].fill.fgColor.rgb == "00" + thin_colour(-1)
+    assert ws["E3"].fill.fgColor.rgb == book["Stance"]["I3"].fill.fgColor.rgb == "00" + thin_colour(-1)
     assert ws["F4"].data_type == "s" and ws["F4"].quotePrefix is False  # text, never a formula
     assert ws.freeze_panes == "B3" and all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
-    comment = book["Stance"]["H3"].comment  # CFR x export controls: the memo after the title
+    comment = book["Stance"]["I3"].comment  # CFR x export controls: the memo after the title
     assert comment is not None
     assert comment.text.splitlines()[1:3] == ["", "Summary: CFR reads the controls as unilateral. (rests on b1, b2)"]
     assert book["Stance"]["D3"].comment is not None and "Summary" not in book["Stance"]["D3"].comment.text

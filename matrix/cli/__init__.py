@@ -11,7 +11,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from matrix import __version__
-from matrix.model import FILTER_DIMENSIONS, Filters, Project
+from matrix.model import FILTER_DIMENSIONS, UNSPECIFIED, VOICES, Filters, Project
 from matrix.paths import OutputRefused, check_output
 from matrix.periods import PERIOD_KINDS, parse_date, parse_span
 from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
@@ -84,6 +84,7 @@ class Inputs:
             "topic": project.codebook.ids("topics"),
             "actor": project.codebook.ids("actors"),
             "source": tuple(s.id for s in project.sources),
+            "voice": (*VOICES, UNSPECIFIED),
         }
         for dimension, values in self.filters.items():
             for value in values:
@@ -155,8 +156,13 @@ def filter_options(function: F) -> F:
                 f"--{dimension}",
                 f"{dimension}s",
                 multiple=True,
-                metavar="ID",
-                help=f"Only claims with this {dimension} id (repeatable).",
+                metavar="VOICE" if dimension == "voice" else "ID",
+                help=(
+                    f"Only claims in this voice: {', '.join(VOICES)} or {UNSPECIFIED} (repeatable)."
+                    if dimension == "voice"
+                    else f"Only claims with this {dimension} id (repeatable)."
+                    + (" A claim with sides is kept for each side's actor." if dimension == "actor" else "")
+                ),
             )
             for dimension in FILTER_DIMENSIONS
         ],

@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 
 from matrix.counting import STANCE_MEASURES, axes
-from matrix.model import APPROACHES, STANCES, Codebook, Filters, Project
+from matrix.model import APPROACHES, STANCES, UNSPECIFIED, Codebook, Filters, Project
 from matrix.pivot.frames import (
     CLAIM_COLUMNS,
+    HIDDEN_COLUMNS,
     PASSAGE_COLUMNS,
     PASSAGE_SEPARATOR,
     claims_frame,
@@ -42,6 +43,7 @@ from matrix.pivot.matrices import (
     totals,
 )
 from matrix.problems import Report
+from matrix.voicing import VoiceCell, voice_cells
 from matrix.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, project_timeline, select
 
 
@@ -67,18 +69,23 @@ class Analysis:
         default_factory=TimeRange
     )  # the claims are those dated in it (all when it is inactive)
     selection: Selection | None = None  # what the time range left out (None: no time range)
+    voices: Mapping[tuple[str | None, str], VoiceCell] = field(default_factory=dict)  # per cell, with claims
+
+    def voice_cell(self, topic: str, perspective: str) -> VoiceCell | None:
+        """Whose voice one cell's claims are in, and whether it rests on forecasts; None: no claims."""
+        return self.voices.get((topic, perspective))
 
     def stance_cell(self, topic: str, perspective: str) -> StanceCell | None:
         """The stance counts and indexes of one matrix cell; None when it has no claims."""
         return _stance_cell(self.stance, topic, perspective, (self.cell_sources or {}).get((topic, perspective), 0))
 
     def approach_cell(self, topic: str, perspective: str) -> ApproachCell | None:
-        """Approach counts of one cell; None when no claim there has an approach."""
+        """Approach counts of one cell; None when it has no claims."""
         cell: Any = self.approach.loc[topic, perspective]
         if not isinstance(cell["dominant"], str):
             return None
         counts = tuple(int(cell[a]) for a in APPROACHES)
-        return ApproachCell((counts[0], counts[1], counts[2]), cell["dominant"])
+        return ApproachCell((counts[0], counts[1], counts[2]), cell["dominant"], int(cell[UNSPECIFIED]))
 
     def contrast_rows(self) -> list[Contrast]:
         return [Contrast(**{str(k): v for k, v in row.items()}) for row in self.contrasts.to_dict("records")]
@@ -178,6 +185,10 @@ def analyse(
         cell_sources=cell_sources(claims),
         time_range=time_range,
         selection=selection,
+        voices=voice_cells(
+            zip(*(claims[c].tolist() for c in ("source", "topic", "perspective", "stance", "weight", "voice")), strict=True),
+            count,
+        ),
     )
 
 
@@ -217,11 +228,11 @@ where each passage starts (None: not found) and where the claim is written."""
 def cell_claims(claims: pd.DataFrame) -> dict[tuple[str, str], list[CellClaim]]:
     """(topic, perspective) -> the claims behind that cell, as plain tuples in table order."""
     cells: dict[tuple[str, str], list[CellClaim]] = {}
-    columns = ("id", "source", "stance", "confidence", "approach", "actor", "quotes", "quotes_at", "claim_at")
+    columns = ("id", "source", "stance", "confidence", "approach", "sides", "actor", "quotes", "quotes_at", "claim_at")
     rows = zip(claims["topic"], claims["perspective"], *(claims[c].tolist() for c in columns), strict=True)
-    for topic, perspective, claim_id, source, stance, confidence, approach, actor, quotes, at, claim_at in rows:
+    for topic, perspective, claim_id, source, stance, confidence, approach, sides, actor, quotes, at, claim_at in rows:
         cells.setdefault((topic, perspective), []).append(
-            (claim_id, source, stance, confidence, _text(approach), _text(actor), quotes, at, claim_at)
+            (claim_id, source, stance, confidence, _text(sides) or _text(approach), _text(actor), quotes, at, claim_at)
         )
     return cells
 
@@ -254,12 +265,20 @@ def claims_csv(claims: pd.DataFrame, raw: bool = False) -> str:
 
 def claims_records(claims: pd.DataFrame) -> list[Mapping[str, object]]:
     """The claims (or passages) table as JSON-ready records (missing values are None;
-    `quotes` and `quotes_at` as lists)."""
+    `quotes` and `quotes_at` as lists; an approach list as a list, sides as an object)."""
     clean = claims.astype(object).where(claims.notna(), None)
-    return [
-        {k: list(v) if isinstance(v, tuple) else v for k, v in zip(clean.columns, row, strict=True)}
-        for row in clean.itertuples(index=False, name=None)
-    ]
+    records = []
+    for row in clean.itertuples(index=False, name=None):
+        record = {k: list(v) if isinstance(v, tuple) else v for k, v in zip(clean.columns, row, strict=True)}
+        if "means" in record:
+            listed, sides = record["approach_list"], record["side_map"]
+            if listed is not None:
+                record["approach"] = listed
+            record["sides"] = sides
+            for hidden in HIDDEN_COLUMNS[2:]:
+                del record[hidden]
+        records.append(record)
+    return records
 
 
 __all__ = [  # with the names of frames and matrices, re-exported
@@ -296,31 +315,54 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
     """The numbers `summary` shows, as JSON-ready data (empty cells are null)."""
     stance: list[dict[str, object]] = []
     approach: list[dict[str, object]] = []
+    voices: list[dict[str, object]] = []
     for t in analysis.topics:
         for p in analysis.perspectives:
             cell = analysis.stance_cell(t, p)
             empty = {**dict.fromkeys(STANCE_MEASURES), "sources": 0}
             stance.append({"topic": t, "perspective": p, **(asdict(cell) if cell else empty)})
+            cell_voices = analysis.voice_cell(t, p)
+            if cell_voices is not None:
+                voices.append(
+                    {
+                        "topic": t,
+                        "perspective": p,
+                        "claims": cell_voices.claims,
+                        "writer_voice": cell_voices.writer,
+                        "forecasts": cell_voices.forecasts,
+                        "unspecified_voice": cell_voices.unspecified,
+                        "net_without_forecasts": cell_voices.without_net,
+                        "rests_on_forecasts": cell_voices.rests_on_forecasts,
+                    }
+                )
             counts = analysis.approach_cell(t, p)
             approach.append(
                 {
                     "topic": t,
                     "perspective": p,
                     **dict(zip(APPROACHES, counts.counts if counts else (None,) * 3, strict=True)),
-                    "dominant": counts.dominant if counts else None,
+                    UNSPECIFIED: counts.unspecified if counts else None,
+                    "dominant": (counts.dominant or None) if counts else None,
                 }
             )
     time = {}
     if analysis.selection is not None:
         excluded = {k: v for k, v in analysis.selection.to_dict().items() if k != "kept"}
         time = {"time_range": {**analysis.time_range.to_dict(), "excluded": excluded}}
+    parties = [
+        {"perspective": p, "parties": list(e.parties), "voice": e.voice}
+        for p in analysis.perspectives
+        if (e := analysis.codebook.perspective(p)) is not None
+    ]
     return {
         "filters": analysis.filters.describe(),
+        "perspectives": parties,
         **time,
         "count": analysis.count,
         "claims": len(analysis.claims),
         "stance": stance,
         "approach": approach,
+        "voices": voices,
         "contrasts": [asdict(c) for c in analysis.contrast_rows()],
         "totals": [asdict(t) for t in analysis.total_rows()],
     }

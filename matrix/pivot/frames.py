@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from matrix.counting import weight
-from matrix.model import Filters, Location, Project
+from matrix.model import UNSPECIFIED, Filters, Location, Project
 from matrix.problems import Report
 
 CLAIM_COLUMNS = (
@@ -23,10 +23,16 @@ CLAIM_COLUMNS = (
     "confidence",
     "weight",
     "quote",
+    "voice",
+    "sides",
     "note",
     "quote_at",
     "claim_at",
 )
+HIDDEN_COLUMNS = ("quotes", "quotes_at", "means", "actors", "approach_list", "side_map")
+"""The claims frame's columns after CLAIM_COLUMNS: the passages and their locations (tuples),
+the approaches a claim counts under (`Claim.approaches`), its actors (its actor or each
+side's), its approach list (a tuple, or None) and its sides (a dict, or None), for JSON."""
 
 
 PASSAGE_SEPARATOR = " \u2026 \u00b6 "  # between a claim's passages in one cell or CSV field: ' … ¶ '
@@ -56,11 +62,13 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     claim.topic,
                     topic_labels.get(claim.topic, claim.topic),
                     claim.stance,
-                    claim.approach,
+                    None if claim.sides else claim.approach_text,
                     claim.actor,
                     claim.confidence,
                     weight(claim.confidence),
                     claim.quote if len(claim.quotes) == 1 else PASSAGE_SEPARATOR.join(claim.quotes),
+                    claim.voice,
+                    claim.approach_text if claim.sides else None,
                     claim.note,
                     at,
                     str(claim.location),
@@ -68,9 +76,13 @@ def claims_frame(project: Project, report: Report) -> pd.DataFrame:
                     (at,)
                     if len(claim.quotes) == 1
                     else _passage_locations(claim.quotes, report.passages.get(claim.id)),
+                    claim.approaches,
+                    claim.actors,
+                    claim.approach_list or None,
+                    dict(claim.sides) if claim.sides else None,
                 )
             )
-    return _frame((*CLAIM_COLUMNS, "quotes", "quotes_at"), rows)
+    return _frame((*CLAIM_COLUMNS, *HIDDEN_COLUMNS), rows)
 
 
 def _frame(names: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> pd.DataFrame:
@@ -113,8 +125,16 @@ def passages_frame(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The claims `filters` keep: `actor` keeps a claim whose actor is one wanted or that has a
+    side for one; `voice` UNSPECIFIED keeps the claims without a voice."""
     keep = pd.Series(True, index=claims.index)
     for column, wanted in filters.items():
-        if wanted:
+        if not wanted:
+            continue
+        if column == "actor":
+            keep &= claims["actors"].map(lambda actors: any(a in wanted for a in actors)).astype(bool)
+        elif column == "voice":
+            keep &= claims["voice"].map(lambda v: (v or UNSPECIFIED) in wanted).astype(bool)
+        else:
             keep &= claims[column].isin(wanted)
     return claims[keep]

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from matrix.counting import CONTRAST_FIELDS, STANCE_MEASURES, Tally, contrast_rows, tallies
-from matrix.model import APPROACHES, STANCES, Project
+from matrix.model import APPROACHES, STANCES, UNSPECIFIED, Project
 
 COUNTS = ("claims", "sources")  # what a matrix cell counts (`--count`)
 
@@ -28,8 +28,13 @@ class StanceCell:
 
 @dataclass(frozen=True, slots=True)
 class ApproachCell:
+    """A cell's counts per approach (a claim listing two approaches counts under each), its
+    claims without an approach, and the dominant approach: named only when the claims that
+    specify one are the majority of the cell ("" otherwise)."""
+
     counts: tuple[int, int, int]  # in APPROACHES order
-    dominant: str  # one approach, or several joined by ' = '
+    dominant: str  # one approach, or several joined by ' = '; "" when specified claims are no majority
+    unspecified: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,51 +112,99 @@ def _wide(
     return result
 
 
-def _dominant(counts: pd.DataFrame) -> pd.Series:
+def _leaders(counts: Sequence[int]) -> str:
     """The approach with the most claims; ties are named together ('bilateral = multilateral')."""
-    values = counts.fillna(0).astype("int64")
-    top = values.max(axis=1)
-    names = []
-    for (_, row), best in zip(values.iterrows(), top, strict=True):
-        leaders = [a for a in APPROACHES if best > 0 and row[a] == best]
-        names.append(" = ".join(leaders) if leaders else None)
-    return pd.Series(names, index=counts.index, dtype="object")
+    best = max(counts, default=0)
+    return " = ".join(a for a, n in zip(APPROACHES, counts, strict=True) if best > 0 and n == best)
 
 
 def approach_matrix(
     claims: pd.DataFrame, topics: Sequence[str], perspectives: Sequence[str], count: str = "claims"
 ) -> pd.DataFrame:
-    """Topics x (perspective, approach | 'dominant'): claims with an approach, counted
-    (`count` 'sources': each source at most once per approach in a cell)."""
-    coded = claims[claims["approach"].notna()]
-    if count == "sources":
-        coded = coded.drop_duplicates(["source", "topic", "approach"])
-    counts = _count(coded, ["topic", "perspective"], coded["approach"])
+    """Topics x (perspective, approach | 'unspecified' | 'dominant'): the claims of each cell
+    per approach they code (`means`: a claim with a list or sides counts under each of its
+    approaches), those with none as unspecified (`count` 'sources': each source at most once
+    per approach, and once as unspecified, in a cell). The dominant approach is named only
+    when the claims (sources) that specify one are more than those that do not."""
+    seen: set[tuple[str, str, str]] = set()
+    cells: dict[tuple[str, str], list[Any]] = {}
+    rows = zip(claims["source"], claims["topic"], claims["perspective"], claims["means"], strict=True)
+    for source, topic, perspective, means in rows:
+        cell = cells.setdefault((topic, perspective), [[0, 0, 0], 0, 0])
+        keys = [a for a in means if a in APPROACHES] or [UNSPECIFIED]
+        if count == "sources":
+            keys = [k for k in keys if (source, topic, k) not in seen]
+            seen.update((source, topic, k) for k in keys)
+            if not keys:
+                continue
+        if keys == [UNSPECIFIED]:
+            cell[2] += 1
+            continue
+        cell[1] += 1
+        for k in keys:
+            cell[0][APPROACHES.index(k)] += 1
     full = pd.MultiIndex.from_product([topics, perspectives], names=["topic", "perspective"])
-    counts = counts.reindex(index=full, columns=list(APPROACHES)).fillna(0).astype("Int64")
-    empty = counts.fillna(0).sum(axis=1).eq(0)
-    counts[empty] = pd.NA
-    counts["dominant"] = _dominant(counts)
-    return _wide(counts, topics, perspectives, (*APPROACHES, "dominant"))
+    values: dict[str, list[Any]] = {name: [] for name in (*APPROACHES, UNSPECIFIED, "dominant")}
+    for key in full:
+        found = cells.get(key)
+        if found is None:
+            for name in values:
+                values[name].append(None)
+            continue
+        per, specified, unspecified = found
+        for name, n in zip(APPROACHES, per, strict=True):
+            values[name].append(n)
+        values[UNSPECIFIED].append(unspecified)
+        values["dominant"].append(_leaders(per) if specified > unspecified else "")
+    frame = pd.DataFrame(
+        {
+            **{name: pd.array(values[name], dtype="Int64") for name in (*APPROACHES, UNSPECIFIED)},
+            "dominant": pd.Series(values["dominant"], dtype="object").to_numpy(),
+        },
+        index=full,
+    )
+    return _wide(frame, topics, perspectives, (*APPROACHES, UNSPECIFIED, "dominant"))
 
 
 def actor_view(
     claims: pd.DataFrame, actors: Sequence[str], perspectives: Sequence[str], count: str = "claims"
 ) -> pd.DataFrame:
-    """(perspective, actor) x approach counts, plus claims with no approach and the total
-    (`count` 'sources': each source at most once per actor and approach)."""
-    with_actor = claims[claims["actor"].notna()]
-    if count == "sources":
-        with_actor = with_actor.assign(approach=with_actor["approach"].fillna("unspecified"))
-        with_actor = with_actor.drop_duplicates(["source", "actor", "approach"])
-    approach = with_actor["approach"].fillna("unspecified")
-    counts = _count(with_actor, ["perspective", "actor"], approach)
+    """(perspective, actor) x approach counts, plus claims with no approach and the total:
+    which party prefers which means, per perspective. A claim counts under its actor (each of
+    its approaches), and a claim with sides counts each side under that side's actor (`count`
+    'sources': each source at most once per actor and approach)."""
+    seen: set[tuple[str, str, str]] = set()
+    counts: dict[tuple[str, str], list[int]] = {}
+    columns = ("source", "perspective", "actor", "means", "side_map")
+    for source, perspective, actor, means, sides in zip(*(claims[c] for c in columns), strict=True):
+        if isinstance(sides, dict):
+            pairs = [(a, [b]) for a, b in sides.items()]
+        elif isinstance(actor, str):
+            pairs = [(actor, [m for m in means if m in APPROACHES] or [UNSPECIFIED])]
+        else:
+            continue
+        for who, approaches in pairs:
+            row = counts.setdefault((perspective, who), [0] * (len(APPROACHES) + 1))
+            for approach in approaches:
+                if count == "sources":
+                    if (source, who, approach) in seen:
+                        continue
+                    seen.add((source, who, approach))
+                row[APPROACHES.index(approach) if approach in APPROACHES else len(APPROACHES)] += 1
     full = pd.MultiIndex.from_product([perspectives, actors], names=["perspective", "actor"])
-    columns = [*APPROACHES, "unspecified"]
-    counts = counts.reindex(index=full, columns=columns).fillna(0).astype("Int64")
-    counts["total"] = counts.sum(axis=1).astype("Int64")
-    counts[counts["total"].eq(0)] = pd.NA
-    return counts
+    names = [*APPROACHES, UNSPECIFIED]
+    table = [counts.get(key) for key in full]
+    frame = pd.DataFrame(
+        {
+            **{
+                name: pd.array([None if r is None or not sum(r) else r[i] for r in table], dtype="Int64")
+                for i, name in enumerate(names)
+            },
+            "total": pd.array([None if r is None or not sum(r) else sum(r) for r in table], dtype="Int64"),
+        },
+        index=full,
+    )
+    return frame
 
 
 def contrasts(

@@ -8,8 +8,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from matrix.model import APPROACHES, Memo, Memos
-from matrix.pivot import Analysis, Evidence, StanceCell, evidence
+from matrix.model import APPROACHES, UNSPECIFIED, Memo, Memos
+from matrix.pivot import Analysis, Evidence, StanceCell
+from matrix.voicing import VoiceCell
 from matrix.workbook.cells import (
     BOLD,
     CENTER,
@@ -51,6 +52,8 @@ def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) ->
     second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
     for perspective in analysis.perspectives:
         label = analysis.codebook.label("perspectives", perspective)
+        parties = analysis.codebook.parties_text(perspective)
+        label = f"{label} ({parties})" if parties else label
         for i, measure in enumerate(measures):
             edge = GROUP_EDGE if i == 0 else None
             top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge))
@@ -91,16 +94,16 @@ def stance_sheet(
     wb: Workbook, analysis: Analysis, cells: dict[tuple[str, ...], list[Evidence]], memos: Memos | None = None
 ) -> None:
     memos = memos or Memos()
-    widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
+    widths = [44] + [9, 9, 9, 10, 9] * len(analysis.perspectives)
     sheet = Sheet(wb, "Stance", widths, freeze="B3")
-    _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
+    _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted", "Writer"))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
         row: list[Any] = [sheet.cell(topic_label, align=TOP)]
         for perspective in analysis.perspectives:
             cell = analysis.stance_cell(topic, perspective)
             if cell is None:
-                row += [sheet.cell(None, border=GROUP_EDGE), None, None, None]
+                row += [sheet.cell(None, border=GROUP_EDGE), None, None, None, None]
                 continue
             units = cell.convergence + cell.divergence
             fill = stance_fill(cell.net, units)
@@ -115,8 +118,32 @@ def stance_sheet(
                 sheet.cell(cell.divergence, fill=fill, **_evidence(titles[1], div)),
                 sheet.cell(cell.net, fill=fill, fmt=net_format(units), font=BOLD, **_evidence(net_title, items)),
                 sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
+                _writer_cell(sheet, analysis.voice_cell(topic, perspective), where),
             ]
         sheet.append(row)
+
+
+FORECAST_FILL = "F4CCCC"  # a cell that rests on forecasts
+
+
+def _writer_cell(sheet: Sheet, voices: VoiceCell | None, where: str) -> Any:
+    """How many of a cell's claims are in the writer's voice; marked `▲` and shaded when the
+    cell rests on forecasts (its comment says why)."""
+    if voices is None:
+        return sheet.cell(None)
+    lines = [
+        f"{where}: {voices.writer} of {voices.claims} claims in the writer's voice "
+        f"(assessment, forecast, recommendation), {voices.forecasts} forecasts or recommendations, "
+        f"{voices.unspecified} with no voice coded"
+    ]
+    if voices.rests_on_forecasts:
+        lines.append(f"Rests on forecasts: {voices.reason()}.")
+    return sheet.cell(
+        voices.writer,
+        fmt='0" ▲"' if voices.rests_on_forecasts else "0",
+        fill=solid(FORECAST_FILL) if voices.rests_on_forecasts else None,
+        comment="\n".join(lines),
+    )
 
 
 def _evidence(title: str, items: Sequence[Evidence]) -> dict[str, str | None]:
@@ -127,10 +154,22 @@ def _evidence(title: str, items: Sequence[Evidence]) -> dict[str, str | None]:
 
 
 def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
-    widths = [44] + [11, 11, 12, 22] * len(analysis.perspectives)
+    widths = [44] + [11, 11, 12, 12, 22] * len(analysis.perspectives)
     sheet = Sheet(wb, "Approach", widths, freeze="B3")
-    _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Dominant"))
-    by_cell = evidence(analysis.claims, ("topic", "perspective", "approach"))
+    _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Unspecified", "Dominant"))
+    by_cell: dict[tuple[str, str, str], list[Evidence]] = {}
+    rows = zip(
+        analysis.claims["topic"],
+        analysis.claims["perspective"],
+        analysis.claims["id"],
+        analysis.claims["stance"],
+        analysis.claims["quotes"],
+        analysis.claims["means"],
+        strict=True,
+    )
+    for index, (t, p, claim_id, stance, quotes, means) in enumerate(rows):
+        for approach in means or (UNSPECIFIED,):
+            by_cell.setdefault((t, p, approach), []).append((index, claim_id, stance, quotes))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
         row: list[Any] = [sheet.cell(topic_label, align=TOP)]
@@ -152,11 +191,28 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
                         **_evidence(title, items),
                     )
                 )
-            row.append(sheet.cell(cell.dominant if cell else None))
+            unspecified = by_cell.get((topic, perspective, UNSPECIFIED), [])
+            where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
+            row.append(
+                sheet.cell(
+                    cell.unspecified if cell else None,
+                    **_evidence(f"{where}: {len(unspecified)} with no approach coded", unspecified),
+                )
+            )
+            dominant = (cell.dominant or "\u2014 (most claims specify none)") if cell else None
+            row.append(sheet.cell(dominant))
         sheet.append(row)
 
     sheet.append()
-    sheet.append([sheet.cell("Actors x approaches: claims about one party's position, per perspective", font=BOLD)])
+    sheet.append(
+        [
+            sheet.cell(
+                "Actors x approaches: which party prefers which means, per perspective "
+                "(a claim with sides counts each side under its actor)",
+                font=BOLD,
+            )
+        ]
+    )
     sheet.header(["Perspective", "Actor", "Unilateral", "Bilateral", "Multilateral", "Unspecified", "Total"])
     for perspective, actor, counts in analysis.actor_rows():
         sheet.append(

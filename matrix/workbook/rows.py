@@ -39,6 +39,8 @@ CLAIM_LAYOUT = (
     ("Actor", "actor", 7),
     ("Confidence", "confidence", 10),
     ("Quote", "quote", 72),
+    ("Voice", "voice", 14),
+    ("Sides", "sides", 24),
     ("Note", "note", 40),
     ("Topic", "topic", 20),
     ("Weight", "weight", 7),
