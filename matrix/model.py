@@ -237,6 +237,8 @@ class Memo:
     claims: tuple[str, ...]
     location: Location
     claim_positions: tuple[Location, ...] = ()
+    cell: tuple[int, int] | None = None  # `cell: +C/-D`, the counts the memo was written against
+    cell_at: Location | None = None
 
 
 MEMOS_FILE = "claims/memos.yaml"

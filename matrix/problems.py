@@ -109,6 +109,7 @@ CODES: Mapping[str, tuple[Level, str]] = {
     # analyst summaries (claims/memos.yaml)
     "duplicate-memo": (E, "two memos for one topic x perspective cell, or for one topic across perspectives"),
     "unknown-memo-claim": (W, "a memo cites a claim id that no claims file defines"),
+    "malformed-memo-cell": (E, "a memo's 'cell' is not the counts it was written against, '+C/-D'"),
     "stale-memo": (W, "a memo's cell has changed since the memo was written (its recorded counts differ)"),
 }
 

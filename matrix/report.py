@@ -18,7 +18,9 @@ from typing import Any
 
 import jinja2
 
+from matrix.memos import cell_counts, staleness
 from matrix.model import Memo, Memos, Project
+from matrix.voicing import VoiceCell
 from matrix.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.pivot import Analysis, cell_claims, summary_numbers
 
@@ -74,6 +76,8 @@ class Brief:
     memos: Memos = field(default_factory=Memos)
     sources: Mapping[str, str] = field(default_factory=dict)
     title: str = "Convergence and divergence across perspectives"
+    parties: Mapping[str, str] = field(default_factory=dict)  # perspective id -> 'US and India; CFR analysis'
+    stale: Mapping[tuple[str, str | None], str] = field(default_factory=dict)  # memo cell -> why it is stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,8 @@ class Cell:
     thin: bool = False
     claims: tuple[EvidenceClaim, ...] = ()
     memo: Memo | None = None
+    writer: int | None = None  # claims in the writer's voice (None: the claims code no voice)
+    forecasts: str = ""  # why the cell rests on forecasts ("" when it does not)
 
     @property
     def empty(self) -> bool:
@@ -142,6 +148,7 @@ def brief_of(analysis: Analysis, project: Project) -> Brief:
         for cell, claims in cell_claims(analysis.claims).items()
     }
     used = {claim.source for claims in evidence.values() for claim in claims}
+    counts = cell_counts(project)
     return Brief(
         numbers=summary_numbers(analysis),
         topics=tuple((t, codebook.label("topics", t)) for t in analysis.topics),
@@ -149,6 +156,12 @@ def brief_of(analysis: Analysis, project: Project) -> Brief:
         evidence=evidence,
         memos=project.memos,
         sources={s.id: s.title for s in project.sources if s.id in used},
+        parties={p: text for p in analysis.perspectives if (text := codebook.parties_text(p))},
+        stale={
+            (memo.topic, memo.perspective): stale
+            for memo in project.memos.entries
+            if (stale := staleness(memo, counts)) is not None
+        },
     )
 
 
@@ -174,6 +187,8 @@ def render_brief(brief: Brief) -> str:
             thin_example=cell_colour(1.0, 1),
             thin_below=THIN_BELOW,
             thin_mark=THIN_MARK,
+            parties=brief.parties,
+            stale=brief.stale,
             unit="sources" if brief.numbers.get("count") == "sources" else "claims",
         )
     )
@@ -206,6 +221,10 @@ def anchor(*parts: str) -> str:
 
 def _rows(brief: Brief) -> list[Row]:
     stance = {(r["topic"], r["perspective"]): r for r in brief.numbers.get("stance", ())}
+    voices = {(r["topic"], r["perspective"]): r for r in brief.numbers.get("voices", ())}
+    if all(r["unspecified_voice"] == r["claims"] for r in voices.values()):
+        voices = {}  # the claims code no voice: the cells say nothing of it
+    stance = {key: {**record, "voices": voices.get(key)} for key, record in stance.items()}
     rows = []
     for topic, label in brief.topics:
         cells = tuple(_cell(stance.get((topic, p), {}), topic, p, p_label, brief) for p, p_label in brief.perspectives)
@@ -235,7 +254,25 @@ def _cell(record: Mapping[str, Any], topic: str, perspective: str, label: str, b
         is_thin(conv + div),
         brief.evidence.get((topic, perspective), ()),
         base.memo,
+        *_voices(record.get("voices")),
     )
+
+
+def _voices(record: Mapping[str, Any] | None) -> tuple[int | None, str]:
+    """A cell's writer's-voice count and why it rests on forecasts, from its `voices` record."""
+    if record is None:
+        return None, ""
+    cell = VoiceCell(
+        record["claims"],
+        record["writer_voice"],
+        record["forecasts"],
+        record["unspecified_voice"],
+        None,
+        record["net_without_forecasts"],
+        0,
+        bool(record["rests_on_forecasts"]),
+    )
+    return cell.writer, "rests on forecasts" if cell.rests_on_forecasts else ""
 
 
 def _contrasts(brief: Brief) -> list[ContrastRow]:

@@ -27,6 +27,7 @@ from matrix.model import (
     Location,
     Project,
 )
+from matrix.memos import cell_counts, staleness
 from matrix.periods import parse_date
 from matrix.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.problems import Problem, did_you_mean, shown
@@ -531,6 +532,25 @@ def memo_claims(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+def stale_memos(ctx: Context) -> Iterator[Problem]:
+    """A warning at a memo's `cell:` when the cell's counts have changed since it was written."""
+    memos = ctx.project.memos
+    if not any(m.cell is not None for m in memos.entries):
+        return
+    counts = cell_counts(ctx.project)
+    for memo in memos.entries:
+        stale = staleness(memo, counts)
+        if stale is not None:
+            where = f"'{memo.topic}' x '{memo.perspective}'" if memo.perspective else f"'{memo.topic}' across perspectives"
+            yield Problem(
+                memo.cell_at or memo.location,
+                "stale-memo",
+                f"the memo of {where} was {stale}",
+                "re-read the memo against its cell, then update its text and 'cell:'",
+                memo.topic,
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(codebook_entries, IDS),
     Rule(perspective_parties, ("unknown-actor",)),
@@ -540,6 +560,7 @@ RULES: tuple[Rule, ...] = (
     Rule(empty_sources, ("source-without-claims",)),
     Rule(unused_vocabulary, ("unused-topic", "unused-perspective")),
     Rule(memo_claims, ("unknown-memo-claim",)),
+    Rule(stale_memos, ("stale-memo",)),
 )
 FILE_RULES: tuple[FileRule, ...] = (
     FileRule(

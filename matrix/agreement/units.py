@@ -19,7 +19,7 @@ from matrix.agreement.values import (
     _claim_values,
 )
 from matrix.alpha import Metric
-from matrix.model import APPROACHES, STANCES, Claim, SourceText
+from matrix.model import APPROACHES, STANCES, VOICES, Claim, SourceText
 from matrix.sentences import split_sentences
 
 
@@ -170,6 +170,8 @@ def _scale(field: str, codings: Sequence[Coding]) -> tuple[Metric, tuple[Hashabl
         return "nominal", STANCES
     if field == "approach":
         return "nominal", (*APPROACHES, None)
+    if field == "voice":
+        return "nominal", (*VOICES, None)
     kind = {"topic": "topics", "actor": "actors"}[field]
     ids = [i for c in codings if c.project.codebook is not None for i in c.project.codebook.ids(kind)]
     return "nominal", (*dict.fromkeys(ids), *((None,) if field == "actor" else ()))

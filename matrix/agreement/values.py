@@ -12,7 +12,7 @@ from matrix.model import STANCES, Claim, Location, Project
 from matrix.problems import Report
 
 Unit = Literal["sentence", "claim"]
-CLAIM_FIELDS: tuple[str, ...] = ("topic", "stance", "approach", "actor", "confidence")
+CLAIM_FIELDS: tuple[str, ...] = ("topic", "stance", "approach", "actor", "confidence", "voice")
 FIELDS: tuple[str, ...] = ("coded", *CLAIM_FIELDS)
 UNCODED, MIXED = "uncoded", "mixed"
 SENTENCE_VALUES: tuple[str, ...] = (UNCODED, *STANCES, MIXED)
@@ -22,7 +22,8 @@ PASSAGE_JOINER = " … ¶ "  # as on the Claims sheet and in exports
 OURS = "this project"  # the name of the coding under --root
 GIT_PREFIX = "git:"
 _FIELD_INDEX = {name: i for i, name in enumerate(CLAIM_FIELDS)}
-_claim_values = operator.attrgetter(*CLAIM_FIELDS)
+# a claim's approach is compared as one value: its approach, its sorted list or its sorted sides
+_claim_values = operator.attrgetter(*(("approach_value" if f == "approach" else f) for f in CLAIM_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)

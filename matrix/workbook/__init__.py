@@ -40,6 +40,7 @@ from matrix.workbook.changes import write_changes
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
+from matrix.memos import cell_counts
 from matrix.workbook.summaries import summaries_sheet
 from matrix.workbook.timeline import TIMELINE_HEADERS, shows_timeline, timeline_sheet
 
@@ -93,7 +94,7 @@ def build_workbook(
     cells = evidence(analysis.claims)
     overview_sheet(wb, analysis, report, dict(project.inputs))
     stance_sheet(wb, analysis, cells, project.memos)
-    summaries_sheet(wb, analysis, project.memos)
+    summaries_sheet(wb, analysis, project.memos, cell_counts(project))
     approach_sheet(wb, analysis)
     contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
     line = analysis_timeline(analysis, project, periods)

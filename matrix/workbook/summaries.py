@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from matrix.memos import CellCounts, staleness
 from matrix.model import Memo, Memos
 from matrix.palette import THIN_MARK, is_thin, signed
 from matrix.pivot import Analysis
@@ -17,14 +18,17 @@ SUMMARY_WIDTH = 46
 COUNTS_WIDTH = 15
 
 
-def memo_text(memo: Memo | None) -> str | None:
-    """A memo as a cell shows it: its text, then the claims it rests on."""
+def memo_text(memo: Memo | None, counts: CellCounts | None = None) -> str | None:
+    """A memo as a cell shows it: its text, then the claims it rests on, and a flag when its
+    cell has changed since it was written (`counts`: `memos.cell_counts` of the project)."""
     if memo is None:
         return None
-    return memo.text + (f"\n(rests on {', '.join(memo.claims)})" if memo.claims else "")
+    stale = staleness(memo, counts) if counts is not None else None
+    flag = f"STALE ({stale}): re-read against the cell\n" if stale else ""
+    return flag + memo.text + (f"\n(rests on {', '.join(memo.claims)})" if memo.claims else "")
 
 
-def summaries_sheet(wb: Workbook, analysis: Analysis, memos: Memos) -> None:
+def summaries_sheet(wb: Workbook, analysis: Analysis, memos: Memos, counts: CellCounts | None = None) -> None:
     perspectives = analysis.perspectives
     widths = [30] + [SUMMARY_WIDTH, COUNTS_WIDTH] * len(perspectives) + [SUMMARY_WIDTH]
     sheet = Sheet(wb, "Summaries", widths, freeze="B3")
@@ -44,9 +48,9 @@ def summaries_sheet(wb: Workbook, analysis: Analysis, memos: Memos) -> None:
     for topic in analysis.topics:
         row: list[Any] = [sheet.cell(label("topics", topic), font=BOLD)]
         for perspective in perspectives:
-            row.append(sheet.cell(memo_text(memos.cell(topic, perspective)), align=WRAP, border=GROUP_EDGE))
+            row.append(sheet.cell(memo_text(memos.cell(topic, perspective), counts), align=WRAP, border=GROUP_EDGE))
             row.append(_counts(sheet, analysis, topic, perspective))
-        row.append(sheet.cell(memo_text(memos.across(topic)), align=WRAP, border=GROUP_EDGE))
+        row.append(sheet.cell(memo_text(memos.across(topic), counts), align=WRAP, border=GROUP_EDGE))
         sheet.append(row)
     if not memos.entries:
         sheet.append()
