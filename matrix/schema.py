@@ -346,7 +346,7 @@ def _read_claim(
         for key, value in item.items
         if key.value in _CLAIM_LISTS or (key.value == "approach" and isinstance(value, SequenceNode))
     }
-    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in _CLAIM_LISTS)) if lists else item
+    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in lists)) if lists else item
     fields = _LISTED_CLAIM_FIELDS if "quotes" in lists else CLAIM_FIELDS
     values, positions = _read_fields(rest, fields, "the claim", out, subject)
     passages: tuple[str, ...] = ()
