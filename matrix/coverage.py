@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from matrix.consistency import cue_pattern, cues_of
 from matrix.model import APPROACHES, STANCES, Project, Source
 from matrix.problems import Report
 from matrix.quotes import NormalisedText
@@ -195,8 +196,33 @@ def _suggest_id(candidate: Candidate, taken: set[str]) -> str:
     return suggestion
 
 
+RECOMMENDING = ("should", "must", "need to", "needs to", "ought to", "recommends", "proposes", "requires")
+
+
+def voice_guess(text: str, hedges: re.Pattern[str] | None) -> tuple[str, str]:
+    """(voice, the cue it is guessed from): a recommending word, else a hedge (forecast), else
+    stated (no cue); a guess for the coder to confirm (claims/README.md decides)."""
+    recommending = cue_pattern(RECOMMENDING)
+    found = recommending.search(text) if recommending else None
+    if found is not None:
+        return "recommendation", found.group()
+    found = hedges.search(text) if hedges else None
+    if found is not None:
+        return "forecast", found.group()
+    return "stated", ""
+
+
+def codes_voice(project: Project) -> bool:
+    """Whether the project codes voice: its codebook requires it, or a claim has one."""
+    required = project.codebook is not None and "voice" in project.codebook.require
+    return required or any(c.voice for c in project.claims)
+
+
 def stubs_yaml(candidates: Sequence[Candidate], project: Project) -> str:
-    """Ready-to-paste YAML claim stubs, grouped by source file, guesses marked as guesses."""
+    """Ready-to-paste YAML claim stubs, grouped by source file, guesses marked as guesses;
+    with a guessed voice line when the project codes voice."""
+    voiced = codes_voice(project)
+    hedges = cues_of(project.codebook)[0]
     taken = {c.id for c in project.claims}
     by_source: dict[str, Source] = {s.id: s for s in project.sources}
     out: list[str] = []
@@ -212,6 +238,10 @@ def stubs_yaml(candidates: Sequence[Candidate], project: Project) -> str:
             "    topic: TODO  # a topic id from claims/codebook.yaml",
             f"    stance: {candidate.stance or 'TODO'}  # {guesses}; convergence | divergence",
         ]
+        if voiced:
+            voice, cue = voice_guess(candidate.text, hedges)
+            why = f"guessed from '{cue}'" if cue else "guess: no hedge"
+            out.append(f"    voice: {voice}  # {why}; stated | assessment | forecast | recommendation")
         if candidate.approach:
             out.append(f"    approach: {candidate.approach}  # guess: confirm or delete the line")
         out.append(

@@ -346,8 +346,8 @@ def _time_cases(
 def _brief_out(result: Result, root: Path) -> None:
     assert result[0] == 0 and not (root / "output" / "claims-matrix.html").exists()
     cells = _brief_cells(root.parent / "brief.html")
-    assert cells[("export-controls", "US-India")] == "+0.33 +2 / -1 w +0.67"  # a1 high, a2 low, a3 medium
-    assert cells[("space", "CFR")] == "0.00 ° +1 / -1 w -0.33"  # two claims: thin
+    assert cells[("export-controls", "US-India")] == "+0.33 +2 / -1 w +0.67 writer 0"  # a1 high, a2 low, a3 medium
+    assert cells[("space", "CFR")] == "0.00 ° +1 / -1 w -0.33 writer 0"  # two claims: thin
 
 
 def _brief_strict(result: Result, root: Path) -> None:
@@ -362,7 +362,7 @@ def _brief_count_sources(result: Result, root: Path) -> None:
     assert result[0] == 0, result
     path = root / "output" / "claims-matrix.html"
     assert (
-        _brief_cells(path)[("export-controls", "US-India")] == "0.00 ° +1 / -1 w +0.50"
+        _brief_cells(path)[("export-controls", "US-India")] == "0.00 ° +1 / -1 w +0.50 writer 0"
     )  # src-a once per stance, at its highest confidence
     assert "the matrix counts sources" in path.read_text(encoding="utf-8")
 

@@ -261,12 +261,17 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
             continue
         numbers = re.findall(r"\d+(?:\.\d+)?", text)
         net, weighted = signed(record["net"]), signed(record["weighted"])
+        voices = next(
+            v for v in brief.numbers["voices"] if (v["topic"], v["perspective"]) == (record["topic"], record["perspective"])  # type: ignore[attr-defined]
+        )
         assert numbers == [
             net.lstrip("+-"),
             str(record["convergence"]),
             str(record["divergence"]),
             weighted.lstrip("+-"),
+            str(voices["writer_voice"]),  # the shipped claims code voice: the writer's share
         ]
+        assert ("\u25b2" in text) == voices["rests_on_forecasts"]
         assert text.startswith(net) and f"w {weighted}" in text
         units = record["convergence"] + record["divergence"]
         assert (THIN_MARK in text) == (units < 3)
