@@ -205,7 +205,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
         (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis, width)),
     ]
     if codes_voice(analysis):
-        note = f"w: claims in the writer's voice (assessment, forecast, recommendation); {FORECAST_MARK}: rests on forecasts"
+        note = f"w: writer's voice (assessment, forecast, recommendation); {FORECAST_MARK}: rests on forecasts"
         sections.append(("", text(note, "dim")))
     sections.append(
         (f"Approach: uni/bi/multilateral {unit}, ?unspecified, and the dominant one", approach_table(analysis, width))
