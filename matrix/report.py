@@ -20,9 +20,9 @@ import jinja2
 
 from matrix.memos import cell_counts, staleness
 from matrix.model import Memo, Memos, Project
-from matrix.voicing import VoiceCell
 from matrix.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.pivot import Analysis, cell_claims, summary_numbers
+from matrix.voicing import VoiceCell
 
 TEMPLATE = "report.html.j2"
 CONTRASTS_SHOWN = 10  # the top contrasts the brief lists

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from matrix.consistency import EMITS as CONSISTENCY_CODES
 from matrix.consistency import Cues, consistency_problems, cues_of
+from matrix.memos import cell_counts, staleness
 from matrix.model import (
     APPROACHES,
     CONFIDENCE_WEIGHTS,
@@ -27,7 +28,6 @@ from matrix.model import (
     Location,
     Project,
 )
-from matrix.memos import cell_counts, staleness
 from matrix.periods import parse_date
 from matrix.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.problems import Problem, did_you_mean, shown
@@ -541,7 +541,9 @@ def stale_memos(ctx: Context) -> Iterator[Problem]:
     for memo in memos.entries:
         stale = staleness(memo, counts)
         if stale is not None:
-            where = f"'{memo.topic}' x '{memo.perspective}'" if memo.perspective else f"'{memo.topic}' across perspectives"
+            where = (
+                f"'{memo.topic}' x '{memo.perspective}'" if memo.perspective else f"'{memo.topic}' across perspectives"
+            )
             yield Problem(
                 memo.cell_at or memo.location,
                 "stale-memo",

@@ -378,8 +378,9 @@ def _read_claim(
     if "accept" in lists:
         accept = _read_accept(lists["accept"][1], out, subject, positions)
     approach_list: tuple[str, ...] = ()
-    if "approach" in lists:
-        approach_list = _read_approach_list(lists["approach"][1], out, subject, positions)
+    listed_node = lists["approach"][1] if "approach" in lists else None
+    if isinstance(listed_node, SequenceNode):
+        approach_list = _read_approach_list(listed_node, out, subject, positions)
     sides: tuple[tuple[str, str], ...] = ()
     if "sides" in lists:
         key, node = lists["sides"]
@@ -405,11 +406,17 @@ def _read_approach_list(
 ) -> tuple[str, ...]:
     """The approaches of `approach: [a, b]`, each once; `positions` gets `approach` and `approach.N`."""
     if not node.items:
-        out.add(node.location, "empty-value", "'approach' lists nothing", "list an approach, or delete the line", subject)
+        out.add(
+            node.location, "empty-value", "'approach' lists nothing", "list an approach, or delete the line", subject
+        )
         return ()
     positions["approach"] = node.location
     listed: list[str] = []
-    wording = ("an approach in 'approach'", "write each approach as a word: [bilateral, multilateral]", "give it a value")
+    wording = (
+        "an approach in 'approach'",
+        "write each approach as a word: [bilateral, multilateral]",
+        "give it a value",
+    )
     for entry in node.items:
         if (text := _usable_text(entry, "approach", out, subject, wording)) is None:
             continue
@@ -635,5 +642,7 @@ def _word_places(node: Node) -> list[Location]:
     if not isinstance(node, SequenceNode):
         return []
     return [
-        e.location for e in node.items if isinstance(e, Scalar) and not e.null and e.value.strip() and e.value.isprintable()
+        e.location
+        for e in node.items
+        if isinstance(e, Scalar) and not e.null and e.value.strip() and e.value.isprintable()
     ]

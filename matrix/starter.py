@@ -107,11 +107,15 @@ def codebook_text(codebook: Codebook) -> str:
     lines += ["", "actors:                       # a claim's optional 'actor': whose position it is"]
     for entry in codebook.actors:
         lines += _entry_lines(entry)
-    lines += [] if not codebook.require else [
-        "",
-        f"require: [{', '.join(codebook.require)}]              # every claim says whose voice it is in: stated, assessment, forecast",
-        "                              # or recommendation (delete the line to let claims leave it out)",
-    ]
+    lines += (
+        []
+        if not codebook.require
+        else [
+            "",
+            f"require: [{', '.join(codebook.require)}]              # every claim says whose voice it is in: stated, assessment, forecast",
+            "                              # or recommendation (delete the line to let claims leave it out)",
+        ]
+    )
     lines += ["", "topics:                       # matrix rows; each description is the inclusion rule (replace"]
     lines += ["                              # these two examples with your own)"]
     for entry in codebook.topics:

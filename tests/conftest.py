@@ -151,7 +151,15 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         "CFR",
         "seeds/b.txt",
         [
-            c("b1", "export-controls", "divergence", confidence="high", approach="unilateral", actor="US", voice="forecast"),
+            c(
+                "b1",
+                "export-controls",
+                "divergence",
+                confidence="high",
+                approach="unilateral",
+                actor="US",
+                voice="forecast",
+            ),
             c("b2", "export-controls", "divergence", approach="multilateral", actor="India", voice="assessment"),
             c(
                 "b3",

@@ -77,7 +77,9 @@ def test_json_reproduces_the_hand_worked_alphas(pair: tuple[Path, Path]) -> None
     assert code == 0, err
     data = json.loads(out)
     assert data["coders"] == [OURS, "second"]
-    assert {f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]} == EXPECTED
+    assert {
+        f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
+    } == EXPECTED
     assert all({"field", "units", "agreement", "alpha", "ci", "verdict"} <= set(f) for f in data["fields"])
     assert [(d["location"], d["fields"]) for d in data["disagreements"]] == [
         ("seeds/a.txt:1:1", ["confidence"]),
@@ -185,7 +187,9 @@ def test_a_git_revision_is_a_coder(pair: tuple[Path, Path]) -> None:
     assert code == 0, err
     data = json.loads(out)
     assert data["coders"] == [OURS, "git:HEAD"]
-    assert {f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]} == EXPECTED
+    assert {
+        f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
+    } == EXPECTED
     assert agree(first, "git:nope")[0] == 2
 
 

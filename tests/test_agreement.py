@@ -127,7 +127,15 @@ def test_disagreements_unmatched_and_coincidences(pair: Agreement) -> None:
 
 def test_json_has_the_documented_shape(pair: Agreement) -> None:
     data = json.loads(json.dumps(pair.to_dict()))
-    assert [f["field"] for f in data["fields"]] == ["coded", "topic", "stance", "approach", "actor", "confidence", "voice"]
+    assert [f["field"] for f in data["fields"]] == [
+        "coded",
+        "topic",
+        "stance",
+        "approach",
+        "actor",
+        "confidence",
+        "voice",
+    ]
     topic = data["fields"][1]
     assert topic["units"] == 5 and topic["verdict"] == "unreliable" and topic["unit"] == "claim"
     assert round(topic["alpha"], 3) == 0.571 and topic["agreement"] == 0.8

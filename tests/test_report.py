@@ -262,7 +262,9 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
         numbers = re.findall(r"\d+(?:\.\d+)?", text)
         net, weighted = signed(record["net"]), signed(record["weighted"])
         voices = next(
-            v for v in brief.numbers["voices"] if (v["topic"], v["perspective"]) == (record["topic"], record["perspective"])  # type: ignore[attr-defined]
+            v
+            for v in brief.numbers["voices"]
+            if (v["topic"], v["perspective"]) == (record["topic"], record["perspective"])  # type: ignore[attr-defined]
         )
         assert numbers == [
             net.lstrip("+-"),

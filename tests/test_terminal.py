@@ -130,7 +130,9 @@ def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.Cap
             (v for v in numbers["voices"] if (v["topic"], v["perspective"]) == (cell["topic"], cell["perspective"])),  # type: ignore[attr-defined]
             None,
         )
-        if voiced and voices is not None:  # the shipped claims code voice: the writer's, marked when resting on forecasts
+        if (
+            voiced and voices is not None
+        ):  # the shipped claims code voice: the writer's, marked when resting on forecasts
             shown.append(f"w{voices['writer_voice']}" + ("\u25b2" if voices["rests_on_forecasts"] else ""))
         stance[cell["topic"]] += shown
     for cell in numbers["approach"]:  # type: ignore[attr-defined]

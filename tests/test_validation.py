@@ -296,13 +296,24 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ),
     # voice, sides and approach lists
     ("voice", a("stance: divergence\n", "stance: divergence\n    voice: forecast\n"), []),
-    ("unknown-voice", a("stance: divergence\n", "stance: divergence\n    voice: stated-ish\n"), [(A, 11, "unknown-voice")]),
+    (
+        "unknown-voice",
+        a("stance: divergence\n", "stance: divergence\n    voice: stated-ish\n"),
+        [(A, 11, "unknown-voice")],
+    ),
     (
         "missing-voice",
-        {CB: CODEBOOK + "require: [voice]\n", B: CLAIMS_B.replace("stance: divergence\n", "stance: divergence\n    voice: stated\n")},
+        {
+            CB: CODEBOOK + "require: [voice]\n",
+            B: CLAIMS_B.replace("stance: divergence\n", "stance: divergence\n    voice: stated\n"),
+        },
         [(A, 8, "missing-voice")],
     ),
-    ("unknown-requirement", {CB: CODEBOOK + "require: [voice, tone]\n"}, [(A, 8, "missing-voice"), (B, 8, "missing-voice"), (CB, 10, "unknown-requirement")]),
+    (
+        "unknown-requirement",
+        {CB: CODEBOOK + "require: [voice, tone]\n"},
+        [(A, 8, "missing-voice"), (B, 8, "missing-voice"), (CB, 10, "unknown-requirement")],
+    ),
     ("approach-list", {B: CLAIMS_B.replace("approach: bilateral", "approach: [bilateral, multilateral]")}, []),
     (
         "repeated-approach",
@@ -316,12 +327,20 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ),
     (
         "sides",
-        {B: CLAIMS_B.replace("    approach: bilateral\n    actor: India\n", "    sides: {US: unilateral, India: bilateral}\n")},
+        {
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n    actor: India\n", "    sides: {US: unilateral, India: bilateral}\n"
+            )
+        },
         [],
     ),
     (
         "sides-with-actor",
-        {B: CLAIMS_B.replace("    approach: bilateral\n", "    sides: {US: unilateral, India: bilateral}\n    approach: bilateral\n")},
+        {
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n", "    sides: {US: unilateral, India: bilateral}\n    approach: bilateral\n"
+            )
+        },
         [(B, 12, "sides-with-actor"), (B, 13, "sides-with-actor")],
     ),
     (
@@ -331,19 +350,35 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ),
     (
         "unknown-side",
-        {B: CLAIMS_B.replace("    approach: bilateral\n    actor: India\n", "    sides:\n      US: unilateral\n      Indai: bilatral\n")},
+        {
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n    actor: India\n",
+                "    sides:\n      US: unilateral\n      Indai: bilatral\n",
+            )
+        },
         [(B, 13, "unknown-actor"), (B, 13, "unknown-approach")],
     ),
     (
         "side-not-party",
         {
-            CB: CODEBOOK.replace("{id: CFR, label: CFR analysis}", "{id: CFR, label: CFR analysis, parties: [US, India], voice: CFR analysis}")
-            .replace("  - {id: India, label: India}\n", "  - {id: India, label: India}\n  - {id: Russia, label: Russia}\n"),
-            B: CLAIMS_B.replace("    approach: bilateral\n    actor: India\n", "    sides:\n      Russia: unilateral\n      India: bilateral\n"),
+            CB: CODEBOOK.replace(
+                "{id: CFR, label: CFR analysis}",
+                "{id: CFR, label: CFR analysis, parties: [US, India], voice: CFR analysis}",
+            ).replace(
+                "  - {id: India, label: India}\n", "  - {id: India, label: India}\n  - {id: Russia, label: Russia}\n"
+            ),
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n    actor: India\n",
+                "    sides:\n      Russia: unilateral\n      India: bilateral\n",
+            ),
         },
         [(B, 12, "side-not-party")],
     ),
-    ("unknown-party", cb("{id: CFR, label: CFR analysis}", "{id: CFR, label: CFR analysis, parties: [US, Inida]}"), [(CB, 3, "unknown-actor")]),
+    (
+        "unknown-party",
+        cb("{id: CFR, label: CFR analysis}", "{id: CFR, label: CFR analysis, parties: [US, Inida]}"),
+        [(CB, 3, "unknown-actor")],
+    ),
     (
         "hedged-stated",
         {
@@ -364,13 +399,17 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ),
     (
         "split-topic",
-        {A: CLAIMS_A + "  - id: a-2\n    topic: space\n    stance: divergence\n    quote: differ sharply on export controls policy\n"},
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: space\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+        },
         [(A, 13, "split-topic")],
     ),
     (
         "split-topic-accepted",
         {
-            A: CLAIMS_A + "  - id: a-2\n    topic: space\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: space\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
             "    accept:\n      split-topic: two steps with their own verbs\n"
         },
         [],

@@ -147,7 +147,19 @@ def test_approach_sheet(book: Book) -> None:
         "Export controls", 1, 2, 0, 0, "bilateral", 1, 0, 1, 0, "unilateral = multilateral",
     ]  # fmt: skip
     # a4 codes no approach: one unspecified claim, the majority, so no dominant approach
-    assert [c.value for c in ws[4]] == ["Space", 0, 0, 0, 1, "\u2014 (most claims specify none)", 0, 2, 0, 0, "bilateral"]
+    assert [c.value for c in ws[4]] == [
+        "Space",
+        0,
+        0,
+        0,
+        1,
+        "\u2014 (most claims specify none)",
+        0,
+        2,
+        0,
+        0,
+        "bilateral",
+    ]
     assert ws["C3"].font.b and not ws["B3"].font.b
     comment = ws["C3"].comment
     assert comment is not None

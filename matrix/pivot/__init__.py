@@ -43,8 +43,8 @@ from matrix.pivot.matrices import (
     totals,
 )
 from matrix.problems import Report
-from matrix.voicing import VoiceCell, voice_cells
 from matrix.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, project_timeline, select
+from matrix.voicing import VoiceCell, voice_cells
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,10 @@ def analyse(
         time_range=time_range,
         selection=selection,
         voices=voice_cells(
-            zip(*(claims[c].tolist() for c in ("source", "topic", "perspective", "stance", "weight", "voice")), strict=True),
+            zip(
+                *(claims[c].tolist() for c in ("source", "topic", "perspective", "stance", "weight", "voice")),
+                strict=True,
+            ),
             count,
         ),
     )
@@ -267,9 +270,11 @@ def claims_records(claims: pd.DataFrame) -> list[Mapping[str, object]]:
     """The claims (or passages) table as JSON-ready records (missing values are None;
     `quotes` and `quotes_at` as lists; an approach list as a list, sides as an object)."""
     clean = claims.astype(object).where(claims.notna(), None)
-    records = []
+    records: list[Mapping[str, object]] = []
     for row in clean.itertuples(index=False, name=None):
-        record = {k: list(v) if isinstance(v, tuple) else v for k, v in zip(clean.columns, row, strict=True)}
+        record: dict[str, object] = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in zip(clean.columns, row, strict=True)
+        }
         if "means" in record:
             listed, sides = record["approach_list"], record["side_map"]
             if listed is not None:

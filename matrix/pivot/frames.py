@@ -132,9 +132,9 @@ def filtered(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         if not wanted:
             continue
         if column == "actor":
-            keep &= claims["actors"].map(lambda actors: any(a in wanted for a in actors)).astype(bool)
+            keep &= pd.Series([any(a in wanted for a in actors) for actors in claims["actors"]], index=claims.index)
         elif column == "voice":
-            keep &= claims["voice"].map(lambda v: (v or UNSPECIFIED) in wanted).astype(bool)
+            keep &= pd.Series([(v or UNSPECIFIED) in wanted for v in claims["voice"]], index=claims.index, dtype=bool)
         else:
             keep &= claims[column].isin(wanted)
     return claims[keep]

@@ -148,8 +148,8 @@ def approach_matrix(
     for key in full:
         found = cells.get(key)
         if found is None:
-            for name in values:
-                values[name].append(None)
+            for column in values.values():
+                column.append(None)
             continue
         per, specified, unspecified = found
         for name, n in zip(APPROACHES, per, strict=True):

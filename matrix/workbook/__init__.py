@@ -29,6 +29,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from matrix.coverage import Coverage, coverage
+from matrix.memos import cell_counts
 from matrix.model import Project
 from matrix.pivot import Analysis, analysis_timeline, evidence
 from matrix.problems import Report
@@ -40,7 +41,6 @@ from matrix.workbook.changes import write_changes
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
-from matrix.memos import cell_counts
 from matrix.workbook.summaries import summaries_sheet
 from matrix.workbook.timeline import TIMELINE_HEADERS, shows_timeline, timeline_sheet
 

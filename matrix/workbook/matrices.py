@@ -132,9 +132,11 @@ def _writer_cell(sheet: Sheet, voices: VoiceCell | None, where: str) -> Any:
     if voices is None:
         return sheet.cell(None)
     lines = [
-        f"{where}: {voices.writer} of {voices.claims} claims in the writer's voice "
-        f"(assessment, forecast, recommendation), {voices.forecasts} forecasts or recommendations, "
-        f"{voices.unspecified} with no voice coded"
+        (
+            f"{where}: {voices.writer} of {voices.claims} claims in the writer's voice "
+            f"(assessment, forecast, recommendation), {voices.forecasts} forecasts or recommendations, "
+            f"{voices.unspecified} with no voice coded"
+        )
     ]
     if voices.rests_on_forecasts:
         lines.append(f"Rests on forecasts: {voices.reason()}.")
