@@ -177,7 +177,7 @@ def test_export_import_export_gives_the_same_claims(
     for folder in ("claims", "seeds"):
         shutil.copytree(ROOT / folder, shipped / folder)
     before = _export(capsys, shipped)
-    assert len(before) == 128
+    assert len(before) == 135
     if via == "csv":
         table = tmp_path / "claims.csv"
         assert invoke(capsys, "export", "--format", "csv", "--root", str(shipped), "--out", str(table))[0] == 0
@@ -188,19 +188,19 @@ def test_export_import_export_gives_the_same_claims(
     untouched = files_of(fresh)
     code, out, err = invoke(capsys, "import", str(table), "--root", str(fresh))
     assert code == 0, (out, err)
-    assert out.splitlines()[-1] == "imported 128 claims: would write 5 claims files (run again with --write to write)"
+    assert out.splitlines()[-1] == "imported 135 claims: would write 5 claims files (run again with --write to write)"
     assert files_of(fresh) == untouched  # a dry run writes nothing
     code, out, err = invoke(capsys, "import", str(table), "--root", str(fresh), "--write")
     assert code == 0, (out, err)
     counts = [re.sub(r" \([^)]*\)", "", line) for line in out.splitlines()]
-    assert counts[-1] == "imported 128 claims: wrote 5 claims files"
+    assert counts[-1] == "imported 135 claims: wrote 5 claims files"
     added = sum(int(line.split(": ")[1].split(" ")[0]) for line in counts[:-1])
-    assert added == 128 and all(", 0 changed, 0 removed" in line for line in counts[:-1])
+    assert added == 135 and all(", 0 changed, 0 removed" in line for line in counts[:-1])
     after = _export(capsys, fresh)
     assert _claims(after) == _claims(before)
     # and again: nothing to change
     code, out, _ = invoke(capsys, "import", str(table), "--root", str(fresh))
-    assert code == 0 and out.splitlines()[-1] == "imported 128 claims: nothing to change"
+    assert code == 0 and out.splitlines()[-1] == "imported 135 claims: nothing to change"
 
 
 def test_import_edits_from_the_workbook_and_reports_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
