@@ -189,6 +189,7 @@ def render_brief(brief: Brief) -> str:
             thin_mark=THIN_MARK,
             parties=brief.parties,
             stale=brief.stale,
+            voiced=any(cell.writer is not None for row in rows for cell in row.cells),
             unit="sources" if brief.numbers.get("count") == "sources" else "claims",
         )
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.cell_range import CellRange
 
 from matrix.model import APPROACHES, UNSPECIFIED, Memo, Memos
 from matrix.pivot import Analysis, Evidence, StanceCell
@@ -23,6 +24,7 @@ from matrix.workbook.cells import (
     net_format,
     solid,
     stance_fill,
+    wrapped_lines,
 )
 
 COMMENT_CLAIMS = 12  # claims listed in one cell comment; the rest are counted
@@ -48,17 +50,29 @@ def _evidence_text(title: str, items: Sequence[Evidence]) -> str:
 
 
 def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
+    """Row 1: each perspective's label, with its parties and voice when the codebook gives them
+    (merged across its columns and wrapped); row 2: what each column measures."""
     top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
     second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
-    for perspective in analysis.perspectives:
+    lines = 1
+    for group, perspective in enumerate(analysis.perspectives):
         label = analysis.codebook.label("perspectives", perspective)
         parties = analysis.codebook.parties_text(perspective)
-        label = f"{label} ({parties})" if parties else label
+        align = None
+        if parties:
+            label, align = f"{label} ({parties})", WRAP
+            first = 2 + group * len(measures)
+            sheet.ws.merged_cells.add(
+                CellRange(
+                    min_col=first, min_row=sheet.rows + 1, max_col=first + len(measures) - 1, max_row=sheet.rows + 1
+                )
+            )
+            lines = max(lines, wrapped_lines(label, sum(sheet.widths[first - 1 : first - 1 + len(measures)])))
         for i, measure in enumerate(measures):
             edge = GROUP_EDGE if i == 0 else None
-            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge))
+            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge, align=align))
             second.append(sheet.cell(measure, font=BOLD, fill=HEADER_FILL, align=CENTER, border=edge))
-    sheet.append(top)
+    sheet.append(top, lines=lines)
     sheet.append(second)
 
 

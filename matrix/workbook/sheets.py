@@ -105,13 +105,18 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
     sheet.append(
         [
             "Writer",
-            "Stance: the cell's claims in the writer's voice (assessment, forecast, recommendation); marked "
-            "\u25b2 and shaded when the cell rests on forecasts: without its forecasts and recommendations its "
-            "net index changes sign, moves by more than 0.25, or under 2 claims are left",
+            (
+                "Stance: the cell's claims in the writer's voice (assessment, forecast, recommendation); marked "
+                "\u25b2 and shaded when the cell rests on forecasts: without its forecasts and recommendations "
+                "its net index changes sign, moves by more than 0.25, or under 2 claims are left"
+            ),
         ]
     )
     sheet.append(
-        ["Approach", "a claim counts under each approach it codes; the dominant one is named only when most specify one"]
+        [
+            "Approach",
+            "a claim counts under each approach it codes; the dominant one is named only when most specify one",
+        ]
     )
 
     sheet.append()
