@@ -16,7 +16,7 @@ OUT    := output/claims-matrix.xlsx
 LOCK      := requirements.lock
 TEST_LOCK := requirements-test.lock
 
-SOURCES := $(wildcard matrix/*.py matrix/*/*.py) pyproject.toml
+SOURCES := $(wildcard matrix/*.py matrix/*/*.py matrix/*/*/*.py matrix/brief/templates/*) pyproject.toml
 INPUTS  := $(wildcard claims/*.yaml) $(wildcard seeds/*.txt)
 TESTS   := $(wildcard tests/*.py tests/*/* bench/*.py fuzz/*.py docs/*.py)
 
@@ -72,10 +72,12 @@ clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) .cache output/*.xlsx output/*.html .pytest_cache .mypy_cache .ruff_cache
 
 # The README's pictures (docs/*.png) from the shipped project: the Stance sheet as LibreOffice
-# prints it, the brief as Chromium shows it (needs libreoffice-calc-nogui, poppler-utils, chromium).
-screenshots: $(VENV)/.installed
+# prints it, the brief and Datasette browsing the published evidence as Chromium shows them
+# (needs libreoffice-calc-nogui, poppler-utils, chromium; datasette comes with the test extra).
+screenshots: $(VENV)/.installed-test
 	$(PY) -m matrix build -q --out output/claims-matrix.xlsx
 	$(PY) -m matrix report --out output/claims-matrix.html
+	$(PY) -m matrix publish --sqlite output/evidence.db
 	$(PY) docs/screenshots.py
 
 bench: $(VENV)/.installed

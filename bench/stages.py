@@ -39,12 +39,12 @@ def main() -> None:
 
     import yaml
 
-    from matrix import yamltree
-    from matrix.pipeline import load_project, locate_quotes, quotes_cache
-    from matrix.validation import validate
+    from matrix.checks.pipeline import load_project, locate_quotes, quotes_cache
+    from matrix.checks.validation import validate
+    from matrix.files import yamltree
 
     if naive:
-        from matrix import loading, workers
+        from matrix.files import loading, workers
 
         workers.PARALLEL_WEIGHT = 1 << 62  # one process
 
@@ -66,24 +66,25 @@ def main() -> None:
     done("load")
     report = validate(project, locate_quotes(project, quotes_cache(None)))
     done("validate")
-    from matrix.pivot import analyse
+    from matrix.analysis.pivot import analyse
 
     if not naive:  # as the CLI does: the Coverage sheet's figures are worked out meanwhile
-        from matrix.pipeline import coverage_in_background
+        from matrix.analysis.coverage import coverage_in_background
         from matrix.workbook import COVERAGE_ROWS
 
         covering = coverage_in_background(project, report, (), COVERAGE_ROWS)
     analysis = analyse(project, report)
     done("pivot")
     if naive:
+        from dataclasses import asdict
+
         import pandas as pd
 
         with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            analysis.stance.to_excel(writer, sheet_name="Stance")
-            analysis.approach.to_excel(writer, sheet_name="Approach")
-            analysis.contrasts.to_excel(writer, sheet_name="Contrasts")
-            analysis.claims.to_excel(writer, sheet_name="Claims", index=False)
-            analysis.sources.to_excel(writer, sheet_name="Sources")
+            analysis.to_frame("cells").to_excel(writer, sheet_name="Stance", index=False)
+            pd.DataFrame([asdict(c) for c in analysis.contrasts]).to_excel(writer, sheet_name="Contrasts")
+            analysis.to_frame("claims").to_excel(writer, sheet_name="Claims", index=False)
+            pd.DataFrame.from_dict(dict(analysis.source_rows()), orient="index").to_excel(writer, sheet_name="Sources")
     else:
         from matrix.workbook import write_workbook
 

@@ -17,7 +17,7 @@ import atheris
 
 with atheris.instrument_imports():
     from matrix import check
-    from matrix.loading import parse_claims_file, parse_codebook
+    from matrix.files.loading import parse_claims_file, parse_codebook
 
 SEED_PROJECT = Path(__file__).resolve().parent.parent / "tests" / "conftest.py"
 WORK = Path(tempfile.mkdtemp(prefix="claims-matrix-fuzz-"))

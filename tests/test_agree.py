@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from matrix import check
-from matrix.agreement import OURS, coder_names
+from matrix.analysis.agreement import OURS, coder_names
 from tests.conftest import write_project
 from tests.test_agreement import CODER_A, CODER_B, TEXT, claim_yaml
 
@@ -120,7 +120,7 @@ def test_a_claims_folder_inside_the_project_and_its_own_codebook(pair: tuple[Pat
 def test_the_table_names_fields_sources_disagreements_and_unmatched(pair: tuple[Path, Path]) -> None:
     code, out, _ = agree(pair[0], str(pair[1]))
     lines = out.splitlines()
-    assert code == 0 and lines[0] == f"Agreement between {OURS} and second: 1 of 1 sources"
+    assert code == 0 and lines[0] == f"Agreement between {OURS} and second: 1 of 1 source"
     row = next(line.split() for line in lines if line.lstrip().startswith("actor "))
     assert row == ["actor", "claims", "5", "80.0%", "0.727", row[5], row[6], "tentative"]
     assert "seeds/a.txt:2:1  differ on topic" in out
@@ -191,6 +191,41 @@ def test_a_git_revision_is_a_coder(pair: tuple[Path, Path]) -> None:
         f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
     } == EXPECTED
     assert agree(first, "git:nope")[0] == 2
+
+
+def test_a_git_revision_is_read_in_memory_over_the_projects_texts(pair: tuple[Path, Path]) -> None:
+    """As `diff` does: nothing of the revision is written to disk, and a text the revision does
+    not hold (here seeds/ was never committed) is read from the project, as for a coder's folder."""
+    first = pair[0]
+    subprocess.run(["git", "-C", str(first), "init", "-q"], check=True)
+    (first / "claims" / "a.yaml").write_text(claims_file(CODER_B))
+    subprocess.run(["git", "-C", str(first), "add", "claims"], check=True)
+    subprocess.run(
+        ["git", "-C", str(first), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "b"],
+        check=True,
+    )
+    (first / "claims" / "a.yaml").write_text(claims_file(CODER_A))
+    program = (
+        "import sys\n"
+        "import matrix.files.revisions as revisions\n"
+        "def refuse(*args): raise SystemExit('a revision was written to disk')\n"
+        "revisions.write_revision = refuse\n"
+        "from matrix.cli import run\n"
+        "run(sys.argv[1:], prog_name='claims-matrix')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, "agree", "git:HEAD", "--root", str(first), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    alphas = {
+        f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
+    }
+    assert alphas == EXPECTED
 
 
 def test_three_coders_and_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""matrix.agreement: sentence and claim units, matching, alpha per field, sources compared."""
+"""matrix.analysis.agreement: sentence and claim units, matching, alpha per field, sources compared."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from matrix import check, workers
-from matrix.agreement import Agreement, Coding, agreement
-from matrix.alpha import reliability
+from matrix import check
+from matrix.analysis.agreement import Agreement, Coding, agreement
+from matrix.analysis.alpha import reliability
+from matrix.files import workers
 from tests.conftest import write_project
 
 ROOT = Path(__file__).resolve().parent.parent

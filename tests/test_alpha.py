@@ -5,7 +5,7 @@ from collections.abc import Hashable, Sequence
 
 import pytest
 
-from matrix.alpha import UNITS_PER_PATTERN, Reliability, _Binomial, _multinomial, reliability, verdict
+from matrix.analysis.alpha import UNITS_PER_PATTERN, Reliability, _Binomial, _multinomial, reliability, verdict
 
 Units = list[dict[Hashable, Hashable]]
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import matrix.cache
-import matrix.workers
+import matrix.files.cache
+import matrix.files.workers
 from matrix import check
-from matrix.cache import CACHE_FILE
-from matrix.pipeline import load_project, parse_cache
+from matrix.checks.pipeline import load_project, parse_cache
+from matrix.files.cache import CACHE_FILE
+from matrix.files.where import ProjectFiles
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
 
 
@@ -82,7 +83,7 @@ def test_a_cache_locked_by_another_run_is_skipped(tmp_path: Path, monkeypatch: p
     root = write_project(tmp_path, {})
     cold = summary(root, cache=True)
     (root / "claims" / "a.yaml").write_text(CLAIMS_A.replace("stance: divergence", "stance: divergance"))
-    monkeypatch.setattr(matrix.cache, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(matrix.files.cache, "LOCK_TIMEOUT", 0.05)
     with contextlib.closing(sqlite3.connect(root / CACHE_FILE, isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")  # another run writing
         cache = parse_cache(root)
@@ -104,8 +105,8 @@ def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch: pytest.Mo
     broken = CLAIMS_A.replace("stance: divergence", "stance: divergance").replace("title: Source A", "title: [x]")
     root = write_project(tmp_path, {**PIVOT_FILES, "claims/c.yaml": broken.replace("src-a", "src-c")})
     sequential = load_project(root)
-    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
-    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(matrix.files.workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
     parallel = load_project(root)
     assert parallel.files == sequential.files
     assert [c.positions for c in parallel.claims] == [c.positions for c in sequential.claims]
@@ -134,7 +135,7 @@ def test_a_copy_of_the_project_shares_the_projects_cache(tmp_path: Path) -> None
     stored = entries(root)
     copy = tmp_path / "revision"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache"))
-    project, report = check(copy, cache=True, cache_root=root)
+    project, report = check(ProjectFiles(copy, cache_root=root), cache=True)
     assert not (copy / ".cache").exists()
     assert entries(root) == stored  # every parse and quote location was found there: nothing added
     assert report == first[1] and project.claims == first[0].claims

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from matrix.claims_schema import claims_schema, schema_text
-from matrix.loading import parse_codebook
-from matrix.model import Codebook
-from matrix.yamltree import MappingNode, Node, Scalar, SequenceNode, parse_tree
+from matrix.checks.claims_schema import claims_schema, schema_text
+from matrix.files.loading import parse_codebook
+from matrix.files.yamltree import MappingNode, Node, Scalar, SequenceNode, parse_tree
+from matrix.model.values import Codebook
 from tests.conftest import CLAIMS_A, CODEBOOK
 
 jsonschema = pytest.importorskip("jsonschema")

@@ -34,6 +34,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     return invoke
 
 
+def spreadsheet_rows(out: str) -> list[dict[str, str]]:
+    """The rows of `export --format csv` (the spreadsheet variant), which starts with the BOM."""
+    assert out.startswith("\ufeff") and not out.startswith("\ufeff\ufeff")
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+
+
 def inputs_of(root: Path) -> dict[Path, bytes]:
     """Every file under root but the cache, with its bytes."""
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
@@ -163,7 +169,7 @@ def test_export_refuses_an_input_as_out(cli: Cli, tmp_path: Path, through_link: 
 def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
     root = write_project(tmp_path, PIVOT_FILES)
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--perspective", "CFR")
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = spreadsheet_rows(out)
     assert code == 0
     assert [r["id"] for r in rows] == ["b1", "b2", "b3", "b4"]
     assert rows[0]["quote_at"] == "seeds/b.txt:2:1"
@@ -191,7 +197,7 @@ def test_export_shows_every_passage(cli: Cli, tmp_path: Path) -> None:
     root = write_project(tmp_path, TWO_PASSAGES)
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-c")
     assert code == 0
-    (row,) = list(csv.DictReader(io.StringIO(out)))
+    (row,) = spreadsheet_rows(out)
     assert (row["id"], row["quote"], row["quote_at"]) == (
         "c1",
         f"{SPACE_QUOTE} \u2026 \u00b6 {EXPORT_QUOTE}",
@@ -209,7 +215,7 @@ def test_export_per_passage(cli: Cli, tmp_path: Path) -> None:
     root = write_project(tmp_path, TWO_PASSAGES)
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--per", "passage", "--perspective", "CFR")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = spreadsheet_rows(out)
     assert [(r["claim"], r["location"]) for r in rows] == [
         ("b1", "seeds/b.txt:2:1"),
         ("b2", "seeds/b.txt:2:1"),
@@ -278,13 +284,15 @@ def test_determinism_byte_identical(cli: Cli, tmp_path: Path, monkeypatch: pytes
 
 
 def test_child_processes_give_the_same_bytes(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import matrix.workers
+    import matrix.files.workers
 
     root = write_project(tmp_path, PIVOT_FILES)
     alone, shared = tmp_path / "alone.xlsx", tmp_path / "shared.xlsx"
     assert cli("build", "--root", root, "--out", alone, "-q", "--no-cache")[0] == 0
-    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)  # parse, quotes, coverage and Claims rows in children
-    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(
+        matrix.files.workers, "PARALLEL_WEIGHT", 1
+    )  # parse, quotes, coverage and Claims rows in children
+    monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
     assert cli("build", "--root", root, "--out", shared, "-q", "--no-cache")[0] == 0
     assert alone.read_bytes() == shared.read_bytes()
 
@@ -295,15 +303,15 @@ def test_full_disk_is_a_clear_error_and_keeps_old_file(
 ) -> None:
     import errno
 
+    import matrix.files.workers
     import matrix.workbook.rows
-    import matrix.workers
 
     root = write_project(tmp_path, PIVOT_FILES)
     out = tmp_path / "book.xlsx"
     out.write_bytes(b"previous workbook")
     if children:  # the Claims rows are rendered by a child, which hits the full disk
-        monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
-        monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(matrix.files.workers, "PARALLEL_WEIGHT", 1)
+        monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
 
     def full(*args: object, **kwargs: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -417,7 +425,7 @@ def test_sigterm_mid_build_leaves_old_workbook_and_no_temporaries(tmp_path: Path
 
     root, out = _previous_workbook(tmp_path)
     sharing = (
-        "import os, time, matrix.workers as w, matrix.workbook.rows as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+        "import os, time, matrix.files.workers as w, matrix.workbook.rows as b; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
         "render = b.StreamedRows.render\n"
         "b.StreamedRows.render = lambda *a: (time.sleep(60), render(*a))[1]\n"  # a child still at work
         if children
@@ -545,7 +553,7 @@ def test_export_csv_neutralises_formulas_raw_and_json_keep_them(cli: Cli, tmp_pa
     root = write_project(tmp_path, {"claims/a.yaml": claims, "seeds/a.txt": SEED_A})
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = spreadsheet_rows(out)
     assert [r["note"] for r in rows] == ["'" + n for n in FORMULA_NOTES[:4]] + ["plain note"]
     assert rows[0]["id"] == "a-1" and rows[0]["quote"].startswith("The United States")
     code, out, _ = cli("export", "--root", root, "--format", "csv", "--source", "src-a", "--raw")
@@ -561,7 +569,7 @@ def test_workbook_progress_bar_advances_to_its_total(tmp_path: Path, children: b
 
     claims = [c(f"a{i}", "space", "convergence") for i in range(3000)]
     root = write_project(tmp_path / "p", {"claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims)})
-    sharing = "import os, matrix.workers as w; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
+    sharing = "import os, matrix.files.workers as w; w.PARALLEL_WEIGHT = 1; os.cpu_count = lambda: 2\n"
     stdout, terminal = _build_on(True, root, tmp_path / "book.xlsx", setup=sharing if children else "")
     assert stdout.startswith("wrote ") and "(3001 claims" in stdout
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal)

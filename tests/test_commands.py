@@ -9,9 +9,11 @@ nothing. A meta-test fails when a command or option is added without its cases.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +45,8 @@ def _json(out: str) -> object:
 
 
 def _rows(out: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(out)))
+    """The rows of export's CSV: the spreadsheet variant's byte-order mark is no part of them."""
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
 
 
 def _sheet(path: Path, name: str) -> list[tuple[object, ...]]:
@@ -104,7 +107,7 @@ def _validate_strict(result: Result, root: Path) -> None:
 
 def _max_problems(result: Result, root: Path) -> None:
     lines = result[1].splitlines()
-    assert result[0] == 1 and lines[0].startswith("claims/a.yaml:") and lines[1] == "... and 1 more problems"
+    assert result[0] == 1 and lines[0].startswith("claims/a.yaml:") and lines[1] == "... and 1 more problem"
 
 
 def _max_file_size(result: Result, root: Path) -> None:
@@ -131,6 +134,17 @@ def _build_quiet(result: Result, root: Path) -> None:
 
 def _summary_table(result: Result, root: Path) -> None:
     assert result[0] == 0 and "Export controls" in result[1] and "+2/-1" in result[1]
+
+
+def _fits(columns: int) -> Callable[[Result, Path], None]:
+    """A table laid out for `columns`: no line wider, no location folded across two lines."""
+
+    def check(result: Result, root: Path) -> None:
+        lines = result[1].splitlines()
+        assert lines and max(len(line) for line in lines) <= columns, result
+        assert not [line for line in lines if re.search(r"\.(yaml|txt):\d+:?$", line.rstrip())], result
+
+    return check
 
 
 def _summary_width(result: Result, root: Path) -> None:
@@ -423,7 +437,7 @@ def _imported(result: Result, root: Path) -> None:
 
 
 def _import_written(result: Result, root: Path) -> None:
-    assert result[0] == 0 and result[1].splitlines()[-1] == "imported 1 claims: wrote 1 claims file", result
+    assert result[0] == 0 and result[1].splitlines()[-1] == "imported 1 claim: wrote 1 claims file", result
     assert [c["id"] for c in yaml.safe_load((root / "claims" / "a.yaml").read_text())["claims"]] == ["a1"]
 
 
@@ -495,6 +509,7 @@ CASES: dict[str, dict[str, Case]] = {
             _max_problems,
             ("--max-problems", "0", *ROOT_ARGS),
         ),
+        "--width": Case(("--width", "60", "--root", "{broken}"), _fits(60), ("--width", "39", *ROOT_ARGS)),
     },
     "build": {
         **_project_cases("build", ("-q",), _workbook_ids(["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"])),
@@ -543,6 +558,7 @@ CASES: dict[str, dict[str, Case]] = {
                       _kept_ids(UNTIL_2024, "left out 1 undated claim, 0 dated before it, 3 after")),
     },
     "diff": {
+        "--width": Case(("{root}", "{cov}", "--width", "60", *ROOT_ARGS), _fits(60), ("{root}", "--width", "x")),
         **_project_cases("diff", ("{root}", "{cov}", "--format", "json"), _diff_of(["a-1", "b-1"], ALL_PIVOT)),
         "--perspective": Case(("{root}", "{cov}", "--format", "json", "--perspective", "CFR", *ROOT_ARGS),
                               _diff_of(["b-1"], ["b1", "b2", "b3", "b4"]),
@@ -579,6 +595,7 @@ CASES: dict[str, dict[str, Case]] = {
         "--count": Case(("--count", "sources", *ROOT_ARGS), _brief_count_sources, ("--count", "words", *ROOT_ARGS)),
     },
     "agree": {
+        "--width": Case(("{root}", "--width", "60", *ROOT_ARGS), _fits(60), ("{root}", "--width", "20", *ROOT_ARGS)),
         **_project_cases("agree", ("{root}", "--format", "json"), _agree_self),
         "--source": Case(("{root}", "--format", "json", "--source", "src-b", *ROOT_ARGS), _agree_source,
                          ("{root}", "--source", "src-z", *ROOT_ARGS)),
@@ -591,6 +608,7 @@ CASES: dict[str, dict[str, Case]] = {
                             ("{root}", "--min-alpha", "high", *ROOT_ARGS)),
     },
     "coverage": {
+        "--width": Case(("--width", "60", *COV_ARGS), _fits(60), ("--width", "0", *COV_ARGS)),
         **_project_cases("coverage", ("--format", "json"), _coverage_json, "{cov}"),
         "--source": Case(("--format", "json", "--source", "src-b", *COV_ARGS), _coverage_sources,
                          ("--source", "src-z", *COV_ARGS)),
@@ -632,6 +650,48 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("--out", "{tmp}/claims.schema.json", *ROOT_ARGS), _schema_out,
                       ("--out", "{tmp}/schema.txt", *ROOT_ARGS)),
     },
+}  # fmt: skip
+
+
+def _pinned(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].endswith("pinned 2 sources: 2 written\n"), result
+    digest = hashlib.sha256(SEED_A.encode()).hexdigest()
+    assert yaml.safe_load((root / "claims" / "a.yaml").read_text())["source"]["sha256"] == digest
+
+
+def _published_db(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith(f"wrote {root.parent / 'e.db'} (8 claims, "), result
+    with sqlite3.connect(root.parent / "e.db") as db:
+        assert db.execute("select count(*) from claims").fetchone() == (8,)
+    assert "databases" in json.loads((root.parent / "metadata.json").read_text())
+
+
+def _published_package(result: Result, root: Path) -> None:
+    assert result[0] == 0 and result[1].startswith(f"wrote {root.parent / 'pkg'}/"), result
+    descriptor = json.loads((root.parent / "pkg" / "datapackage.json").read_text())
+    assert [r["name"] for r in descriptor["resources"]][:5] == ["perspectives", "topics", "actors", "sources", "claims"]
+    assert len(_rows((root.parent / "pkg" / "claims.csv").read_text())) == 8
+
+
+def _publish_strict(result: Result, root: Path) -> None:
+    assert result[0] == 1 and "short-quote" in result[1] + result[2] and not (root.parent / "e.db").exists()
+
+
+# provenance (pin, add-source's record of where a text came from) and publish
+CASES["add-source"] |= {
+    "--retrieved": Case((*NEW_SOURCE, "--retrieved", "2025-06-07"), _added(retrieved="2025-06-07"),
+                        (*NEW_SOURCE, "--retrieved")),
+    "--archive": Case((*NEW_SOURCE, "--archive", "https://web.archive.org/web/2025/https://x.org/a"),
+                      _added(archive="https://web.archive.org/web/2025/https://x.org/a"), (*NEW_SOURCE, "--archive")),
+}  # fmt: skip
+CASES["pin"] = {"--root": Case(ROOT_ARGS, _pinned, ("--root", "{tmp}/nowhere"))}
+DB_ARGS = ("--sqlite", "{tmp}/e.db")
+CASES["publish"] = {
+    **_project_cases("publish", DB_ARGS, _published_db),
+    "--sqlite": Case((*DB_ARGS, *ROOT_ARGS), _published_db, ("--sqlite", "{tmp}/e.txt", *ROOT_ARGS)),
+    "--datapackage": Case(("--datapackage", "{tmp}/pkg", *ROOT_ARGS), _published_package,
+                          ("--datapackage", "{root}/claims", *ROOT_ARGS)),
+    "--strict": Case((*DB_ARGS, "--strict", "--root", "{bad}"), _publish_strict),
 }  # fmt: skip
 
 

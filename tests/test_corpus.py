@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from matrix.claims_schema import SCHEMA_FILE
+from matrix.checks.claims_schema import SCHEMA_FILE
 from matrix.cli import run
-from matrix.loading import parse_claims_file
+from matrix.files.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +161,8 @@ def _fresh_copy_of_the_shipped_project(tmp_path: Path, capsys: pytest.CaptureFix
 def _export(capsys: pytest.CaptureFixture[str], root: Path) -> list[dict[str, str]]:
     code, out, err = invoke(capsys, "export", "--format", "csv", "--root", str(root))
     assert code == 0, err
-    return list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff")  # the spreadsheet variant: with the byte-order mark
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
 
 
 def _claims(rows: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from matrix import check, workbook
-from matrix.coverage import coverage, stubs_yaml
-from matrix.pivot import analyse
+from matrix.analysis.coverage import coverage, stubs_yaml
+from matrix.analysis.pivot import analyse
 from tests.conftest import CODEBOOK, claims_yaml, write_project
 
 CUES = """

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from matrix.diff import marked
+from matrix.analysis.diff import marked
 from tests.conftest import PIVOT_FILES, write_project
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from matrix import check
-from matrix.loading import parse_claims_file
+from matrix.files.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, CLAIMS_B, write_project
 
 

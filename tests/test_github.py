@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from matrix.github import annotated_lines, annotation, escape_data, escape_property
-from matrix.model import Location
-from matrix.problems import Problem
+from matrix.checks.github import annotated_lines, annotation, escape_data, escape_property
+from matrix.model.location import Location
+from matrix.model.problems import Problem
 
 
 def test_an_error_and_a_warning() -> None:

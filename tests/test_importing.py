@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix import importing, pivot, tables
-from matrix.importing import (
+from matrix.analysis.pivot import CLAIM_COLUMNS
+from matrix.authoring import importing
+from matrix.authoring.importing import (
     PASSAGE_SEPARATOR,
     Cell,
     CellRef,
@@ -26,9 +27,9 @@ from matrix.importing import (
     plan_lines,
     unprefixed,
 )
-from matrix.loading import parse_claims_file, parse_codebook
-from matrix.model import Claim, Codebook, Source
-from matrix.pivot import CLAIM_COLUMNS
+from matrix.files import tables
+from matrix.files.loading import parse_claims_file, parse_codebook
+from matrix.model.values import Claim, Codebook, Source
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK
 
 HEADER = list(CLAIM_COLUMNS)
@@ -96,7 +97,7 @@ def test_an_unchanged_table_changes_nothing() -> None:
     assert (plan.changes, plan.unchanged, plan.problems) == ((), ("claims/a.yaml",), ())
     assert list(plan_lines(plan, written=False)) == [
         "claims/a.yaml: unchanged",
-        "imported 1 claims: nothing to change",
+        "imported 1 claim: nothing to change",
     ]
 
 
@@ -110,7 +111,7 @@ def test_a_changed_claim_rewrites_only_its_lines_and_keeps_comments() -> None:
     assert "    stance: convergence\n    confidence: high\n" in change.text
     assert list(plan_lines(plan, written=False)) == [
         "claims/a.yaml: 0 added, 1 changed (a-1), 0 removed",
-        "imported 1 claims: would write 1 claims file (run again with --write to write)",
+        "imported 1 claim: would write 1 claims file (run again with --write to write)",
     ]
 
 
@@ -272,11 +273,6 @@ def test_an_exported_table_imports_exactly(claims: list[tuple[object, ...]]) -> 
     assert parsed.problems == ()
     got = [(c.topic, c.stance, c.approach, c.actor, c.confidence, list(c.quotes), c.note) for c in parsed.claims]
     assert got == [(t, s, a, ac, cf, q, n.strip() if n else None) for t, s, a, ac, cf, q, n in claims]  # type: ignore[union-attr]
-
-
-def test_the_export_conventions_are_the_exports() -> None:
-    assert importing.PASSAGE_SEPARATOR == pivot.PASSAGE_SEPARATOR
-    assert importing.CSV_FORMULA_START == pivot.CSV_FORMULA_START
 
 
 def test_a_text_that_would_not_read_back_is_a_problem_and_nothing_is_planned_to_be_written() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from matrix import check
-from matrix.pivot import analyse
+from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, write_workbook
-from tests.conftest import PIVOT_FILES, claims_yaml, write_project
+from tests.conftest import PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
@@ -91,7 +93,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
             else:
                 assert got == pytest.approx([cell.convergence, cell.divergence, cell.net, cell.weighted], abs=1e-12)
     quotes = [row[8] for row in sheets["Claims"][1:]]
-    assert quotes == analysis.claims["quote"].tolist()
+    assert quotes == [c.quote for c in analysis.claims]
     assert quotes[-4:] == tricky
 
 
@@ -118,7 +120,7 @@ def test_libreoffice_opens_the_shipped_workbook(tmp_path: Path) -> None:
 
 
 def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
-    from matrix.model import Filters
+    from matrix.model.values import Filters
     from matrix.workbook import CLAIM_HEADERS
 
     project, report = check(write_project(tmp_path / "p", PIVOT_FILES))
@@ -128,3 +130,129 @@ def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
     sheets = convert(book, tmp_path)
     assert [row for row in sheets["Claims"] if any(row)] == [list(CLAIM_HEADERS)]
     assert any(row and row[0].startswith("No claims match the filters") for row in sheets["Overview"])
+
+
+# What the spreadsheet CSV must carry through: curly quotes, dashes, accents, the ellipsis and
+# the pilcrow of the passage separator (mojibake when a spreadsheet takes UTF-8 for a code page)
+TYPOGRAPHY = "India\u2019s “strategic autonomy” — café, naïveté, São Paulo, Zürich … as agreed."
+TYPOGRAPHY_SEED = f"Title line\n{TYPOGRAPHY}\nBoth governments agree to expand civil space cooperation together.\n"
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "matrix", *map(str, args)], capture_output=True, env=env, check=False)
+
+
+def test_libreoffice_reads_the_spreadsheet_csv_cell_for_cell(tmp_path: Path) -> None:
+    """`export --format csv` starts with the UTF-8 byte-order mark, to a file and to stdout alike;
+    LibreOffice, importing it, shows the cells export wrote (the mark in no cell); `--raw` has no
+    mark; `import` reads both."""
+    claims = claims_yaml(
+        "src-a", "US-India", "seeds/a.txt", [{"id": "a-typo", "topic": "space", "stance": "convergence"}]
+    )
+    claims += f"    note: Résumé — “noted” …\n    quotes:\n      - {json.dumps(TYPOGRAPHY)}\n"
+    claims += "      - Both governments agree to expand civil space cooperation together.\n"
+    root = write_project(tmp_path / "p", {"claims/a.yaml": claims, "seeds/a.txt": TYPOGRAPHY_SEED})
+    table = tmp_path / "claims.csv"
+    done = _cli("export", "--format", "csv", "--root", root, "--out", table)
+    assert done.returncode == 0, done.stderr
+    written = table.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfid,") and written.count(b"\xef\xbb\xbf") == 1
+    assert _cli("export", "--format", "csv", "--root", root).stdout == written  # the same bytes
+    raw = _cli("export", "--format", "csv", "--raw", "--root", root).stdout
+    assert raw == written.removeprefix(b"\xef\xbb\xbf")  # no text here starts like a formula
+    expected = list(csv.reader(io.StringIO(written.decode("utf-8-sig"), newline="")))
+    assert expected[1][expected[0].index("quote")] == f"{TYPOGRAPHY} … ¶ {SPACE_QUOTE}"
+
+    assert SOFFICE is not None
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--infilter=CSV:44,34,0,1",  # comma, double quote, LibreOffice's own choice of character set
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(table),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "LANG": "C.UTF-8"},
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "claims.xlsx").active
+    assert sheet is not None
+    shown = [["" if cell.value is None else str(cell.value) for cell in row] for row in sheet.iter_rows()]
+    assert shown == expected  # cell for cell: A1 is `id`, with no stray mark
+
+    fresh = write_project(tmp_path / "q", {"claims/a.yaml": claims, "seeds/a.txt": TYPOGRAPHY_SEED})
+    for variant, data in (("with-bom", written), ("raw", raw)):
+        path = tmp_path / f"{variant}.csv"
+        path.write_bytes(data)
+        done = _cli("import", path, "--root", fresh)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.decode().splitlines()[-1] == "imported 2 claims: nothing to change"
+
+
+def _chart_titles(book: Path) -> list[str]:
+    """The title of every chart in `book`, its lines joined by a space."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    titles = []
+    for chart in charts:
+        title = re.search(r"<chart><title>(.*?)</title>", chart, re.DOTALL)  # the chart's (not an axis's)
+        assert title is not None
+        paragraphs = re.findall(r"<a:p[ >].*?</a:p>", title[1], re.DOTALL)
+        lines = [" ".join(re.findall(r"<a:t>([^<]*)</a:t>", p)) for p in paragraphs]
+        titles.append(" ".join(line for line in lines if line))
+    return titles
+
+
+def _without_charts(book: Path, copy: Path) -> None:
+    """`book` with its charts left out of every sheet (their parts stay, unused)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<drawing [^>]*/>", b"", data)
+            target.writestr(item, data)
+
+
+def test_libreoffice_prints_every_chart_title_whole(tmp_path: Path) -> None:
+    """The shipped workbook printed to PDF by LibreOffice: each chart's title is one whole line
+    of the PDF's text (the Overview's, and every Timeline chart's), found at least once more than
+    in the same workbook without its charts (a topic's label is in cells too)."""
+    project, report = check(ROOT)
+    book = tmp_path / "book.xlsx"
+    write_workbook(analyse(project, report), report, project, book)
+    bare = tmp_path / "bare.xlsx"
+    _without_charts(book, bare)
+    titles = _chart_titles(book)
+    assert "Convergence vs divergence per perspective (claims)" in titles and len(titles) > 5
+    assert SOFFICE is not None
+    profile = (tmp_path / "profile").as_uri()
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(book), str(bare)], check=True, capture_output=True, timeout=300
+    )
+
+    def lines(pdf: Path) -> list[str]:
+        done = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
+        return [line.strip() for line in done.stdout.splitlines()]
+
+    printed, without = lines(tmp_path / "book.pdf"), lines(tmp_path / "bare.pdf")
+    # (a chart across a page break is printed on both pages: its title may be found twice)
+    assert {t for t in titles if printed.count(t) - without.count(t) < titles.count(t)} == set()

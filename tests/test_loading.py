@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from matrix.loading import parse_claims_file, parse_codebook
-from matrix.model import Claim, Location
-from matrix.pipeline import load_project
+from matrix.checks.pipeline import load_project
+from matrix.files.loading import parse_claims_file, parse_codebook
+from matrix.model.location import Location
+from matrix.model.values import Claim
 from tests.conftest import CLAIMS_A, CODEBOOK, SEED_A, write_project
 
 

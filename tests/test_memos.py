@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from matrix.memos import parse_memos
-from matrix.model import MEMOS_FILE, Codebook, Entry, Location, Memo
-from matrix.pipeline import check
+from matrix.checks.pipeline import check
+from matrix.files.memos import parse_memos
+from matrix.model.location import Location
+from matrix.model.values import MEMOS_FILE, Codebook, Entry, Memo
 from tests.conftest import write_project
 
 F = MEMOS_FILE

@@ -13,14 +13,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from matrix.paths import TEMP_PREFIX, atomic_output, remove_stale_temporaries
+from matrix.files.paths import TEMP_PREFIX, atomic_output, remove_stale_temporaries
 from tests.conftest import PIVOT_FILES, write_project
 
 # a writer that stops half-way through its temporary until told to go on (a line on stdin)
 WRITER = """\
 import sys
 from pathlib import Path
-from matrix.paths import atomic_output
+from matrix.files.paths import atomic_output
 with atomic_output(Path(sys.argv[1])) as handle:
     handle.write(b"first half, ")
     handle.flush()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from matrix.periods import calendar_periods, choose_kind, parse_date, parse_span, windows
+from matrix.time.periods import calendar_periods, choose_kind, parse_date, parse_span, windows
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from matrix import check
-from matrix.model import Filters
-from matrix.pivot import Analysis, StanceCell, analyse, summary_numbers
+from matrix.analysis.dataframes import CELL_COLUMNS
+from matrix.analysis.pivot import Analysis, ApproachCell, StanceCell, analyse, summary_numbers
+from matrix.model.values import Filters
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, c, claims_yaml, write_project
 
 NA = pd.NA
@@ -24,40 +25,41 @@ def analysis(tmp_path: Path) -> Analysis:
 
 
 def test_stance_matrix(analysis: Analysis) -> None:
-    columns = pd.MultiIndex.from_product(
-        [["US-India", "CFR"], ["convergence", "divergence", "net", "weighted"]], names=["perspective", "measure"]
-    )
-    expected = pd.DataFrame(
-        [
-            [2, 1, 1 / 3, 4 / 6, 0, 2, -1.0, -1.0],
-            [1, 0, 1.0, 1.0, 1, 1, 0.0, -1 / 3],
-        ],
-        index=pd.Index(["export-controls", "space"], name="topic"),
-        columns=columns,
-    )
-    for perspective in ("US-India", "CFR"):
-        for measure in ("convergence", "divergence"):
-            expected[(perspective, measure)] = expected[(perspective, measure)].astype("Int64")
-    pd.testing.assert_frame_equal(analysis.stance, expected)
+    assert analysis.stance == {
+        ("export-controls", "US-India"): StanceCell(2, 1, 1 / 3, 4 / 6, 1),
+        ("export-controls", "CFR"): StanceCell(0, 2, -1.0, -1.0, 1),
+        ("space", "US-India"): StanceCell(1, 0, 1.0, 1.0, 1),
+        ("space", "CFR"): StanceCell(1, 1, 0.0, -1 / 3, 1),
+    }
+    assert [cell.thin for cell in analysis.stance.values()] == [False, True, True, True]
+
+
+def test_cells_frame(analysis: Analysis) -> None:
+    cells = analysis.to_frame("cells")
+    assert cells.columns.tolist() == list(CELL_COLUMNS)
+    row = cells[(cells["topic"] == "export-controls") & (cells["perspective"] == "US-India")].iloc[0]
+    assert (row["convergence"], row["divergence"], row["net"], row["sources"]) == (2, 1, 1 / 3, 1)
+    assert (row["unilateral"], row["bilateral"], row["dominant"]) == (1, 2, "bilateral")
 
 
 def test_empty_cells_stay_empty(tmp_path: Path) -> None:
     files = dict(PIVOT_FILES)
     files["claims/b.yaml"] = str(files["claims/b.yaml"]).split("  - id: b3")[0]
     project, report = check(write_project(tmp_path, files))
-    stance = analyse(project, report).stance
-    assert stance.loc["space", ("CFR", "convergence")] is NA
-    assert pd.isna(stance.loc["space", ("CFR", "net")])
-    assert analyse(project, report).stance_cell("space", "CFR") is None
+    analysis = analyse(project, report)
+    assert ("space", "CFR") not in analysis.stance
+    assert analysis.stance_cell("space", "CFR") is None
+    cells = analysis.to_frame("cells").set_index(["topic", "perspective"])
+    assert cells.loc[("space", "CFR"), "convergence"] is NA
+    assert pd.isna(cells.loc[("space", "CFR"), "net"])
 
 
 def test_approach_matrix(analysis: Analysis) -> None:
-    approach = analysis.approach
-    assert approach.loc["export-controls", "US-India"].tolist() == [1, 2, 0, 0, "bilateral"]
-    assert approach.loc["export-controls", "CFR"].tolist() == [1, 0, 1, 0, "unilateral = multilateral"]
-    assert approach.loc["space", "CFR"].tolist() == [0, 2, 0, 0, "bilateral"]
+    assert analysis.approach_cell("export-controls", "US-India") == ApproachCell((1, 2, 0), "bilateral")
+    assert analysis.approach_cell("export-controls", "CFR") == ApproachCell((1, 0, 1), "unilateral = multilateral")
+    assert analysis.approach_cell("space", "CFR") == ApproachCell((0, 2, 0), "bilateral")
     # a4 codes no approach: the cell counts it as unspecified and names no dominant approach
-    assert approach.loc["space", "US-India"].tolist() == [0, 0, 0, 1, ""]
+    assert analysis.approach_cell("space", "US-India") == ApproachCell((0, 0, 0), "", 1)
 
 
 def test_actor_view(analysis: Analysis) -> None:
@@ -75,12 +77,12 @@ def test_contrasts_ranked_by_gap(analysis: Analysis) -> None:
 
 
 def test_source_profile(analysis: Analysis) -> None:
-    profile = analysis.sources
-    assert profile[["claims", "convergence", "divergence", "export-controls", "space"]].values.tolist() == [
+    rows = [row for _, row in analysis.source_rows()]
+    assert [[r[k] for k in ("claims", "convergence", "divergence", "export-controls", "space")] for r in rows] == [
         [4, 3, 1, 3, 1],
         [4, 1, 3, 2, 2],
     ]
-    assert profile["net"].tolist() == [0.5, -0.5]
+    assert [r["net"] for r in rows] == [0.5, -0.5]
 
 
 def test_totals(analysis: Analysis) -> None:
@@ -93,8 +95,8 @@ def test_totals(analysis: Analysis) -> None:
 
 
 def test_claims_table_has_locations(analysis: Analysis) -> None:
-    first = analysis.claims.iloc[0]
-    assert (first["id"], first["quote_at"], first["claim_at"], first["weight"]) == (
+    first = analysis.claims[0]
+    assert (first.id, first.quote_at, first.claim_at, first.weight) == (
         "a1",
         "seeds/a.txt:2:1",
         "claims/a.yaml:8:5",
@@ -114,14 +116,14 @@ def test_claims_table_has_locations(analysis: Analysis) -> None:
 def test_filters(tmp_path: Path, filters: Filters, ids: list[str]) -> None:
     project, report = check(write_project(tmp_path, PIVOT_FILES))
     result = analyse(project, report, filters)
-    assert result.claims["id"].tolist() == ids
+    assert [c.id for c in result.claims] == ids
 
 
 def test_filtered_matrix_keeps_only_chosen_columns(tmp_path: Path) -> None:
     project, report = check(write_project(tmp_path, PIVOT_FILES))
     result = analyse(project, report, Filters(perspectives=("CFR",), topics=("space",)))
-    assert result.stance.columns.get_level_values(0).unique().tolist() == ["CFR"]
-    assert result.stance.index.tolist() == ["space"]
+    assert (result.topics, result.perspectives) == (("space",), ("CFR",))
+    assert list(result.stance) == [("space", "CFR")]
 
 
 def test_summary_numbers(analysis: Analysis) -> None:
@@ -183,26 +185,39 @@ def test_passages_table_has_one_row_per_passage(tmp_path: Path) -> None:
     project, report = check(write_project(tmp_path, files))
     assert report.errors == 0, report.problems
     analysis = analyse(project, report)
-    assert analysis.passages is not None
-    rows = analysis.passages[analysis.passages["claim"] == "c1"].values.tolist()
+    rows = [list(p) for p in analysis.passages if p.claim == "c1"]
     assert rows == [
         ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:3:1", SPACE_QUOTE],
         ["c1", "src-c", "CFR", "space", "convergence", "seeds/a.txt:2:1", EXPORT_QUOTE],
     ]
-    row = analysis.claims[analysis.claims["id"] == "c1"].iloc[0]
-    assert row["quote"] == SPACE_QUOTE + " \u2026 \u00b6 " + EXPORT_QUOTE
-    assert row["quote_at"] == "seeds/a.txt:3:1"
+    row = next(c for c in analysis.claims if c.id == "c1")
+    assert row.quote == SPACE_QUOTE + " \u2026 \u00b6 " + EXPORT_QUOTE
+    assert row.quote_at == "seeds/a.txt:3:1"
     assert len(analysis.passages) == len(analysis.claims) + 1
+    frame = analysis.to_frame("passages")
+    assert frame[frame["claim"] == "c1"].values.tolist() == rows
 
 
 def test_claims_csv_quotes_every_formula_start_owasp_lists() -> None:
-    from matrix.pivot import claims_csv
+    from matrix.analysis.pivot import claims_csv
 
-    assert claims_csv(pd.DataFrame({"text": ["\r1"]})) == "text\n'\r1\n"  # a carriage return too
+    assert claims_csv([("\r1",)], names=("text",)) == "text\n'\r1\n"  # a carriage return too
     cells = ["=1", "+1", "-1", "@1", "\t1", "a=1", "'1", "", "x-1"]
-    frame = pd.DataFrame({"text": cells, "weight": [-1] * len(cells)})
-    safe = pd.read_csv(io.StringIO(claims_csv(frame)), keep_default_na=False, dtype=str)
+    rows = [(cell, -1) for cell in cells]
+    safe = pd.read_csv(io.StringIO(claims_csv(rows, names=("text", "weight"))), keep_default_na=False, dtype=str)
     assert list(safe["text"]) == ["'=1", "'+1", "'-1", "'@1", "'\t1", "a=1", "'1", "", "x-1"]
     assert list(safe["weight"]) == ["-1"] * len(cells)  # numbers stay numbers
-    raw = pd.read_csv(io.StringIO(claims_csv(frame, raw=True)), keep_default_na=False, dtype=str)
+    raw = pd.read_csv(
+        io.StringIO(claims_csv(rows, raw=True, names=("text", "weight"))), keep_default_na=False, dtype=str
+    )
     assert list(raw["text"]) == cells
+
+
+def test_a_stance_cell_names_its_claims_in_table_order(analysis: Analysis) -> None:
+    cell = analysis.stance_cell("export-controls", "US-India")
+    assert cell is not None and cell.claims == ("a1", "a2", "a3")
+    assert all(
+        c.id in found.claims
+        for c in analysis.claims
+        if (found := analysis.stance_cell(c.topic, c.perspective)) is not None
+    )

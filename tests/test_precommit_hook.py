@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix.yamltree import MappingNode, Scalar, SequenceNode, parse_tree
+from matrix.files.yamltree import MappingNode, Scalar, SequenceNode, parse_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

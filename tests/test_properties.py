@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from matrix import check
-from matrix.loading import parse_claims_file, parse_codebook
-from matrix.pivot import analyse
-from matrix.problems import Location, Problem, Report, is_hidden_char
+from matrix.analysis.pivot import analyse
+from matrix.files.loading import parse_claims_file, parse_codebook
+from matrix.model.problems import Location, Problem, Report, is_hidden_char
 from matrix.terminal import coverage_view, problems_view, summary_view
 from matrix.workbook import write_workbook
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, PIVOT_FILES, claims_yaml, write_project
@@ -130,7 +130,7 @@ def test_the_quotes_seed_is_valid(tmp_path: Path) -> None:
 @FAST
 @given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=6))
 def test_mutated_quotes_files_give_a_report_and_survive_the_cache(seed: int, edits: int) -> None:
-    from matrix.plain import claims_file_of, flat_claims_file
+    from matrix.files.plain import claims_file_of, flat_claims_file
 
     rng = random.Random(seed)
     text = QUOTES_SEED
@@ -278,7 +278,7 @@ def test_summary_and_coverage_render_any_label(tmp_path_factory: object, label: 
         buffer = io.StringIO()
         console = Console(file=buffer, width=80, color_system="truecolor", markup=False)
         console.print(summary_view(analyse(project, report)))
-        from matrix.coverage import coverage
+        from matrix.analysis.coverage import coverage
 
         console.print(coverage_view(coverage(project, report), 5))
         out = buffer.getvalue()

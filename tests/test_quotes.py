@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from matrix.quotes import Match, NormalisedText, normalise_quote
+from matrix.files.quotes import Match, NormalisedText, normalise_quote
 
 
 @pytest.mark.parametrize(

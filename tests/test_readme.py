@@ -206,3 +206,43 @@ def test_start_your_own_project(tmp_path: Path) -> None:
             actual = _run(what, cwd)
             assert matches(content, actual), "README.md:{} `{}` prints:\n{}".format(line, what, "\n".join(actual))
     assert (tmp_path / "study" / "output" / "claims-matrix.xlsx").is_file()
+
+
+def python_examples(readme: str) -> list[tuple[int, str]]:
+    """(line number of the fence, text) of every ```pycon or ```python block."""
+    blocks: list[tuple[int, str]] = []
+    lines = readme.splitlines()
+    for number, line in enumerate(lines, 1):
+        if line.strip() in ("```pycon", "```python"):
+            end = next(n for n in range(number, len(lines)) if lines[n].startswith("```"))
+            blocks.append((number, "\n".join(lines[number:end]) + "\n"))
+    return blocks
+
+
+PYTHON = python_examples(_TEXT)
+
+
+def test_the_readme_shows_the_python_api() -> None:
+    assert PYTHON, "README: a ```pycon block with the Python API"
+    assert any("import matrix" in text and "to_frame(" in text for _, text in PYTHON)
+
+
+@pytest.mark.parametrize(("line", "text"), PYTHON, ids=[f"README:{line}" for line, _ in PYTHON])
+def test_python_example_runs_as_shown(line: int, text: str, shipped: Path) -> None:
+    """Each block, run in a fresh interpreter in a copy of the shipped project: a ```pycon
+    block as a doctest (every output as shown), a ```python block as a script."""
+    if text.lstrip().startswith(">>>"):
+        program = (
+            "import doctest, sys\n"
+            "text = sys.stdin.read()\n"
+            "test = doctest.DocTestParser().get_doctest(text, {}, 'README', 'README.md', 0)\n"
+            "runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)\n"
+            "runner.run(test)\n"
+            "sys.exit(1 if runner.failures else 0)\n"
+        )
+    else:
+        program = "import sys\nexec(compile(sys.stdin.read(), 'README', 'exec'))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", program], input=text, capture_output=True, text=True, cwd=shipped, check=False
+    )
+    assert done.returncode == 0, f"README.md:{line}\n{done.stdout}\n{done.stderr}"

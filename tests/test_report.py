@@ -9,12 +9,15 @@ import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from matrix.model import Location, Memo, Memos
-from matrix.palette import THIN_MARK, net_colour, signed, thin_colour
-from matrix.report import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
+from matrix.analysis.matrices import Contrast, StanceCell, Total
+from matrix.analysis.palette import THIN_MARK, net_colour, signed, thin_colour
+from matrix.brief import OFFLINE_CHROMIUM, Brief, EvidenceClaim, Passage, render_brief
+from matrix.model.location import Location
+from matrix.model.values import Memo, Memos
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 HOSTILE = (
@@ -27,33 +30,13 @@ HOSTILE = (
 )
 
 
-def _numbers(stance: list[tuple[str, str, int, int, float, float, int]]) -> dict[str, object]:
+def _numbers(stance: list[tuple[str, str, int, int, float, float, int]]) -> dict[str, Any]:
+    """The numbers of a Brief: these stance cells, one contrast and two totals."""
     return {
-        "filters": "none (all claims)",
-        "count": "claims",
+        "stance": {(t, p): StanceCell(c, d, n, w, s) for t, p, c, d, n, w, s in stance},
         "claims": sum(c + d for _, _, c, d, _, _, _ in stance),
-        "stance": [
-            {"topic": t, "perspective": p, "convergence": c, "divergence": d, "net": n, "weighted": w, "sources": s}
-            for t, p, c, d, n, w, s in stance
-        ],
-        "approach": [],
-        "contrasts": [
-            {
-                "topic": "t1",
-                "perspective_a": "p1",
-                "net_a": 1.0,
-                "claims_a": 1,
-                "perspective_b": "p2",
-                "net_b": -0.6,
-                "claims_b": 5,
-                "gap": 1.6,
-                "opposite": True,
-            }
-        ],
-        "totals": [
-            {"perspective": "p1", "sources": 1, "claims": 4, "convergence": 4, "divergence": 0, "net": 1.0},
-            {"perspective": "p2", "sources": 1, "claims": 5, "convergence": 1, "divergence": 4, "net": -0.6},
-        ],
+        "contrasts": (Contrast("t1", "p1", 1.0, 1, "p2", -0.6, 5, 1.6, True),),
+        "totals": (Total("p1", 1, 4, 4, 0, 1.0), Total("p2", 1, 5, 1, 4, -0.6)),
     }
 
 
@@ -71,7 +54,7 @@ def hostile_brief() -> Brief:
     memo = Memo("t1", "p2", evil, (HOSTILE[0], HOSTILE[1]), Location("claims/memos.yaml", 2, 5))
     across = Memo("t1", None, HOSTILE[3], (), Location("claims/memos.yaml", 8, 5))
     return Brief(
-        numbers=_numbers([("t1", "p1", 1, 0, 1.0, 1.0, 1), ("t1", "p2", 1, 4, -0.6, -0.4, 1)]),
+        **_numbers([("t1", "p1", 1, 0, 1.0, 1.0, 1), ("t1", "p2", 1, 4, -0.6, -0.4, 1)]),
         topics=(("t1", evil), ("t2", HOSTILE[1])),
         perspectives=(("p1", HOSTILE[2]), ("p2", HOSTILE[0])),
         evidence={("t1", "p2"): (claim,)},
@@ -126,7 +109,11 @@ def assert_self_contained(html: str) -> None:
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         assert "src" not in attrs
         href = attrs.get("href")
-        assert href is None or href.startswith("#"), (tag, attrs)
+        if tag == "a" and attrs.get("class") == "archive":  # a source's archived copy: a plain link
+            assert href is not None and re.match(r"https?://[^\s\"'<>]+$", href), (tag, attrs)
+            assert attrs.get("rel") == "noopener noreferrer", (tag, attrs)
+        else:
+            assert href is None or href.startswith("#"), (tag, attrs)
         style = attrs.get("style")
         assert style is None or re.fullmatch(r"background:#[0-9A-F]{6}", style), (tag, attrs)
 
@@ -189,9 +176,9 @@ def test_memos_and_evidence_are_on_the_page() -> None:
 
 def shipped_brief(root: Path) -> Brief:
     """The shipped project's brief, as `claims-matrix report` writes it."""
-    from matrix.pipeline import check
-    from matrix.pivot import analyse
-    from matrix.report import brief_of
+    from matrix.analysis.pivot import analyse
+    from matrix.brief import brief_of
+    from matrix.checks.pipeline import check
 
     project, report = check(root)
     return brief_of(analyse(project, report), project)
@@ -252,33 +239,29 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
     assert requests == []
     assert_self_contained(dom)
     cells = cells_of(dom)
-    stance = list(brief.numbers["stance"])  # type: ignore[call-overload]
-    assert len(cells) == len(stance) == len(brief.topics) * len(brief.perspectives)
-    for record in stance:
-        text, _ = cells[(record["topic"], record["perspective"])]
-        if record["net"] is None:
+    keys = [(t, p) for t, _ in brief.topics for p, _ in brief.perspectives]
+    assert len(cells) == len(keys)
+    for key in keys:
+        text, _ = cells[key]
+        cell = brief.stance.get(key)
+        if cell is None:
             assert text == "·"
             continue
         numbers = re.findall(r"\d+(?:\.\d+)?", text)
-        net, weighted = signed(record["net"]), signed(record["weighted"])
-        voices = next(
-            v
-            for v in brief.numbers["voices"]
-            if (v["topic"], v["perspective"]) == (record["topic"], record["perspective"])  # type: ignore[attr-defined]
-        )
+        net, weighted = signed(cell.net), signed(cell.weighted)
+        voices = brief.voices[key]  # the shipped claims code voice: the writer's share, and the mark
         assert numbers == [
             net.lstrip("+-"),
-            str(record["convergence"]),
-            str(record["divergence"]),
+            str(cell.convergence),
+            str(cell.divergence),
             weighted.lstrip("+-"),
-            str(voices["writer_voice"]),  # the shipped claims code voice: the writer's share
+            str(voices.writer),
         ]
-        assert ("\u25b2" in text) == voices["rests_on_forecasts"]
+        assert ("\u25b2" in text) == voices.rests_on_forecasts
         assert text.startswith(net) and f"w {weighted}" in text
-        units = record["convergence"] + record["divergence"]
-        assert (THIN_MARK in text) == (units < 3)
+        assert (THIN_MARK in text) == (cell.convergence + cell.divergence < 3)
     evidence = sum(1 for cell in brief.evidence.values() if cell)
-    assert dom.count("<details>") == evidence == sum(1 for r in stance if r["net"] is not None)
+    assert dom.count("<details>") == evidence == len(brief.stance)
     assert dom.count('class="memo"') == len(brief.memos.entries) > 0
     for memo in brief.memos.entries:  # every summary, and a link to every claim it cites
         assert memo.text in dom

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from matrix import check
-from matrix.diff import side_of
-from matrix.loading import Snapshot
-from matrix.model import Filters
-from matrix.pipeline import Shared
-from matrix.pivot import analyse, summary_numbers
-from matrix.revisions import checkout
-from matrix.timeline import TimeRange
+from matrix.analysis.diff import side_of
+from matrix.analysis.pivot import analyse, summary_numbers
+from matrix.checks.pipeline import Shared
+from matrix.files.loading import Snapshot
+from matrix.files.revisions import checkout
+from matrix.files.where import ProjectFiles
+from matrix.model.values import Filters
+from matrix.time.timeline import TimeRange
 from tests.conftest import PIVOT_FILES, SEED_A, write_project
 from tests.test_diff import commit, diff, git
 
@@ -56,15 +57,15 @@ def test_a_snapshot_reads_like_its_folder(tmp_path: Path, case: str) -> None:
     root = write_project(tmp_path / "project", {**PIVOT_FILES, **CASES[case]})
     (tmp_path / "outside.txt").write_text(SEED_A)
     on_disk = check(root)
-    in_memory = check(root, snapshot=snapshot_of(root))
+    in_memory = check(ProjectFiles(root, snapshot_of(root)))
     assert in_memory == on_disk
     assert bool(on_disk[1].problems) == (case not in VALID)
 
 
 def test_a_file_over_the_size_limit_is_reported_alike(tmp_path: Path) -> None:
     root = write_project(tmp_path, PIVOT_FILES)
-    assert check(root, max_bytes=200, snapshot=snapshot_of(root)) == check(root, max_bytes=200)
-    codes = {(p.location.file, p.code) for p in check(root, max_bytes=200)[1].problems}
+    assert check(ProjectFiles(root, snapshot_of(root), max_bytes=200)) == check(ProjectFiles(root, max_bytes=200))
+    codes = {(p.location.file, p.code) for p in check(ProjectFiles(root, max_bytes=200))[1].problems}
     assert ("claims/a.yaml", "file-too-large") in codes
 
 
@@ -180,7 +181,7 @@ def test_diff_does_without_pandas(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from matrix.cli import run\n"
-        "import matrix.process as p\n"
+        "import matrix.cli.process as p\n"
         "p.finish = lambda code: (print('pandas' in sys.modules, code, file=sys.stderr), sys.exit(code))\n"
         "import matrix.cli.versions as v\n"
         "v.finish = p.finish\n"

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from matrix import check
-from matrix.claims_schema import SCHEMA_FILE, schema_text
-from matrix.loading import parse_codebook
-from matrix.starter import CODEBOOK_FILE, id_problems, starter_codebook, starter_files
+from matrix.authoring.starter import CODEBOOK_FILE, id_problems, starter_codebook, starter_files
+from matrix.checks.claims_schema import SCHEMA_FILE, schema_text
+from matrix.files.loading import parse_codebook
 
 
 def test_the_codebook_reads_back_as_the_starter_codebook() -> None:

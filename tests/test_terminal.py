@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from matrix import check
-from matrix.pivot import analyse
-from matrix.problems import Location, Problem, Report
+from matrix.analysis.pivot import analyse
+from matrix.model.problems import Location, Problem, Report
 from matrix.terminal import console, problems_view, summary_view, text
 from tests.conftest import PIVOT_FILES, write_project
 
@@ -114,7 +114,7 @@ def _assert_label(shown: str, label: str) -> None:
 
 
 def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.CaptureFixture[str]) -> None:
-    from matrix.pivot import summary_numbers
+    from matrix.analysis.pivot import summary_numbers
 
     project, report = check(SHIPPED)
     analysis = analyse(project, report)

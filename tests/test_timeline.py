@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from matrix.periods import parse_date
-from matrix.timeline import (
+from matrix.time.periods import parse_date
+from matrix.time.timeline import (
     UNDATED,
     DatedClaim,
     PeriodChoice,

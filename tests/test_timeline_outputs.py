@@ -387,7 +387,7 @@ def test_diff_names_a_changed_date_and_compares_each_side_by_its_own_dates(
 @pytest.mark.parametrize("choice", [{}, {"period": "month"}, {"window": "12M", "step": "3M"}])
 def test_the_project_fast_path_counts_as_the_dated_claims_do(dated: Path, count: str, choice: dict[str, str]) -> None:
     from matrix import check
-    from matrix.timeline import PeriodChoice, project_claims, project_timeline, timeline
+    from matrix.time.timeline import PeriodChoice, project_claims, project_timeline, timeline
 
     project, report = check(dated)
     assert report.errors == 0
@@ -407,7 +407,7 @@ def test_the_project_fast_path_counts_as_the_dated_claims_do(dated: Path, count:
 
 def test_the_shipped_claims_are_dated_where_their_texts_say() -> None:
     from matrix import check
-    from matrix.timeline import PeriodChoice, project_claims, timeline
+    from matrix.time.timeline import PeriodChoice, project_claims, timeline
 
     project, report = check(Path(__file__).resolve().parent.parent, cache=False)
     assert report.errors == 0
@@ -436,7 +436,7 @@ def test_the_shipped_claims_are_dated_where_their_texts_say() -> None:
 def test_import_keeps_the_claims_dates_and_the_schema_knows_them(
     dated: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from matrix.claims_schema import DATE_PATTERN
+    from matrix.checks.claims_schema import DATE_PATTERN
 
     table = tmp_path / "claims.csv"
     code, out, err = _run(["export", "--format", "csv", "--raw", "--out", str(table), "--root", str(dated)], capsys)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
-from matrix import CODES, check, importing, tables
-from matrix.loading import parse_claims_file
+from matrix import CODES, check
+from matrix.authoring import importing
+from matrix.files import tables
+from matrix.files.loading import parse_claims_file
 from tests.conftest import CLAIMS_A, CLAIMS_B, CODEBOOK, SEED_A, SEED_B, Found, write_project
 
 A = "claims/a.yaml"
@@ -30,6 +33,7 @@ def cb(old: str, new: str) -> dict[str, str]:
 EXPORT = "The United States and India differ sharply on export controls policy."
 SPACE = "Both governments agree to expand civil space cooperation together."
 QUOTE_A = f"    quote: {EXPORT}\n"
+SEED_A_SHA256 = hashlib.sha256(SEED_A.encode("utf-8")).hexdigest()
 
 CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
     ("clean", {}, []),
@@ -124,6 +128,26 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         [(A, 11, "invalid-claim-date")],
     ),
     ("invalid-url", a("  text:", "  url: ftp//x\n  text:"), [(A, 6, "invalid-url")]),
+    # provenance: all optional; a pinned text that changed is a warning at the sha256 line
+    ("invalid-archive", a("  text:", "  archive: web.archive.org/x\n  text:"), [(A, 6, "invalid-url")]),
+    ("invalid-retrieved", a("  text:", "  retrieved: 5 June 2025\n  text:"), [(A, 6, "invalid-date")]),
+    ("invalid-sha256", a("  text:", "  sha256: e3b0c442\n  text:"), [(A, 6, "invalid-sha256")]),
+    (
+        "seed-changed",
+        a("  text: seeds/a.txt\n", f"  text: seeds/a.txt\n  sha256: {'0' * 64}\n"),
+        [(A, 7, "seed-changed")],
+    ),
+    ("seed-pinned", a("  text: seeds/a.txt\n", f"  text: seeds/a.txt\n  sha256: {SEED_A_SHA256}\n"), []),
+    (
+        "seed-pinned-upper-case",
+        a("  text: seeds/a.txt\n", f"  text: seeds/a.txt\n  sha256: {SEED_A_SHA256.upper()}\n"),
+        [],
+    ),
+    (
+        "provenance-recorded",
+        a("  text:", "  retrieved: 2025-06-05\n  archive: https://web.archive.org/web/2025/https://x.org/a\n  text:"),
+        [],
+    ),
     # codebook
     ("codebook-missing", {CB: None}, [(CB, 1, "codebook-missing")]),
     (
@@ -555,7 +579,7 @@ def test_an_accepted_near_duplicate_names_the_earlier_claim(tmp_path: Path) -> N
 
 
 def test_findings_worked_out_by_child_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import matrix.workers
+    import matrix.files.workers
     from tests.conftest import PIVOT_FILES
 
     a = str(PIVOT_FILES["claims/a.yaml"])
@@ -572,8 +596,8 @@ def test_findings_worked_out_by_child_processes_are_the_same(tmp_path: Path, mon
     }
     root = write_project(tmp_path, files)
     alone = check(root)
-    monkeypatch.setattr(matrix.workers, "PARALLEL_WEIGHT", 1)
-    monkeypatch.setattr(matrix.workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(matrix.files.workers, "PARALLEL_WEIGHT", 1)
+    monkeypatch.setattr(matrix.files.workers.os, "cpu_count", lambda: 2)
     assert check(root) == alone
     codes = {(p.location.file, p.code) for p in alone[1].problems}
     assert {("claims/a.yaml", "unknown-stance"), ("claims/a.yaml", "quote-not-found")} <= codes

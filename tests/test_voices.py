@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 
 from matrix import check
+from matrix.analysis.counting import Tally
+from matrix.analysis.coverage import voice_guess
+from matrix.analysis.pivot import analyse, summary_numbers
+from matrix.analysis.voicing import voice_cells
+from matrix.checks.consistency import cues_of
 from matrix.cli import run
-from matrix.consistency import cues_of
-from matrix.counting import Tally
-from matrix.coverage import voice_guess
-from matrix.pivot import analyse, summary_numbers
-from matrix.voicing import voice_cells
 
 CODEBOOK = """\
 perspectives:
@@ -203,7 +203,7 @@ def test_exports_keep_lists_and_sides_and_import_reads_them_back(
     assert records["accord"]["approach"] == ["bilateral", "multilateral"] and records["accord"]["sides"] is None
     table = tmp_path / "claims.csv"
     assert invoke(capsys, "export", "--format", "csv", "--root", str(root), "--out", str(table))[0] == 0
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(table.read_text()))}
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8-sig")))}
     assert list(rows["contrast"])[11:14] == ["quote", "voice", "sides"]
     assert rows["contrast"]["sides"] == "US: unilateral; India: multilateral"
     assert rows["accord"]["approach"] == "bilateral; multilateral"

@@ -13,8 +13,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from matrix import check
-from matrix.palette import thin_colour
-from matrix.pivot import analyse
+from matrix.analysis.palette import thin_colour
+from matrix.analysis.pivot import analyse
 from matrix.workbook import SHEETS, net_colour, write_workbook
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
@@ -437,3 +437,40 @@ def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_
     assert coverage.freeze_panes == "B3"
     header = next(row for row in coverage.iter_rows(values_only=True) if row[:3] == ("Source", "Score", "Sentence"))
     assert header[-1] == "Location"
+
+
+def test_chart_titles_fit_their_charts_on_one_line_or_two() -> None:
+    from matrix.workbook.charts import POINTS_PER_CM, SMALLEST_POINTS, TITLE_ROOM, text_points, title_lines
+
+    assert title_lines("Convergence vs divergence per perspective (claims)", 22) == (
+        ("Convergence vs divergence per perspective (claims)",),
+        12,
+    )
+    long = "Strategic autonomy, deterrence and defence norms"
+    lines, size = title_lines(long, 12, largest=11)
+    assert lines == (long,) and SMALLEST_POINTS <= size < 11
+    assert text_points(long, size) <= 12 * POINTS_PER_CM * TITLE_ROOM
+    longer = "A topic label far longer than any chart title has room for on one line, however small"
+    lines, size = title_lines(longer, 12)
+    assert " ".join(lines) == longer and len(lines) == 2  # broken between words, never cut
+
+
+def test_problems_rows_are_streamed_with_message_and_hint_wrapped(tmp_path: Path) -> None:
+    short = " ".join(SPACE_QUOTE.split()[:3])
+    extra = claims_yaml(
+        "src-c", "CFR", "seeds/a.txt", [{"id": "c1", "topic": "space", "stance": "convergence", "quote": short}]
+    )
+    root = write_project(tmp_path / "p", {**PIVOT_FILES, "claims/c.yaml": extra})
+    project, report = check(root)
+    assert report.warnings > 0 and report.errors == 0
+    out = tmp_path / "out.xlsx"
+    write_workbook(analyse(project, report), report, project, out)
+    ws = openpyxl.load_workbook(out)["Problems"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("Level", "Code", "Location", "Claim or source", "Message", "Hint")
+    expected = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
+    assert rows[1:] == expected
+    assert [(c.alignment.wrap_text, c.alignment.vertical) for c in ws[2]] == [(None, "top")] * 4 + [(True, "top")] * 2
+    with zipfile.ZipFile(out) as archive:  # the rows went through the streamed path (inline strings)
+        index = openpyxl.load_workbook(out).sheetnames.index("Problems") + 1
+        assert 't="inlineStr"' in archive.read(f"xl/worksheets/sheet{index}.xml").decode()

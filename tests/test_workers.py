@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from matrix import workers
-from matrix.workers import Background, shared_map
+from matrix.files import workers
+from matrix.files.workers import Background, shared_map
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matrix.loading import parse_claims_file
-from matrix.yamltree import MappingNode, Scalar, SequenceNode, parse_tree
-from matrix.yamlwriter import claim_yaml, claims_file_yaml, scalar_lines
+from matrix.authoring.yamlwriter import claim_yaml, claims_file_yaml, scalar_lines
+from matrix.files.loading import parse_claims_file
+from matrix.files.yamltree import MappingNode, Scalar, SequenceNode, parse_tree
 
 SOURCE = {
     "id": "src-a",

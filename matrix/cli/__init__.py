@@ -10,15 +10,16 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from matrix import __version__
-from matrix.model import FILTER_DIMENSIONS, UNSPECIFIED, VOICES, Filters, Project
-from matrix.paths import OutputRefused, check_output
-from matrix.periods import PERIOD_KINDS, parse_date, parse_span
-from matrix.pipeline import MAX_FILE_BYTES, InvalidProject, Layout, Shared, Snapshot, check, claims_file_count
-from matrix.problems import Report, did_you_mean, escaped
-from matrix.process import Exit, exit_at_once, finish, keep, running
+from matrix.checks.pipeline import MAX_FILE_BYTES, InvalidProject, ProjectFiles, Shared, check, claims_file_count
+from matrix.cli.process import Exit, exit_at_once, finish, keep, running
+from matrix.files.paths import OutputRefused, check_output
+from matrix.model.problems import Report, did_you_mean, escaped
+from matrix.model.terms import COUNTS, UNSPECIFIED, VOICES, Unit
+from matrix.model.terms import VERSION as __version__
+from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
-from matrix.timeline import PeriodChoice, TimeRange
+from matrix.time.periods import PERIOD_KINDS, PartialDate, parse_date, parse_span
+from matrix.time.timeline import PeriodChoice, TimeRange
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,34 +49,31 @@ class Inputs:
         """From the values of `project_options` (and, where the command has them, `filter_options`)."""
         return cls(root, not no_cache, int(max_file_size * 1024 * 1024), filters or Filters())
 
-    def load(
-        self,
-        cache_root: Path | None = None,
-        layout: Layout | None = None,
-        shared: Shared | None = None,
-        snapshot: Snapshot | None = None,
-    ) -> tuple[Project, Report]:
-        """check() with a progress bar on a terminal while the claims files are read; the cache
-        of `cache_root` (default: the root's); the files where `layout` says, or in `snapshot`;
+    @property
+    def files(self) -> ProjectFiles:
+        """Where the project's files are: under the root, read up to the size limit."""
+        return ProjectFiles(self.root, max_bytes=self.max_bytes)
+
+    def load(self, files: ProjectFiles | None = None, shared: Shared | None = None) -> tuple[Project, Report]:
+        """check() with a progress bar on a terminal while the claims files are read: the
+        project's files, or those `files` says (another version, another coder's coding);
         sharing with the other versions read in this run what `shared` holds."""
-        layout = layout or Layout()
-        with progress("reading claims", claims_file_count(self.root, layout, snapshot)) as advance:
-            loaded = check(self.root, self.cache, advance, self.max_bytes, cache_root, layout, shared, snapshot)
+        files = files or self.files
+        with progress("reading claims", claims_file_count(files)) as advance:
+            loaded = check(files, self.cache, advance, shared)
         keep(loaded)  # freed by the process's exit, not object by object
         return loaded
 
     def checked(
         self,
         strict: bool = False,
-        cache_root: Path | None = None,
         version: str | None = None,
-        layout: Layout | None = None,
+        files: ProjectFiles | None = None,
         shared: Shared | None = None,
-        snapshot: Snapshot | None = None,
     ) -> tuple[Project, Report]:
         """Load and validate (InvalidProject, naming `version` if given, unless the report
         passes); check the filter ids."""
-        project, report = self.load(cache_root, layout, shared, snapshot)
+        project, report = self.load(files, shared)
         if not report.passes(strict):
             raise InvalidProject(project, report, strict, version)
         assert project.codebook is not None
@@ -185,22 +183,36 @@ def number_option(name: str, minimum: int, default: int, help: str) -> Callable[
     return click.option(name, type=click.IntRange(min=minimum), default=default, show_default=True, help=help)
 
 
+def width_option(function: F) -> F:
+    """--width N: lay tables out for N columns (None: the table-width rule decides)."""
+    return click.option(
+        "--width",
+        type=click.IntRange(min=40),
+        default=None,
+        metavar="N",
+        help="Lay tables out for N columns; what does not fit is cut with '…'  [default: the terminal's"
+        " width; piped, COLUMNS if set, else as wide as the content: nothing folded or cut]",
+    )(function)
+
+
 def count_option(function: F) -> F:
     """--count claims|sources: the unit the matrices count."""
     return click.option(
         "--count",
-        type=click.Choice(["claims", "sources"]),
-        default="claims",
+        type=click.Choice(COUNTS),
+        default=Unit.CLAIMS.value,
+        callback=lambda ctx, param, value: Unit(value),
         show_default=True,
         help="What a matrix cell counts: claims, or sources (each at most once per stance and per approach).",
     )(function)
 
 
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A --since/--until value, checked and passed on as typed."""
-    if value is not None and parse_date(value) is None:
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> PartialDate | None:
+    """A --since/--until value, parsed (once: the command gets the date)."""
+    date = None if value is None else parse_date(value)
+    if value is not None and date is None:
         raise click.BadParameter(f"'{value}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", ctx, param)
-    return value
+    return date
 
 
 def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -256,14 +268,15 @@ def period_options(function: F) -> F:
     )
 
 
-def _time_range(since: str | None, until: str | None) -> TimeRange:
+def parsed_time_range(since: PartialDate | None, until: PartialDate | None) -> TimeRange:
+    """The time range of --since and --until (already parsed by their option); a usage error when it is empty."""
     try:
-        return TimeRange.parse(since, until)
+        return TimeRange.of(since, until)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
 
-def _periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
+def parsed_periods(period: str | None, window: str | None, step: str | None) -> PeriodChoice:
     try:
         return PeriodChoice.parse(period, window, step)
     except ValueError as error:
@@ -294,7 +307,7 @@ def _invalid(invalid: InvalidProject) -> None:
     err = console(sys.stderr)
     if invalid.version is not None:
         err.print(text(f"{invalid.version} does not validate:", "bold"))
-    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50))
+    err.print(problems_view(report, invalid.strict, len(project.claims), len(project.files), 50, err.width))
     err.print(text("nothing was written: fix the problems above (claims-matrix validate lists them all)", "bold"))
 
 
@@ -347,6 +360,6 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
 
 
 # The commands register on `main` as their modules are imported.
-from matrix.cli import checking, outputs, projects, versions
+from matrix.cli import checking, outputs, projects, publishing, versions
 
-__all__ = ["checking", "main", "outputs", "projects", "run", "versions"]
+__all__ = ["checking", "main", "outputs", "projects", "publishing", "run", "versions"]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from matrix.cli import Inputs, format_option, main, number_option, project_options
-from matrix.github import annotated_lines
-from matrix.model import Filters
-from matrix.problems import as_line
-from matrix.process import Exit, finish
+from matrix.checks.github import annotated_lines
+from matrix.cli import Inputs, format_option, main, number_option, project_options, width_option
+from matrix.cli.process import Exit, finish
+from matrix.model.problems import as_line
+from matrix.model.values import Filters
+from matrix.model.wording import counted
 from matrix.terminal import console, coverage_view, problems_view, verdict
 
 
@@ -28,8 +29,15 @@ from matrix.terminal import console, coverage_view, problems_view, verdict
     " github: GitHub Actions annotations, then the text lines  [default: github when GITHUB_ACTIONS=true, else table]",
 )
 @number_option("--max-problems", 1, 200, "Print at most this many problems (table and text); the rest are counted.")
+@width_option
 def validate(
-    root: Path, no_cache: bool, max_file_size: float, strict: bool, fmt: str | None, max_problems: int
+    root: Path,
+    no_cache: bool,
+    max_file_size: float,
+    strict: bool,
+    fmt: str | None,
+    max_problems: int,
+    width: int | None,
 ) -> None:
     """Check the claims against the codebook and their source texts."""
     project, report = Inputs.of(root, no_cache, max_file_size).load()
@@ -45,10 +53,11 @@ def validate(
             click.echo(line)
         hidden = len(report.problems) - max_problems
         if hidden > 0:
-            click.echo(f"... and {hidden} more problems")
+            click.echo(f"... and {counted(hidden, 'more problem')}")
         click.echo(verdict(report, strict, len(project.claims), len(project.files)).plain)
     else:
-        console().print(problems_view(report, strict, len(project.claims), len(project.files), max_problems))
+        out = console(width=width)
+        out.print(problems_view(report, strict, len(project.claims), len(project.files), max_problems, out.width))
     finish(Exit.OK if ok else Exit.INVALID)
 
 
@@ -63,6 +72,7 @@ def validate(
     "table: figures and the best sentences; json: figures and every scored sentence.",
     default="table",
 )
+@width_option
 def coverage_command(
     root: Path,
     no_cache: bool,
@@ -72,9 +82,10 @@ def coverage_command(
     limit: int,
     stubs: bool,
     fmt: str,
+    width: int | None,
 ) -> None:
     """Find the passages of each source that no claim has coded yet."""
-    from matrix.coverage import coverage, stubs_yaml
+    from matrix.analysis.coverage import coverage, stubs_yaml
 
     project, report = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources)).checked()
     result = coverage(project, report, sources, min_score, limit=None if fmt == "json" and not stubs else limit)
@@ -83,4 +94,4 @@ def coverage_command(
     elif fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        console().print(coverage_view(result, limit))
+        console(width=width).print(coverage_view(result, limit))

@@ -7,24 +7,28 @@ from pathlib import Path
 
 import click
 
+from matrix.analysis.coverage import coverage_in_background
 from matrix.cli import (
     Inputs,
-    _periods,
-    _time_range,
     count_option,
     filter_options,
     format_option,
     main,
     out_option,
+    parsed_periods,
+    parsed_time_range,
     period_options,
     project_options,
     time_options,
+    width_option,
 )
-from matrix.model import Filters
-from matrix.paths import atomic_output, lock_files
-from matrix.pipeline import coverage_in_background
+from matrix.files.paths import atomic_output, lock_files
+from matrix.model.terms import PASSAGE_SEPARATOR, Unit
+from matrix.model.values import Filters
+from matrix.model.wording import counted
 from matrix.terminal import console, period_view, progress, summary_view, text
-from matrix.timeline import left_out
+from matrix.time.periods import PartialDate
+from matrix.time.timeline import left_out
 
 
 @main.command()
@@ -43,19 +47,19 @@ def build(
     out: Path | None,
     strict: bool,
     quiet: bool,
-    count: str,
-    since: str | None,
-    until: str | None,
+    count: Unit,
+    since: PartialDate | None,
+    until: PartialDate | None,
     period: str | None,
     window: str | None,
     step: str | None,
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
-    from matrix.pivot import analyse
+    from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, write_workbook
 
-    time_range, periods = _time_range(since, until), _periods(period, window, step)
+    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.xlsx")
@@ -69,7 +73,7 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count, time_range)
-            rows = len(analysis.claims) + (len(analysis.passages) if analysis.passages is not None else 0)
+            rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 write_workbook(analysis, report, project, resolved, advance, covering.result, periods)
     except PermissionError as error:
@@ -83,7 +87,8 @@ def build(
         out_console.print(summary_view(analysis, width=out_console.width))
     elif analysis.selection is not None:
         out_console.print(text(left_out(time_range, analysis.selection), "dim"), soft_wrap=True)
-    message = text(f"wrote {target} ({len(analysis.claims)} claims, {report.warnings} warnings)", "bold green")
+    counts = f"{counted(len(analysis.claims), 'claim')}, {counted(report.warnings, 'warning')}"
+    message = text(f"wrote {target} ({counts})", "bold green")
     out_console.print(message, soft_wrap=True)
 
 
@@ -91,9 +96,7 @@ def build(
 @project_options
 @filter_options
 @format_option(["table", "json"], "table: rich tables; json: the same numbers for scripts.", default="table")
-@click.option(
-    "--width", type=click.IntRange(min=40), default=None, help="Render for this many columns (default: the terminal's)."
-)
+@width_option
 @count_option
 @time_options
 @click.option(
@@ -108,9 +111,9 @@ def summary(
     max_file_size: float,
     fmt: str,
     width: int | None,
-    count: str,
-    since: str | None,
-    until: str | None,
+    count: Unit,
+    since: PartialDate | None,
+    until: PartialDate | None,
     by_period: bool,
     period: str | None,
     window: str | None,
@@ -119,9 +122,9 @@ def summary(
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
     net index of each topic per period)."""
-    from matrix.pivot import analyse, analysis_timeline, summary_numbers
+    from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
-    time_range, periods = _time_range(since, until), _periods(period, window, step)
+    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, count, time_range)
@@ -150,13 +153,14 @@ def summary(
     type=click.Choice(["claim", "passage"]),
     default="claim",
     show_default=True,
-    help="claim: one row per claim, its passages joined by ' … ¶ '; passage: one row per passage.",
+    help=f"claim: one row per claim, its passages joined by {PASSAGE_SEPARATOR!r}; passage: one row per passage.",
 )
 @out_option("File to write  [default: standard output]")
 @click.option(
     "--raw",
     is_flag=True,
-    help="CSV: write text exactly as typed, for R or pandas (by default text that starts with"
+    help="CSV: write text exactly as typed and no byte-order mark, for R or pandas (by default the"
+    " CSV starts with the UTF-8 byte-order mark, for spreadsheets, and text that starts with"
     " = + - @, a tab or a carriage return gets a leading ' so that no spreadsheet runs it as a"
     " formula). JSON is always verbatim.",
 )
@@ -169,30 +173,31 @@ def export(
     out: Path | None,
     per: str,
     raw: bool,
-    since: str | None,
-    until: str | None,
+    since: PartialDate | None,
+    until: PartialDate | None,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.pivot import analyse, claims_csv, claims_records
+    from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv_bytes, claims_records
 
-    time_range = _time_range(since, until)
+    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, time_range=time_range)
     if analysis.selection is not None:
         click.echo(left_out(time_range, analysis.selection), err=True)
-    claims = analysis.passages if per == "passage" and analysis.passages is not None else analysis.claims
+    passages = per == "passage"
+    claims = analysis.passages if passages else analysis.claims
     if fmt == "csv":
-        body = claims_csv(claims, raw=raw)
+        body = claims_csv_bytes(claims, raw=raw, names=PASSAGE_COLUMNS if passages else CLAIM_COLUMNS)
     else:
-        body = json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n"
-    if out is None:
+        body = (json.dumps(claims_records(claims), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if out is None:  # the same bytes as the file, whatever the encoding of standard output
         click.echo(body, nl=False)
         return
     with atomic_output(inputs.output(out, project, f".{fmt}")) as handle:
-        handle.write(body.encode("utf-8"))
-    click.echo(f"wrote {out} ({len(claims)} {'passages' if per == 'passage' else 'claims'})", err=True)
+        handle.write(body)
+    click.echo(f"wrote {out} ({counted(len(claims), per)})", err=True)
 
 
 @main.command(name="report")
@@ -207,12 +212,12 @@ def report_command(
     max_file_size: float,
     out: Path | None,
     strict: bool,
-    count: str,
+    count: Unit,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
-    from matrix.pivot import analyse
-    from matrix.report import brief_of, render_brief
+    from matrix.analysis.pivot import analyse
+    from matrix.brief import brief_of, render_brief
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
@@ -224,5 +229,6 @@ def report_command(
             handle.write(page)
     except OSError as error:  # a full disk, a vanished folder: the old page is untouched
         raise click.ClickException(f"cannot write '{target}': {error.strerror or error}") from None
-    message = f"wrote {target} ({len(analysis.claims)} claims, {len(project.memos.entries)} memos, {report.warnings} warnings)"
+    counts = [counted(len(analysis.claims), "claim"), counted(len(project.memos.entries), "memo")]
+    message = f"wrote {target} ({', '.join(counts)}, {counted(report.warnings, 'warning')})"
     console().print(text(message, "bold green"), soft_wrap=True)

@@ -10,26 +10,30 @@ from typing import TYPE_CHECKING
 
 import click
 
+from matrix.checks.pipeline import Shared, claims_file_count
 from matrix.cli import (
     Inputs,
-    _time_range,
     count_option,
     filter_options,
     format_option,
     main,
     out_option,
+    parsed_time_range,
     project_options,
     time_options,
+    width_option,
 )
-from matrix.model import Filters, Project
-from matrix.pipeline import Shared, claims_file_count
-from matrix.process import Exit, finish
+from matrix.cli.process import Exit, finish
+from matrix.model.terms import Unit
+from matrix.model.values import Filters, Project
 from matrix.terminal import agreement_view, console, diff_view
-from matrix.timeline import TimeRange, left_out
+from matrix.time.periods import PartialDate
+from matrix.time.timeline import TimeRange, left_out
 
 if TYPE_CHECKING:
-    from matrix.diff import Side
-    from matrix.revisions import Version
+    from matrix.analysis.agreement import Agreement
+    from matrix.analysis.diff import Diff, Side
+    from matrix.files.revisions import Version
 
 
 @main.command(name="diff")
@@ -42,28 +46,30 @@ if TYPE_CHECKING:
 @out_option("Also write a Changes workbook (.xlsx).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed, as git diff --exit-code does.")
 @time_options
+@width_option
 def diff_command(
     root: Path,
     no_cache: bool,
     max_file_size: float,
     old: str,
     new: str | None,
-    count: str,
+    count: Unit,
     fmt: str,
     out: Path | None,
     exit_code: bool,
-    since: str | None,
-    until: str | None,
+    since: PartialDate | None,
+    until: PartialDate | None,
+    width: int | None,
     **filters: tuple[str, ...],
 ) -> None:
     """What changed between two versions of the coding: claims and matrix cells.
 
     OLD and NEW are project folders or git:REV (any revision git knows: git:HEAD~3, git:v1.2, a
     branch); OLD defaults to git:HEAD, NEW to the working tree of --root."""
-    from matrix.diff import compare
-    from matrix.revisions import RevisionError, Version, checkout
+    from matrix.analysis.diff import compare
+    from matrix.files.revisions import RevisionError, Version, checkout
 
-    time_range = _time_range(since, until)
+    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     # the files both versions have are read (blobs by object id), checked and compared once
     shared, blobs = Shared(), dict[str, bytes]()
@@ -77,28 +83,21 @@ def diff_command(
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
     result = compare(old_side, new_side)
-    if target is not None:
-        from matrix.workbook import write_changes
-
-        write_changes(result, target)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        console().print(diff_view(result))
+    _show(result, fmt, target, width)
     finish(Exit.INVALID if exit_code and not result.empty else Exit.OK)
 
 
 def _diff_side(
-    version: Version, inputs: Inputs, count: str, time_range: TimeRange, shared: Shared
+    version: Version, inputs: Inputs, count: Unit, time_range: TimeRange, shared: Shared
 ) -> tuple[Side, Project]:
     """One version loaded (sharing the project's cache, and what the other version read),
     validated and pivoted; its problems shown with the version named, and exit 1, when it does
     not validate. A time range keeps the claims dated in it on this side (by this side's
     dates), and says what it left out."""
-    from matrix.diff import side_of
+    from matrix.analysis.diff import side_of
 
-    side = replace(inputs, root=version.root)
-    project, _ = side.checked(cache_root=inputs.root, version=version.label, shared=shared, snapshot=version.snapshot)
+    files = replace(inputs.files, root=version.root, snapshot=version.snapshot, cache_root=inputs.root)
+    project, _ = inputs.checked(version=version.label, files=files, shared=shared)
     compared, selection = side_of(version.label, project, inputs.filters, count, time_range)
     if selection is not None:
         click.echo(f"{version.label}: {left_out(time_range, selection)}", err=True)
@@ -120,6 +119,7 @@ def _diff_side(
     metavar="X",
     help="Exit 1 when a field's alpha is defined and below X (for CI).",
 )
+@width_option
 def agree_command(
     root: Path,
     no_cache: bool,
@@ -129,44 +129,50 @@ def agree_command(
     fmt: str,
     out: Path | None,
     min_alpha: float | None,
+    width: int | None,
 ) -> None:
     """How far other coders' codings of the project agree with this one, and where they part.
 
     OTHER is another coder's coding: a project folder (with claims/), a folder of claims files
     (their text: paths resolve against --root), or git:REV. Their codebook if they have one,
     else the project's."""
-    from matrix.agreement import OURS, Coding, agreement, coder_names
-    from matrix.pipeline import coding_layout
-    from matrix.revisions import RevisionError, checkout
+    from matrix.analysis.agreement import OURS, Coding, agreement, coder_names
+    from matrix.files.revisions import RevisionError, checkout
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(sources=sources))
     codings = [Coding(OURS, *inputs.checked(version=OURS))]
     try:
         with contextlib.ExitStack() as stack:
             for spec, name in zip(others, coder_names(others), strict=True):
-                # on disk: another coder's coding may lean on the project's codebook and texts (Layout)
-                version = stack.enter_context(checkout(spec, root, on_disk=True))
-                side_root, layout = coding_layout(version.root, root)
-                if not claims_file_count(side_root, layout):
+                version = stack.enter_context(checkout(spec, root))
+                files = inputs.files.coding(version.root, version.snapshot)
+                if not claims_file_count(files):
                     raise click.UsageError(
                         f"'{spec}' holds no claims files: give a project folder, a claims folder or git:REV"
                     )
-                side = replace(inputs, root=side_root, filters=Filters())
-                codings.append(Coding(name, *side.checked(cache_root=root, version=name, layout=layout)))
+                side = replace(inputs, filters=Filters())
+                codings.append(Coding(name, *side.checked(version=name, files=files)))
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
     target = None if out is None else inputs.output(out, codings[0].project, ".xlsx")
     result = agreement(codings, sources)
-    if target is not None:
-        from matrix.workbook import write_agreement
-
-        write_agreement(result, target)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        console().print(agreement_view(result))
+    _show(result, fmt, target, width)
     below = result.below(min_alpha) if min_alpha is not None else ()
     if below:
         shown = ", ".join(f"{f.field} {f.alpha:.3f}" for f in below)
         click.echo(f"alpha below {min_alpha:g}: {shown}", err=True)
         finish(Exit.INVALID)
+
+
+def _show(result: Diff | Agreement, fmt: str, target: Path | None, width: int | None) -> None:
+    """A comparison written to the workbook `target` (if any), then printed: JSON or tables."""
+    from matrix.analysis.diff import Diff
+
+    if target is not None:
+        from matrix.workbook import write_agreement, write_changes
+
+        write_changes(result, target) if isinstance(result, Diff) else write_agreement(result, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console(width=width).print(diff_view(result) if isinstance(result, Diff) else agreement_view(result))

@@ -19,10 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from matrix.problems import Level, Problem, Report, escaped
+from matrix.model.problems import Level, Problem, Report, escaped
+from matrix.model.wording import counted
+from matrix.terminal.width import identifier_column, prose_column, room_for, unbounded
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.coverage import Coverage
+    from matrix.analysis.coverage import Coverage
 
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
@@ -38,13 +40,15 @@ class _Console(Console):
 
 
 def console(file: IO[str] | None = None, width: int | None = None, color: bool | None = None) -> Console:
-    """A console for `file` (stdout by default): colour only on a terminal without NO_COLOR."""
+    """A console for `file` (stdout by default) as wide as the table-width rule says
+    (`matrix.terminal.width.room_for`: `width` if given, else the terminal's, else COLUMNS, else
+    no limit); colour only on a terminal without NO_COLOR."""
     stream = file or sys.stdout
     if color is None:
         color = stream.isatty() and "NO_COLOR" not in os.environ
     return _Console(
         file=stream,
-        width=width,
+        width=room_for(stream, width),
         no_color=not color,
         color_system="auto" if color else None,
         highlight=False,
@@ -59,46 +63,81 @@ def text(value: object, style: str = "") -> Text:
     return Text(escaped(str(value)), style=style)
 
 
-def problem_table(problems: Iterable[Problem]) -> Table:
-    """Two columns that fit 80 characters: where (and which claim), and what is wrong."""
+def problem_table(problems: Iterable[Problem], width: int | None = None) -> RenderableType:
+    """Two columns: where (and which claim), never folded, and what is wrong, wrapped in the
+    room left; with no width (`unbounded`: piped), each problem on one line, aligned."""
+    problems = list(problems)
+    if width is not None and unbounded(width):
+        return _problem_lines(problems)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("where", overflow="fold", max_width=34)
-    table.add_column("problem", ratio=1, overflow="fold")
+    identifier_column(table, "where")
+    prose_column(table, "problem")
     for problem in problems:
         where = text(problem.location)
         if problem.subject:
             where.append("\n")
             where.append_text(text(problem.subject, "dim"))
-        body = text(f"{problem.level.value} {problem.code}", LEVEL_STYLE[problem.level])
-        body.append("\n")
-        body.append_text(text(problem.message))
-        if problem.hint:
-            body.append("\n")
-            body.append_text(text(f"hint: {problem.hint}", "dim"))
-        table.add_row(where, body)
+        table.add_row(where, _problem_text(problem, "\n"))
     return table
+
+
+def _problem_text(problem: Problem, between: str) -> Text:
+    """'level code', the message and the hint, `between` each."""
+    body = text(f"{problem.level.value} {problem.code}", LEVEL_STYLE[problem.level])
+    body.append(between)
+    body.append_text(text(problem.message))
+    if problem.hint:
+        body.append(between)
+        body.append_text(text(f"hint: {problem.hint}", "dim"))
+    return body
+
+
+def _problem_lines(problems: list[Problem]) -> RenderableType:
+    """A line per problem: where, 'level code' and the claim, each padded to the widest of its
+    kind, then the message and the hint."""
+    columns = [
+        [text(p.location) for p in problems],
+        [text(f"{p.level.value} {p.code}", LEVEL_STYLE[p.level]) for p in problems],
+        [text(p.subject or "", "dim") for p in problems],
+    ]
+    widths = [max(cell.cell_len for cell in column) for column in columns]
+    lines = []
+    for i, problem in enumerate(problems):
+        line = Text()
+        for column, width in zip(columns, widths, strict=True):
+            if width:
+                line.append_text(Text.assemble(column[i], " " * (width - column[i].cell_len + 2)))
+        line.append_text(text(problem.message))
+        if problem.hint:
+            line.append_text(text(f"  hint: {problem.hint}", "dim"))
+        line.no_wrap = True
+        lines.append(line)
+    return Group(*lines)
 
 
 def verdict(report: Report, strict: bool, claims: int, files: int) -> Text:
     """The one-line outcome of validation, with counts."""
     ok = report.passes(strict)
     errors, warnings = report.errors, report.warnings
-    counts = f"{claims} claim{'s' * (claims != 1)} in {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    counts = f"{counted(claims, 'claim')} in {counted(files, 'file')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}"
     if ok:
         return Text(f"valid: {counts}", style="bold green")
     why = " (--strict: warnings count as failures)" if strict and not errors else ""
     return Text(f"invalid: {counts}{why}", style="bold red")
 
 
-def problems_view(report: Report, strict: bool, claims: int, files: int, limit: int | None = None) -> RenderableType:
+def problems_view(
+    report: Report, strict: bool, claims: int, files: int, limit: int | None = None, width: int | None = None
+) -> RenderableType:
+    """The problems (the first `limit`) in a table laid out for `width`, then the verdict."""
     shown = report.problems if limit is None else report.problems[:limit]
     parts: list[RenderableType] = []
     if shown:
-        parts.append(problem_table(shown))
+        parts.append(problem_table(shown, width))
     if len(shown) < len(report.problems):
         parts.append(
             Text(
-                f"… and {len(report.problems) - len(shown)} more problems (raise --max-problems to see them)",
+                f"… and {counted(len(report.problems) - len(shown), 'more problem')} (raise --max-problems to see them)",
                 style="dim",
             )
         )
@@ -106,7 +145,7 @@ def problems_view(report: Report, strict: bool, claims: int, files: int, limit: 
     return Group(*parts)
 
 
-def _net_style(net: float) -> str:
+def net_style(net: float) -> str:
     if net > 1 / 3:
         return "green"
     if net < -1 / 3:
@@ -114,26 +153,26 @@ def _net_style(net: float) -> str:
     return "yellow"
 
 
-def _table() -> Table:
+def simple_table() -> Table:
     return Table(box=box.SIMPLE_HEAD, pad_edge=False)
 
 
-def _table_width(columns: Iterable[int]) -> int:
-    """The width of a `_table()` whose columns are this wide: an edge each side, 3 between."""
+def table_width(columns: Iterable[int]) -> int:
+    """The width of a `simple_table()` whose columns are this wide: an edge each side, 3 between."""
     widths = list(columns)
     return sum(widths) + 2 + 3 * (len(widths) - 1)
 
 
-def _cells(shown: Text) -> int:
+def cell_width(shown: Text) -> int:
     """The width of `shown` on a terminal: its widest line, in cells."""
     return max((line.cell_len for line in shown.split("\n")), default=0)
 
 
 def coverage_view(result: Coverage, limit: int) -> RenderableType:
     """Per-source coverage figures, then the best uncovered sentences with their cues."""
-    per_source = _table()
+    per_source = simple_table()
     for name in ("source", "sentences", "covered", "share", "claims/1k words"):
-        per_source.add_column(name, justify="left" if name == "source" else "right", overflow="fold")
+        identifier_column(per_source, name, justify="left" if name == "source" else "right")
     for row in result.sources:
         share = Text(f"{row.share:.0%}", style="green" if row.share >= 0.5 else "yellow")
         per_source.add_row(
@@ -151,7 +190,8 @@ def coverage_view(result: Coverage, limit: int) -> RenderableType:
         head.append_text(text(f"{candidate.path}:{candidate.line}:{candidate.column}"))
         head.append_text(text(f"  guess: {candidate.stance or '?'} / {candidate.approach or '?'}", "cyan"))
         head.append_text(text(f"  cues: {', '.join(candidate.cues)}", "dim"))
-        parts += [head, Padding(text(candidate.text), (0, 0, 1, 4))]
+        head.overflow = "ellipsis"  # the location a word of its own: wrapped before, never folded
+        parts += [head, Padding(text(candidate.text), (0, 0, 1, 4), expand=False)]
     return Group(*parts)
 
 

@@ -10,15 +10,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _cells, _net_style, text
+from matrix.model.wording import counted
+from matrix.terminal import cell_width, net_style, text
 from matrix.terminal.summary import EMPTY
-from matrix.timeline import UNDATED, left_out
+from matrix.time.timeline import UNDATED, left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.timeline import Timeline
+    from matrix.time.timeline import Timeline
 
 
-PERIOD_TOPIC_WIDTH = 24  # the widest a topic label is shown beside the periods
+PERIOD_TOPIC_WIDTH = 24  # the room a topic label keeps beside periods that fill the width
 PERIOD_NAMES = {"year": "years", "quarter": "quarters", "month": "months", "window": "windows"}
 
 
@@ -38,7 +39,7 @@ def _period_chunks(columns: list[str], room: int) -> list[list[str]]:
     chunks: list[list[str]] = [[]]
     used = 0
     for column in columns:
-        size = max(5, _cells(_period_heading(column))) + 1
+        size = max(5, cell_width(_period_heading(column))) + 1
         if chunks[-1] and used + size > room:
             chunks.append([])
             used = 0
@@ -52,7 +53,10 @@ def period_view(line: Timeline, label: Callable[[str, str], str], width: int = 8
     claims (a dot: none from this perspective), then Undated; periods wrapped to `width`."""
     held = [p.label for p in line.held_periods]
     columns = held + ([UNDATED] if line.has_undated else [])
-    topic_width = min(PERIOD_TOPIC_WIDTH, max(12, width // 4))
+    # the labels whole where the periods leave room for them, else at least what they always had
+    widest = max((text(label("topics", t)).cell_len for t in line.topics), default=1)
+    periods = sum(max(5, cell_width(_period_heading(c))) + 1 for c in columns)
+    topic_width = min(widest, max(min(PERIOD_TOPIC_WIDTH, max(12, width // 4)), width - periods))
     kind = PERIOD_NAMES[line.kind] + (", chosen from the dates" if line.chosen else "")
     parts: list[RenderableType] = [Text(f"Net index per period ({kind})", style="bold")]
     if not columns:
@@ -65,19 +69,18 @@ def period_view(line: Timeline, label: Callable[[str, str], str], width: int = 8
             table.add_column("topic", no_wrap=True, overflow="ellipsis", width=topic_width)
             for column in chunk:
                 heading = _period_heading(column)
-                table.add_column(heading, justify="right", no_wrap=True, width=max(5, _cells(heading)))
+                table.add_column(heading, justify="right", no_wrap=True, width=max(5, cell_width(heading)))
             for topic in topics:
                 nets = [line.net(column, perspective, topic) for column in chunk]
-                shown = [
-                    Text(EMPTY, style="dim") if n is None else Text(f"{n:+.2f}", style=_net_style(n)) for n in nets
-                ]
+                shown = [Text(EMPTY, style="dim") if n is None else Text(f"{n:+.2f}", style=net_style(n)) for n in nets]
                 name = text(label("topics", topic))
                 name.truncate(topic_width, overflow="ellipsis")
                 table.add_row(name, *shown)
             parts.append(table)
     left = len(line.periods) - len(held)
     if left:
-        parts.append(text(f"{left} of {len(line.periods)} periods hold no claims and are not shown", "dim"))
+        held_none = "holds no claims and is" if left == 1 else "hold no claims and are"
+        parts.append(text(f"{left} of {counted(len(line.periods), 'period')} {held_none} not shown", "dim"))
     if line.time_range.active:
         parts.append(text(left_out(line.time_range, line.selection), "dim"))
     return Group(*parts)

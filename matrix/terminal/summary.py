@@ -9,14 +9,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _cells, _net_style, _table, _table_width, text
-from matrix.timeline import left_out
+from matrix.model.terms import Unit
+from matrix.model.wording import counted
+from matrix.terminal import cell_width, net_style, simple_table, table_width, text
+from matrix.time.timeline import left_out
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.pivot import Analysis
+    from matrix.analysis.pivot import Analysis
 
 
-TOPIC_WIDTH = 30  # the widest a topic label is shown
+TOPIC_WIDTH = 30  # the width `_topic` cuts a label to when given none (the tables give theirs)
 TOPIC_MIN_WIDTH = 16  # a topic column narrower than this puts the values on two lines instead
 
 # A table value in parts: "first second" on one line, or a line each when narrow.
@@ -36,7 +38,13 @@ def _topic(analysis: Analysis, topic: str, width: int = TOPIC_WIDTH) -> Text:
 
 def _topic_width(width: int, columns: Iterable[int], widest: int) -> int:
     """What is left of `width` for the topic column beside `columns` (at most `widest`)."""
-    return min(widest, width - _table_width([0, *columns]))
+    return min(widest, width - table_width([0, *columns]))
+
+
+def _widest_label(analysis: Analysis, topics: Iterable[str]) -> int:
+    """The widest of the labels of `topics`, in cells: the topic column is never wider, and
+    labels are cut only when the width leaves it less (the table-width rule)."""
+    return max((text(analysis.codebook.label("topics", t)).cell_len for t in topics), default=1)
 
 
 def _heading(name: str, narrow: bool) -> Text:
@@ -52,16 +60,17 @@ def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Parts | None],
     values are never cut: where one line each leaves the topics too little room, they take
     two; the topic labels take what is left, shortened with an ellipsis."""
     found = {(t, p): render(t, p) for t in analysis.topics for p in analysis.perspectives}
+    widest = max(_widest_label(analysis, analysis.topics), len("topic"))
     for narrow in (False, True):
         headings = [_heading(p, narrow) for p in analysis.perspectives]
         columns = [
-            max([_cells(heading)] + [_cells(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
+            max([cell_width(heading)] + [cell_width(_joined(c, narrow)) for t in analysis.topics if (c := found[t, p])])
             for heading, p in zip(headings, analysis.perspectives, strict=True)
         ]
-        topic_width = _topic_width(width, columns, TOPIC_WIDTH)
-        if topic_width >= TOPIC_MIN_WIDTH:
+        topic_width = _topic_width(width, columns, widest)
+        if topic_width >= min(TOPIC_MIN_WIDTH, widest):
             break
-    table = _table()
+    table = simple_table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in headings:
         table.add_column(heading, justify="right", no_wrap=True)
@@ -77,7 +86,7 @@ FORECAST_MARK = "\u25b2"  # a cell that rests on forecasts
 
 def codes_voice(analysis: Analysis) -> bool:
     """Whether the shown claims code voice (then the stance cells say how many are the writer's)."""
-    return "voice" in analysis.codebook.require or bool(analysis.claims["voice"].notna().any())
+    return analysis.codes_voice
 
 
 def stance_table(analysis: Analysis, width: int = 80) -> Table:
@@ -89,7 +98,7 @@ def stance_table(analysis: Analysis, width: int = 80) -> Table:
         cell = analysis.stance_cell(topic, perspective)
         if cell is None:
             return None
-        style = _net_style(cell.net)
+        style = net_style(cell.net)
         shown = (Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}", style=style))
         voices = analysis.voice_cell(topic, perspective)
         if voiced and voices is not None:
@@ -120,11 +129,11 @@ def approach_table(analysis: Analysis, width: int = 80) -> Table:
 
 def _net_text(prefix: str, net: float) -> Text:
     shown = text(prefix)
-    shown.append(f"{net:+.2f}", style=_net_style(net))
+    shown.append(f"{net:+.2f}", style=net_style(net))
     return shown
 
 
-CONTRAST_TOPIC_WIDTH = 26
+CONTRAST_TOPIC_WIDTH = 26  # no longer a cap: the contrasts' labels take the room there is
 
 
 def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
@@ -134,13 +143,14 @@ def contrasts_table(analysis: Analysis, top: int = 5, width: int = 80) -> Table:
     sides = [(_net_text(f"{r.perspective_a} ", r.net_a), _net_text(f"{r.perspective_b} ", r.net_b)) for r in rows]
     gaps = [Text(f"{r.gap:.2f}", style="bold" if r.opposite else "") for r in rows]
     gap_width = max([3] + [g.cell_len for g in gaps])
-    wide = [max([13] + [_cells(side[i]) for side in sides]) for i in (0, 1)]
-    topic_width = _topic_width(width, [*wide, gap_width], CONTRAST_TOPIC_WIDTH)
-    narrow = topic_width < TOPIC_MIN_WIDTH
+    wide = [max([13] + [cell_width(side[i]) for side in sides]) for i in (0, 1)]
+    widest = max(_widest_label(analysis, [r.topic for r in rows]), len("topic"))
+    topic_width = _topic_width(width, [*wide, gap_width], widest)
+    narrow = topic_width < min(TOPIC_MIN_WIDTH, widest)
     if narrow:
-        both = max([12] + [_cells(_joined(side, True)) for side in sides])
-        topic_width = _topic_width(width, [both, gap_width], CONTRAST_TOPIC_WIDTH)
-    table = _table()
+        both = max([12] + [cell_width(_joined(side, True)) for side in sides])
+        topic_width = _topic_width(width, [both, gap_width], widest)
+    table = simple_table()
     table.add_column("topic", no_wrap=True, overflow="ellipsis")
     for heading in ["perspectives"] if narrow else ["perspective A", "perspective B"]:
         table.add_column(heading, no_wrap=True)
@@ -164,19 +174,19 @@ def totals_table(analysis: Analysis, width: int = 80) -> RenderableType:
             Text(str(row.claims)),
             Text(str(row.convergence)),
             Text(str(row.divergence)),
-            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=_net_style(row.net)),
+            Text(EMPTY, style="dim") if row.net is None else Text(f"{row.net:+.2f}", style=net_style(row.net)),
         )
         for row in analysis.total_rows()
     ]
     columns = [max([len(name)] + [row[i].cell_len for row in rows]) for i, name in enumerate(TOTALS_HEADINGS)]
-    if _table_width(columns) > width:
+    if table_width(columns) > width:
         lines = []
         for perspective, sources, claims, conv, div, net in rows:
-            counted = f" source{'s' * (sources.plain != '1')}, ", f" claim{'s' * (claims.plain != '1')}, +"
-            line = Text.assemble(perspective, ": ", sources, counted[0], claims, counted[1], conv, "/-", div)
+            line = Text.assemble(perspective, ": ", counted(int(sources.plain), "source"), ", ")
+            line.append_text(Text.assemble(counted(int(claims.plain), "claim"), ", +", conv, "/-", div))
             lines.append(Text.assemble(line, ", net ", net))
         return Group(*lines)
-    table = _table()
+    table = simple_table()
     for name in TOTALS_HEADINGS:
         table.add_column(name, justify="left" if name == "perspective" else "right")
     for row in rows:
@@ -200,7 +210,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
     """Stance, approach, top contrasts and totals, each under a one-line heading, laid out
     for `width` columns (at least 40): every value whole, topic labels shortened."""
     contrasts = analysis.contrast_rows()
-    unit = "claims" if analysis.count == "claims" else "sources (each once per stance or approach in a cell)"
+    unit = analysis.unit.wording
     sections: list[tuple[str, RenderableType]] = [
         (f"Stance: +convergence/-divergence {unit} and net index", stance_table(analysis, width)),
     ]
@@ -214,20 +224,20 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80) -> Renderabl
     if contrasts:
         heading = f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)} (bold gap: opposite sides)"
         sections.append((heading, contrasts_table(analysis, top, width)))
-    sections.append(("Totals" if analysis.count == "claims" else "Totals (claims)", totals_table(analysis, width)))
+    sections.append(("Totals" if analysis.unit is Unit.CLAIMS else "Totals (claims)", totals_table(analysis, width)))
     parts: list[RenderableType] = []
     described = [
         text(f"{p}: {analysis.codebook.parties_text(p)}")
         for p in analysis.perspectives
         if analysis.codebook.parties_text(p)
     ]
-    if described:
-        parts += [Text("Perspectives: parties; voice", style="bold"), *described, Text("")]
     for heading, table in sections:
         parts += [Text(heading, style="bold"), table] if heading else [table, Text("")]
     flagged = _forecast_lines(analysis)
     if flagged:
         parts += [Text("Cells that rest on forecasts", style="bold"), *flagged]
+    if described:
+        parts += [*([Text("")] if flagged else []), Text("Perspectives: parties; voice", style="bold"), *described]
     if analysis.filters.active:
         parts.append(text(f"filtered to {analysis.filters.describe()}", "dim"))
     if analysis.selection is not None:

@@ -10,18 +10,20 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from matrix.terminal import _net_style, _table, text
+from matrix.model.wording import counted
+from matrix.terminal import net_style, simple_table, text
 from matrix.terminal.summary import EMPTY
+from matrix.terminal.width import identifier_column, prose_column
 
 if TYPE_CHECKING:  # the validate path must not import pandas
-    from matrix.agreement import Agreement, Disagreement
-    from matrix.diff import Diff
+    from matrix.analysis.agreement import Agreement, Disagreement
+    from matrix.analysis.diff import Diff
 
 
 def _cell_text(cell: tuple[int, int, float] | None) -> Text:
     if cell is None:
         return Text(EMPTY, style="dim")
-    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=_net_style(cell[2]))
+    return Text(f"+{cell[0]}/-{cell[1]} {cell[2]:+.2f}", style=net_style(cell[2]))
 
 
 def diff_view(diff: Diff) -> RenderableType:
@@ -31,22 +33,28 @@ def diff_view(diff: Diff) -> RenderableType:
     if diff.empty:
         return text(f"no changes ({title})", "green")
     counts = f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed" + (
-        f", {len(diff.sources)} sources changed" if diff.sources else ""
+        f", {counted(len(diff.sources), 'source')} changed" if diff.sources else ""
     )
     parts: list[RenderableType] = [text(f"Changes: {counts} ({title})", "bold")]
     if diff.sources:
-        table = _table()
-        for name in ("source", "field", "old", "new"):
-            table.add_column(name, overflow="fold")
+        table = simple_table()
+        identifier_column(table, "source")
+        identifier_column(table, "field")
+        prose_column(table, "old")
+        prose_column(table, "new")
         for source in diff.sources:
             for name, (old, new) in source.fields.items():
-                note = f" ({source.moves} claims move)" if name == "perspective" and source.moves else ""
+                note = (
+                    f" ({counted(source.moves, 'claim')} {'moves' if source.moves == 1 else 'move'})"
+                    if name == "perspective" and source.moves
+                    else ""
+                )
                 table.add_row(text(source.id), text(name), text(old or EMPTY), text(f"{new or EMPTY}{note}"))
         parts += [Text("Sources", style="bold"), table]
     if diff.added or diff.removed:
-        table = _table()
+        table = simple_table()
         for name in ("", "claim", "topic / stance", "at"):
-            table.add_column(name, overflow="fold", no_wrap=name == "claim")
+            identifier_column(table, name)
         renamed = {old: new for old, new in diff.renamed}
         for ref in diff.added:
             table.add_row(Text("+", style="green"), text(ref.id), text(f"{ref.topic} / {ref.stance}"), text(ref.at))
@@ -57,9 +65,9 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_row(Text("-", style="red"), what, text(f"{ref.topic} / {ref.stance}"), text(ref.at))
         parts += [Text("Claims added (+) and removed (-)", style="bold"), table]
     if diff.changed:
-        table = _table()
-        for name in ("claim", "what changed"):
-            table.add_column(name, overflow="fold", no_wrap=name == "claim")
+        table = simple_table()
+        identifier_column(table, "claim")
+        prose_column(table, "what changed")
         for change in diff.changed:
             lines = [f"{name}: {old or EMPTY} → {new or EMPTY}" for name, (old, new) in change.fields.items()]
             if change.moved is not None:
@@ -69,9 +77,9 @@ def diff_view(diff: Diff) -> RenderableType:
             table.add_row(text(change.id), Text("\n").join(text(line) for line in lines))
         parts += [Text("Claims recoded, edited or moved", style="bold"), table]
     if diff.cells:
-        table = _table()
+        table = simple_table()
         for name in ("topic", "perspective", "old", "new", "flag"):
-            table.add_column(name, justify="right" if name in ("old", "new") else "left", overflow="fold")
+            identifier_column(table, name, justify="right" if name in ("old", "new") else "left")
         for cell in diff.cells:
             flag = text(cell.flag, "bold" if cell.flag != "changed" else "dim")
             table.add_row(text(cell.topic), text(cell.perspective), _cell_text(cell.old), _cell_text(cell.new), flag)
@@ -104,7 +112,9 @@ def agreement_view(result: Agreement) -> RenderableType:
     """The agreement per field, the sources compared, the confused values, the disagreements
     and the unmatched claims, each under a one-line heading."""
     compared = [s for s in result.sources if s.compared]
-    heading = f"Agreement between {' and '.join(result.coders)}: {len(compared)} of {len(result.sources)} sources"
+    heading = (
+        f"Agreement between {' and '.join(result.coders)}: {len(compared)} of {counted(len(result.sources), 'source')}"
+    )
     parts: list[RenderableType] = [text(heading, "bold"), _fields_table(result)]
     parts += [text(f"{f.field}: n/a, {f.reliability.reason}", "dim") for f in result.fields if f.alpha is None]
     parts += [text(f"Sources (claims: {' / '.join(result.coders)})", "bold"), _sources_table(result)]
@@ -113,9 +123,7 @@ def agreement_view(result: Agreement) -> RenderableType:
     if confusions is not None:
         parts += [Text("Values the coders confuse (coincidences off the diagonal)", style="bold"), confusions]
     count = len(result.disagreements)
-    parts.append(
-        Text(f"Where the coders part: {count} matched claim{'s' * (count != 1)} coded differently", style="bold")
-    )
+    parts.append(Text(f"Where the coders part: {counted(count, 'matched claim')} coded differently", style="bold"))
     parts += [_disagreement_text(d, result.coders) for d in result.disagreements]
     count = len(result.unmatched)
     parts.append(Text(f"Unmatched claims: {count} (no partner sharing half of the shorter passage)", style="bold"))
@@ -123,14 +131,14 @@ def agreement_view(result: Agreement) -> RenderableType:
         parts.append(text(f"{coded.at}  {result.coders[coded.coder]}"))
         line = text(f"{coded.claim.id}: ")
         line.append_text(_coding(coded.values, ()))
-        parts.append(Padding(line, (0, 0, 0, 2)))
+        parts.append(Padding(line, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
 
 def _fields_table(result: Agreement) -> Table:
-    table = _table()
+    table = simple_table()
     for name in ("field", "unit", "units", "agree", "alpha", "95% CI", "verdict"):
-        table.add_column(name, justify="left" if name in {"field", "unit", "verdict"} else "right", no_wrap=True)
+        identifier_column(table, name, justify="left" if name in {"field", "unit", "verdict"} else "right")
     for field in result.fields:
         r = field.reliability
         ci = r.ci
@@ -147,10 +155,10 @@ def _fields_table(result: Agreement) -> Table:
 
 
 def _sources_table(result: Agreement) -> Table:
-    table = _table()
-    table.add_column("source", overflow="fold")
+    table = simple_table()
+    identifier_column(table, "source")
     for name in ("sentences", "claims", "matched"):
-        table.add_column(name, justify="right", no_wrap=True)
+        identifier_column(table, name, justify="right")
     for source in result.sources:
         if source.compared:
             claims = " / ".join(str(n) for n in source.claims)
@@ -170,10 +178,10 @@ def _confusions_table(result: Agreement) -> Table | None:
                     rows.append((text(field.field), text(values), count))
     if not rows:
         return None
-    table = _table()
-    table.add_column("field", no_wrap=True)
-    table.add_column("values", overflow="fold")
-    table.add_column("pairs", justify="right", no_wrap=True)
+    table = simple_table()
+    identifier_column(table, "field")
+    identifier_column(table, "values")
+    identifier_column(table, "pairs", justify="right")
     for row in rows:
         table.add_row(*row)
     return table
@@ -184,7 +192,7 @@ _ABSENT = {"approach": "no approach", "actor": "no actor", "voice": "no voice"}
 
 def _coding(values: Sequence[object], differ: Sequence[str]) -> Text:
     """'topic, stance, approach, actor, confidence', the fields in `differ` in bold."""
-    from matrix.agreement import CLAIM_FIELDS
+    from matrix.analysis.agreement import CLAIM_FIELDS
 
     shown = Text()
     for i, (field, value) in enumerate(zip(CLAIM_FIELDS, values, strict=True)):
@@ -201,10 +209,10 @@ def _disagreement_text(disagreement: Disagreement, coders: Sequence[str]) -> Ren
     lines: list[RenderableType] = [head]
     for coder, coded in zip(coders, disagreement.claims, strict=True):
         if coded is None:
-            lines.append(Padding(text(f"{coder}: no claim", "dim"), (0, 0, 0, 2)))
+            lines.append(Padding(text(f"{coder}: no claim", "dim"), (0, 0, 0, 2), expand=False))
             continue
         line = text(f"{coder}: ")
         line.append_text(_coding(coded.values, disagreement.fields))
-        lines.append(Padding(line, (0, 0, 0, 2)))
-        lines.append(Padding(text(f"{coded.claim.id}: “{coded.passage}”", "dim"), (0, 0, 0, 4)))
+        lines.append(Padding(line, (0, 0, 0, 2), expand=False))
+        lines.append(Padding(text(f"{coded.claim.id}: “{coded.passage}”", "dim"), (0, 0, 0, 4), expand=False))
     return Group(*lines)

@@ -28,12 +28,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from matrix.coverage import Coverage, coverage
-from matrix.memos import cell_counts
-from matrix.model import Project
-from matrix.pivot import Analysis, analysis_timeline, evidence
-from matrix.problems import Report
-from matrix.timeline import PeriodChoice
+from matrix.analysis.coverage import Coverage, coverage
+from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.files.memos import cell_counts
+from matrix.model.problems import Report
+from matrix.model.values import Project
+from matrix.time.timeline import PeriodChoice
 from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
@@ -105,11 +105,19 @@ def build_workbook(
     sources_sheet(
         wb,
         analysis,
-        {s.id: (s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url) for s in project.sources},
+        {
+            s.id: (
+                *(s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url),
+                *(s.retrieved, s.archive, s.sha256),  # provenance
+            )
+            for s in project.sources
+        },
     )
     coverage_sheet(wb, covered())
     codebook_sheet(wb, analysis)
-    problems_sheet(wb, report)
+    problems = problems_sheet(wb, report)
+    if problems is not None:  # not counted in `advance`, which counts Claims and Evidence rows
+        streamed["Problems"] = Prerendered(problems, stack, counted=False)
     return streamed
 
 

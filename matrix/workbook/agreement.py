@@ -14,7 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from matrix.agreement import CLAIM_FIELDS, Agreement, Coded
+from matrix.analysis.agreement import CLAIM_FIELDS, Agreement, Coded
+from matrix.model.wording import counted
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import BOLD, TITLE, WRAP, Sheet
 
@@ -83,7 +84,7 @@ def _agreement_sheet(wb: Workbook, result: Agreement) -> None:
 
 def _resamples(field: Any) -> str:
     ci = field.reliability.ci
-    return "" if ci is None else f"{ci.resamples} resamples, seed {ci.seed}"
+    return "" if ci is None else f"{counted(ci.resamples, 'resample')}, seed {ci.seed}"
 
 
 def _coincidences_sheet(wb: Workbook, result: Agreement) -> None:

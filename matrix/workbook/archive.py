@@ -16,9 +16,9 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from matrix.paths import atomic_output, remove_stale_temporaries
+from matrix.files.paths import atomic_output, remove_stale_temporaries
+from matrix.files.workers import Background
 from matrix.workbook.rows import StreamedRows
-from matrix.workers import Background
 
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
 
@@ -40,8 +40,9 @@ class Prerendered:
     Progress (`copy`'s `advance`) counts the rows twice over, as half-steps: once rendered,
     once deflated into the archive; it adds up to exactly the number of rows."""
 
-    def __init__(self, rows: StreamedRows, stack: contextlib.ExitStack) -> None:
+    def __init__(self, rows: StreamedRows, stack: contextlib.ExitStack, counted: bool = True) -> None:
         self.count = rows.count
+        self.counted = counted  # told to the progress display
         self.hyperlinks = rows.hyperlinks()
         self.file = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by `stack`
         self.on_rendered: Callable[[int], None] = lambda n: None  # rendering here: told as it goes
@@ -123,7 +124,7 @@ class _FixedTimeZip(zipfile.ZipFile):
             # openpyxl wrote the header row only: add the streamed rows before </sheetData>
             head, tail = source.read().split(b"</sheetData>", 1)
             target.write(head)
-            streamed.copy(target, self.advance)
+            streamed.copy(target, self.advance if streamed.counted else lambda n: None)
             target.write(b"</sheetData>" + _with_hyperlinks(tail, streamed.hyperlinks))
 
 

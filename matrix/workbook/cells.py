@@ -20,9 +20,10 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from matrix.palette import THIN_MARK, cell_colour, is_thin, net_colour
+from matrix.analysis.palette import THIN_MARK, cell_colour, is_thin, net_colour
+from matrix.model.terms import FORMULA_START
 
-__all__ = ["net_colour"]  # the scale lives in matrix.palette, shared with the HTML brief
+__all__ = ["net_colour"]  # the scale lives in matrix.analysis.palette, shared with the HTML brief
 
 NET_FORMAT = "+0.00;-0.00;0.00"
 
@@ -43,8 +44,6 @@ CENTER = Alignment(horizontal="center", vertical="top")
 THIN = Side(style="thin", color="A0A0A0")
 
 GROUP_EDGE = Border(left=THIN)
-
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @functools.cache

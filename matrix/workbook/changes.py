@@ -9,11 +9,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from matrix.diff import Diff
+from matrix.analysis.diff import Diff
+from matrix.model.terms import PASSAGE_SEPARATOR
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import NET_FORMAT, TOP, WRAP, Sheet, solid
 
-PASSAGES = " … ¶ "
+PASSAGES = PASSAGE_SEPARATOR
 CHANGE_FILLS = {
     "added": "C6EFCE",
     "removed": "FFC7CE",

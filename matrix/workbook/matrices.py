@@ -9,9 +9,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.cell_range import CellRange
 
-from matrix.model import APPROACHES, UNSPECIFIED, Memo, Memos
-from matrix.pivot import Analysis, Evidence, StanceCell
-from matrix.voicing import VoiceCell
+from matrix.analysis.pivot import Analysis, Evidence, StanceCell
+from matrix.analysis.voicing import VoiceCell
+from matrix.model.terms import APPROACHES, UNSPECIFIED, Unit
+from matrix.model.values import Memo, Memos
+from matrix.model.wording import counted
 from matrix.workbook.cells import (
     BOLD,
     CENTER,
@@ -77,7 +79,7 @@ def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) ->
 
 
 def _sources_text(count: int) -> str:
-    return f"{count} source{'s' if count != 1 else ''}"
+    return counted(count, "source")
 
 
 def _stance_titles(where: str, cell: StanceCell, conv: int, div: int, sources: bool) -> tuple[str, str, str]:
@@ -125,7 +127,7 @@ def stance_sheet(
             where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
             conv = [i for i in items if i[2] == "convergence"]
             div = [i for i in items if i[2] == "divergence"]
-            titles = _stance_titles(where, cell, len(conv), len(div), analysis.count == "sources")
+            titles = _stance_titles(where, cell, len(conv), len(div), analysis.unit is Unit.SOURCES)
             net_title = _with_memo(titles[2], memos.cell(topic, perspective))
             row += [
                 sheet.cell(cell.convergence, fill=fill, border=GROUP_EDGE, **_evidence(titles[0], conv)),
@@ -147,8 +149,8 @@ def _writer_cell(sheet: Sheet, voices: VoiceCell | None, where: str) -> Any:
         return sheet.cell(None)
     lines = [
         (
-            f"{where}: {voices.writer} of {voices.claims} claims in the writer's voice "
-            f"(assessment, forecast, recommendation), {voices.forecasts} forecasts or recommendations, "
+            f"{where}: {voices.writer} of {counted(voices.claims, 'claim')} in the writer's voice "
+            f"(assessment, forecast, recommendation), {voices.forecasts} of them forecasts or recommendations, "
             f"{voices.unspecified} with no voice coded"
         )
     ]
@@ -174,18 +176,9 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
     sheet = Sheet(wb, "Approach", widths, freeze="B3")
     _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Unspecified", "Dominant"))
     by_cell: dict[tuple[str, str, str], list[Evidence]] = {}
-    rows = zip(
-        analysis.claims["topic"],
-        analysis.claims["perspective"],
-        analysis.claims["id"],
-        analysis.claims["stance"],
-        analysis.claims["quotes"],
-        analysis.claims["means"],
-        strict=True,
-    )
-    for index, (t, p, claim_id, stance, quotes, means) in enumerate(rows):
-        for approach in means or (UNSPECIFIED,):
-            by_cell.setdefault((t, p, approach), []).append((index, claim_id, stance, quotes))
+    for index, c in enumerate(analysis.claims):
+        for approach in c.means or (UNSPECIFIED,):
+            by_cell.setdefault((c.topic, c.perspective, approach), []).append((index, c.id, c.stance, c.quotes))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
         row: list[Any] = [sheet.cell(topic_label, align=TOP)]
@@ -196,7 +189,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis) -> None:
                 items = by_cell.get((topic, perspective, approach), [])
                 where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
                 title = f"{where}: {len(items)} {approach}"
-                if analysis.count == "sources" and cell is not None:
+                if analysis.unit is Unit.SOURCES and cell is not None:
                     title = f"{where}: {_sources_text(cell.counts[i])} {approach} ({_n(len(items))})"
                 row.append(
                     sheet.cell(
@@ -287,4 +280,4 @@ def _side(net: float) -> str:
 
 
 def _n(count: int, unit: str = "claims") -> str:
-    return f"{count} {unit if count != 1 else unit[:-1]}"
+    return counted(count, unit.removesuffix("s"))

@@ -2,7 +2,7 @@
 
 Cells come as openpyxl reads them without evaluating anything (`data_only=False`): a formula
 is marked as one (never its cached result), numbers, dates and booleans keep their types, and
-an empty cell is None, so that `matrix.importing` can tell each apart and report it.
+an empty cell is None, so that `matrix.authoring.importing` can tell each apart and report it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from matrix.tables import Cell, CellRef, ImportProblem, Row, Table
+from matrix.files.tables import Cell, CellRef, ImportProblem, Row, Table
 
 CLAIMS_SHEET = "Claims"
 

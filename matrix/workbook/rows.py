@@ -11,19 +11,10 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from matrix.pivot import Analysis
-from matrix.workbook.cells import (
-    FORMULA_START,
-    LINE_HEIGHT,
-    TOP,
-    WRAP,
-    Sheet,
-    blank,
-    cell_value,
-    excel_table,
-    style_id,
-    wrapped_lines,
-)
+from matrix.analysis.frames import ClaimRow, PassageRow, column_values
+from matrix.analysis.pivot import Analysis
+from matrix.model.terms import FORMULA_START
+from matrix.workbook.cells import LINE_HEIGHT, TOP, WRAP, Sheet, blank, cell_value, excel_table, style_id, wrapped_lines
 
 # (header, claims-table column, width): what a person reads first (the identifying fields, then
 # the quote within the first screen), then ids, weights and locations; the source's title is
@@ -136,8 +127,8 @@ class StreamedRows:
     first_row: int
     styles: Sequence[int | None]  # per column: the xf index of the cell style, or None
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
-    tall: int | None = None  # a wrapped column whose text sets each row's height
-    tall_width: float = 80
+    tall: tuple[int, ...] = ()  # the wrapped columns whose text sets each row's height
+    tall_widths: tuple[float, ...] = ()  # and their widths
     links: tuple[int, Mapping[Any, str]] | None = None  # (column, value -> where a cell of it links)
 
     def hyperlinks(self) -> bytes:
@@ -181,17 +172,14 @@ class StreamedRows:
                 _cells(values[first : first + chunk], style, mark)
                 for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
             ]
-            heights = [""] * len(cells[0])
-            if self.tall is not None:
-                one_line = int(self.tall_width * 1.1)  # as wrapped_lines: shorter text needs no height
-                heights = [
-                    f' ht="{LINE_HEIGHT * lines}" customHeight="1"'
-                    if isinstance(v, str)
-                    and (len(v) > one_line or "\n" in v)
-                    and (lines := wrapped_lines(v, self.tall_width)) > 1
-                    else ""
-                    for v in self.columns[self.tall][first : first + chunk]
+            lines = [1] * len(cells[0])
+            for column, width in zip(self.tall, self.tall_widths, strict=True):
+                one_line = int(width * 1.1)  # as wrapped_lines: shorter text needs no height
+                lines = [
+                    max(n, wrapped_lines(v, width)) if isinstance(v, str) and (len(v) > one_line or "\n" in v) else n
+                    for n, v in zip(lines, self.columns[column][first : first + chunk], strict=True)
                 ]
+            heights = [f' ht="{LINE_HEIGHT * n}" customHeight="1"' if n > 1 else "" for n in lines]
             for r, (height, row) in enumerate(
                 zip(heights, zip(*cells, strict=True), strict=True), start=self.first_row + first
             ):
@@ -203,21 +191,28 @@ def streamed_sheet(
     title: str,
     headers: Sequence[str],
     widths: Sequence[float],
-    wrapped: str,
+    wrapped: Sequence[str],
     columns: list[list[Any]],
     links: tuple[int, Mapping[Any, str]] | None = None,
+    table: bool = True,
 ) -> StreamedRows:
-    """A table sheet whose rows (`columns` of values) are streamed; the `wrapped` column wraps
-    and sets each row's height; `links`: (column, value -> location) of cells that link."""
+    """A sheet whose rows (`columns` of values) are streamed; the `wrapped` columns wrap and set
+    each row's height; `links`: (column, value -> location) of cells that link; `table`: the
+    rows are an Excel table (autofilter, striped rows)."""
     sheet = Sheet(wb, title, widths, freeze="B2")
     sheet.header(headers)
-    tall = headers.index(wrapped)
+    tall = tuple(headers.index(name) for name in wrapped)
     styles: list[int | None] = [style_id(sheet.ws, TOP)] * len(headers)  # every cell top-aligned
-    styles[tall] = style_id(sheet.ws, WRAP)
+    for column in tall:
+        styles[column] = style_id(sheet.ws, WRAP)
     prefixed = [style_id(sheet.ws, TOP, prefix=True)] * len(headers)
-    prefixed[tall] = style_id(sheet.ws, WRAP, prefix=True)
-    excel_table(sheet, title, headers, 1, len(columns[0]))
-    return StreamedRows(columns, 2, styles, prefixed, tall=tall, tall_width=widths[tall], links=links)
+    for column in tall:
+        prefixed[column] = style_id(sheet.ws, WRAP, prefix=True)
+    if table:
+        excel_table(sheet, title, headers, 1, len(columns[0]))
+    return StreamedRows(
+        columns, 2, styles, prefixed, tall=tall, tall_widths=tuple(widths[i] for i in tall), links=links
+    )
 
 
 def source_links(analysis: Analysis) -> dict[str, str]:
@@ -228,15 +223,12 @@ def source_links(analysis: Analysis) -> dict[str, str]:
 def claims_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
     """One row per claim, every column of the flat claims table; each source id links to its
     row on Sources."""
-    columns: list[list[Any]] = [analysis.claims[name].astype(object).tolist() for _, name, _ in CLAIM_LAYOUT]
+    values = column_values(analysis.claims, [name for _, name, _ in CLAIM_LAYOUT], ClaimRow._fields)
     links = (CLAIM_HEADERS.index("Source"), source_links(analysis))
-    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, "Quote", columns, links)
+    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, ("Quote",), values, links)
 
 
 def evidence_rows(wb: Workbook, analysis: Analysis) -> StreamedRows:
     """One row per passage: its claim, source, perspective, topic, stance, location, text."""
-    frame = analysis.passages
-    columns: list[list[Any]] = [
-        frame[name].astype(object).tolist() if frame is not None else [] for _, name, _ in EVIDENCE_LAYOUT
-    ]
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, "Passage", columns)
+    values = column_values(analysis.passages, [name for _, name, _ in EVIDENCE_LAYOUT], PassageRow._fields)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, ("Passage",), values)

@@ -7,15 +7,20 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from matrix.coverage import Coverage
-from matrix.model import APPROACHES, CONFIDENCE_WEIGHTS, STANCES
-from matrix.palette import THIN_BELOW, THIN_MARK
-from matrix.pivot import Analysis
-from matrix.problems import Report
-from matrix.timeline import left_out
+from matrix.analysis.coverage import Coverage
+from matrix.analysis.palette import THIN_BELOW, THIN_MARK
+from matrix.analysis.pivot import Analysis
+from matrix.model.problems import Report
+from matrix.model.terms import APPROACHES, STANCES, Unit
+from matrix.model.values import CONFIDENCE_WEIGHTS
+from matrix.model.wording import counted
+from matrix.time.timeline import left_out
 from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
+from matrix.workbook.charts import axis_labels, chart_title
+from matrix.workbook.rows import StreamedRows, streamed_sheet
 
 NO_CLAIMS = "No claims match the filters"
+OVERVIEW_CHART_TITLE = "Convergence vs divergence per perspective (claims)"
 
 
 def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dict[str, str]) -> None:
@@ -26,13 +31,13 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         "Each claim is a verbatim quote from one source, coded by topic, by stance and by approach.",
         "Convergence: the parties agree or act together. Divergence: their positions, priorities or norms differ.",
         "Stance and Approach pivot the claims into topics x perspectives; Contrasts ranks where perspectives disagree."
-        if analysis.count == "claims"
+        if analysis.unit is Unit.CLAIMS
         else "Stance and Approach count sources (each at most once per stance, or approach, in a cell); "
         "Contrasts ranks where perspectives disagree.",
         "Every matrix cell's comment lists the claims behind it; clicking the cell opens the first one in Claims.",
     ):
         sheet.append([line])
-    if analysis.claims.empty:  # said here, not as a fake row in the Claims table
+    if not analysis.claims:  # said here, not as a fake row in the Claims table
         sheet.append()
         sheet.append(
             [sheet.cell(f"{NO_CLAIMS} ({analysis.filters.describe()}): the Claims table is empty.", font=BOLD)]
@@ -60,9 +65,10 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         chart.type = "bar"
         chart.grouping = "stacked"
         chart.overlap = 100
-        chart.title = "Convergence vs divergence per perspective (claims)"
-        chart.y_axis.title = "claims"
         chart.height, chart.width = 8, 22
+        chart.title = chart_title(OVERVIEW_CHART_TITLE, chart.width)
+        axis_labels(chart.y_axis, "claims")
+        axis_labels(chart.x_axis)
         data = Reference(sheet.ws, min_col=4, max_col=5, min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
         # the short ids as categories: a long label is cut where the axis has no room for it
@@ -86,7 +92,7 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
         (1.0, "all convergence"),
     ):
         sheet.append([sheet.cell(value, fmt=NET_FORMAT, fill=solid(net_colour(value))), meaning])
-    unit = "sources" if analysis.count == "sources" else "claims"
+    unit = analysis.unit.value
     sheet.append(
         [
             sheet.cell(1.0, fmt=net_format(1), fill=stance_fill(1.0, 1)),
@@ -124,7 +130,9 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
     sheet.append(["Filters", analysis.filters.describe()])
     if analysis.selection is not None:
         sheet.append(["Time range", left_out(analysis.time_range, analysis.selection).removeprefix("time range ")])
-    sheet.append(["Problems", f"{report.errors} errors, {report.warnings} warnings (see Problems)"])
+    sheet.append(
+        ["Problems", f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')} (see Problems)"]
+    )
     sheet.header(["Input file", "SHA-256"])
     for path, digest in inputs.items():
         sheet.append([sheet.text(path), digest])
@@ -132,7 +140,8 @@ def overview_sheet(wb: Workbook, analysis: Analysis, report: Report, inputs: dic
 
 def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
     topics = list(analysis.topics)
-    sheet = Sheet(wb, "Sources", [30, 50, 30, 24, 12, 14, 36, 30, 8, 12, 11, 9] + [12] * len(topics), freeze="B2")
+    widths = [30, 50, 30, 24, 12, 14, 36, 30, 12, 30, 20, 8, 12, 11, 9]
+    sheet = Sheet(wb, "Sources", widths + [12] * len(topics), freeze="B2")
     sheet.header(
         [
             "Source",
@@ -143,6 +152,9 @@ def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[An
             "Perspective",
             "Text",
             "URL",
+            "Retrieved",
+            "Archive",
+            "SHA-256",  # pinned: the text's bytes when it was coded (validate: seed-changed)
             "Claims",
             "Convergence",
             "Divergence",
@@ -238,19 +250,20 @@ def codebook_sheet(wb: Workbook, analysis: Analysis) -> None:
     )
 
 
-def problems_sheet(wb: Workbook, report: Report) -> None:
-    sheet = Sheet(wb, "Problems", (10, 22, 36, 30, 60, 60), freeze="B2")
-    sheet.header(["Level", "Code", "Location", "Claim or source", "Message", "Hint"])
-    for problem in report.problems:
-        sheet.append(
-            [
-                problem.level.value,
-                problem.code,
-                sheet.text(str(problem.location)),
-                sheet.text(problem.subject),
-                sheet.cell(problem.message, align=WRAP),
-                sheet.cell(problem.hint, align=WRAP),
-            ]
+PROBLEM_HEADERS = ("Level", "Code", "Location", "Claim or source", "Message", "Hint")
+PROBLEM_WIDTHS = (10, 22, 36, 30, 60, 60)
+
+
+def problems_sheet(wb: Workbook, report: Report) -> StreamedRows | None:
+    """Every problem, one a row (streamed, as the Claims rows are: a project can raise tens of
+    thousands of warnings), Message and Hint wrapped; a sheet that says so when there are none."""
+    if report.problems:
+        rows = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return streamed_sheet(
+            wb, "Problems", PROBLEM_HEADERS, PROBLEM_WIDTHS, ("Message", "Hint"), columns, table=False
         )
-    if not report.problems:
-        sheet.append(["none", "The claims validated without warnings."])
+    sheet = Sheet(wb, "Problems", PROBLEM_WIDTHS, freeze="B2")
+    sheet.header(PROBLEM_HEADERS)
+    sheet.append(["none", "The claims validated without warnings."])
+    return None

@@ -8,10 +8,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from matrix.memos import CellCounts, staleness
-from matrix.model import Memo, Memos
-from matrix.palette import THIN_MARK, is_thin, signed
-from matrix.pivot import Analysis
+from matrix.analysis.palette import THIN_MARK, is_thin, signed
+from matrix.analysis.pivot import Analysis
+from matrix.files.memos import CellCounts, staleness
+from matrix.model.values import Memo, Memos
 from matrix.workbook.cells import BOLD, GROUP_EDGE, HEADER_FILL, WRAP, Sheet, stance_fill
 
 SUMMARY_WIDTH = 46

@@ -10,14 +10,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.utils import get_column_letter
 
-from matrix.model import Codebook
-from matrix.timeline import UNDATED, Timeline
+from matrix.model.terms import Unit
+from matrix.model.values import Codebook
+from matrix.model.wording import counted
+from matrix.time.timeline import UNDATED, Timeline
 from matrix.workbook.cells import BOLD, HEADER_FILL, NET_FORMAT, TITLE, WRAP, Sheet, excel_table, net_colour, solid
+from matrix.workbook.charts import axis_labels, chart_title
 
 TIMELINE_HEADERS = ("Period", "Perspective", "Topic", "Convergence", "Divergence", "Net index", "Claims")
 TIDY_WIDTHS = (17, 14, 26, 12, 11, 10, 8)
@@ -36,7 +36,7 @@ def shows_timeline(line: Timeline) -> bool:
 
 
 def _claims(number: int) -> str:
-    return f"{number} claim{'s' if number != 1 else ''}"
+    return counted(number, "claim")
 
 
 def _periods_line(line: Timeline) -> str:
@@ -44,7 +44,7 @@ def _periods_line(line: Timeline) -> str:
     if line.window is not None:
         months, step = line.window
         return (
-            f"Periods: {len(line.periods)} windows of {months} months, each {step} month{'s' if step != 1 else ''}"
+            f"Periods: {counted(len(line.periods), 'window')} of {counted(months, 'month')}, each {counted(step, 'month')}"
             f" after the last, {first} to {last}; a claim counts in every window holding its date."
         )
     chosen = " (chosen from the span of the dates; --period or --window to change)" if line.chosen else ""
@@ -52,7 +52,7 @@ def _periods_line(line: Timeline) -> str:
 
 
 def _notes(line: Timeline) -> list[str]:
-    unit = "claims" if line.count == "claims" else "sources (each at most once per stance in a cell)"
+    unit = Unit(line.count).stance_wording
     notes = [
         _periods_line(line) + f" Counting {unit}.",
         (
@@ -176,7 +176,7 @@ def _charts(sheet: Sheet, line: Timeline, codebook: Codebook, where: dict[tuple[
 def _line_chart(title: str) -> LineChart:
     """An empty line chart: net index from -1 to +1, empty cells as gaps (not zeros)."""
     chart = LineChart()
-    chart.title = _title(title)
+    chart.title = chart_title(title, CHART_WIDTH, largest=11)  # a small chart: at most 11 points
     chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
     chart.display_blanks = "gap"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = -1, 1
@@ -186,11 +186,6 @@ def _line_chart(title: str) -> LineChart:
     chart.x_axis.delete = False
     chart.x_axis.tickLblPos = "low"  # period labels below the chart, not across its zero line
     chart.legend.position = "b"
+    axis_labels(chart.x_axis, points=8)
+    axis_labels(chart.y_axis, points=8)
     return chart
-
-
-def _title(label: str) -> Title:
-    """A chart title in 11-point bold (the default is too large for a small chart)."""
-    bold = CharacterProperties(sz=1100, b=True)
-    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=bold), r=[RegularTextRun(rPr=bold, t=label)])
-    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)

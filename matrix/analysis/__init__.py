@@ -1,0 +1,1 @@
+"""Analysis: the matrices counted from the claims, coverage, agreement between coders, the diff between versions."""

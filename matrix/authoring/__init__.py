@@ -1,0 +1,1 @@
+"""Authoring a project: init, add-source, import, schema, and the YAML writer."""

@@ -1,0 +1,249 @@
+"""Coding-consistency checks: warnings a coder may accept on a claim, with a reason.
+
+- `hedged-confidence`: a passage holds a hedge (the codebook's `cues: hedges:`) but the
+  claim is coded above low confidence (medium, the default, or high);
+- `actor-names-both`: a claim with an `actor` whose passage names both parties
+  (`cues: both-parties:`);
+- `near-duplicate-claims`: two claims of one source with the same topic, stance, approach
+  and actor whose passages are near-duplicates (`quotes.near_duplicates`), reported on
+  the later one;
+- `hedged-stated`: a passage holds a hedge but the claim is coded `voice: stated` (a party's
+  own position): a hedged passage is usually the writer's assessment or forecast;
+- `split-topic`: a claim quotes a sentence that an earlier claim of the same source quotes
+  under another topic (the sentence is split between topics: is that the coding meant?).
+
+`accept: {code: reason}` on a claim silences that warning on that claim; an accept for a
+warning that does not fire there is itself a warning (`unneeded-accept`). Cue lists match
+whole words and phrases, in any case.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from matrix.files.quotes import near_duplicates
+from matrix.model.problems import Problem, shown
+from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook
+
+DEFAULT_HEDGES: tuple[str, ...] = (
+    "may",
+    "might",
+    "could",
+    "likely",
+    "unlikely",
+    "suggests",
+    "suggested",
+    "expected to",
+    "would",
+    "possibly",
+    "perhaps",
+    "potential",
+    "potentially",
+    "appears",
+    "seems",
+    "plans to",
+    "proposes",
+    "recommends",
+    "should",
+)
+DEFAULT_BOTH_PARTIES: tuple[str, ...] = (
+    "both",
+    "the two countries",
+    "the two sides",
+    "the two governments",
+    "the two nations",
+    "each other",
+    "jointly",
+    "together",
+    "mutual",
+)
+EMITS = (  # its problem codes
+    "hedged-confidence",
+    "actor-names-both",
+    "near-duplicate-claims",
+    "hedged-stated",
+    "split-topic",
+    "unneeded-accept",
+)
+LOW = CONFIDENCE_WEIGHTS["low"]
+
+
+@functools.lru_cache(maxsize=16)
+def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole words or phrases of `cues`, any case, any white space between words; None: no cues."""
+    words = [cue.split() for cue in cues if cue.strip()]
+    if not words:
+        return None
+    body = "|".join(r"\s+".join(map(re.escape, w)) for w in sorted(words, key=lambda w: -len(" ".join(w))))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+def _cues(codebook: Codebook | None, kind: str, default: tuple[str, ...]) -> re.Pattern[str] | None:
+    listed = codebook.cues.get(kind) if codebook is not None else None
+    return cue_pattern(default if listed is None else tuple(listed))
+
+
+def _first_cue(pattern: re.Pattern[str] | None, claim: Claim) -> tuple[int, str] | None:
+    """(passage index, cue as written) of the first passage holding a cue."""
+    if pattern is None:
+        return None
+    for index, quote in enumerate(claim.quotes):
+        found = pattern.search(quote)
+        if found is not None:
+            return index, found.group()
+    return None
+
+
+def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
+    weight = CONFIDENCE_WEIGHTS.get(claim.confidence)
+    if weight is None or weight <= LOW:
+        return None
+    found = _first_cue(hedges, claim)
+    if found is None:
+        return None
+    index, hedge = found
+    return Problem(
+        claim.passage_at(index),
+        "hedged-confidence",
+        f"the passage hedges ({shown(hedge)}) but the claim is coded {claim.confidence} confidence",
+        "code 'confidence: low' for a forecast, recommendation or hedged view, "
+        "or keep it and say why under 'accept: {hedged-confidence: <reason>}'",
+        claim.id or None,
+    )
+
+
+def _hedged_stated(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
+    if claim.voice != "stated":
+        return None
+    found = _first_cue(hedges, claim)
+    if found is None:
+        return None
+    return Problem(
+        claim.at("voice"),
+        "hedged-stated",
+        f"the passage hedges ({shown(found[1])}) but the claim is coded as a party's stated position",
+        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's, "
+        "or keep it and say why under 'accept: {hedged-stated: <reason>}'",
+        claim.id or None,
+    )
+
+
+def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[int]]) -> dict[int, Claim]:
+    """Claim index -> the first earlier claim that quotes one of its sentences under another topic."""
+    seen: dict[int, list[Claim]] = {}
+    found: dict[int, Claim] = {}
+    for index, claim in enumerate(claims):
+        for sentence in sorted(sentences.get(index, ())):
+            earlier = next((c for c in seen.get(sentence, ()) if c.topic != claim.topic), None)
+            if earlier is not None and index not in found:
+                found[index] = earlier
+        for sentence in sentences.get(index, ()):
+            seen.setdefault(sentence, []).append(claim)
+    return found
+
+
+def _split_problem(claim: Claim, earlier: Claim) -> Problem:
+    return Problem(
+        claim.at("topic"),
+        "split-topic",
+        f"the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
+        f"topic '{earlier.topic}', not '{claim.topic}'",
+        "code both parts on one topic when the sentence states one position, "
+        "or keep the split and say why under 'accept: {split-topic: <reason>}'",
+        claim.id or None,
+    )
+
+
+def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
+    if not claim.actor:
+        return None
+    found = _first_cue(both, claim)
+    if found is None:
+        return None
+    return Problem(
+        claim.at("actor"),
+        "actor-names-both",
+        f"the claim has actor '{claim.actor}' but its passage names both parties ({shown(found[1])})",
+        "leave 'actor' out when both sides' position is meant, "
+        "or keep it and say why under 'accept: {actor-names-both: <reason>}'",
+        claim.id or None,
+    )
+
+
+def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
+    """(later, earlier) for each claim with a near-duplicate passage in an earlier claim
+    coded alike (topic, stance, approach, actor); compared only within those groups."""
+    groups: dict[tuple[str | None, ...], list[Claim]] = {}
+    for claim in claims:
+        if not claim.quotes:
+            continue
+        group = groups.setdefault((claim.topic, claim.stance, claim.approach_value, *claim.actors), [])
+        earlier = next(
+            (other for other in group if any(near_duplicates(a, b) for a in claim.quotes for b in other.quotes)),
+            None,
+        )
+        if earlier is not None:
+            yield claim, earlier
+        group.append(claim)
+
+
+def _duplicate_problem(claim: Claim, earlier: Claim) -> Problem:
+    return Problem(
+        claim.at("id"),
+        "near-duplicate-claims",
+        f"the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
+        "and actor, and a near-duplicate passage",
+        "merge the two into one claim, with every passage under 'quotes:'; "
+        "or keep both and say why under 'accept: {near-duplicate-claims: <reason>}'",
+        claim.id or None,
+    )
+
+
+def _accepted(claim: Claim, found: Mapping[str, Problem]) -> Iterator[Problem]:
+    """The warnings found on `claim` that it does not accept, and its unneeded accepts."""
+    for code, problem in found.items():
+        if code not in claim.accept:
+            yield problem
+    for code in claim.accept:
+        if code not in found:
+            yield Problem(
+                claim.at(f"accept.{code}"),
+                "unneeded-accept",
+                f"the claim accepts '{code}', which does not fire on it",
+                "delete the line (the coding no longer needs the exception)",
+                claim.id or None,
+            )
+
+
+Cues = tuple["re.Pattern[str] | None", "re.Pattern[str] | None"]
+"""The hedges and the both-parties cues of a codebook, as patterns (`cues_of`)."""
+
+
+def cues_of(codebook: Codebook | None) -> Cues:
+    """The cue patterns of `codebook` (its own lists, else the defaults)."""
+    return _cues(codebook, "hedges", DEFAULT_HEDGES), _cues(codebook, "both-parties", DEFAULT_BOTH_PARTIES)
+
+
+def consistency_problems(
+    claims_file: ClaimsFile, cues: Cues, sentences: Mapping[int, frozenset[int]] | None = None
+) -> Iterator[Problem]:
+    """Every consistency warning of one claims file, less what its claims accept; `sentences`
+    maps a claim's index to the sentences of the text its passages overlap (for `split-topic`)."""
+    hedges, both = cues
+    repeats = {id(later): earlier for later, earlier in _near_duplicates(claims_file.claims)}
+    splits = _split_topics(claims_file.claims, sentences or {})
+    for index, claim in enumerate(claims_file.claims):
+        found: dict[str, Problem] = {}
+        for problem in (_hedged(claim, hedges), _both_named(claim, both), _hedged_stated(claim, hedges)):
+            if problem is not None:
+                found[problem.code] = problem
+        earlier = repeats.get(id(claim))
+        if earlier is not None:
+            found["near-duplicate-claims"] = _duplicate_problem(claim, earlier)
+        split = splits.get(index)
+        if split is not None:
+            found["split-topic"] = _split_problem(claim, split)
+        if found or claim.accept:
+            yield from _accepted(claim, found)

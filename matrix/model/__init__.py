@@ -1,0 +1,1 @@
+"""Values everything shares: the project's values, problems and the shared terms."""

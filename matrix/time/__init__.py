@@ -1,0 +1,1 @@
+"""Time: dates, periods and time ranges, and positions counted per period."""
