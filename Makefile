@@ -84,6 +84,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 	$(PY) bench/diff.py
 	$(PY) bench/agree.py
+	$(PY) bench/network.py
 
 FUZZ_SECONDS ?= 60
 fuzz: $(VENV)/.installed-test

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import openpyxl
@@ -497,6 +498,53 @@ def _topics_of(ids: list[str]) -> list[str]:
     return sorted({by_id[i] for i in ids})
 
 
+NET = ("--format", "json", "--mode", "twomode")  # every kept claim is behind one edge of a two-mode network
+
+
+def _network(root: Path, where: str = "p") -> dict[str, object]:
+    data: dict[str, object] = json.loads((root.parent / where / "output" / "network.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _network_ids(expected: list[str], where: str = "p", left_out: str = "") -> Callable[[Result, Path], None]:
+    """The network's edges rest on exactly the claims `expected` (and stderr says what a time range left out)."""
+
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0 and "wrote" in result[1], result
+        edges: object = _network(root, where)["edges"]
+        assert isinstance(edges, list)
+        assert sorted({c for e in edges for c in e["claims"].split(";")}) == sorted(expected)
+        assert left_out in result[2]
+
+    return check
+
+
+def _network_check(test: Callable[[dict[str, Any]], bool], where: str = "p") -> Callable[[Result, Path], None]:
+    def check(result: Result, root: Path) -> None:
+        assert result[0] == 0, result
+        assert test(_network(root, where)), _network(root, where)
+
+    return check
+
+
+def _network_graphml(result: Result, root: Path) -> None:
+    import networkx as nx
+
+    assert result[0] == 0 and "wrote" in result[1]
+    graph = nx.read_graphml(root / "output" / "network.graphml")
+    assert list(graph.nodes) == ["src-a", "src-b"]
+    assert [(a, b, d["conflicting_topics"], d["weight"]) for a, b, d in graph.edges(data=True)] == [
+        ("src-a", "src-b", "export-controls", -1.0)
+    ]
+
+
+def _network_out(result: Result, root: Path) -> None:
+    import networkx as nx
+
+    assert result[0] == 0 and "net.gexf" in result[1]
+    assert list(nx.read_gexf(root.parent / "net.gexf").nodes) == ["src-a", "src-b"]
+
+
 ROOT_ARGS = ("--root", "{root}")
 COV_ARGS = ("--root", "{cov}")
 CASES: dict[str, dict[str, Case]] = {
@@ -593,6 +641,42 @@ CASES: dict[str, dict[str, Case]] = {
         "--out": Case(("--out", "{tmp}/brief.html", *ROOT_ARGS), _brief_out, ("--out", "{tmp}/brief.pdf", *ROOT_ARGS)),
         "--strict": Case(("--strict", "--root", "{bad}"), _brief_strict),
         "--count": Case(("--count", "sources", *ROOT_ARGS), _brief_count_sources, ("--count", "words", *ROOT_ARGS)),
+    },
+    "network": {
+        **_project_cases("network", NET, _network_ids(ALL_PIVOT)),
+        **_filter_cases("network", NET, _network_ids),
+        "--nodes": Case(("--format", "json", "--nodes", "perspective", *ROOT_ARGS),
+                        _network_check(lambda d: [n["id"] for n in d["nodes"]] == ["US-India", "CFR"]),
+                        ("--nodes", "organisation", *ROOT_ARGS)),
+        "--mode": Case((*NET, *ROOT_ARGS), _network_check(lambda d: [n["id"] for n in d["nodes"]][-2:]
+                                                           == ["topic:export-controls", "topic:space"]),
+                       ("--mode", "threemode", *ROOT_ARGS)),
+        "--qualifier": Case(("--format", "json", "--qualifier", "congruence", *ROOT_ARGS),
+                            _network_check(lambda d: d["edges"] == []),
+                            ("--mode", "twomode", "--qualifier", "conflict", *ROOT_ARGS)),
+        "--normalize": Case(("--format", "json", "--normalize", "average", *ROOT_ARGS),
+                            _network_check(lambda d: abs(d["edges"][0]["weight"] + 1 / 1.5) < 1e-9),
+                            ("--normalize", "zscore", *ROOT_ARGS)),
+        "--min-claims": Case(("--format", "json", "--min-claims", "5", *ROOT_ARGS),
+                             _network_check(lambda d: d["nodes"] == [] and d["edges"] == []),
+                             ("--min-claims", "0", *ROOT_ARGS)),
+        "--format": Case(("--format", "graphml", *ROOT_ARGS), _network_graphml, ("--format", "dot", *ROOT_ARGS)),
+        "--out": Case(("--format", "gexf", "--out", "{tmp}/net.gexf", *ROOT_ARGS), _network_out,
+                      ("--format", "gexf", "--out", "{tmp}/net.graphml", *ROOT_ARGS)),
+        "--count": Case((*NET, "--count", "sources", *ROOT_ARGS),
+                        _network_check(lambda d: (d["edges"][0]["convergence"], d["edges"][0]["divergence"]) == (1, 1)),
+                        ("--count", "words", *ROOT_ARGS)),
+        **_time_cases(NET, _network_ids(SINCE_2025, "dated", "left out 1 undated claim, 6 dated before it"),
+                      _network_ids(UNTIL_2024, "dated", "left out 1 undated claim, 0 dated before it, 3 after")),
+        "--period": Case(("--format", "json", "--period", "year", *DATED_ARGS),
+                         _network_check(lambda d: [p["label"] for p in d["periods"]] == YEARS, "dated"),
+                         ("--period", "week", *DATED_ARGS)),
+        "--window": Case(("--format", "json", "--window", "12M", "--step", "6M", *DATED_ARGS),
+                         _network_check(lambda d: [p["label"] for p in d["periods"]] == WINDOWS, "dated"),
+                         ("--window", "12", *DATED_ARGS)),
+        "--step": Case(("--format", "json", "--window", "1Y", "--step", "6M", *DATED_ARGS),
+                       _network_check(lambda d: [p["label"] for p in d["periods"]] == WINDOWS, "dated"),
+                       ("--step", "6M", *DATED_ARGS)),
     },
     "agree": {
         "--width": Case(("{root}", "--width", "60", *ROOT_ARGS), _fits(60), ("{root}", "--width", "20", *ROOT_ARGS)),

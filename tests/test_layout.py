@@ -39,7 +39,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "yaml": ("matrix/files/yamltree.py",),
     "sqlite3": ("matrix/files/cache.py", "matrix/authoring/publish/sqlite.py"),
     "pandas": ("matrix/analysis/dataframes.py",),
-    "networkx": ("matrix/analysis/network.py",),
+    "networkx": ("matrix/analysis/network/formats.py",),
     "openpyxl": ("matrix/workbook/",),
     "rich": ("matrix/terminal/",),
     "jinja2": ("matrix/brief/",),

@@ -53,7 +53,7 @@ def test_no_message_counts_without_counted() -> None:
             f"{path.relative_to(ROOT)}:{source.count(chr(10), 0, m.start()) + 1}: {m.group()}"
             for m in HAND_MADE.finditer(source)
         ]
-    for path in sorted((ROOT / "matrix" / "templates").glob("*.j2")):
+    for path in sorted((ROOT / "matrix").rglob("*.j2")):
         source = path.read_text(encoding="utf-8")
         for m in re.finditer(rf"\}}\}}\s*(?:{NOUNS})s?\b|'s' if", source):
             found.append(f"{path.relative_to(ROOT)}:{source.count(chr(10), 0, m.start()) + 1}: {m.group()}")

@@ -12,6 +12,7 @@ in place (`<details>`), without JavaScript. Same values, same bytes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -19,13 +20,14 @@ from typing import Any
 import jinja2
 
 from matrix.analysis.matrices import Contrast, StanceCell, Total
+from matrix.analysis.network import SHEET_LIMIT, MatrixView, matrix_views
 from matrix.analysis.palette import THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.analysis.pivot import Analysis, cell_claims
 from matrix.analysis.voicing import VoiceCell
 from matrix.checks.provenance import is_web_address
 from matrix.files.memos import cell_counts, staleness
 from matrix.model.terms import Unit
-from matrix.model.values import Memo, Memos, Project
+from matrix.model.values import Codebook, Memo, Memos, Project
 from matrix.model.wording import counted
 
 TEMPLATE = "report.html.j2"
@@ -102,6 +104,37 @@ class Brief:
     parties: Mapping[str, str] = field(default_factory=dict)  # perspective id -> 'US and India; CFR analysis'
     stale: Mapping[tuple[str, str | None], str] = field(default_factory=dict)  # memo cell -> why it is stale
     voices: Mapping[tuple[str | None, str], VoiceCell] = field(default_factory=dict)  # empty: no voice coded
+    networks: tuple[NetworkBlock, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkCell:
+    """One cell of a network heatmap: the signed index as shown, its colour, whether it rests
+    on fewer than THIN_BELOW topics, and what it rests on (`title`: the topics; `claims`)."""
+
+    text: str = ""
+    colour: str = ""
+    thin: bool = False
+    title: str = ""
+    claims: tuple[str, ...] = ()
+    diagonal: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkBlock:
+    """The Network sheet's matrix of one node kind, for the page: node labels in group order,
+    each node's group, the rows of cells; `note` instead when there is no matrix to show."""
+
+    kind: str
+    title: str
+    labels: tuple[str, ...] = ()
+    groups: tuple[int, ...] = ()
+    rows: tuple[tuple[NetworkCell, ...], ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +230,50 @@ def brief_of(analysis: Analysis, project: Project) -> Brief:
             if (stale := staleness(memo, counts)) is not None
         },
         voices=analysis.voices if analysis.codes_voice else {},
+        networks=tuple(
+            network_block(view, codebook)
+            for view in matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
+        ),
+    )
+
+
+_KIND_TITLES = {"actor": "Actors", "perspective": "Perspectives", "source": "Sources"}
+
+
+def network_block(view: MatrixView, codebook: Codebook) -> NetworkBlock:
+    """A signed matrix (see `matrix.analysis.network.signed_matrix`) as the page shows it."""
+    title = _KIND_TITLES[view.kind]
+    matrix = view.matrix
+    if matrix is None:
+        many = f"{counted(view.nodes, view.kind)}: too many to show; claims-matrix network --nodes {view.kind} writes them all"
+        few = f"{counted(view.nodes, view.kind)} with claims: no pair to compare"
+        return NetworkBlock(view.kind, title, note=many if view.nodes > SHEET_LIMIT else few)
+    rows = []
+    for a in matrix.order:
+        cells = []
+        for b in matrix.order:
+            found = matrix.cell(a, b)
+            if a == b:
+                cells.append(NetworkCell(diagonal=True))
+            elif found is None:
+                cells.append(NetworkCell())
+            else:
+                index, congruent, conflicting, claims = found
+                topics = len(congruent) + len(conflicting)
+                label = functools.partial(codebook.label, "topics")
+                tip = (
+                    f"{matrix.labels[a]} · {matrix.labels[b]}: {signed(index)}; "
+                    f"congruent: {', '.join(map(label, congruent)) or 'none'}; "
+                    f"conflicting: {', '.join(map(label, conflicting)) or 'none'}; {counted(len(claims), 'claim')}"
+                )
+                cells.append(NetworkCell(signed(index), cell_colour(index, topics), is_thin(topics), tip, claims))
+        rows.append(tuple(cells))
+    return NetworkBlock(
+        view.kind,
+        title,
+        tuple(matrix.labels[n] for n in matrix.order),
+        tuple(matrix.group[n] for n in matrix.order),
+        tuple(rows),
     )
 
 
@@ -227,6 +304,7 @@ def render_brief(brief: Brief) -> str:
             stale=brief.stale,
             voiced=any(cell.writer is not None for row in rows for cell in row.cells),
             unit=brief.unit.value,
+            networks=brief.networks,
         )
     )
 

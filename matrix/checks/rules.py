@@ -95,7 +95,7 @@ class Context:
 
     @cached_property
     def sentences(self) -> dict[str, list[Sentence]]:
-        """Text path -> its sentences (`matrix.sentences`), split when first asked for."""
+        """Text path -> its sentences (`matrix.files.sentences`), split when first asked for."""
         return {}
 
     def sentences_of(self, path: str, content: str) -> list[Sentence]:

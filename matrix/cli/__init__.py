@@ -360,6 +360,6 @@ def _run(argv: list[str], prog_name: str) -> NoReturn:
 
 
 # The commands register on `main` as their modules are imported.
-from matrix.cli import checking, outputs, projects, publishing, versions
+from matrix.cli import checking, network, outputs, projects, publishing, versions
 
-__all__ = ["checking", "main", "outputs", "projects", "publishing", "run", "versions"]
+__all__ = ["checking", "main", "network", "outputs", "projects", "publishing", "run", "versions"]

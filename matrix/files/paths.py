@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fcntl
 import os
 import signal
@@ -11,6 +12,17 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
+
+
+def build_time() -> datetime.datetime:
+    """The time written into outputs: SOURCE_DATE_EPOCH if set (and valid), else 1980-01-01;
+    never the clock (the same inputs give the same bytes)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    try:
+        seconds = max(int(raw), 315532800)
+    except ValueError:
+        seconds = 315532800
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
 
 
 class OutputRefused(ValueError):

@@ -10,7 +10,7 @@ Invariants:
   SOURCE_DATE_EPOCH (default 1980-01-01), and nothing else varies between runs.
 
 The modules: `cells` (styles and `Sheet`, which builds a sheet row by row), `matrices`
-(Stance, Approach, Contrasts), `summaries` (the analyst's memos laid out as the matrix),
+(Stance, Approach, Contrasts), `network` (who agrees with whom), `summaries` (the analyst's memos laid out as the matrix),
 `timeline` (Timeline: counts per period, grid, charts), `rows` (the streamed Claims and
 Evidence rows), `sheets`
 (Overview, Sources, Coverage, Codebook, Problems) and `archive` (temporary file, zip, fixed
@@ -29,6 +29,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from matrix.analysis.coverage import Coverage, coverage
+from matrix.analysis.network import matrix_views
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
 from matrix.files.memos import cell_counts
 from matrix.model.problems import Report
@@ -39,6 +40,7 @@ from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
 from matrix.workbook.changes import write_changes
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
+from matrix.workbook.network import network_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
 from matrix.workbook.sheets import codebook_sheet, coverage_sheet, overview_sheet, problems_sheet, sources_sheet
 from matrix.workbook.summaries import summaries_sheet
@@ -66,6 +68,7 @@ SHEETS = (
     "Summaries",
     "Approach",
     "Contrasts",
+    "Network",
     "Claims",
     "Evidence",
     "Sources",
@@ -90,7 +93,7 @@ def build_workbook(
     """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
     by a child process that lives as long as `stack`, and returned by sheet title. A Timeline
     sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
-    is cut; default, chosen from the span of the dates)."""
+    is cut; default, chosen from the span of the dates); then the Network sheet."""
     cells = evidence(analysis.claims)
     overview_sheet(wb, analysis, report, dict(project.inputs))
     stance_sheet(wb, analysis, cells, project.memos)
@@ -100,6 +103,8 @@ def build_workbook(
     line = analysis_timeline(analysis, project, periods)
     if shows_timeline(line):
         timeline_sheet(wb, line, analysis.codebook)
+    views = matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
+    network_sheet(wb, views, analysis.codebook, analysis.count)
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis), stack)}
     streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis), stack)
     sources_sheet(

@@ -16,21 +16,11 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from matrix.files.paths import atomic_output, remove_stale_temporaries
+from matrix.files.paths import atomic_output, build_time, remove_stale_temporaries
 from matrix.files.workers import Background
 from matrix.workbook.rows import StreamedRows
 
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
-
-
-def build_time() -> datetime.datetime:
-    """SOURCE_DATE_EPOCH if set (and valid), else 1980-01-01: never the clock."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
-    try:
-        seconds = max(int(raw), 315532800)
-    except ValueError:
-        seconds = 315532800
-    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
 
 
 class Prerendered:
