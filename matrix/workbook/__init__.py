@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.network import matrix_views
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.files.memos import cell_counts
 from matrix.files.revisions import inputs_stamp
 from matrix.model.problems import Report
 from matrix.model.values import Project
@@ -100,7 +101,7 @@ def build_workbook(
     layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
     overview_sheet(wb, analysis, report, dict(project.inputs))
     stance_sheet(wb, analysis, cells, project.memos, layout)
-    summaries_sheet(wb, analysis, project.memos, layout, cells)
+    summaries_sheet(wb, analysis, project.memos, layout, cells, cell_counts(project))
     approach_sheet(wb, analysis, layout)
     contrasts_sheet(wb, analysis, {t: i + 3 for i, t in enumerate(analysis.topics)})
     line = analysis_timeline(analysis, project, periods)
