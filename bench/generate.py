@@ -83,10 +83,14 @@ def _text(rng: random.Random) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def _quote(rng: random.Random, text: str) -> str:
-    words = text.split()
-    start = rng.randrange(0, len(words) - 20)
-    return " ".join(words[start : start + rng.randint(8, 16)])
+def _quote(rng: random.Random, text: str) -> tuple[str, int]:
+    """A run of words inside one paragraph of `text`, and that paragraph's index (claims take
+    their topic from it, so that claims quoting one sentence share a topic: no split-topic)."""
+    paragraphs = text.split("\n\n")
+    index = rng.randrange(len(paragraphs))
+    words = paragraphs[index].split()
+    start = rng.randrange(0, max(1, len(words) - 16))
+    return " ".join(words[start : start + rng.randint(8, 16)]), index
 
 
 def generate(root: Path, claims: int, seed: int = 7, short: float = 0.01) -> Path:
@@ -114,13 +118,15 @@ def generate(root: Path, claims: int, seed: int = 7, short: float = 0.01) -> Pat
             "claims:",
         ]
         for c in range(CLAIMS_PER_SOURCE):
-            quote = _quote(rng, text)
+            quote, paragraph = _quote(rng, text)
             roll = rng.random()
+            rng.choice(TOPICS)  # drawn as before, so that the rest of the project stays the same
+            topic = TOPICS[paragraph % len(TOPICS)]  # one per paragraph: claims quoting a sentence share it
             if roll < short:
                 quote = " ".join(quote.split()[:4])  # short (and likely ambiguous): warnings
             lines += [
                 f"  - id: {source_id}-claim-{c:03d}",
-                f"    topic: {rng.choice(TOPICS)}",
+                f"    topic: {topic}",
                 f"    stance: {'convergence' if rng.random() < 0.6 else 'divergence'}",
             ]
             if rng.random() < 0.7:

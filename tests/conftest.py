@@ -134,7 +134,7 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         "US-India",
         "seeds/a.txt",
         [
-            c("a1", "export-controls", "convergence", confidence="high", approach="bilateral"),
+            c("a1", "export-controls", "convergence", confidence="high", approach="bilateral", voice="stated"),
             c("a2", "export-controls", "divergence", confidence="low", approach="unilateral", actor="US"),
             c(
                 "a3",
@@ -151,8 +151,16 @@ PIVOT_FILES: dict[str, str | bytes | None] = {
         "CFR",
         "seeds/b.txt",
         [
-            c("b1", "export-controls", "divergence", confidence="high", approach="unilateral", actor="US"),
-            c("b2", "export-controls", "divergence", approach="multilateral", actor="India"),
+            c(
+                "b1",
+                "export-controls",
+                "divergence",
+                confidence="high",
+                approach="unilateral",
+                actor="US",
+                voice="forecast",
+            ),
+            c("b2", "export-controls", "divergence", approach="multilateral", actor="India", voice="assessment"),
             c(
                 "b3",
                 "space",
@@ -175,3 +183,17 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 elif os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def let_the_second_coding_leave_out_voice(project: Path) -> None:
+    """In a copy of the shipped project: when its second coding predates `voice` (which the
+    codebook requires), give that coding the codebook without the requirement, so that tests
+    of `agree`'s mechanics can still run on it (the blind recoding with voice replaces it)."""
+    second = project / "claims" / "second-coder"
+    files = list(second.glob("*.yaml"))
+    if files and not all("voice:" in p.read_text(encoding="utf-8") for p in files):
+        codebook = (project / "claims" / "codebook.yaml").read_text(encoding="utf-8")
+        (second / "codebook.yaml").write_text(
+            "\n".join(line for line in codebook.splitlines() if not line.startswith("require:")) + "\n",
+            encoding="utf-8",
+        )

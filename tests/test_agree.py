@@ -67,6 +67,7 @@ EXPECTED = {
     "approach": (1.0, "reliable"),
     "actor": (0.727, "tentative"),
     "confidence": (0.794, "tentative"),
+    "voice": (None, "n/a"),  # neither coder codes voice: every unit has the same value
 }
 
 
@@ -76,7 +77,9 @@ def test_json_reproduces_the_hand_worked_alphas(pair: tuple[Path, Path]) -> None
     assert code == 0, err
     data = json.loads(out)
     assert data["coders"] == [OURS, "second"]
-    assert {f["field"]: (round(f["alpha"], 3), f["verdict"]) for f in data["fields"]} == EXPECTED
+    assert {
+        f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
+    } == EXPECTED
     assert all({"field", "units", "agreement", "alpha", "ci", "verdict"} <= set(f) for f in data["fields"])
     assert [(d["location"], d["fields"]) for d in data["disagreements"]] == [
         ("seeds/a.txt:1:1", ["confidence"]),
@@ -153,7 +156,7 @@ def test_the_workbook_has_the_three_sheets(pair: tuple[Path, Path], tmp_path: Pa
     ]
     disagreements = [tuple(r) for r in wb["Disagreements"].iter_rows(values_only=True)]
     assert disagreements[2][:4] == ("src-a", "seeds/a.txt:1:1", "confidence", "a1")
-    assert disagreements[2][3 + 7 : 3 + 7 + 1] == ("b1",)  # the second coder's claim beside the first's
+    assert disagreements[2][3 + 8 : 3 + 8 + 1] == ("b1",)  # the second coder's claim beside the first's
     assert ("src-a", "seeds/a.txt:7:1", "second", "b7") in [r[:4] for r in disagreements]
 
 
@@ -184,7 +187,9 @@ def test_a_git_revision_is_a_coder(pair: tuple[Path, Path]) -> None:
     assert code == 0, err
     data = json.loads(out)
     assert data["coders"] == [OURS, "git:HEAD"]
-    assert {f["field"]: (round(f["alpha"], 3), f["verdict"]) for f in data["fields"]} == EXPECTED
+    assert {
+        f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
+    } == EXPECTED
     assert agree(first, "git:nope")[0] == 2
 
 
@@ -217,7 +222,10 @@ def test_a_git_revision_is_read_in_memory_over_the_projects_texts(pair: tuple[Pa
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert {f["field"]: (round(f["alpha"], 3), f["verdict"]) for f in data["fields"]} == EXPECTED
+    alphas = {
+        f["field"]: (f["alpha"] if f["alpha"] is None else round(f["alpha"], 3), f["verdict"]) for f in data["fields"]
+    }
+    assert alphas == EXPECTED
 
 
 def test_three_coders_and_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -255,10 +263,44 @@ def test_coder_names() -> None:
     assert coder_names(["this project"]) == ("this project (2)",)
 
 
-def test_the_shipped_second_coding_validates_and_agrees() -> None:
+SHIPPED_SOURCES = (
+    "cfr-defense-norms",
+    "crs-india-us-defense",
+    "india-russia-counterterrorism",
+    "us-india-bilateral-ties",
+    "us-india-counterterrorism",
+)
+FIELDS = ("coded", "topic", "stance", "approach", "actor", "confidence", "voice")
+
+
+def _alphas(*args: str) -> dict[str, float | None]:
+    code, out, err = agree(ROOT, "claims/second-coder", "--format", "json", *args, cwd=ROOT)
+    assert code == 0, err
+    return {f["field"]: f["alpha"] for f in json.loads(out)["fields"]}
+
+
+def test_the_shipped_second_coding_covers_every_source_and_meets_the_targets() -> None:
+    """The blind second coding validates, covers all five sources, and its alphas meet the
+    issue's targets: stance and approach >= 0.80, voice and confidence >= 0.667."""
     code, out, err = agree(ROOT, "claims/second-coder", "--format", "json", "--no-cache", cwd=ROOT)
     assert code == 0, err
     data = json.loads(out)
-    compared = {s["source"] for s in data["sources"] if s["compared"]}
-    assert compared == {"cfr-defense-norms", "us-india-counterterrorism", "crs-india-us-defense"}
-    assert all(f["units"] >= 50 for f in data["fields"])
+    assert {s["source"] for s in data["sources"] if s["compared"]} == set(SHIPPED_SOURCES)
+    alpha = {f["field"]: f["alpha"] for f in data["fields"]}
+    assert alpha["stance"] >= 0.8 and alpha["approach"] >= 0.8
+    assert alpha["voice"] >= 0.667 and alpha["confidence"] >= 0.667
+
+
+def test_the_readme_per_source_table_is_reproduced_from_the_shipped_files() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("<!-- agreement-per-source -->", 1)[1].strip().splitlines()
+    rows = {}
+    for line in table[2:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0].strip("`")] = cells[1:]
+    assert set(rows) == set(SHIPPED_SOURCES)
+    for source in SHIPPED_SOURCES:
+        alphas = _alphas("--source", source)
+        assert rows[source] == ["n/a" if alphas[f] is None else f"{alphas[f]:.3f}" for f in FIELDS], source

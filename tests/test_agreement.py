@@ -88,6 +88,7 @@ EXPECTED = {
     # ordinal: n low 2, medium 5, high 3; delta(medium, high) = (5 + 3 - 4)^2 = 16,
     # delta(low, medium) = 12.25, delta(low, high) = 56.25: D_e sum = 2 * 700
     "confidence": (5, 4 / 5, 1 - 9 * 2 * 16 / 1400, "tentative"),
+    "voice": (5, 1.0, None, "n/a"),  # no coder codes voice
 }
 
 
@@ -127,7 +128,15 @@ def test_disagreements_unmatched_and_coincidences(pair: Agreement) -> None:
 
 def test_json_has_the_documented_shape(pair: Agreement) -> None:
     data = json.loads(json.dumps(pair.to_dict()))
-    assert [f["field"] for f in data["fields"]] == ["coded", "topic", "stance", "approach", "actor", "confidence"]
+    assert [f["field"] for f in data["fields"]] == [
+        "coded",
+        "topic",
+        "stance",
+        "approach",
+        "actor",
+        "confidence",
+        "voice",
+    ]
     topic = data["fields"][1]
     assert topic["units"] == 5 and topic["verdict"] == "unreliable" and topic["unit"] == "claim"
     assert round(topic["alpha"], 3) == 0.571 and topic["agreement"] == 0.8

@@ -376,8 +376,8 @@ def _time_cases(
 def _brief_out(result: Result, root: Path) -> None:
     assert result[0] == 0 and not (root / "output" / "claims-matrix.html").exists()
     cells = _brief_cells(root.parent / "brief.html")
-    assert cells[("export-controls", "US-India")] == "+0.33 +2 / -1 w +0.67"  # a1 high, a2 low, a3 medium
-    assert cells[("space", "CFR")] == "0.00 ° +1 / -1 w -0.33"  # two claims: thin
+    assert cells[("export-controls", "US-India")] == "+0.33 +2 / -1 w +0.67 writer 0"  # a1 high, a2 low, a3 medium
+    assert cells[("space", "CFR")] == "0.00 ° +1 / -1 w -0.33 writer 0"  # two claims: thin
 
 
 def _brief_strict(result: Result, root: Path) -> None:
@@ -392,7 +392,7 @@ def _brief_count_sources(result: Result, root: Path) -> None:
     assert result[0] == 0, result
     path = root / "output" / "claims-matrix.html"
     assert (
-        _brief_cells(path)[("export-controls", "US-India")] == "0.00 ° +1 / -1 w +0.50"
+        _brief_cells(path)[("export-controls", "US-India")] == "0.00 ° +1 / -1 w +0.50 writer 0"
     )  # src-a once per stance, at its highest confidence
     assert "the matrix counts sources" in path.read_text(encoding="utf-8")
 
@@ -508,6 +508,11 @@ def _filter_cases(command: str, extra: tuple[str, ...], ids: Callable[[list[str]
             (*extra, *root, "--source", "src-a"), ids(["a1", "a2", "a3", "a4"]), (*extra, *root, "--source", "src-z")
         ),
         "--actor": Case((*extra, *root, "--actor", "US"), ids(["a2", "b1"]), (*extra, *root, "--actor", "Russia")),
+        "--voice": Case(
+            (*extra, *root, "--voice", "forecast", "--voice", "stated"),
+            ids(["a1", "b1"]),
+            (*extra, *root, "--voice", "hearsay"),
+        ),
     }
 
 
@@ -637,6 +642,9 @@ CASES: dict[str, dict[str, Case]] = {
                          ("{root}", "{cov}", "--source", "src-z", *ROOT_ARGS)),
         "--actor": Case(("{root}", "{cov}", "--format", "json", "--actor", "US", *ROOT_ARGS),
                         _diff_of([], ["a2", "b1"]), ("{root}", "{cov}", "--actor", "Russia", *ROOT_ARGS)),
+        "--voice": Case(("{root}", "{cov}", "--format", "json", "--voice", "unspecified", *ROOT_ARGS),
+                        _diff_of(["a-1", "b-1"], ["a2", "a3", "a4", "b3", "b4"]),
+                        ("{root}", "{cov}", "--voice", "said", *ROOT_ARGS)),
         "--count": Case(("{root}", "{cov}", "--format", "json", "--count", "sources", *ROOT_ARGS),
                         _diff_count_sources, ("{root}", "{cov}", "--count", "words", *ROOT_ARGS)),
         "--format": Case(("{root}", "{cov}", "--format", "table", *ROOT_ARGS), _diff_table,

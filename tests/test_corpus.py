@@ -178,7 +178,7 @@ def test_export_import_export_gives_the_same_claims(
     for folder in ("claims", "seeds"):
         shutil.copytree(ROOT / folder, shipped / folder)
     before = _export(capsys, shipped)
-    assert len(before) == 129
+    assert len(before) == 135
     if via == "csv":
         table = tmp_path / "claims.csv"
         assert invoke(capsys, "export", "--format", "csv", "--root", str(shipped), "--out", str(table))[0] == 0
@@ -189,14 +189,14 @@ def test_export_import_export_gives_the_same_claims(
     untouched = files_of(fresh)
     code, out, err = invoke(capsys, "import", str(table), "--root", str(fresh))
     assert code == 0, (out, err)
-    assert out.splitlines()[-1] == "imported 129 claims: would write 5 claims files (run again with --write to write)"
+    assert out.splitlines()[-1] == "imported 135 claims: would write 5 claims files (run again with --write to write)"
     assert files_of(fresh) == untouched  # a dry run writes nothing
     code, out, err = invoke(capsys, "import", str(table), "--root", str(fresh), "--write")
     assert code == 0, (out, err)
     counts = [re.sub(r" \([^)]*\)", "", line) for line in out.splitlines()]
-    assert counts[-1] == "imported 129 claims: wrote 5 claims files"
+    assert counts[-1] == "imported 135 claims: wrote 5 claims files"
     added = sum(int(line.split(": ")[1].split(" ")[0]) for line in counts[:-1])
-    assert added == 129 and all(", 0 changed, 0 removed" in line for line in counts[:-1])
+    assert added == 135 and all(", 0 changed, 0 removed" in line for line in counts[:-1])
     after = _export(capsys, fresh)
     if via == "csv":
         assert _claims(after) == _claims(before)
@@ -204,7 +204,7 @@ def test_export_import_export_gives_the_same_claims(
         assert sorted(_claims(after), key=str) == sorted(_claims(before), key=str)
     # and again: nothing to change
     code, out, _ = invoke(capsys, "import", str(table), "--root", str(fresh))
-    assert code == 0 and out.splitlines()[-1] == "imported 129 claims: nothing to change"
+    assert code == 0 and out.splitlines()[-1] == "imported 135 claims: nothing to change"
 
 
 def test_import_edits_from_the_workbook_and_reports_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -214,18 +214,18 @@ def test_import_edits_from_the_workbook_and_reports_cells(tmp_path: Path, capsys
     untouched_b = (root / "claims" / "b.yaml").read_bytes()
     book = openpyxl.load_workbook(book_path)
     sheet = book["Claims"]
-    assert sheet["E1"].value == "Stance" and sheet["K1"].value == "Note"
+    assert sheet["E1"].value == "Stance" and sheet["M1"].value == "Note"
     assert sheet["E2"].value == "divergence"
     sheet["E2"] = "convergence"
-    sheet["K3"] = 12  # a number in the note of b-1
+    sheet["M3"] = 12  # a number in the note of b-1
     book.save(book_path)
     code, out, err = invoke(capsys, "import", str(book_path), "--root", str(root))
-    assert code == 1 and f"{book_path}:Claims!K3: error import-typed-cell" in out, (out, err)
-    sheet["K3"] = "=1+2"
+    assert code == 1 and f"{book_path}:Claims!M3: error import-typed-cell" in out, (out, err)
+    sheet["M3"] = "=1+2"
     book.save(book_path)
     code, out, _ = invoke(capsys, "import", str(book_path), "--root", str(root))
-    assert code == 1 and f"{book_path}:Claims!K3: error import-formula" in out
-    sheet["K3"] = "null"
+    assert code == 1 and f"{book_path}:Claims!M3: error import-formula" in out
+    sheet["M3"] = "null"
     book.save(book_path)
     code, out, _ = invoke(capsys, "import", str(book_path), "--root", str(root), "--write")
     assert code == 0, out

@@ -174,8 +174,8 @@ def test_cells_are_taken_as_typed_and_problems_are_at_their_cell() -> None:
         formulas=[(2, "stance")],
     )
     assert found(table) == [
-        ("in.xlsx:Claims!M2", "import-typed-cell"),
-        ("in.xlsx:Claims!M3", "import-typed-cell"),
+        ("in.xlsx:Claims!O2", "import-typed-cell"),
+        ("in.xlsx:Claims!O3", "import-typed-cell"),
         ("in.xlsx:Claims!G4", "import-formula"),
         ("in.xlsx:Claims!H5", "unknown-approach"),
         ("in.xlsx:Claims!I5", "import-typed-cell"),

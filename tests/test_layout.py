@@ -197,9 +197,12 @@ COMMANDS = {
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
+    from tests.conftest import let_the_second_coding_leave_out_voice
+
     copy = tmp_path_factory.mktemp("shipped")
     for folder in ("claims", "seeds"):
         shutil.copytree(ROOT / folder, copy / folder)
+    let_the_second_coding_leave_out_voice(copy)
     return copy
 
 

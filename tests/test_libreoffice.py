@@ -93,7 +93,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
         assert row[0] == project.codebook.label("topics", topic)
         for i, perspective in enumerate(analysis.perspectives):
             cell = analysis.stance_cell(topic, perspective)
-            got = [number(v) for v in row[1 + 4 * i : 5 + 4 * i]]
+            got = [number(v) for v in row[1 + 5 * i : 5 + 5 * i]]  # then the Writer column
             if cell is None:
                 assert got == [None, None, None, None]
             else:

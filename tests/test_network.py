@@ -123,7 +123,7 @@ def _expected_pairs(root: Path, kind: str, count: str = "claims") -> dict[tuple[
         elif kind == "perspective":
             nodes = [perspective[claim.source]]
         else:
-            nodes = [claim.actor] if claim.actor else []
+            nodes = list(claim.actors)  # its actor, or each of its sides' actors
         for node in nodes:
             unit = claim.id if count == "claims" else claim.source
             units.setdefault((node, claim.topic, claim.stance), set()).add(unit)

@@ -58,7 +58,8 @@ def test_approach_matrix(analysis: Analysis) -> None:
     assert analysis.approach_cell("export-controls", "US-India") == ApproachCell((1, 2, 0), "bilateral")
     assert analysis.approach_cell("export-controls", "CFR") == ApproachCell((1, 0, 1), "unilateral = multilateral")
     assert analysis.approach_cell("space", "CFR") == ApproachCell((0, 2, 0), "bilateral")
-    assert analysis.approach_cell("space", "US-India") is None
+    # a4 codes no approach: the cell counts it as unspecified and names no dominant approach
+    assert analysis.approach_cell("space", "US-India") == ApproachCell((0, 0, 0), "", 1)
 
 
 def test_actor_view(analysis: Analysis) -> None:
@@ -140,9 +141,10 @@ def test_summary_numbers(analysis: Analysis) -> None:
     assert numbers["approach"][2] == {
         "topic": "space",
         "perspective": "US-India",
-        "unilateral": None,
-        "bilateral": None,
-        "multilateral": None,
+        "unilateral": 0,
+        "bilateral": 0,
+        "multilateral": 0,
+        "unspecified": 1,
         "dominant": None,
     }
 

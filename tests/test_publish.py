@@ -79,7 +79,7 @@ def db(database: Path) -> Iterator[sqlite3.Connection]:
 def test_the_command_says_what_it_wrote(shipped: Path, database: Path) -> None:
     done = _publish(shipped, "--sqlite", "output/evidence.db")
     assert done.stdout == (
-        "wrote output/evidence.db (129 claims, 160 passages, 5 sources, 32 stance cells) and output/metadata.json\n"
+        "wrote output/evidence.db (135 claims, 159 passages, 5 sources, 31 stance cells) and output/metadata.json\n"
     )
 
 
@@ -109,7 +109,7 @@ def test_every_table_has_its_keys_and_every_reference_holds(db: sqlite3.Connecti
 def test_the_tables_count_what_the_claims_hold(db: sqlite3.Connection, loaded: tuple[Project, Report]) -> None:
     project, report = loaded
     count = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
-    assert count["claims"] == len(project.claims) == 129
+    assert count["claims"] == len(project.claims) == 135
     assert count["passages"] == sum(len(c.quotes) for c in project.claims)
     assert count["sources"] == len(project.sources) == 5
     assert count["memos"] == len(project.memos.entries)
@@ -127,8 +127,8 @@ def test_the_tables_count_what_the_claims_hold(db: sqlite3.Connection, loaded: t
     assert passages == expected
     sources = db.execute("select id, sha256, text_sha256 from sources").fetchall()
     assert all(pinned == read for _, pinned, read in sources)
-    # no voice in the claim model yet: the column is there, empty
-    assert db.execute("select count(*) from claims where voice is not null").fetchone() == (0,)
+    # every shipped claim codes its voice
+    assert list(db.execute("select id, voice from claims order by seq")) == [(c.id, c.voice) for c in project.claims]
 
 
 def test_the_stance_cells_are_the_summarys(db: sqlite3.Connection, loaded: tuple[Project, Report]) -> None:
@@ -189,10 +189,13 @@ def test_a_failed_write_keeps_the_old_database(
     assert out.read_bytes().startswith(b"SQLite format 3\0") and oct(out.stat().st_mode & 0o777) == "0o640"
 
 
-def test_the_canned_queries(db: sqlite3.Connection) -> None:
+def test_the_canned_queries(db: sqlite3.Connection, loaded: tuple[Project, Report]) -> None:
     evidence = db.execute(EVIDENCE_SQL, {"topic": "counter-terrorism", "perspective": "US-India"}).fetchall()
-    assert len({row[0] for row in evidence}) == 12  # the cell's +11/-1
-    assert db.execute(FORECAST_SQL).fetchall() == []  # no claim has a voice yet
+    assert len({row[0] for row in evidence}) == 13  # the cell's +12/-1
+    # the cells that rest on forecasts are the Analysis's (summary, the Stance sheet, the brief)
+    analysis = analyse(*loaded)
+    flagged = {key for key, cell in analysis.voices.items() if cell.rests_on_forecasts}
+    assert {(row[0], row[1]) for row in db.execute(FORECAST_SQL)} == flagged == FORECAST_CELLS
 
 
 def test_the_forecast_query_flags_cells_once_claims_have_a_voice(database: Path, tmp_path: Path) -> None:
@@ -200,9 +203,9 @@ def test_the_forecast_query_flags_cells_once_claims_have_a_voice(database: Path,
     shutil.copyfile(database, copy)
     with sqlite3.connect(copy) as db:
         # counter-terrorism x US-India is +11/-1: as forecasts, 9 of the 11 converging claims (+2/-1 without them)
+        db.execute("update claims set voice = 'stated'")  # the shipped claims' own voices aside
         ids = [r[0] for r in db.execute(CELL + " and stance = 'convergence' order by seq limit 9")]
         db.executemany("update claims set voice = 'forecast' where id = ?", [(i,) for i in ids])
-        db.execute("update claims set voice = 'stated' where voice is null")
         flagged = db.execute(FORECAST_SQL).fetchall()
     assert [(row[0], row[1], row[4], row[7]) for row in flagged] == [
         ("counter-terrorism", "US-India", 9, "its net index moves by more than 0.25 without them")
@@ -210,6 +213,12 @@ def test_the_forecast_query_flags_cells_once_claims_have_a_voice(database: Path,
 
 
 CELL = "select id from claims where topic = 'counter-terrorism' and perspective = 'US-India'"
+FORECAST_CELLS = {
+    ("law-enforcement", "US-India"),
+    ("law-enforcement", "India-Russia"),
+    ("export-controls", "CFR"),
+    ("energy-climate", "US-India"),
+}
 
 
 def test_refused_outputs_are_usage_errors_that_write_nothing(shipped: Path) -> None:
@@ -284,11 +293,13 @@ def test_datasette_facets_give_the_stance_sheets_counts(
                 assert response.status_code == 200
                 results = response.json()["facet_results"]["stance"]["results"]
                 counts = {r["value"]: r["count"] for r in results}
+                parties = project.codebook.parties_text(perspective.id)  # type: ignore[union-attr]
+                label = f"{perspective.label} ({parties})" if parties else perspective.label  # as the sheet names it
                 if counts:
-                    found[topic.label, perspective.label] = (counts.get("convergence", 0), counts.get("divergence", 0))
+                    found[topic.label, label] = (counts.get("convergence", 0), counts.get("divergence", 0))
         return found
 
-    assert asyncio.run(facets()) == sheet and len(sheet) == 32
+    assert asyncio.run(facets()) == sheet and len(sheet) == 31
 
 
 def test_datasette_serves_the_search_and_the_canned_queries(database: Path) -> None:
@@ -306,10 +317,11 @@ def test_datasette_serves_the_search_and_the_canned_queries(database: Path) -> N
         search = await get("/evidence/passages.json?_search=terrorism&_size=0")
         assert search["filtered_table_rows_count"] > 0
         evidence = await get("/evidence/evidence.json?topic=counter-terrorism&perspective=US-India&_shape=array")
-        assert len({row["claim"] for row in evidence}) == 12
-        assert await get("/evidence/forecast_cells.json?_shape=array") == []
+        assert len({row["claim"] for row in evidence}) == 13
+        cells = await get("/evidence/forecast_cells.json?_shape=array")
+        assert {(cell["topic"], cell["perspective"]) for cell in cells} == FORECAST_CELLS
         contrasts = await get("/evidence/contrasts.json?_shape=array")
-        assert contrasts[0]["rank"] == 1 and len(contrasts) == 9
+        assert contrasts[0]["rank"] == 1 and len(contrasts) == 6
         for page in [*(f"/evidence/{t}" for t in TABLES), "/evidence/passages?_search=extradition", "/evidence"]:
             response = await app.client.get(page)  # every page as a browser opens it, with its facets
             assert response.status_code == 200 and "<html" in response.text, page

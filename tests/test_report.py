@@ -255,7 +255,15 @@ def test_chromium_renders_every_stance_number_and_fetches_nothing(tmp_path: Path
             continue
         numbers = re.findall(r"\d+(?:\.\d+)?", text)
         net, weighted = signed(cell.net), signed(cell.weighted)
-        assert numbers == [net.lstrip("+-"), str(cell.convergence), str(cell.divergence), weighted.lstrip("+-")]
+        voices = brief.voices[key]  # the shipped claims code voice: the writer's share, and the mark
+        assert numbers == [
+            net.lstrip("+-"),
+            str(cell.convergence),
+            str(cell.divergence),
+            weighted.lstrip("+-"),
+            str(voices.writer),
+        ]
+        assert ("\u25b2" in text) == voices.rests_on_forecasts
         assert text.startswith(net) and f"w {weighted}" in text
         assert (THIN_MARK in text) == (cell.convergence + cell.divergence < 3)
     evidence = sum(1 for cell in brief.evidence.values() if cell)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from matrix.analysis.sentences import split_sentences
+from matrix.files.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -123,17 +123,31 @@ def test_summary_at_every_width_keeps_topics_and_whole_values(capsys: pytest.Cap
     labels = [analysis.codebook.label("topics", t) for t in analysis.topics]
     stance: dict[str, list[str]] = {t: [] for t in analysis.topics}
     approach: dict[str, list[str]] = {t: [] for t in analysis.topics}
+    voiced = any(v["unspecified_voice"] < v["claims"] for v in numbers["voices"])  # type: ignore[attr-defined]
     for cell in numbers["stance"]:  # type: ignore[attr-defined]
         found = cell["convergence"] is not None
         mark = "°" if found and cell["convergence"] + cell["divergence"] < 3 else ""  # thin evidence
         shown = [f"+{cell['convergence']}/-{cell['divergence']}", f"{cell['net']:+.2f}{mark}"] if found else ["·"]
+        voices = next(
+            (v for v in numbers["voices"] if (v["topic"], v["perspective"]) == (cell["topic"], cell["perspective"])),  # type: ignore[attr-defined]
+            None,
+        )
+        if (
+            voiced and voices is not None
+        ):  # the shipped claims code voice: the writer's, marked when resting on forecasts
+            shown.append(f"w{voices['writer_voice']}" + ("\u25b2" if voices["rests_on_forecasts"] else ""))
         stance[cell["topic"]] += shown
     for cell in numbers["approach"]:  # type: ignore[attr-defined]
-        if cell["dominant"] is None:
+        if cell["unspecified"] is None:
             approach[cell["topic"]].append("·")
         else:
             short = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi"}.get(cell["dominant"], "tie")
-            approach[cell["topic"]] += [f"{cell['unilateral']}/{cell['bilateral']}/{cell['multilateral']}", short]
+            short = "\u2014" if cell["dominant"] is None else short
+            approach[cell["topic"]] += [
+                f"{cell['unilateral']}/{cell['bilateral']}/{cell['multilateral']}",
+                f"?{cell['unspecified']}",
+                short,
+            ]
     contrasts = [
         (
             analysis.codebook.label("topics", c.topic),

@@ -66,9 +66,12 @@ def piped(args: list[str], cwd: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import let_the_second_coding_leave_out_voice
+
     copy = tmp_path_factory.mktemp("shipped")
     for folder in ("claims", "seeds"):
         shutil.copytree(ROOT / folder, copy / folder)
+    let_the_second_coding_leave_out_voice(copy)
     return copy
 
 
@@ -106,8 +109,8 @@ def test_summary_uses_the_terminal_width(shipped: Path, columns: int) -> None:
     lines = on_terminal(["summary"], columns, shipped)
     assert lines[0] == "Key findings" and max(len(line) for line in lines) <= columns
     start = next(i for i, line in enumerate(lines) if line.startswith("Stance:"))
-    stance = lines[start : lines.index("Approach: unilateral/bilateral/multilateral claims and the dominant one")]
-    rows = [line for line in stance if re.search(r"[+-]\d\.\d\d°?$|·$", line)]
+    stance = lines[start : lines.index("Approach: uni/bi/multilateral claims, ?unspecified, and the dominant one")]
+    rows = [line for line in stance if re.search(r"[+-]\d\.\d\d°?( w\d+\u25b2?)?$|·$", line)]  # w: writer's voice
     assert len(rows) == 16
     labels = _labels(shipped)
     whole = [label for label in labels if any(row.startswith(f" {label} ") for row in rows)]
@@ -126,7 +129,7 @@ def test_summary_width_option_wins_over_the_terminal(shipped: Path) -> None:
 @pytest.mark.parametrize("columns", [80, 120, 160])
 def test_validate_never_folds_a_location(broken: Path, columns: int) -> None:
     lines = on_terminal(["validate"], columns, broken)
-    assert lines[-1] == "invalid: 129 claims in 5 files: 2 errors, 0 warnings"
+    assert lines[-1] == "invalid: 135 claims in 5 files: 2 errors, 0 warnings"
     assert max(len(line) for line in lines) <= columns
     assert [line for line in lines if BAD_STANCE in line] != []
     assert [line for line in lines if re.search(r"\.yaml:\d*$|^\s*\d+:\d+\s", line)] == []  # none folded
@@ -134,7 +137,7 @@ def test_validate_never_folds_a_location(broken: Path, columns: int) -> None:
 
 def test_validate_through_a_pipe_gives_one_problem_per_line(broken: Path) -> None:
     lines = piped(["validate"], broken)
-    assert len(lines) == 3 and lines[-1] == "invalid: 129 claims in 5 files: 2 errors, 0 warnings"
+    assert len(lines) == 3 and lines[-1] == "invalid: 135 claims in 5 files: 2 errors, 0 warnings"
     stance, topic = lines[:2]
     assert stance.startswith(f"{BAD_STANCE}  error unknown-stance  usi-ct-core-pillar")
     assert stance.endswith("hint: did you mean 'convergence'?")

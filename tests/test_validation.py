@@ -305,6 +305,139 @@ CASES: list[tuple[str, Mapping[str, str | bytes | None], Found]] = [
         {M: "memos:\n  - topic: space\n    perspective: CFR\n    text: x\n    claims: [b-1, b-2]\n"},
         [(M, 5, "unknown-memo-claim")],
     ),
+    # a memo records the cell it was written against (cell: +C/-D): CFR x space holds b-1 (-1)
+    ("memo-cell-current", {M: "memos:\n  - topic: space\n    perspective: CFR\n    cell: +0/-1\n    text: x\n"}, []),
+    (
+        "stale-memo",
+        {M: "memos:\n  - topic: space\n    perspective: CFR\n    cell: +2/-0\n    text: x\n"},
+        [(M, 4, "stale-memo")],
+    ),
+    ("stale-memo-across", {M: "memos:\n  - topic: space\n    cell: +1/-1\n    text: x\n"}, [(M, 3, "stale-memo")]),
+    (
+        "malformed-memo-cell",
+        {M: "memos:\n  - topic: space\n    perspective: CFR\n    cell: 2-0\n    text: x\n"},
+        [(M, 4, "malformed-memo-cell")],
+    ),
+    # voice, sides and approach lists
+    ("voice", a("stance: divergence\n", "stance: divergence\n    voice: forecast\n"), []),
+    (
+        "unknown-voice",
+        a("stance: divergence\n", "stance: divergence\n    voice: stated-ish\n"),
+        [(A, 11, "unknown-voice")],
+    ),
+    (
+        "missing-voice",
+        {
+            CB: CODEBOOK + "require: [voice]\n",
+            B: CLAIMS_B.replace("stance: divergence\n", "stance: divergence\n    voice: stated\n"),
+        },
+        [(A, 8, "missing-voice")],
+    ),
+    (
+        "unknown-requirement",
+        {CB: CODEBOOK + "require: [voice, tone]\n"},
+        [(A, 8, "missing-voice"), (B, 8, "missing-voice"), (CB, 10, "unknown-requirement")],
+    ),
+    ("approach-list", {B: CLAIMS_B.replace("approach: bilateral", "approach: [bilateral, multilateral]")}, []),
+    (
+        "repeated-approach",
+        {B: CLAIMS_B.replace("approach: bilateral", "approach: [bilateral, multilateral, bilateral]")},
+        [(B, 11, "repeated-approach")],
+    ),
+    (
+        "unknown-approach-in-list",
+        {B: CLAIMS_B.replace("approach: bilateral", "approach:\n      - bilateral\n      - trilateral")},
+        [(B, 13, "unknown-approach")],
+    ),
+    (
+        "sides",
+        {
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n    actor: India\n", "    sides: {US: unilateral, India: bilateral}\n"
+            )
+        },
+        [],
+    ),
+    (
+        "sides-with-actor",
+        {
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n", "    sides: {US: unilateral, India: bilateral}\n    approach: bilateral\n"
+            )
+        },
+        [(B, 12, "sides-with-actor"), (B, 13, "sides-with-actor")],
+    ),
+    (
+        "too-few-sides",
+        {B: CLAIMS_B.replace("    approach: bilateral\n    actor: India\n", "    sides: {India: bilateral}\n")},
+        [(B, 11, "too-few-sides")],
+    ),
+    (
+        "unknown-side",
+        {
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n    actor: India\n",
+                "    sides:\n      US: unilateral\n      Indai: bilatral\n",
+            )
+        },
+        [(B, 13, "unknown-actor"), (B, 13, "unknown-approach")],
+    ),
+    (
+        "side-not-party",
+        {
+            CB: CODEBOOK.replace(
+                "{id: CFR, label: CFR analysis}",
+                "{id: CFR, label: CFR analysis, parties: [US, India], voice: CFR analysis}",
+            ).replace(
+                "  - {id: India, label: India}\n", "  - {id: India, label: India}\n  - {id: Russia, label: Russia}\n"
+            ),
+            B: CLAIMS_B.replace(
+                "    approach: bilateral\n    actor: India\n",
+                "    sides:\n      Russia: unilateral\n      India: bilateral\n",
+            ),
+        },
+        [(B, 12, "side-not-party")],
+    ),
+    (
+        "unknown-party",
+        cb("{id: CFR, label: CFR analysis}", "{id: CFR, label: CFR analysis, parties: [US, Inida]}"),
+        [(CB, 3, "unknown-actor")],
+    ),
+    (
+        "hedged-stated",
+        {
+            "seeds/a.txt": SEED_A + "India may join the space accord next year, officials said.\n",
+            A: CLAIMS_A + "  - id: a-2\n    topic: space\n    stance: convergence\n    voice: stated\n"
+            "    confidence: low\n    quote: India may join the space accord next year\n",
+        },
+        [(A, 15, "hedged-stated")],
+    ),
+    (
+        "hedged-forecast",
+        {
+            "seeds/a.txt": SEED_A + "India may join the space accord next year, officials said.\n",
+            A: CLAIMS_A + "  - id: a-2\n    topic: space\n    stance: convergence\n    voice: forecast\n"
+            "    confidence: low\n    quote: India may join the space accord next year\n",
+        },
+        [],
+    ),
+    (
+        "split-topic",
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: space\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+        },
+        [(A, 13, "split-topic")],
+    ),
+    (
+        "split-topic-accepted",
+        {
+            A: CLAIMS_A
+            + "  - id: a-2\n    topic: space\n    stance: divergence\n    quote: differ sharply on export controls policy\n"
+            "    accept:\n      split-topic: two steps with their own verbs\n"
+        },
+        [],
+    ),
 ]
 
 

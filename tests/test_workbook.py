@@ -69,12 +69,14 @@ def test_stance_matrix_cells(book: Book) -> None:
         None,
         None,
         None,
+        None,
         "CFR analysis",
         None,
         None,
         None,
+        None,
     ]
-    assert [c.value for c in ws[2]][1:5] == ["Conv", "Div", "Net", "Weighted"]
+    assert [c.value for c in ws[2]][1:6] == ["Conv", "Div", "Net", "Weighted", "Writer"]
     assert [c.value for c in ws[3]] == [
         "Export controls",
         2,
@@ -82,11 +84,13 @@ def test_stance_matrix_cells(book: Book) -> None:
         pytest.approx(1 / 3),
         pytest.approx(2 / 3),
         0,
+        0,
         2,
         -1,
         -1,
+        2,
     ]
-    assert [c.value for c in ws[4]] == ["Space", 1, 0, 1, 1, 1, 1, 0, pytest.approx(-1 / 3)]
+    assert [c.value for c in ws[4]] == ["Space", 1, 0, 1, 1, 0, 1, 1, 0, pytest.approx(-1 / 3), 0]
     assert ws.freeze_panes == "B3"
     assert ws["D3"].number_format == "+0.00;-0.00;0.00"
 
@@ -98,14 +102,14 @@ def test_matrix_fills_follow_the_net_index(book: Book) -> None:
     assert ws["D3"].fill.patternType == "solid"
     # two claims or fewer: thin evidence, the same hue as its net index (never lighter) under a
     # hatch, and the net index marked
-    for ref, net in (("H3", -1), ("D4", 1), ("H4", 0)):
+    for ref, net in (("I3", -1), ("D4", 1), ("I4", 0)):
         fill = ws[ref].fill
         assert fill.patternType not in (None, "solid") and fill.patternType == "lightUp"
         assert fill.bgColor.rgb == "00" + net_colour(net) and fill.fgColor.rgb == "00" + hatch_colour(net_colour(net))
         assert ws[ref].number_format == '+0.00"°";-0.00"°";0.00"°"'
-        conv = ws[ref.replace("D", "B").replace("H", "F")].fill
+        conv = ws[ref.replace("D", "B").replace("I", "G")].fill
         assert (conv.patternType, conv.fgColor.rgb, conv.bgColor.rgb) == ("lightUp", fill.fgColor.rgb, fill.bgColor.rgb)
-    assert ws["H3"].fill.bgColor.rgb == "00EF8A62"  # a thin -1.00 as strong as a solid one
+    assert ws["I3"].fill.bgColor.rgb == "00EF8A62"  # a thin -1.00 as strong as a solid one
 
 
 def test_net_colour_scale() -> None:  # ColorBrewer RdBu, 3 classes
@@ -163,25 +167,25 @@ def test_hyperlinks_open_the_claims_block(book: Book) -> None:
     assert link is not None and link.location == "'Claims'!A2:A4"
     assert ws["B3"].hyperlink is not None and ws["B3"].hyperlink.location == "'Claims'!A2:A3"  # a1, a3 converge
     assert ws["C3"].hyperlink is not None and ws["C3"].hyperlink.location == "'Claims'!A4"  # a2 diverges
-    cfr_space = ws["H4"].hyperlink
+    cfr_space = ws["I4"].hyperlink
     assert cfr_space is not None and cfr_space.location == "'Claims'!A8:A9"
     assert [claims.cell(row=r, column=10).value for r in range(2, 10)] == [
-        "Stance!D3", "Stance!D3", "Stance!D3", "Stance!H3", "Stance!H3", "Stance!D4", "Stance!H4", "Stance!H4",
+        "Stance!D3", "Stance!D3", "Stance!D3", "Stance!I3", "Stance!I3", "Stance!D4", "Stance!I4", "Stance!I4",
     ]  # fmt: skip
     back = claims["J8"].hyperlink
-    assert back is not None and back.location == "'Stance'!H4"
+    assert back is not None and back.location == "'Stance'!I4"
 
 
 def test_claims_table(book: Book) -> None:
     ws = book["Claims"]
     assert ws.freeze_panes == "B2"
     (table,) = ws.tables.values()
-    assert (table.displayName, table.ref) == ("Claims", "A1:O9")
-    assert table.autoFilter is not None and table.autoFilter.ref == "A1:O9"
+    assert (table.displayName, table.ref) == ("Claims", "A1:Q9")
+    assert table.autoFilter is not None and table.autoFilter.ref == "A1:Q9"
     # what identifies a claim, then the quote on the first screen; ids, weights and locations after
     assert [c.value for c in ws[1]] == [
         "ID", "Perspective", "Source", "Topic label", "Stance", "Approach", "Actor", "Confidence",
-        "Quote", "Cell", "Note", "Topic", "Weight", "Quote location", "Claim location",
+        "Quote", "Cell", "Voice", "Sides", "Note", "Topic", "Weight", "Quote location", "Claim location",
     ]  # fmt: skip
     assert sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, 9)) <= 125  # ~ 900 px
     row = {h.value: c.value for h, c in zip(ws[1], ws[4], strict=True)}
@@ -195,13 +199,28 @@ def test_claims_table(book: Book) -> None:
     assert row["Confidence"] == "low"
     assert row["Weight"] == 1
     assert row["Quote location"] == "seeds/a.txt:2:1"
-    assert row["Claim location"] == "claims/a.yaml:14:5"
+    assert row["Claim location"] == "claims/a.yaml:15:5"
 
 
 def test_approach_sheet(book: Book) -> None:
     ws = book["Approach"]
-    assert [c.value for c in ws[3]] == ["Export controls", 1, 2, 0, "bilateral", 1, 0, 1, "unilateral = multilateral"]
-    assert [c.value for c in ws[4]] == ["Space", None, None, None, None, 0, 2, 0, "bilateral"]
+    assert [c.value for c in ws[3]] == [
+        "Export controls", 1, 2, 0, 0, "bilateral", 1, 0, 1, 0, "unilateral = multilateral",
+    ]  # fmt: skip
+    # a4 codes no approach: one unspecified claim, the majority, so no dominant approach
+    assert [c.value for c in ws[4]] == [
+        "Space",
+        0,
+        0,
+        0,
+        1,
+        "\u2014 (most claims specify none)",
+        0,
+        2,
+        0,
+        0,
+        "bilateral",
+    ]
     assert ws["C3"].font.b and not ws["B3"].font.b
     comment = ws["C3"].comment
     assert comment_title(comment) == "U.S.-India sources \u00b7 Export controls: 2 bilateral"
@@ -329,7 +348,7 @@ def test_formula_like_values_are_text(tmp_path: Path) -> None:
     book = build(write_project(tmp_path / "p", files), tmp_path / "out.xlsx")
     ws = book["Claims"]
     quotes = [ws.cell(row=r, column=9) for r in range(2, 6)]
-    notes = [ws.cell(row=r, column=11) for r in range(2, 6)]
+    notes = [ws.cell(row=r, column=13) for r in range(2, 6)]
     assert [c.value for c in quotes] == FORMULA_LIKE
     assert [c.value for c in notes] == FORMULA_LIKE
     assert {c.data_type for c in quotes + notes} == {"s"}
@@ -377,8 +396,8 @@ def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: 
     assert passages[0] == first
     at = [p[0] for p in passages].index("c1")
     assert passages[at : at + 2] == [
-        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "Stance!H4", "seeds/a.txt:3:1"],
-        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "Stance!H4", "seeds/a.txt:2:1"],
+        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "Stance!I4", "seeds/a.txt:3:1"],
+        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "Stance!I4", "seeds/a.txt:2:1"],
     ]
     back = evidence.cell(row=2, column=7).hyperlink
     assert back is not None and back.location == "'Stance'!D3"
@@ -386,7 +405,7 @@ def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: 
     assert evidence.freeze_panes == "B2" and evidence.print_title_rows == "$1:$1"
     (table,) = evidence.tables.values()
     assert (table.displayName, table.ref) == ("Evidence", "A1:H11")
-    comment = book["Stance"]["H4"].comment  # CFR x space: b3 and c1 converge, b4 diverges
+    comment = book["Stance"]["I4"].comment  # CFR x space: b3 and c1 converge, b4 diverges
     assert comment_title(comment).endswith("from 2 sources")
     entries = comment_claims(comment)
     assert [e.split(":")[0] for e in entries if not e.lstrip().startswith("\u00b6")] == ["+ b4", "+ c1", "- b3"]
@@ -407,7 +426,7 @@ def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) 
     )
     assert [line.split(":")[0] for line in comment_claims(comment)] == ["+ a1", "+ a3", "- a2"]
     assert book["Approach"]["A2"].value == "counting sources"
-    assert [c.value for c in book["Approach"][3]][1:5] == [1, 1, 0, "unilateral = bilateral"]
+    assert [c.value for c in book["Approach"][3]][1:6] == [1, 1, 0, 0, "unilateral = bilateral"]
     assert [book["Contrasts"][c].value for c in ("E2", "F2")] == ["Claims A", "Sources A"]
 
 
@@ -488,7 +507,7 @@ def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_re
         "+1 / -1\nnet 0.00°",
         "Across perspectives: <mixed> = fine",
     ]
-    assert ws["E3"].fill.bgColor.rgb == book["Stance"]["H3"].fill.bgColor.rgb == "00" + net_colour(-1)
+    assert ws["E3"].fill.bgColor.rgb == book["Stance"]["I3"].fill.bgColor.rgb == "00" + net_colour(-1)
     assert ws["E3"].fill.patternType == "lightUp"
     memo = ws["D3"].hyperlink  # the memo links to the claims it rests on
     assert memo is not None and memo.location == "'Claims'!A5:A6"
@@ -497,7 +516,7 @@ def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_re
     assert counts is not None and counts.location == "'Claims'!A5:A6" and ws["E3"].comment is not None
     assert ws["F4"].data_type == "s" and ws["F4"].quotePrefix is False  # text, never a formula
     assert ws.freeze_panes == "B3" and all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
-    comment = book["Stance"]["H3"].comment  # CFR x export controls: the memo after the title
+    comment = book["Stance"]["I3"].comment  # CFR x export controls: the memo after the title
     assert comment is not None
     summary = " ".join(comment.text.split("\n\n")[1].splitlines())
     assert summary == "Summary: CFR reads the controls as unilateral. (rests on b1, b2)"
@@ -592,7 +611,7 @@ def test_every_count_cell_links_to_exactly_the_claims_its_comment_lists(tmp_path
     stance = book["Stance"]
     for t, topic in enumerate(analysis.topics):  # each Net cell: exactly its cell's claims
         for p, perspective in enumerate(analysis.perspectives):
-            net = stance.cell(row=3 + t, column=4 + 4 * p)
+            net = stance.cell(row=3 + t, column=4 + 5 * p)
             mine = sorted(c.id for c in analysis.claims if (c.topic, c.perspective) == (topic, perspective))
             got = sorted(ids[r] for r in linked_rows(net.hyperlink.location)) if net.hyperlink else []
             assert got == mine, (topic, perspective)

@@ -17,11 +17,11 @@ from matrix.analysis.agreement import OURS, Coding, agreement
 from matrix.analysis.coverage import Coverage, covered_sentences
 from matrix.analysis.findings import Context
 from matrix.analysis.pivot import Analysis
-from matrix.analysis.sentences import split_sentences
 from matrix.checks.pipeline import check
 from matrix.files.cache import Cache, key
 from matrix.files.loading import claim_file_paths
 from matrix.files.reading import read_limited
+from matrix.files.sentences import split_sentences
 from matrix.files.where import ProjectFiles
 from matrix.model.problems import Report
 from matrix.model.values import Project

@@ -1,6 +1,6 @@
 """Which passages of each source no claim has coded yet, ranked by how likely they state a position.
 
-A sentence (see `matrix.analysis.sentences`) is covered when a claim's quote overlaps it. Uncovered
+A sentence (see `matrix.files.sentences`) is covered when a claim's quote overlaps it. Uncovered
 complete sentences (ending in '.', '!' or '?': no headings) of at least six words are scored with the codebook's cue lexicons (`cues:` lists
 per stance and approach): the score is the number of distinct cues the sentence contains,
 matched case-insensitively as whole words. The guessed stance (or approach) is the one
@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from matrix.analysis.sentences import Sentence, split_sentences
+from matrix.checks.consistency import cue_pattern, cues_of
 from matrix.files.quotes import NormalisedText
+from matrix.files.sentences import Sentence, split_sentences
 from matrix.files.workers import Background, shared_map
 from matrix.model.problems import Report
 from matrix.model.terms import APPROACHES, STANCES
@@ -196,8 +197,33 @@ def _suggest_id(candidate: Candidate, taken: set[str]) -> str:
     return suggestion
 
 
+RECOMMENDING = ("should", "must", "need to", "needs to", "ought to", "recommends", "proposes", "requires")
+
+
+def voice_guess(text: str, hedges: re.Pattern[str] | None) -> tuple[str, str]:
+    """(voice, the cue it is guessed from): a recommending word, else a hedge (forecast), else
+    stated (no cue); a guess for the coder to confirm (claims/README.md decides)."""
+    recommending = cue_pattern(RECOMMENDING)
+    found = recommending.search(text) if recommending else None
+    if found is not None:
+        return "recommendation", found.group()
+    found = hedges.search(text) if hedges else None
+    if found is not None:
+        return "forecast", found.group()
+    return "stated", ""
+
+
+def codes_voice(project: Project) -> bool:
+    """Whether the project codes voice: its codebook requires it, or a claim has one."""
+    required = project.codebook is not None and "voice" in project.codebook.require
+    return required or any(c.voice for c in project.claims)
+
+
 def stubs_yaml(candidates: Sequence[Candidate], project: Project) -> str:
-    """Ready-to-paste YAML claim stubs, grouped by source file, guesses marked as guesses."""
+    """Ready-to-paste YAML claim stubs, grouped by source file, guesses marked as guesses;
+    with a guessed voice line when the project codes voice."""
+    voiced = codes_voice(project)
+    hedges = cues_of(project.codebook)[0]
     taken = {c.id for c in project.claims}
     by_source: dict[str, Source] = {s.id: s for s in project.sources}
     out: list[str] = []
@@ -213,6 +239,10 @@ def stubs_yaml(candidates: Sequence[Candidate], project: Project) -> str:
             "    topic: TODO  # a topic id from claims/codebook.yaml",
             f"    stance: {candidate.stance or 'TODO'}  # {guesses}; convergence | divergence",
         ]
+        if voiced:
+            voice, cue = voice_guess(candidate.text, hedges)
+            why = f"guessed from '{cue}'" if cue else "guess: no hedge"
+            out.append(f"    voice: {voice}  # {why}; stated | assessment | forecast | recommendation")
         if candidate.approach:
             out.append(f"    approach: {candidate.approach}  # guess: confirm or delete the line")
         out.append(

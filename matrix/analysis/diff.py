@@ -15,11 +15,12 @@ from typing import Any
 from matrix.analysis.counting import STANCE_MEASURES, axes, contrast_rows, tallies
 from matrix.checks.provenance import PROVENANCE_FIELDS
 from matrix.files.quotes import normalise_quote
-from matrix.model.terms import Unit
+from matrix.model.terms import UNSPECIFIED, Unit
 from matrix.model.values import Claim, Filters, Project, Source
 from matrix.time.dating import Selection, TimeRange, project_claims, select
 
-CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence", "date")
+CODED_FIELDS = ("topic", "stance", "approach", "actor", "confidence", "date", "voice")
+_CODED_VALUE = {"approach": "approach_text"}  # a field compared as the claim's property of this name
 """The coding of a claim, compared field by field ("recoded")."""
 SOURCE_FIELDS = ("title", "publisher", "author", "published", "perspective", "text", "url", *PROVENANCE_FIELDS)
 
@@ -226,8 +227,17 @@ def side_of(
 
 
 def _kept(claim: Claim, perspective: str, wanted: list[tuple[str, set[str]]]) -> bool:
-    values = {"perspective": perspective, "topic": claim.topic, "source": claim.source, "actor": claim.actor}
-    return all(values[dimension] in ids for dimension, ids in wanted)
+    values = {"perspective": perspective, "topic": claim.topic, "source": claim.source}
+    for dimension, ids in wanted:
+        if dimension == "actor":
+            if not any(actor in ids for actor in claim.actors):
+                return False
+        elif dimension == "voice":
+            if (claim.voice or UNSPECIFIED) not in ids:
+                return False
+        elif values[dimension] not in ids:
+            return False
+    return True
 
 
 def _at(claim: Claim) -> str:
@@ -241,9 +251,9 @@ def _reference(claim: Claim) -> ClaimRef:
 def _claim_change(old: tuple[Claim, str, str], new: tuple[Claim, str, str]) -> ClaimChange | None:
     (before, _, old_file), (after, _, new_file) = old, new
     fields = {
-        name: (getattr(before, name), getattr(after, name))
+        name: (getattr(before, _CODED_VALUE.get(name, name)), getattr(after, _CODED_VALUE.get(name, name)))
         for name in CODED_FIELDS
-        if getattr(before, name) != getattr(after, name)
+        if getattr(before, _CODED_VALUE.get(name, name)) != getattr(after, _CODED_VALUE.get(name, name))
     }
     old_passages, new_passages = tuple(before.quotes), tuple(after.quotes)
     passages = None

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from matrix.files.plain import new_tuple
 from matrix.model.location import Location
 from matrix.model.problems import Report
-from matrix.model.terms import PASSAGE_SEPARATOR
+from matrix.model.terms import PASSAGE_SEPARATOR, UNSPECIFIED
 from matrix.model.values import CONFIDENCE_WEIGHTS, DEFAULT_CONFIDENCE, Filters, Project
 
 
@@ -19,7 +19,11 @@ class ClaimRow(NamedTuple):
     """One claim as the claims table holds it: every field, locations as `file:line:col`.
 
     `quote` holds every passage, joined by PASSAGE_SEPARATOR, and `quote_at` where the first
-    starts; `quotes` and `quotes_at` (after CLAIM_COLUMNS) hold each passage and where it starts."""
+    starts; `approach` an approach or a list as text (`bilateral; multilateral`), `sides` the
+    sides as text (`US: unilateral; India: multilateral`). After CLAIM_COLUMNS: `quotes` and
+    `quotes_at` hold each passage and where it starts; `means` the approaches the claim counts
+    under (`Claim.approaches`), `actors` its actor or each side's, `approach_list` its list (or
+    None) and `side_map` its sides as a dict (or None), for JSON."""
 
     id: str
     source: str
@@ -33,11 +37,17 @@ class ClaimRow(NamedTuple):
     confidence: str
     weight: int
     quote: str
+    voice: str | None
+    sides: str | None
     note: str | None
     quote_at: str | None
     claim_at: str
     quotes: tuple[str, ...]
     quotes_at: tuple[str | None, ...]
+    means: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    approach_list: tuple[str, ...] | None = None
+    side_map: dict[str, str] | None = None
 
 
 class PassageRow(NamedTuple):
@@ -52,8 +62,9 @@ class PassageRow(NamedTuple):
     passage: str
 
 
-CLAIM_COLUMNS = ClaimRow._fields[:-2]
-"""The columns of the flat claims table (`export`, the Claims sheet): all but `quotes`, `quotes_at`."""
+CLAIM_COLUMNS = ClaimRow._fields[: ClaimRow._fields.index("claim_at") + 1]
+"""The columns of the flat claims table (`export`, the Claims sheet): up to `claim_at`."""
+HIDDEN_COLUMNS = ClaimRow._fields[len(CLAIM_COLUMNS) :]
 PASSAGE_COLUMNS = PassageRow._fields
 
 
@@ -76,6 +87,7 @@ def claim_rows(project: Project, report: Report) -> tuple[ClaimRow, ...]:
             at = f"{anchor[0]}:{anchor[1]}:{anchor[2]}" if anchor else None
             quotes = claim.quotes
             where = claim.location
+            sides = claim.sides
             append(
                 new_tuple(
                     ClaimRow,
@@ -87,16 +99,22 @@ def claim_rows(project: Project, report: Report) -> tuple[ClaimRow, ...]:
                         claim.topic,
                         topic_labels.get(claim.topic, claim.topic),
                         claim.stance,
-                        claim.approach,
+                        None if sides else claim.approach_text,
                         claim.actor,
                         claim.confidence,
                         weights.get(claim.confidence, medium),
                         (quotes[0] if quotes else "") if len(quotes) <= 1 else PASSAGE_SEPARATOR.join(quotes),
+                        claim.voice,
+                        claim.approach_text if sides else None,
                         claim.note,
                         at,
                         f"{where[0]}:{where[1]}:{where[2]}",
                         quotes,
                         (at,) if len(quotes) == 1 else _passage_locations(quotes, placed.get(claim.id)),
+                        claim.approaches,
+                        claim.actors,
+                        claim.approach_list or None,
+                        dict(sides) if sides else None,
                     ),
                 )
             )
@@ -121,11 +139,22 @@ def passage_rows(claims: Iterable[ClaimRow]) -> tuple[PassageRow, ...]:
 
 
 def filtered(claims: Sequence[ClaimRow], filters: Filters) -> tuple[ClaimRow, ...]:
-    """The rows `filters` keep (each dimension with wanted ids keeps the rows with one of them)."""
-    wanted = [(ClaimRow._fields.index(column), set(ids)) for column, ids in filters.items() if ids]
+    """The rows `filters` keep (each dimension with wanted ids keeps the rows with one of them;
+    `actor` keeps a claim whose actor is one wanted or that has a side for one; `voice`
+    UNSPECIFIED keeps the claims without a voice)."""
+    wanted = [(column, set(ids)) for column, ids in filters.items() if ids]
     if not wanted:
         return tuple(claims)
-    return tuple(row for row in claims if all(row[index] in ids for index, ids in wanted))
+    return tuple(row for row in claims if all(_keeps(row, column, ids) for column, ids in wanted))
+
+
+def _keeps(row: ClaimRow, column: str, ids: set[str]) -> bool:
+    if column == "actor":
+        return any(actor in ids for actor in row.actors)
+    if column == "voice":
+        return (row.voice or UNSPECIFIED) in ids
+    value: object = getattr(row, column)
+    return value in ids
 
 
 def column_values(

@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from matrix.analysis.counting import Tally, contrast_rows, net_index, tallies
 from matrix.analysis.frames import ClaimRow
 from matrix.analysis.palette import is_thin
-from matrix.model.terms import APPROACHES, Unit
+from matrix.model.terms import APPROACHES, UNSPECIFIED, Unit
 from matrix.model.values import Project
-
-UNSPECIFIED = "unspecified"  # the actors table's column of claims with no approach
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +44,13 @@ class StanceCell:
 
 @dataclass(frozen=True, slots=True)
 class ApproachCell:
+    """A cell's counts per approach (a claim listing two approaches, or with sides, counts under
+    each), its claims without an approach, and the dominant approach: named only when the claims
+    that specify one are the majority of the cell ("" otherwise)."""
+
     counts: tuple[int, int, int]  # in APPROACHES order
-    dominant: str  # one approach, or several joined by ' = '
+    dominant: str  # one approach, or several joined by ' = '; "" when specified claims are no majority
+    unspecified: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,54 +143,71 @@ def stance_cells(
     return found, cells
 
 
-def _dominant(counts: Sequence[int]) -> str | None:
+def _dominant(counts: Sequence[int]) -> str:
     """The approach with the most claims; ties are named together ('bilateral = multilateral')."""
-    best = max(counts)
-    leaders = [a for a, n in zip(APPROACHES, counts, strict=True) if best > 0 and n == best]
-    return " = ".join(leaders) if leaders else None
+    best = max(counts, default=0)
+    return " = ".join(a for a, n in zip(APPROACHES, counts, strict=True) if best > 0 and n == best)
 
 
 def approach_cells(
     claims: Sequence[ClaimRow], topics: Sequence[str], perspectives: Sequence[str], unit: Unit = Unit.CLAIMS
 ) -> dict[tuple[str, str], ApproachCell]:
-    """(topic, perspective) -> claims with an approach, counted (`unit` sources: each source at
-    most once per approach in a cell); cells with none are absent."""
-    counted: Counter[tuple[str, str, str]] = Counter()
+    """(topic, perspective) -> the cell's claims per approach they code (`means`: a claim with a
+    list or sides counts under each of its approaches), those with none as unspecified (`unit`
+    sources: each source at most once per approach, and once as unspecified, in a cell); cells
+    without claims are absent. The dominant approach is named only when the claims (sources)
+    that specify one are more than those that do not."""
     seen: set[tuple[str, str, str]] = set()
+    found: dict[tuple[str, str], list[int]] = {}  # the counts per approach, specified, unspecified
     for c in claims:
-        if c.approach is None:
-            continue
+        cell = found.setdefault((c.topic, c.perspective), [0, 0, 0, 0, 0])
+        keys = [a for a in c.means if a in APPROACHES] or [UNSPECIFIED]
         if unit is Unit.SOURCES:
-            if (c.source, c.topic, c.approach) in seen:
+            keys = [k for k in keys if (c.source, c.topic, k) not in seen]
+            seen.update((c.source, c.topic, k) for k in keys)
+            if not keys:
                 continue
-            seen.add((c.source, c.topic, c.approach))
-        counted[c.topic, c.perspective, c.approach] += 1
+        if keys == [UNSPECIFIED]:
+            cell[4] += 1
+            continue
+        cell[3] += 1
+        for k in keys:
+            cell[APPROACHES.index(k)] += 1
     cells = {}
     for topic in topics:
         for perspective in perspectives:
-            counts = tuple(counted[topic, perspective, a] for a in APPROACHES)
-            dominant = _dominant(counts)
-            if sum(counts) and dominant is not None:
-                cells[topic, perspective] = ApproachCell((counts[0], counts[1], counts[2]), dominant)
+            counted = found.get((topic, perspective))
+            if counted is None:
+                continue
+            u, b, m, specified, unspecified = counted
+            dominant = _dominant((u, b, m)) if specified > unspecified else ""
+            cells[topic, perspective] = ApproachCell((u, b, m), dominant, unspecified)
     return cells
 
 
 def actor_rows(
     claims: Sequence[ClaimRow], actors: Sequence[str], perspectives: Sequence[str], unit: Unit = Unit.CLAIMS
 ) -> tuple[ActorRow, ...]:
-    """Each (perspective, actor): approach counts, claims with no approach and the total
-    (`unit` sources: each source at most once per actor and approach)."""
+    """Each (perspective, actor): approach counts, claims with no approach and the total: which
+    party prefers which means. A claim counts under its actor (each of its approaches), and a
+    claim with sides counts each side under that side's actor (`unit` sources: each source at
+    most once per actor and approach)."""
     counted: Counter[tuple[str, str, str]] = Counter()
     seen: set[tuple[str, str, str]] = set()
     for c in claims:
-        if c.actor is None:
+        if c.side_map is not None:
+            pairs = [(who, [approach]) for who, approach in c.side_map.items()]
+        elif c.actor is not None:
+            pairs = [(c.actor, [a for a in c.means if a in APPROACHES] or [UNSPECIFIED])]
+        else:
             continue
-        approach = UNSPECIFIED if c.approach is None else c.approach
-        if unit is Unit.SOURCES:
-            if (c.source, c.actor, approach) in seen:
-                continue
-            seen.add((c.source, c.actor, approach))
-        counted[c.perspective, c.actor, approach] += 1
+        for who, approaches in pairs:
+            for approach in approaches:
+                if unit is Unit.SOURCES:
+                    if (c.source, who, approach) in seen:
+                        continue
+                    seen.add((c.source, who, approach))
+                counted[c.perspective, who, approach if approach in APPROACHES else UNSPECIFIED] += 1
     rows = []
     for perspective in perspectives:
         for actor in actors:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from matrix.analysis.counting import STANCE_MEASURES, Tally, axes
 from matrix.analysis.frames import (
     CLAIM_COLUMNS,
+    HIDDEN_COLUMNS,
     PASSAGE_COLUMNS,
     ClaimRow,
     PassageRow,
@@ -40,8 +41,9 @@ from matrix.analysis.matrices import (
     stance_cells,
     totals,
 )
+from matrix.analysis.voicing import VoiceCell, voice_cells
 from matrix.model.problems import Report
-from matrix.model.terms import APPROACHES, CSV_FORMULA_START, Unit
+from matrix.model.terms import APPROACHES, CSV_FORMULA_START, UNSPECIFIED, Unit
 from matrix.model.values import Codebook, Filters, Project
 from matrix.time.timeline import PeriodChoice, Selection, Timeline, TimeRange, project_claims, project_timeline, select
 
@@ -75,6 +77,17 @@ class Analysis:
     tallies: Mapping[tuple[str | None, str], Tally] = field(default_factory=dict)  # every cell with claims
     time_range: TimeRange = field(default_factory=TimeRange)  # the claims are those dated in it (all when inactive)
     selection: Selection | None = None  # what the time range left out (None: no time range)
+    voices: Mapping[tuple[str | None, str], VoiceCell] = field(default_factory=dict)  # per cell with claims
+
+    def voice_cell(self, topic: str, perspective: str) -> VoiceCell | None:
+        """Whose voice one cell's claims are in, and whether it rests on forecasts; None: no claims."""
+        return self.voices.get((topic, perspective))
+
+    @property
+    def codes_voice(self) -> bool:
+        """Whether the shown claims code voice (the codebook requires it, or a claim has one):
+        then the outputs say how many of a cell's claims are in the writer's voice."""
+        return "voice" in self.codebook.require or any(c.voice for c in self.claims)
 
     @property
     def count(self) -> str:
@@ -86,7 +99,7 @@ class Analysis:
         return self.stance.get((topic, perspective))
 
     def approach_cell(self, topic: str, perspective: str) -> ApproachCell | None:
-        """Approach counts of one cell; None when no claim there has an approach."""
+        """Approach counts of one cell; None when it has no claims."""
         return self.approach.get((topic, perspective))
 
     def contrast_rows(self) -> list[Contrast]:
@@ -121,7 +134,7 @@ class Analysis:
                     if cell
                     else (None, None, None, None, 0)
                 )
-                counts = (*approach.counts, approach.dominant) if approach else (None,) * (len(APPROACHES) + 1)
+                counts = (*approach.counts, approach.dominant or None) if approach else (None,) * (len(APPROACHES) + 1)
                 rows.append((topic, perspective, *stance, *counts))
         return rows
 
@@ -190,6 +203,7 @@ def analyse(
         tallies=found,
         time_range=time_range,
         selection=selection,
+        voices=voice_cells(((c.source, c.topic, c.perspective, c.stance, c.weight, c.voice) for c in claims), unit),
     )
 
 
@@ -231,7 +245,7 @@ def cell_claims(claims: Sequence[ClaimRow]) -> dict[tuple[str, str], list[CellCl
     cells: dict[tuple[str, str], list[CellClaim]] = {}
     for c in claims:
         cells.setdefault((c.topic, c.perspective), []).append(
-            (c.id, c.source, c.stance, c.confidence, c.approach, c.actor, c.quotes, c.quotes_at, c.claim_at)
+            (c.id, c.source, c.stance, c.confidence, c.sides or c.approach, c.actor, c.quotes, c.quotes_at, c.claim_at)
         )
     return cells
 
@@ -273,10 +287,21 @@ def claims_csv_bytes(
 
 
 def claims_records(claims: Sequence[ClaimRow] | Sequence[PassageRow]) -> list[Mapping[str, object]]:
-    """The claims (or passages) table as JSON-ready records (`quotes` and `quotes_at` as lists)."""
-    return [
-        {k: list(v) if isinstance(v, tuple) else v for k, v in zip(row._fields, row, strict=True)} for row in claims
-    ]
+    """The claims (or passages) table as JSON-ready records (`quotes` and `quotes_at` as lists;
+    an approach list as a list, sides as an object)."""
+    records: list[Mapping[str, object]] = []
+    for row in claims:
+        record: dict[str, object] = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in zip(row._fields, row, strict=True)
+        }
+        if isinstance(row, ClaimRow):
+            if row.approach_list is not None:
+                record["approach"] = list(row.approach_list)
+            record["sides"] = row.side_map
+            for hidden in HIDDEN_COLUMNS[2:]:
+                del record[hidden]
+        records.append(record)
+    return records
 
 
 __all__ = [
@@ -308,32 +333,55 @@ def summary_numbers(analysis: Analysis) -> dict[str, object]:
     """The numbers `summary` shows, as JSON-ready data (empty cells are null)."""
     stance: list[dict[str, object]] = []
     approach: list[dict[str, object]] = []
+    voices: list[dict[str, object]] = []
     for t in analysis.topics:
         for p in analysis.perspectives:
             cell = analysis.stance_cell(t, p)
             measures = (cell.convergence, cell.divergence, cell.net, cell.weighted) if cell else (None,) * 4
             numbers = dict(zip(STANCE_MEASURES, measures, strict=True))
             stance.append({"topic": t, "perspective": p, **numbers, "sources": cell.sources if cell else 0})
+            cell_voices = analysis.voice_cell(t, p)
+            if cell_voices is not None:
+                voices.append(
+                    {
+                        "topic": t,
+                        "perspective": p,
+                        "claims": cell_voices.claims,
+                        "writer_voice": cell_voices.writer,
+                        "forecasts": cell_voices.forecasts,
+                        "unspecified_voice": cell_voices.unspecified,
+                        "net_without_forecasts": cell_voices.without_net,
+                        "rests_on_forecasts": cell_voices.rests_on_forecasts,
+                    }
+                )
             counts = analysis.approach_cell(t, p)
             approach.append(
                 {
                     "topic": t,
                     "perspective": p,
                     **dict(zip(APPROACHES, counts.counts if counts else (None,) * 3, strict=True)),
-                    "dominant": counts.dominant if counts else None,
+                    UNSPECIFIED: counts.unspecified if counts else None,
+                    "dominant": (counts.dominant or None) if counts else None,
                 }
             )
     time = {}
     if analysis.selection is not None:
         excluded = {k: v for k, v in analysis.selection.to_dict().items() if k != "kept"}
         time = {"time_range": {**analysis.time_range.to_dict(), "excluded": excluded}}
+    parties = [
+        {"perspective": p, "parties": list(e.parties), "voice": e.voice}
+        for p in analysis.perspectives
+        if (e := analysis.codebook.perspective(p)) is not None
+    ]
     return {
         "filters": analysis.filters.describe(),
+        "perspectives": parties,
         **time,
         "count": analysis.count,
         "claims": len(analysis.claims),
         "stance": stance,
         "approach": approach,
+        "voices": voices,
         "contrasts": [asdict(c) for c in analysis.contrast_rows()],
         "totals": [asdict(t) for t in analysis.total_rows()],
     }

@@ -31,7 +31,7 @@ from matrix.files.schema import claims_file
 from matrix.files.tables import Cell, CellRef, CellValue, ImportProblem, Row, Table, csv_table, unprefixed
 from matrix.files.yamltree import parse_tree
 from matrix.model.problems import Level, did_you_mean, is_hidden_char, shown
-from matrix.model.terms import APPROACHES, CSV_FORMULA_START, PASSAGE_SEPARATOR, STANCES
+from matrix.model.terms import APPROACHES, CSV_FORMULA_START, PASSAGE_SEPARATOR, STANCES, VOICES
 from matrix.model.terms import CELL_LIMIT as EXCEL_CELL_LIMIT
 from matrix.model.values import CONFIDENCE_WEIGHTS, DEFAULT_CONFIDENCE, Claim, Codebook, Source
 from matrix.model.wording import counted
@@ -73,11 +73,17 @@ EMITS = (  # the problem codes of an import; the last ten are `validate`'s codes
     "unknown-confidence",
     "unknown-topic",
     "unknown-actor",
+    "unknown-voice",
+    "repeated-approach",
+    "too-few-sides",
+    "sides-with-actor",
+    "wrong-type",
 )
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED_COLUMNS = ("id", "source", "topic", "stance", "quote")
-CODED_COLUMNS = (*REQUIRED_COLUMNS, "approach", "actor", "confidence", "note")
+OPTIONAL_COLUMNS = ("approach", "actor", "confidence", "note", "voice", "sides")
+CODED_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 DERIVED_COLUMNS = ("source_title", "perspective", "topic_label", "weight", "quote_at", "claim_at", "cell")
 _ALIASES = {"quote_location": "quote_at", "claim_location": "claim_at"}  # the workbook's headers
 
@@ -245,7 +251,7 @@ def _row_claim(
     reader: _RowReader, codebook: Codebook, existing: Mapping[str, Coded], sources: Mapping[str, Source]
 ) -> _Imported | None:
     values = {name: reader.text(name, required=name in REQUIRED_COLUMNS) for name in REQUIRED_COLUMNS}
-    optional = {name: reader.text(name) for name in ("approach", "actor", "confidence", "note") if reader.has(name)}
+    optional = {name: reader.text(name) for name in OPTIONAL_COLUMNS if reader.has(name)}
     claim_id, source_id, topic, stance, quote = (values[n] for n in REQUIRED_COLUMNS)
     if claim_id is not None and not ID_RE.match(claim_id):
         reader.problem("id", "malformed-id", f"claim id {shown(claim_id)} must match ^[a-z0-9][a-z0-9-]*$", "")
@@ -263,21 +269,27 @@ def _row_claim(
     old = existing.get(claim_id or "")
     kept = _kept_fields(reader, optional, old)
     ok = _optional_ok(reader, codebook, kept) and ok
+    means = _means(reader, codebook, kept, old)
+    ok = means is not None and ok
     passages = _passages(reader, quote, old) if quote is not None else None
     if None in (claim_id, source_id, topic, stance, passages) or not ok:
         return None
-    assert claim_id and source_id and topic and stance and passages
+    assert claim_id and source_id and topic and stance and passages and means is not None
+    approach, approach_list, sides = means
     claim = Coded(
         claim_id,
         topic,
         stance,
         passages,
-        kept["approach"],
+        approach,
         kept["actor"],
         kept["confidence"] or DEFAULT_CONFIDENCE,
         kept["note"],
         old.accept if old else (),
         old.date if old else None,
+        kept["voice"],
+        approach_list,
+        sides,
     )
     _check_derived(reader, codebook, sources[source_id], claim)
     return _Imported(source_id, claim, reader.row.number)
@@ -286,20 +298,61 @@ def _row_claim(
 def _kept_fields(reader: _RowReader, given: Mapping[str, str | None], old: Coded | None) -> dict[str, str | None]:
     """Optional fields from the table; a column the table lacks keeps the claim's value."""
     kept: dict[str, str | None] = {}
-    for name in ("approach", "actor", "confidence", "note"):
+    for name in OPTIONAL_COLUMNS:
         if reader.has(name):
             kept[name] = given.get(name)
+        elif name in ("approach", "sides"):
+            kept[name] = None  # `_means` keeps the claim's own
         else:
             kept[name] = getattr(old, name) if old else None
     return kept
 
 
+Means = tuple["str | None", tuple[str, ...], tuple[tuple[str, str], ...]]  # approach, list, sides
+
+
+def _means(reader: _RowReader, codebook: Codebook, kept: Mapping[str, str | None], old: Coded | None) -> Means | None:
+    """The approach, approach list and sides of the row's `approach` and `sides` cells
+    ('bilateral; multilateral', 'US: unilateral; India: multilateral'); a column the table
+    lacks keeps the claim's own. None: a problem (reported)."""
+    if not reader.has("approach") and not reader.has("sides"):
+        return (old.approach, old.approach_list, old.sides) if old else (None, (), ())
+    approach, approach_list = (old.approach, old.approach_list) if old and not reader.has("approach") else (None, ())
+    text = kept["approach"]
+    ok = True
+    if text is not None:
+        items = [item.strip() for item in text.split(";")]
+        ok = all(_vocabulary_problem(reader, "approach", item, APPROACHES) for item in items)
+        if len(set(items)) < len(items):
+            reader.problem("approach", "repeated-approach", f"approach {shown(text)} lists one approach twice", "")
+            ok = False
+        approach, approach_list = (items[0], ()) if len(items) == 1 else (None, tuple(items))
+    sides: tuple[tuple[str, str], ...] = old.sides if old and not reader.has("sides") else ()
+    cell = kept["sides"]
+    if cell is not None:
+        pairs = [part.partition(":") for part in cell.split(";")]
+        if any(not sep for _, sep, _ in pairs):
+            reader.problem("sides", "wrong-type", f"sides {shown(cell)} is not 'actor: approach; actor: approach'", "")
+            return None
+        sides = tuple((a.strip(), b.strip()) for a, _, b in pairs)
+        for actor, means in sides:
+            ok = _vocabulary_problem(reader, "actor", actor, codebook.ids("actors")) and ok
+            ok = _vocabulary_problem(reader, "approach", means, APPROACHES) and ok
+        if len(sides) < 2:
+            reader.problem("sides", "too-few-sides", f"sides {shown(cell)} gives fewer than two sides", "")
+            ok = False
+    if sides and (approach or approach_list or kept["actor"]):
+        reader.problem("sides", "sides-with-actor", "the row has sides and also an approach or an actor", "")
+        ok = False
+    return (approach, approach_list, sides) if ok else None
+
+
 def _optional_ok(reader: _RowReader, codebook: Codebook, kept: Mapping[str, str | None]) -> bool:
     ok = True
     for name, allowed in (
-        ("approach", APPROACHES),
         ("actor", codebook.ids("actors")),
         ("confidence", tuple(CONFIDENCE_WEIGHTS)),
+        ("voice", VOICES),
     ):
         value = kept[name]
         if value is not None and reader.has(name):

@@ -29,6 +29,9 @@ class Coded(NamedTuple):
     note: str | None
     accept: tuple[tuple[str, str], ...]
     date: str | None = None  # the claim's own date: (the table has no column for it: kept)
+    voice: str | None = None
+    approach_list: tuple[str, ...] = ()  # `approach: [a, b]` (then `approach` is None)
+    sides: tuple[tuple[str, str], ...] = ()  # `sides: {actor: approach}` (then no approach or actor)
 
 
 def coded(claim: Claim) -> Coded:
@@ -43,6 +46,9 @@ def coded(claim: Claim) -> Coded:
         claim.note,
         tuple(claim.accept.items()),
         claim.date,
+        claim.voice,
+        claim.approach_list,
+        claim.sides,
     )
 
 
@@ -106,8 +112,14 @@ def _fields(claim: Coded, old: Claim | None) -> dict[str, str | tuple[str, ...] 
     the default confidence only where the claim wrote it before."""
     fields: dict[str, str | tuple[str, ...] | dict[str, str]] = {"id": claim.id, "topic": claim.topic}
     fields["stance"] = claim.stance
+    if claim.voice:
+        fields["voice"] = claim.voice
     if claim.approach:
         fields["approach"] = claim.approach
+    elif claim.approach_list:
+        fields["approach"] = claim.approach_list
+    if claim.sides:
+        fields["sides"] = dict(claim.sides)
     if claim.actor:
         fields["actor"] = claim.actor
     if claim.confidence != DEFAULT_CONFIDENCE or (old is not None and "confidence" in old.positions):

@@ -78,6 +78,7 @@ def starter_codebook(perspectives: Sequence[str], actors: Sequence[str]) -> Code
         tuple(Entry(p, p, None, at) for p in perspectives),
         tuple(Entry(a, a, None, at) for a in actors),
         EXAMPLE_TOPICS,
+        require=("voice",),  # offered: the coder deletes the line to let claims leave voice out
     )
 
 
@@ -98,13 +99,24 @@ def codebook_text(codebook: Codebook) -> str:
         "# what the entry includes). The coding manual, claims/README.md, says how each is applied.",
         "# After changing this file run `claims-matrix schema`, so that the editor knows the new ids.",
         "",
-        "perspectives:                 # matrix columns: whose sources a claim comes from",
+        "perspectives:                 # matrix columns: whose sources a claim comes from; a perspective",
+        "                              # may add parties: [A, B] (the actors whose relation it measures)",
+        "                              # and voice: <whose voice its sources carry, e.g. official sources>",
     ]
     for entry in codebook.perspectives:
         lines += _entry_lines(entry)
     lines += ["", "actors:                       # a claim's optional 'actor': whose position it is"]
     for entry in codebook.actors:
         lines += _entry_lines(entry)
+    lines += (
+        []
+        if not codebook.require
+        else [
+            "",
+            f"require: [{', '.join(codebook.require)}]              # every claim says whose voice it is in: stated, assessment, forecast",
+            "                              # or recommendation (delete the line to let claims leave it out)",
+        ]
+    )
     lines += ["", "topics:                       # matrix rows; each description is the inclusion rule (replace"]
     lines += ["                              # these two examples with your own)"]
     for entry in codebook.topics:

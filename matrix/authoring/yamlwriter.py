@@ -33,7 +33,21 @@ SOURCE_KEYS = (
     "archive",
     "sha256",
 )
-CLAIM_KEYS = ("id", "topic", "stance", "approach", "actor", "confidence", "quote", "quotes", "note", "date", "accept")
+CLAIM_KEYS = (
+    "id",
+    "topic",
+    "stance",
+    "voice",
+    "approach",
+    "sides",
+    "actor",
+    "confidence",
+    "quote",
+    "quotes",
+    "note",
+    "date",
+    "accept",
+)
 WIDTH = 96  # folded lines are wrapped to at most this many columns where words allow
 FOLD_ABOVE = 72  # texts longer than this are folded when they can be
 

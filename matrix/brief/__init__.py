@@ -24,7 +24,9 @@ from matrix.analysis.matrices import Contrast, StanceCell, Total
 from matrix.analysis.network import SHEET_LIMIT, MatrixView, matrix_views
 from matrix.analysis.palette import HATCH, PALETTE, THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.analysis.pivot import Analysis, cell_claims
+from matrix.analysis.voicing import VoiceCell
 from matrix.checks.provenance import is_web_address
+from matrix.files.memos import cell_counts, staleness
 from matrix.model.terms import Unit
 from matrix.model.values import Codebook, Memo, Memos, Project
 from matrix.model.wording import counted
@@ -100,6 +102,9 @@ class Brief:
     title: str = "Convergence and divergence across perspectives"
     filters: str = "none (all claims)"
     unit: Unit = Unit.CLAIMS
+    parties: Mapping[str, str] = field(default_factory=dict)  # perspective id -> 'US and India; CFR analysis'
+    stale: Mapping[tuple[str, str | None], str] = field(default_factory=dict)  # memo cell -> why it is stale
+    voices: Mapping[tuple[str | None, str], VoiceCell] = field(default_factory=dict)  # empty: no voice coded
     networks: tuple[NetworkBlock, ...] = ()
     stamp: str = ""  # the inputs' revision (`revisions.inputs_stamp`), printed atop the page
     urls: Mapping[str, str] = field(default_factory=dict)  # source id -> its own http(s) URL
@@ -153,6 +158,8 @@ class Cell:
     thin: bool = False
     claims: tuple[EvidenceClaim, ...] = ()
     memo: Memo | None = None
+    writer: int | None = None  # claims in the writer's voice (None: the claims code no voice)
+    forecasts: str = ""  # why the cell rests on forecasts ("" when it does not)
 
     @property
     def empty(self) -> bool:
@@ -204,6 +211,7 @@ def brief_of(analysis: Analysis, project: Project, stamp: str = "", found: Findi
         for cell, claims in cell_claims(analysis.claims).items()
     }
     used = {claim.source for claims in evidence.values() for claim in claims}
+    counts = cell_counts(project)
     return Brief(
         stance=analysis.stance,
         contrasts=analysis.contrasts,
@@ -222,6 +230,13 @@ def brief_of(analysis: Analysis, project: Project, stamp: str = "", found: Findi
             if s.id in used and (s.retrieved or s.archive or s.sha256)
         },
         findings=found if found is not None else findings(analysis),
+        parties={p: text for p in analysis.perspectives if (text := codebook.parties_text(p))},
+        stale={
+            (memo.topic, memo.perspective): stale
+            for memo in project.memos.entries
+            if (stale := staleness(memo, counts)) is not None
+        },
+        voices=analysis.voices if analysis.codes_voice else {},
         networks=tuple(
             network_block(view, codebook)
             for view in matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
@@ -298,6 +313,9 @@ def render_brief(brief: Brief) -> str:
             hatch=HATCH,
             thin_below=THIN_BELOW,
             thin_mark=THIN_MARK,
+            parties=brief.parties,
+            stale=brief.stale,
+            voiced=any(cell.writer is not None for row in rows for cell in row.cells),
             unit=brief.unit.value,
             networks=brief.networks,
             findings=_findings(brief),
@@ -362,7 +380,15 @@ def _cell(stance: StanceCell | None, topic: str, perspective: str, label: str, b
         stance.thin,
         brief.evidence.get((topic, perspective), ()),
         base.memo,
+        *_voices(brief.voices.get((topic, perspective))),
     )
+
+
+def _voices(cell: VoiceCell | None) -> tuple[int | None, str]:
+    """A cell's writer's-voice count and why it rests on forecasts ("" when it does not)."""
+    if cell is None:
+        return None, ""
+    return cell.writer, cell.reason()
 
 
 def _contrasts(brief: Brief) -> list[ContrastRow]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from matrix.model.location import Location
 from matrix.model.problems import ACCEPTABLE_CODES, CODES, Problem
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import APPROACHES, STANCES, VOICES
 from matrix.model.values import Codebook, Entry
 
 SCHEMA_FILE = "claims/claims.schema.json"
@@ -129,13 +129,44 @@ def _accept() -> dict[str, Any]:
     )
 
 
+_VOICE = {
+    "stated": "a party's own position or act, as the source reports it",
+    "assessment": "the writer's reading of the parties' positions",
+    "forecast": "what may or is expected to happen (the writer's voice)",
+    "recommendation": "what the writer says should happen (the writer's voice)",
+}
+
+
+def _approach() -> dict[str, Any]:
+    one = _choice("", [(a, _APPROACH.get(a, a)) for a in APPROACHES])
+    listed = {"type": "array", "minItems": 1, "uniqueItems": True, "items": one}
+    return _described(
+        {"anyOf": [one, listed]},
+        "Optional: unilateral, bilateral or multilateral, or a list of them when the passage names means of several kinds.",
+    )
+
+
+def _sides(codebook: Codebook) -> dict[str, Any]:
+    one = _choice("", [(a, _APPROACH.get(a, a)) for a in APPROACHES])
+    return _described(
+        {
+            "type": "object",
+            "minProperties": 2,
+            "propertyNames": {"enum": list(codebook.ids("actors"))},
+            "additionalProperties": one,
+        },
+        "Instead of actor and approach, for a contrast of two parties' preferred means: "
+        "each side's actor and its approach, e.g. {US: unilateral, India: multilateral}.",
+    )
+
+
 def _claim(codebook: Codebook) -> dict[str, Any]:
     passage = _text("A passage, verbatim from the source text.")
     return {
         "type": "object",
         "description": "One position of the source.",
         "additionalProperties": False,
-        "required": ["id", "topic", "stance"],
+        "required": ["id", "topic", "stance", *(["voice"] if "voice" in codebook.require else [])],
         "oneOf": [
             {"required": ["quote"], "not": {"required": ["quotes"]}},
             {"required": ["quotes"], "not": {"required": ["quote"]}},
@@ -144,7 +175,12 @@ def _claim(codebook: Codebook) -> dict[str, Any]:
             "id": _text("Required, unique across all files: lowercase letters, digits and '-'.", pattern=ID_PATTERN),
             "topic": _choice("Required: the codebook topic (matrix row).", _entries(codebook.topics)),
             "stance": _choice("Required.", [(s, _STANCE.get(s, s)) for s in STANCES]),
-            "approach": _choice("Optional.", [(a, _APPROACH.get(a, a)) for a in APPROACHES]),
+            "voice": _choice(
+                "Required by this codebook." if "voice" in codebook.require else "Optional (unspecified when absent).",
+                [(v, _VOICE[v]) for v in VOICES],
+            ),
+            "approach": _approach(),
+            "sides": _sides(codebook),
             "actor": _choice("Optional: whose position it is.", _entries(codebook.actors)),
             "confidence": _choice("Optional (default medium).", list(_CONFIDENCE.items())),
             "quote": _text("Required, or quotes: the passage, verbatim from the source text."),

@@ -6,7 +6,11 @@
   (`cues: both-parties:`);
 - `near-duplicate-claims`: two claims of one source with the same topic, stance, approach
   and actor whose passages are near-duplicates (`quotes.near_duplicates`), reported on
-  the later one.
+  the later one;
+- `hedged-stated`: a passage holds a hedge but the claim is coded `voice: stated` (a party's
+  own position): a hedged passage is usually the writer's assessment or forecast;
+- `split-topic`: a claim quotes a sentence that an earlier claim of the same source quotes
+  under another topic (the sentence is split between topics: is that the coding meant?).
 
 `accept: {code: reason}` on a claim silences that warning on that claim; an accept for a
 warning that does not fire there is itself a warning (`unneeded-accept`). Cue lists match
@@ -55,7 +59,14 @@ DEFAULT_BOTH_PARTIES: tuple[str, ...] = (
     "together",
     "mutual",
 )
-EMITS = ("hedged-confidence", "actor-names-both", "near-duplicate-claims", "unneeded-accept")  # its problem codes
+EMITS = (  # its problem codes
+    "hedged-confidence",
+    "actor-names-both",
+    "near-duplicate-claims",
+    "hedged-stated",
+    "split-topic",
+    "unneeded-accept",
+)
 LOW = CONFIDENCE_WEIGHTS["low"]
 
 
@@ -103,6 +114,48 @@ def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
     )
 
 
+def _hedged_stated(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
+    if claim.voice != "stated":
+        return None
+    found = _first_cue(hedges, claim)
+    if found is None:
+        return None
+    return Problem(
+        claim.at("voice"),
+        "hedged-stated",
+        f"the passage hedges ({shown(found[1])}) but the claim is coded as a party's stated position",
+        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's, "
+        "or keep it and say why under 'accept: {hedged-stated: <reason>}'",
+        claim.id or None,
+    )
+
+
+def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[int]]) -> dict[int, Claim]:
+    """Claim index -> the first earlier claim that quotes one of its sentences under another topic."""
+    seen: dict[int, list[Claim]] = {}
+    found: dict[int, Claim] = {}
+    for index, claim in enumerate(claims):
+        for sentence in sorted(sentences.get(index, ())):
+            earlier = next((c for c in seen.get(sentence, ()) if c.topic != claim.topic), None)
+            if earlier is not None and index not in found:
+                found[index] = earlier
+        for sentence in sentences.get(index, ()):
+            seen.setdefault(sentence, []).append(claim)
+    return found
+
+
+def _split_problem(claim: Claim, earlier: Claim) -> Problem:
+    return Problem(
+        claim.at("topic"),
+        "split-topic",
+        f"the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
+        f"topic '{earlier.topic}', not '{claim.topic}'",
+        "code both parts on one topic when the sentence states one position, "
+        "or keep the split and say why under 'accept: {split-topic: <reason>}'",
+        claim.id or None,
+    )
+
+
 def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
     if not claim.actor:
         return None
@@ -126,7 +179,7 @@ def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
     for claim in claims:
         if not claim.quotes:
             continue
-        group = groups.setdefault((claim.topic, claim.stance, claim.approach, claim.actor), [])
+        group = groups.setdefault((claim.topic, claim.stance, claim.approach_value, *claim.actors), [])
         earlier = next(
             (other for other in group if any(near_duplicates(a, b) for a in claim.quotes for b in other.quotes)),
             None,
@@ -173,17 +226,24 @@ def cues_of(codebook: Codebook | None) -> Cues:
     return _cues(codebook, "hedges", DEFAULT_HEDGES), _cues(codebook, "both-parties", DEFAULT_BOTH_PARTIES)
 
 
-def consistency_problems(claims_file: ClaimsFile, cues: Cues) -> Iterator[Problem]:
-    """Every consistency warning of one claims file, less what its claims accept."""
+def consistency_problems(
+    claims_file: ClaimsFile, cues: Cues, sentences: Mapping[int, frozenset[int]] | None = None
+) -> Iterator[Problem]:
+    """Every consistency warning of one claims file, less what its claims accept; `sentences`
+    maps a claim's index to the sentences of the text its passages overlap (for `split-topic`)."""
     hedges, both = cues
     repeats = {id(later): earlier for later, earlier in _near_duplicates(claims_file.claims)}
-    for claim in claims_file.claims:
+    splits = _split_topics(claims_file.claims, sentences or {})
+    for index, claim in enumerate(claims_file.claims):
         found: dict[str, Problem] = {}
-        for problem in (_hedged(claim, hedges), _both_named(claim, both)):
+        for problem in (_hedged(claim, hedges), _both_named(claim, both), _hedged_stated(claim, hedges)):
             if problem is not None:
                 found[problem.code] = problem
         earlier = repeats.get(id(claim))
         if earlier is not None:
             found["near-duplicate-claims"] = _duplicate_problem(claim, earlier)
+        split = splits.get(index)
+        if split is not None:
+            found["split-topic"] = _split_problem(claim, split)
         if found or claim.accept:
             yield from _accepted(claim, found)

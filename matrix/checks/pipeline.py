@@ -237,7 +237,8 @@ def load_project(
     texts, text_problems, digests = read_texts(root, claims_files, files.texts, snapshot)
     problems.extend(text_problems)
     inputs.update(digests)
-    memos = _memos(root, codebook, max_bytes, problems, inputs, snapshot)
+    # another coder's claims folder read over this project (`agree`): this project's memos are not theirs
+    memos = Memos() if files.claims is not None else _memos(root, codebook, max_bytes, problems, inputs, snapshot)
     return Project(root, codebook, tuple(claims_files), texts, tuple(problems), dict(sorted(inputs.items())), memos)
 
 

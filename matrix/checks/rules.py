@@ -6,6 +6,7 @@ skips values that are empty: those were reported when the file was read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,11 +18,13 @@ from matrix.checks.consistency import EMITS as CONSISTENCY_CODES
 from matrix.checks.consistency import Cues, consistency_problems, cues_of
 from matrix.checks.provenance import EMITS as PROVENANCE_CODES
 from matrix.checks.provenance import provenance_problems
+from matrix.files.memos import cell_counts, staleness
 from matrix.files.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.files.quotes import Match, NormalisedText
+from matrix.files.sentences import Sentence, split_sentences
 from matrix.model.location import Location
 from matrix.model.problems import Problem, did_you_mean, shown
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import APPROACHES, STANCES, VOICES
 from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook, Project
 from matrix.model.wording import counted
 from matrix.time.periods import parse_date
@@ -81,6 +84,7 @@ class Context:
             ("stance", STANCES, "unknown-stance"),
             ("approach", APPROACHES, "unknown-approach"),
             ("confidence", tuple(CONFIDENCE_WEIGHTS), "unknown-confidence"),
+            ("voice", VOICES, "unknown-voice"),
         ]
         if codebook:
             vocabularies += [
@@ -88,6 +92,17 @@ class Context:
                 ("actor", tuple(codebook.ids("actors")), "unknown-actor"),
             ]
         return tuple((name, frozenset(allowed), allowed, code) for name, allowed, code in vocabularies)
+
+    @cached_property
+    def sentences(self) -> dict[str, list[Sentence]]:
+        """Text path -> its sentences (`matrix.files.sentences`), split when first asked for."""
+        return {}
+
+    def sentences_of(self, path: str, content: str) -> list[Sentence]:
+        found = self.sentences.get(path)
+        if found is None:
+            found = self.sentences[path] = split_sentences(content)
+        return found
 
     @cached_property
     def cues(self) -> Cues:
@@ -189,6 +204,23 @@ def codebook_entries(ctx: Context) -> Iterator[Problem]:
         yield from _duplicates(entries, lambda e: e.id, lambda e: e.location, kind[:-1], str.lower)
 
 
+def perspective_parties(ctx: Context) -> Iterator[Problem]:
+    """A perspective's `parties:` that the codebook's actors do not define, at the perspective."""
+    if ctx.codebook is None:
+        return
+    actors = ctx.codebook.ids("actors")
+    for entry in ctx.codebook.perspectives:
+        for party in entry.parties:
+            if party not in actors:
+                yield Problem(
+                    entry.location,
+                    "unknown-actor",
+                    f"party {shown(party)} of perspective '{entry.id}' is not one of the codebook's actors",
+                    did_you_mean(party, actors),
+                    entry.id,
+                )
+
+
 def source_ids(ctx: Context) -> Iterator[Problem]:
     sources = [s for s in ctx.project.sources if s.id]
     for source in sources:
@@ -266,6 +298,69 @@ def claim_values(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Pa
             value = getattr(claim, name)
             if value and value not in known:
                 yield _unknown(claim, name, value, allowed, code)
+        if claim.approach_list or claim.sides:
+            yield from _means_values(ctx, claim)
+
+
+def _means_values(ctx: Context, claim: Claim) -> Iterator[Problem]:
+    """Unknown approaches of an approach list or of sides, and unknown side actors, each at its place."""
+    approaches = [(f"approach.{i}", a) for i, a in enumerate(claim.approach_list)]
+    approaches += [(f"sides.{actor}", a) for actor, a in claim.sides]
+    for place, value in approaches:
+        if value not in APPROACHES:
+            yield Problem(
+                claim.at(place),
+                "unknown-approach",
+                f"approach {shown(value)} is not one of: {', '.join(APPROACHES)}",
+                did_you_mean(value, APPROACHES),
+                claim.id or None,
+            )
+    actors = ctx.codebook.ids("actors") if ctx.codebook else ()
+    for actor, _ in claim.sides if ctx.codebook else ():
+        if actor not in actors:
+            yield Problem(
+                claim.at(f"sides.{actor}"),
+                "unknown-actor",
+                f"side {shown(actor)} is not one of the codebook's actors: {', '.join(actors)}",
+                did_you_mean(actor, actors),
+                claim.id or None,
+            )
+
+
+def claim_sides(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    """A side whose actor the source's perspective does not name among its `parties:` (only
+    where the perspective names its parties)."""
+    source, codebook = claims_file.source, ctx.codebook
+    entry = codebook.perspective(source.perspective) if codebook and source else None
+    if entry is None or not entry.parties or codebook is None:
+        return
+    actors = set(codebook.ids("actors"))
+    for claim in claims_file.claims:
+        for actor, _ in claim.sides:
+            if actor in actors and actor not in entry.parties:
+                yield Problem(
+                    claim.at(f"sides.{actor}"),
+                    "side-not-party",
+                    f"side {shown(actor)} is not a party of perspective '{entry.id}' ({', '.join(entry.parties)})",
+                    f"code the sides among {', '.join(entry.parties)}, or add '{actor}' to the perspective's "
+                    "'parties:' in the codebook",
+                    claim.id or None,
+                )
+
+
+def claim_voices(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
+    """A claim without a voice, when the codebook requires one (`require: [voice]`)."""
+    if ctx.codebook is None or "voice" not in ctx.codebook.require:
+        return
+    for claim in claims_file.claims:
+        if claim.voice is None:
+            yield Problem(
+                claim.location,
+                "missing-voice",
+                "the claim has no 'voice' (the codebook requires one)",
+                f"add 'voice: stated' (a party's own position or act) or {', '.join(VOICES[1:])} (the writer's)",
+                claim.id or None,
+            )
 
 
 def quotes(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
@@ -359,8 +454,31 @@ def unused_vocabulary(ctx: Context) -> Iterator[Problem]:
 
 
 def consistency(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> Iterator[Problem]:
-    """Coding-consistency warnings (see `matrix.checks.consistency`), less what claims accept."""
-    return consistency_problems(claims_file, ctx.cues)
+    """Coding-consistency warnings (see `matrix.consistency`), less what claims accept."""
+    return consistency_problems(claims_file, ctx.cues, _claim_sentences(ctx, claims_file, matches))
+
+
+def _claim_sentences(
+    ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]
+) -> dict[int, frozenset[int]]:
+    """A claim's index -> the sentences of its text that its passages overlap."""
+    text = ctx.project.texts.get(claims_file.file)
+    if text is None or not matches:
+        return {}
+    sentences = ctx.sentences_of(text.path, text.content)
+    ends = [s.end for s in sentences]
+    out: dict[int, frozenset[int]] = {}
+    for index, found in matches.items():
+        covered: set[int] = set()
+        for match in found:
+            if match is None:
+                continue
+            i = bisect.bisect_right(ends, match.start)
+            while i < len(sentences) and sentences[i].start < match.end:
+                covered.add(i)
+                i += 1
+        out[index] = frozenset(covered)
+    return out
 
 
 @dataclass(frozen=True)
@@ -409,20 +527,46 @@ def memo_claims(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+def stale_memos(ctx: Context) -> Iterator[Problem]:
+    """A warning at a memo's `cell:` when the cell's counts have changed since it was written."""
+    memos = ctx.project.memos
+    if not any(m.cell is not None for m in memos.entries):
+        return
+    counts = cell_counts(ctx.project)
+    for memo in memos.entries:
+        stale = staleness(memo, counts)
+        if stale is not None:
+            where = (
+                f"'{memo.topic}' x '{memo.perspective}'" if memo.perspective else f"'{memo.topic}' across perspectives"
+            )
+            yield Problem(
+                memo.cell_at or memo.location,
+                "stale-memo",
+                f"the memo of {where} was {stale}",
+                "re-read the memo against its cell, then update its text and 'cell:'",
+                memo.topic,
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(codebook_entries, IDS),
+    Rule(perspective_parties, ("unknown-actor",)),
     Rule(source_ids, IDS),
     Rule(source_fields, ("unknown-perspective", "invalid-date", "invalid-url")),
     Rule(claim_ids, IDS),
     Rule(empty_sources, ("source-without-claims",)),
     Rule(unused_vocabulary, ("unused-topic", "unused-perspective")),
     Rule(memo_claims, ("unknown-memo-claim",)),
+    Rule(stale_memos, ("stale-memo",)),
     Rule(lambda ctx: provenance_problems(ctx.project), PROVENANCE_CODES),
 )
 FILE_RULES: tuple[FileRule, ...] = (
     FileRule(
-        claim_values, ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-topic", "unknown-actor")
+        claim_values,
+        ("unknown-stance", "unknown-approach", "unknown-confidence", "unknown-voice", "unknown-topic", "unknown-actor"),
     ),
+    FileRule(claim_sides, ("side-not-party",)),
+    FileRule(claim_voices, ("missing-voice",)),
     FileRule(claim_dates, ("invalid-claim-date",)),
     FileRule(quotes, ("quote-not-found", "ambiguous-quote", "short-quote")),
     FileRule(consistency, CONSISTENCY_CODES),

@@ -16,7 +16,7 @@ from matrix.checks.pipeline import MAX_FILE_BYTES, InvalidProject, ProjectFiles,
 from matrix.cli.process import Exit, exit_at_once, finish, keep, running
 from matrix.files.paths import OutputRefused, check_output, output_folder
 from matrix.model.problems import Report, did_you_mean, escaped, shown
-from matrix.model.terms import COUNTS, Unit
+from matrix.model.terms import COUNTS, UNSPECIFIED, VOICES, Unit
 from matrix.model.terms import VERSION as __version__
 from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
@@ -107,6 +107,7 @@ class Inputs:
             "topic": project.codebook.ids("topics"),
             "actor": project.codebook.ids("actors"),
             "source": tuple(s.id for s in project.sources),
+            "voice": (*VOICES, UNSPECIFIED),
         }
         for dimension, values in self.filters.items():
             for value in values:
@@ -198,8 +199,13 @@ def filter_options(function: F) -> F:
                 f"--{dimension}",
                 f"{dimension}s",
                 multiple=True,
-                metavar="ID",
-                help=f"Only claims with this {dimension} id (repeatable).",
+                metavar="VOICE" if dimension == "voice" else "ID",
+                help=(
+                    f"Only claims in this voice: {', '.join(VOICES)} or {UNSPECIFIED} (repeatable)."
+                    if dimension == "voice"
+                    else f"Only claims with this {dimension} id (repeatable)."
+                    + (" A claim with sides is kept for each side's actor." if dimension == "actor" else "")
+                ),
             )
             for dimension in FILTER_DIMENSIONS
         ],

@@ -20,13 +20,14 @@ claim has is a warning of the rules (`unknown-memo-claim`), as after a claim was
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 
 from matrix.files.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode, parse_tree
 from matrix.model.location import Location
 from matrix.model.problems import Problem, did_you_mean, is_hidden_char, shown
 from matrix.model.terms import CELL_LIMIT  # the memo goes into one spreadsheet cell
-from matrix.model.values import MEMOS_FILE, Codebook, Memo, Memos
+from matrix.model.values import MEMOS_FILE, Codebook, Memo, Memos, Project
 
 EMITS = (  # the problem codes of reading memos (yamltree's come on top)
     "wrong-shape",
@@ -39,8 +40,10 @@ EMITS = (  # the problem codes of reading memos (yamltree's come on top)
     "unknown-topic",
     "unknown-perspective",
     "duplicate-memo",
+    "malformed-memo-cell",
 )
-MEMO_FIELDS = {"topic": True, "perspective": False, "text": True, "claims": False}
+MEMO_FIELDS = {"topic": True, "perspective": False, "text": True, "claims": False, "cell": False}
+CELL_RE = re.compile(r"^\+(\d+)/-(\d+)$")
 
 
 def memos_of(file: str, root: Node | None, problems: list[Problem], codebook: Codebook) -> tuple[Memos, list[Problem]]:
@@ -138,7 +141,21 @@ class _Reader:
             )
             return None
         self.seen[cell] = item.location
-        return Memo(topic, perspective, values["text"], claims, item.location, claim_positions)
+        recorded = None
+        if "cell" in values:
+            found = CELL_RE.match(values["cell"])
+            if found is None:
+                self.add(
+                    spans["cell"],
+                    "malformed-memo-cell",
+                    f"cell {shown(values['cell'])} is not the counts the memo was written against",
+                    "write 'cell: +C/-D' (the cell's convergence and divergence claims, as summary shows them)",
+                )
+            else:
+                recorded = (int(found.group(1)), int(found.group(2)))
+        return Memo(
+            topic, perspective, values["text"], claims, item.location, claim_positions, recorded, spans.get("cell")
+        )
 
     def known(
         self, values: dict[str, str], spans: dict[str, Location], name: str, allowed: tuple[str, ...], code: str
@@ -229,3 +246,33 @@ class _Reader:
                 ids.append(claim)
                 locations.append(entry.location)
         return tuple(ids), tuple(locations)
+
+
+CellCounts = Mapping[tuple[str, "str | None"], tuple[int, int]]
+"""(topic, perspective, or None across perspectives) -> (convergence, divergence) claims."""
+
+
+def cell_counts(project: Project) -> dict[tuple[str, str | None], tuple[int, int]]:
+    """Every cell's convergence and divergence claims (all claims, no filter), and each topic's
+    across perspectives: what a memo's `cell:` records."""
+    counts: dict[tuple[str, str | None], list[int]] = {}
+    for claims_file in project.files:
+        if claims_file.source is None:
+            continue
+        for claim in claims_file.claims:
+            for key in ((claim.topic, claims_file.source.perspective), (claim.topic, None)):
+                cell = counts.setdefault(key, [0, 0])
+                cell[0] += claim.stance == "convergence"
+                cell[1] += claim.stance == "divergence"
+    return {key: (c, d) for key, (c, d) in counts.items()}
+
+
+def staleness(memo: Memo, counts: CellCounts) -> str | None:
+    """'written against +3/-4, now +4/-4' when the memo's recorded cell differs from the cell
+    now; None when it matches or the memo records none."""
+    if memo.cell is None:
+        return None
+    now = counts.get((memo.topic, memo.perspective), (0, 0))
+    if now == memo.cell:
+        return None
+    return f"written against +{memo.cell[0]}/-{memo.cell[1]}, now +{now[0]}/-{now[1]}"

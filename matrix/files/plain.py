@@ -40,7 +40,16 @@ def flat_claims_file(parsed: ClaimsFile) -> tuple[Any, ...]:
             *[getattr(source, f) for f in _PROVENANCE_VALUES],
         )
     claims = [
-        (*claim[:9], tuple(claim.location), dict(claim.positions), dict(claim.accept), claim.date)
+        (
+            *claim[:9],
+            tuple(claim.location),
+            dict(claim.positions),
+            dict(claim.accept),
+            claim.date,
+            claim.voice,
+            claim.approach_list,
+            claim.sides,
+        )
         for claim in parsed.claims
     ]
     return (parsed.file, flat_source, claims, flat_problems(parsed.problems))
@@ -65,7 +74,7 @@ def claims_file_of(flat: tuple[Any, ...]) -> ClaimsFile:
     return ClaimsFile(
         file,
         source,
-        tuple(new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or NO_ACCEPT, c[12])) for c in claims),
+        tuple(new_tuple(Claim, (*c[:9], location(*c[9]), c[10], c[11] or NO_ACCEPT, *c[12:])) for c in claims),
         problems_of(problems),
     )
 

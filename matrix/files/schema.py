@@ -15,7 +15,7 @@ from matrix.files.plain import NO_ACCEPT, new_tuple
 from matrix.files.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode
 from matrix.model.location import Location
 from matrix.model.problems import ACCEPTABLE_CODES, Problem, did_you_mean, is_hidden_char, shown
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import APPROACHES, REQUIREMENTS, STANCES
 from matrix.model.terms import CELL_LIMIT as EXCEL_CELL_LIMIT
 from matrix.model.values import DEFAULT_CONFIDENCE, Claim, ClaimsFile, Codebook, Entry, Source
 
@@ -30,6 +30,10 @@ EMITS = (  # the problem codes of reading a tree into values
     "codebook-empty",
     "quote-and-quotes",
     "unknown-accept-code",
+    "sides-with-actor",
+    "too-few-sides",
+    "repeated-approach",
+    "unknown-requirement",
 )
 
 # field name -> required
@@ -58,15 +62,18 @@ CLAIM_FIELDS: Mapping[str, bool] = {
     "quotes": False,
     "note": False,
     "date": False,
+    "voice": False,
+    "sides": False,
     "accept": False,
 }
 
 # a claim that gives `quotes:` needs no `quote:`
 _LISTED_CLAIM_FIELDS: Mapping[str, bool] = {**CLAIM_FIELDS, "quote": False}
 
-_CLAIM_LISTS = ("quotes", "accept")  # claim fields whose value is not one text
+_CLAIM_LISTS = ("quotes", "accept", "sides")  # claim fields whose value is not one text
 
 ENTRY_FIELDS: Mapping[str, bool] = {"id": True, "label": True, "description": False}
+PERSPECTIVE_FIELDS: Mapping[str, bool] = {**ENTRY_FIELDS, "voice": False}  # and `parties:`, a list
 
 CODEBOOK_LISTS = ("perspectives", "actors", "topics")
 
@@ -289,8 +296,9 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
     source_id = source.id if source else ""
     for item in _mappings(top.get("claims"), "claims", claim_shape, out):
         claim_id = next((v.value for k, v in item.items if k.value == "id" and isinstance(v, Scalar)), None)
-        (values, positions), listed, accept = _read_claim(item, out, claim_id)
+        (values, positions), listed, accept, (approach_list, sides) = _read_claim(item, out, claim_id)
         get = values.get
+        voice = get("voice")
         quote = get("quote")
         # coded values and field names come from small vocabularies: one string object each
         # (less memory for 100,000 claims, and marshal writes a repeat as a reference)
@@ -312,19 +320,30 @@ def claims_file(file: str, root: Node | None, problems: list[Problem]) -> Claims
                     {intern(name): (where.line, where.column) for name, where in positions.items()},
                     accept or NO_ACCEPT,
                     get("date"),
+                    voice and intern(voice),
+                    approach_list,
+                    sides,
                 ),
             )
         )
     return ClaimsFile(file, source, tuple(claims), tuple(out.problems))
 
 
+Means = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]  # an approach list, and sides
+
+
 def _read_claim(
     item: MappingNode, out: _Collector, subject: str | None
-) -> tuple[tuple[dict[str, str], dict[str, Location]], tuple[str, ...], dict[str, str]]:
-    """A claim's text fields, its `quotes:` passages and its `accept:` reasons, checked;
-    problems go to `out`. Only one of `quote:` and `quotes:` is read: the first written."""
-    lists = {key.value: (key, value) for key, value in item.items if key.value in _CLAIM_LISTS}
-    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in _CLAIM_LISTS)) if lists else item
+) -> tuple[tuple[dict[str, str], dict[str, Location]], tuple[str, ...], dict[str, str], Means]:
+    """A claim's text fields, its `quotes:` passages, its `accept:` reasons, and its approach
+    list and sides, checked; problems go to `out`. Only one of `quote:` and `quotes:` is read:
+    the first written."""
+    lists = {
+        key.value: (key, value)
+        for key, value in item.items
+        if key.value in _CLAIM_LISTS or (key.value == "approach" and isinstance(value, SequenceNode))
+    }
+    rest = item._replace(items=tuple((k, v) for k, v in item.items if k.value not in lists)) if lists else item
     fields = _LISTED_CLAIM_FIELDS if "quotes" in lists else CLAIM_FIELDS
     values, positions = _read_fields(rest, fields, "the claim", out, subject)
     passages: tuple[str, ...] = ()
@@ -355,7 +374,99 @@ def _read_claim(
     accept: dict[str, str] = {}
     if "accept" in lists:
         accept = _read_accept(lists["accept"][1], out, subject, positions)
-    return (values, positions), passages, accept
+    approach_list: tuple[str, ...] = ()
+    listed_node = lists["approach"][1] if "approach" in lists else None
+    if isinstance(listed_node, SequenceNode):
+        approach_list = _read_approach_list(listed_node, out, subject, positions)
+    sides: tuple[tuple[str, str], ...] = ()
+    if "sides" in lists:
+        key, node = lists["sides"]
+        sides = _read_sides(node, out, subject, positions)
+        for name in ("actor", "approach"):
+            beside = next((k for k, _ in item.items if k.value == name), None)
+            if beside is not None:
+                out.add(
+                    beside.location,
+                    "sides-with-actor",
+                    f"the claim has both 'sides' and '{name}'",
+                    f"delete '{name}': 'sides' gives each side's actor and approach",
+                    subject,
+                )
+                values.pop(name, None)
+                positions.pop(name, None)
+        approach_list = ()
+    return (values, positions), passages, accept, (approach_list, sides)
+
+
+def _read_approach_list(
+    node: SequenceNode, out: _Collector, subject: str | None, positions: dict[str, Location]
+) -> tuple[str, ...]:
+    """The approaches of `approach: [a, b]`, each once; `positions` gets `approach` and `approach.N`."""
+    if not node.items:
+        out.add(
+            node.location, "empty-value", "'approach' lists nothing", "list an approach, or delete the line", subject
+        )
+        return ()
+    positions["approach"] = node.location
+    listed: list[str] = []
+    wording = (
+        "an approach in 'approach'",
+        "write each approach as a word: [bilateral, multilateral]",
+        "give it a value",
+    )
+    for entry in node.items:
+        if (text := _usable_text(entry, "approach", out, subject, wording)) is None:
+            continue
+        text = intern(text.strip())
+        if text in listed:
+            out.add(
+                entry.location,
+                "repeated-approach",
+                f"approach '{text}' is listed twice",
+                "list each approach once",
+                subject,
+            )
+            continue
+        positions[f"approach.{len(listed)}"] = entry.location
+        listed.append(text)
+    return tuple(listed)
+
+
+def _read_sides(
+    node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]
+) -> tuple[tuple[str, str], ...]:
+    """The (actor, approach) pairs of `sides: {US: unilateral, India: multilateral}` in the
+    order written; `positions` gets `sides` and `sides.ACTOR` (the approach's place)."""
+    if isinstance(node, Rejected):
+        return ()
+    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
+        out.add(node.location, "empty-value", "'sides' is empty", "give each side's actor and approach", subject)
+        return ()
+    if not isinstance(node, MappingNode):
+        out.add(
+            node.location,
+            "wrong-type",
+            f"'sides' must be a mapping of actor to approach, not {_kind(node)}",
+            "write 'sides: {US: unilateral, India: multilateral}'",
+            subject,
+        )
+        return ()
+    positions["sides"] = node.location
+    sides: list[tuple[str, str]] = []
+    wording = ("the approach of side '{name}'", "write '{name}: <approach>'", "give side '{name}' an approach")
+    for key, value in node.items:
+        if (text := _usable_text(value, key.value, out, subject, wording)) is not None:
+            sides.append((intern(key.value), intern(text.strip())))
+            positions[f"sides.{key.value}"] = value.location
+    if len(node.items) < 2:
+        out.add(
+            node.location,
+            "too-few-sides",
+            f"'sides' gives {len(node.items)} side; a contrast of approaches has two or more",
+            "for one party's approach write 'actor:' and 'approach:' instead",
+            subject,
+        )
+    return tuple(sides)
 
 
 def _read_passages(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> tuple[str, ...]:
@@ -430,7 +541,9 @@ def codebook(file: str, root: Node | None, problems: list[Problem]) -> tuple[Cod
     """The codebook's vocabularies in file order, or None when it is unusable; `problems`
     are those found reading it. Pure."""
     out = _Collector(file, problems)
-    top = _top_mapping(root, file, {"perspectives": True, "actors": True, "topics": True, "cues": False}, out)
+    top = _top_mapping(
+        root, file, {"perspectives": True, "actors": True, "topics": True, "require": False, "cues": False}, out
+    )
     if not top:
         return None, out.problems
     lists: dict[str, tuple[Entry, ...]] = {}
@@ -439,10 +552,24 @@ def codebook(file: str, root: Node | None, problems: list[Problem]) -> tuple[Cod
         entries: list[Entry] = []
         entry_shape = (f"each entry of '{kind}' must be a mapping with id and label", "write '- {id: ..., label: ...}'")
         for item in _mappings(node, kind, entry_shape, out):
-            values, _ = _read_fields(item, ENTRY_FIELDS, f"this {kind[:-1]}", out)
+            parties: tuple[str, ...] = ()
+            if kind == "perspectives":
+                parties_node = next((v for k, v in item.items if k.value == "parties"), None)
+                item = item._replace(items=tuple((k, v) for k, v in item.items if k.value != "parties"))
+                if parties_node is not None:
+                    parties = _words(parties_node, "parties", out)
+            fields = PERSPECTIVE_FIELDS if kind == "perspectives" else ENTRY_FIELDS
+            values, _ = _read_fields(item, fields, f"this {kind[:-1]}", out)
             if "id" in values:
                 entries.append(
-                    Entry(values["id"], values.get("label", values["id"]), values.get("description"), item.location)
+                    Entry(
+                        values["id"],
+                        values.get("label", values["id"]),
+                        values.get("description"),
+                        item.location,
+                        parties,
+                        values.get("voice"),
+                    )
                 )
         if node is not None and not entries and not isinstance(node, Rejected):
             out.add(
@@ -479,5 +606,40 @@ def codebook(file: str, root: Node | None, problems: list[Problem]) -> tuple[Cod
             f"'cues' must be a mapping of lists, not {_kind(cue_node)}",
             "write 'cues:' then 'divergence: [differ, diverge]' and so on",
         )
-    codebook = Codebook(lists["perspectives"], lists["actors"], lists["topics"], cues, file)
+    require: list[str] = []
+    require_node = top.get("require")
+    if require_node is not None:
+        for word, where in zip(_words(require_node, "require", out), _word_places(require_node), strict=False):
+            if word in REQUIREMENTS:
+                require.append(intern(word))
+            else:
+                out.add(
+                    where,
+                    "unknown-requirement",
+                    f"{shown(word)} is not a field a codebook can require",
+                    did_you_mean(word, REQUIREMENTS),
+                )
+    codebook = Codebook(lists["perspectives"], lists["actors"], lists["topics"], cues, file, tuple(require))
     return codebook, out.problems
+
+
+def _words(node: Node, what: str, out: _Collector) -> tuple[str, ...]:
+    """The texts of a list of words (`parties: [US, India]`); other entries are problems."""
+    words: list[str] = []
+    for entry in _items(node, what, out):
+        if isinstance(entry, Scalar) and not entry.null and entry.value.strip() and _check_text(entry, what, out, None):
+            words.append(intern(entry.value.strip()))
+        elif not isinstance(entry, Rejected):
+            out.add(entry.location, "wrong-type", f"an entry of '{what}' must be a word", f"write '{what}: [a, b]'")
+    return tuple(words)
+
+
+def _word_places(node: Node) -> list[Location]:
+    """Where each usable entry of a list of words is (as `_words` keeps them)."""
+    if not isinstance(node, SequenceNode):
+        return []
+    return [
+        e.location
+        for e in node.items
+        if isinstance(e, Scalar) and not e.null and e.value.strip() and e.value.isprintable()
+    ]

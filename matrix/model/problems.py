@@ -55,6 +55,13 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "unknown-perspective": (E, "a perspective the codebook does not define"),
     "unknown-topic": (E, "a topic the codebook does not define"),
     "unknown-actor": (E, "an actor the codebook does not define"),
+    "unknown-voice": (E, "voice is not stated, assessment, forecast or recommendation"),
+    "missing-voice": (E, "a claim without a voice in a project whose codebook requires one"),
+    "sides-with-actor": (E, "a claim has 'sides' and also 'actor' or 'approach'"),
+    "too-few-sides": (E, "'sides' gives fewer than two sides"),
+    "repeated-approach": (E, "an approach list names one approach twice"),
+    "side-not-party": (E, "a side's actor is not among the parties of the source's perspective"),
+    "unknown-requirement": (E, "the codebook's 'require' names a field that cannot be required"),
     "invalid-date": (E, "a source's published or retrieved is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
     "invalid-claim-date": (E, "a claim's date is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
     "invalid-url": (E, "a source's url or archive is not an http(s) address"),
@@ -80,6 +87,8 @@ CODES: Mapping[str, tuple[Level, str]] = {
     "actor-names-both": (W, "a claim with an actor whose passage names both parties"),
     "near-duplicate-claims": (W, "two claims of one source, coded alike, quote near-duplicate passages"),
     "unknown-accept-code": (E, "'accept' names a code that is not an acceptable warning"),
+    "hedged-stated": (W, "a passage with a hedge coded as a party's stated position (voice: stated)"),
+    "split-topic": (W, "claims of one source quote the same sentence under different topics"),
     "unneeded-accept": (W, "'accept' names a warning that does not fire on the claim"),
     # coverage of the codebook
     "source-without-claims": (W, "a source file has no claims"),
@@ -102,11 +111,19 @@ CODES: Mapping[str, tuple[Level, str]] = {
     # analyst summaries (claims/memos.yaml)
     "duplicate-memo": (E, "two memos for one topic x perspective cell, or for one topic across perspectives"),
     "unknown-memo-claim": (W, "a memo cites a claim id that no claims file defines"),
+    "malformed-memo-cell": (E, "a memo's 'cell' is not the counts it was written against, '+C/-D'"),
+    "stale-memo": (W, "a memo's cell has changed since the memo was written (its recorded counts differ)"),
 }
 
 
 # the warnings a coder may accept on a claim (`accept: {code: reason}`)
-ACCEPTABLE_CODES: tuple[str, ...] = ("hedged-confidence", "actor-names-both", "near-duplicate-claims")
+ACCEPTABLE_CODES: tuple[str, ...] = (
+    "hedged-confidence",
+    "actor-names-both",
+    "near-duplicate-claims",
+    "hedged-stated",
+    "split-topic",
+)
 
 
 @dataclass(frozen=True, order=True, slots=True)

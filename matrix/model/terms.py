@@ -12,6 +12,14 @@ VERSION = "0.1.0"  # matrix.__version__; the cache keys its entries with it
 
 STANCES: tuple[str, ...] = ("convergence", "divergence")
 APPROACHES: tuple[str, ...] = ("unilateral", "bilateral", "multilateral")
+VOICES: tuple[str, ...] = ("stated", "assessment", "forecast", "recommendation")
+"""Whose voice a claim is in: a party's own position or act as reported (`stated`), or the
+writer's reading of the parties (`assessment`), what may happen (`forecast`), what should
+(`recommendation`)."""
+WRITER_VOICES: tuple[str, ...] = ("assessment", "forecast", "recommendation")  # the writer's voice
+UNSPECIFIED = "unspecified"  # a claim without a voice (or an approach), as outputs name it
+REQUIREMENTS: tuple[str, ...] = ("voice",)  # the claim fields a codebook may require (`require:`)
+LIST_SEPARATOR = "; "  # between the items of an approach list or of sides in one cell or CSV field
 
 PASSAGE_SEPARATOR = " \u2026 \u00b6 "  # between a claim's passages in one cell or CSV field: ' … ¶ '
 CELL_LIMIT = 32_767  # the most characters a spreadsheet cell holds

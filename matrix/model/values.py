@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from matrix.model.location import Location
 from matrix.model.problems import Problem
+from matrix.model.terms import LIST_SEPARATOR, WRITER_VOICES
 
 CONFIDENCE_WEIGHTS: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}
 DEFAULT_CONFIDENCE = "medium"
@@ -28,6 +29,8 @@ class Entry:
     label: str
     description: str | None
     location: Location
+    parties: tuple[str, ...] = ()  # a perspective's: the actors whose relation it measures
+    voice: str | None = None  # a perspective's: whose voice its sources carry ("official sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Codebook:
     topics: tuple[Entry, ...]
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     file: str = "claims/codebook.yaml"
+    require: tuple[str, ...] = ()  # claim fields every claim must give (REQUIREMENTS)
 
     def ids(self, kind: str) -> tuple[str, ...]:
         entries: tuple[Entry, ...] = getattr(self, kind)
@@ -49,6 +53,21 @@ class Codebook:
             if entry.id == entry_id:
                 return str(entry.label)
         return entry_id
+
+    def perspective(self, perspective_id: str) -> Entry | None:
+        return next((e for e in self.perspectives if e.id == perspective_id), None)
+
+    def parties_text(self, perspective_id: str) -> str:
+        """'US-India parties; official sources', from a perspective's parties and voice ("" when neither)."""
+        entry = self.perspective(perspective_id)
+        if entry is None:
+            return ""
+        parts = []
+        if entry.parties:
+            parts.append(" and ".join(entry.parties) if len(entry.parties) == 2 else ", ".join(entry.parties))
+        if entry.voice:
+            parts.append(entry.voice)
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +125,49 @@ class Claim(NamedTuple):
     positions: Mapping[str, tuple[int, int]] = MappingProxyType({})
     accept: Mapping[str, str] = MappingProxyType({})
     date: str | None = None  # when the position was stated, if not when its source was published
+    voice: str | None = None  # one of VOICES; None: unspecified
+    approach_list: tuple[str, ...] = ()  # `approach: [a, b]` as written (then `approach` is None)
+    sides: tuple[tuple[str, str], ...] = ()  # `sides: {actor: approach}` as written
+
+    @property
+    def approaches(self) -> tuple[str, ...]:
+        """Every approach the claim codes, once each in the order written (its approach, its
+        list, or its sides' approaches)."""
+        if self.approach:
+            return (self.approach,)
+        if self.sides:
+            return tuple(dict.fromkeys(a for _, a in self.sides))
+        return self.approach_list
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """Whose position the claim is: its actor, or each side's actor."""
+        if self.sides:
+            return tuple(actor for actor, _ in self.sides)
+        return (self.actor,) if self.actor else ()
+
+    @property
+    def approach_text(self) -> str | None:
+        """The approach as one text, as written: 'bilateral', 'bilateral; multilateral',
+        'US: unilateral; India: multilateral' (None: none coded)."""
+        if self.sides:
+            return LIST_SEPARATOR.join(f"{a}: {b}" for a, b in self.sides)
+        if self.approach_list:
+            return LIST_SEPARATOR.join(self.approach_list)
+        return self.approach
+
+    @property
+    def approach_value(self) -> str | None:
+        """The approach as one comparable value: the approach, the sorted list or the sorted sides."""
+        if self.sides:
+            return LIST_SEPARATOR.join(f"{a}: {b}" for a, b in sorted(self.sides))
+        if self.approach_list:
+            return LIST_SEPARATOR.join(sorted(self.approach_list))
+        return self.approach
+
+    @property
+    def in_writers_voice(self) -> bool:
+        return self.voice in WRITER_VOICES
 
     @property
     def quote(self) -> str:
@@ -157,6 +219,8 @@ class Memo:
     claims: tuple[str, ...]
     location: Location
     claim_positions: tuple[Location, ...] = ()
+    cell: tuple[int, int] | None = None  # `cell: +C/-D`, the counts the memo was written against
+    cell_at: Location | None = None
 
 
 MEMOS_FILE = "claims/memos.yaml"
@@ -206,7 +270,7 @@ class Project:
         return self.problems + tuple(p for f in self.files for p in f.problems)
 
 
-FILTER_DIMENSIONS = ("perspective", "topic", "source", "actor")
+FILTER_DIMENSIONS = ("perspective", "topic", "source", "actor", "voice")
 """The claim fields a command can filter on; `Filters` has one field per dimension, plural."""
 
 
@@ -222,6 +286,7 @@ class Filters:
     topics: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    voices: tuple[str, ...] = ()  # VOICES, or UNSPECIFIED for claims without one
 
     def items(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """(dimension, wanted ids) for every filter dimension, in FILTER_DIMENSIONS order."""

@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # the validate path must not import pandas
 TOPIC_WIDTH = 30  # the width `_topic` cuts a label to when given none (the tables give theirs)
 TOPIC_MIN_WIDTH = 16  # a topic column narrower than this puts the values on two lines instead
 
-# A table value in two parts: "first second" on one line, or on two lines when narrow.
-Parts = tuple[Text, Text]
+# A table value in parts: "first second" on one line, or a line each when narrow.
+Parts = tuple[Text, ...]
 
 
 def _joined(parts: Parts, narrow: bool) -> Text:
@@ -84,8 +84,18 @@ def _matrix_rows(analysis: Analysis, render: Callable[[str, str], Parts | None],
     return table
 
 
+FORECAST_MARK = "\u25b2"  # a cell that rests on forecasts
+
+
+def codes_voice(analysis: Analysis) -> bool:
+    """Whether the shown claims code voice (then the stance cells say how many are the writer's)."""
+    return analysis.codes_voice
+
+
 def stance_table(analysis: Analysis, width: int = 80) -> Table:
-    """Topics x perspectives: '+conv/-div' and the net index, coloured by the index."""
+    """Topics x perspectives: '+conv/-div' and the net index, coloured by the index; where the
+    claims code voice, then 'w2' (claims in the writer's voice), marked when the cell rests on forecasts."""
+    voiced = codes_voice(analysis)
 
     def render(topic: str, perspective: str) -> Parts | None:
         cell = analysis.stance_cell(topic, perspective)
@@ -93,12 +103,21 @@ def stance_table(analysis: Analysis, width: int = 80) -> Table:
             return None
         style = net_style(cell.net)
         mark = THIN_MARK if cell.thin else " "  # a space: the numbers stay aligned
-        return Text(f"+{cell.convergence}/-{cell.divergence}", style=style), Text(f"{cell.net:+.2f}{mark}", style=style)
+        shown = (
+            Text(f"+{cell.convergence}/-{cell.divergence}", style=style),
+            Text(f"{cell.net:+.2f}{mark}", style=style),
+        )
+        voices = analysis.voice_cell(topic, perspective)
+        if voiced and voices is not None:
+            mark = FORECAST_MARK if voices.rests_on_forecasts else ""
+            return (*shown, Text(f"w{voices.writer}{mark}", style="bold" if mark else "dim"))
+        return shown
 
     return _matrix_rows(analysis, render, width)
 
 
 SHORT_APPROACH = {"unilateral": "uni", "bilateral": "bi", "multilateral": "multi"}
+NO_DOMINANT = "\u2014"  # no dominant approach: most claims of the cell specify none
 
 
 def approach_table(analysis: Analysis, width: int = 80) -> Table:
@@ -108,7 +127,9 @@ def approach_table(analysis: Analysis, width: int = 80) -> Table:
         cell = analysis.approach_cell(topic, perspective)
         if cell is None:
             return None
-        return Text("/".join(str(c) for c in cell.counts)), Text(SHORT_APPROACH.get(cell.dominant, "tie"), style="bold")
+        dominant = SHORT_APPROACH.get(cell.dominant, "tie") if cell.dominant else NO_DOMINANT
+        counts = "/".join(str(c) for c in cell.counts)
+        return Text(counts), Text(f"?{cell.unspecified}"), Text(dominant, style="bold" if cell.dominant else "dim")
 
     return _matrix_rows(analysis, render, width)
 
@@ -226,6 +247,18 @@ def findings_view(found: Findings, width: int = 80) -> RenderableType:
     return Group(*parts)
 
 
+def _forecast_lines(analysis: Analysis) -> list[Text]:
+    """One line per cell that rests on forecasts: where, and why."""
+    lines = []
+    for topic in analysis.topics:
+        for perspective in analysis.perspectives:
+            voices = analysis.voice_cell(topic, perspective)
+            if voices is not None and voices.rests_on_forecasts:
+                label = analysis.codebook.label("topics", topic)
+                lines.append(text(f"{FORECAST_MARK} {perspective} \u00b7 {label}: {voices.reason()}"))
+    return lines
+
+
 def summary_view(analysis: Analysis, top: int = 5, width: int = 80, found: Findings | None = None) -> RenderableType:
     """The key findings (`found`, if given), then stance, approach, top contrasts and totals,
     each under a one-line heading, laid out for `width` columns (at least 40): every value
@@ -237,8 +270,14 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80, found: Findi
             f"Stance: +convergence/-divergence {unit} and net index ({THIN_MARK}: thin, fewer than {THIN_BELOW})",
             stance_table(analysis, width),
         ),
-        (f"Approach: unilateral/bilateral/multilateral {unit} and the dominant one", approach_table(analysis, width)),
     ]
+    if codes_voice(analysis):
+        note = f"w: writer's voice (assessment, forecast, recommendation); {FORECAST_MARK}: rests on forecasts"
+        sections.append(("", text(note, "dim")))
+    sections.append(
+        (f"Approach: uni/bi/multilateral {unit}, ?unspecified, and the dominant one", approach_table(analysis, width))
+    )
+    sections.append(("", text(f"{NO_DOMINANT}: no dominant approach, most claims of the cell specify none", "dim")))
     if contrasts:
         heading = (
             f"Top contrasts: {min(top, len(contrasts))} of {len(contrasts)}, strong first"
@@ -247,8 +286,18 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80, found: Findi
         sections.append((heading, contrasts_table(analysis, top, width, found)))
     sections.append(("Totals" if analysis.unit is Unit.CLAIMS else "Totals (claims)", totals_table(analysis, width)))
     parts: list[RenderableType] = [] if found is None else [findings_view(found, width)]
+    described = [
+        text(f"{p}: {analysis.codebook.parties_text(p)}")
+        for p in analysis.perspectives
+        if analysis.codebook.parties_text(p)
+    ]
     for heading, table in sections:
-        parts += [Text(heading, style="bold"), table]
+        parts += [Text(heading, style="bold"), table] if heading else [table, Text("")]
+    flagged = _forecast_lines(analysis)
+    if flagged:
+        parts += [Text("Cells that rest on forecasts", style="bold"), *flagged]
+    if described:
+        parts += [*([Text("")] if flagged else []), Text("Perspectives: parties; voice", style="bold"), *described]
     if analysis.filters.active:
         parts.append(text(f"filtered to {analysis.filters.describe()}", "dim"))
     if analysis.selection is not None:

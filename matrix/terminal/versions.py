@@ -187,7 +187,7 @@ def _confusions_table(result: Agreement) -> Table | None:
     return table
 
 
-_ABSENT = {"approach": "no approach", "actor": "no actor"}
+_ABSENT = {"approach": "no approach", "actor": "no actor", "voice": "no voice"}
 
 
 def _coding(values: Sequence[object], differ: Sequence[str]) -> Text:

@@ -33,6 +33,7 @@ from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.findings import Findings, findings
 from matrix.analysis.network import matrix_views
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.files.memos import cell_counts
 from matrix.files.revisions import inputs_stamp
 from matrix.model.problems import Report
 from matrix.model.values import Project
@@ -112,7 +113,7 @@ def build_workbook(
     titles = [t for t in SHEETS if t != "Timeline" or timeline]
     overview_sheet(wb, analysis, report, dict(project.inputs), found, stance_rows, titles)
     stance_sheet(wb, analysis, cells, project.memos, layout)
-    summaries_sheet(wb, analysis, project.memos, layout, cells)
+    summaries_sheet(wb, analysis, project.memos, layout, cells, cell_counts(project))
     contrasts_sheet(wb, analysis, stance_rows, found)
     approach_sheet(wb, analysis, layout)
     if timeline:

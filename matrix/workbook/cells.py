@@ -170,18 +170,19 @@ class Sheet:
             return self.cell(value)
         return value
 
-    def append(self, row: Iterable[Any] = ()) -> int:
-        """Add a row, tall enough for its wrapped text (spreadsheets do not fit heights on open);
-        bare values become top-aligned cells."""
+    def append(self, row: Iterable[Any] = (), lines: int | None = None) -> int:
+        """Add a row, tall enough for its wrapped text (spreadsheets do not fit heights on open),
+        or `lines` tall when given (cells merged across columns); bare values become top-aligned cells."""
         values = [v if isinstance(v, Cell) else self.cell(v) for v in row]
-        lines = max(
-            (
-                wrapped_lines(cell.value, self.widths[i] if i < len(self.widths) else 10)
-                for i, cell in enumerate(values)
-                if isinstance(cell, Cell) and cell.alignment.wrap_text and isinstance(cell.value, str)
-            ),
-            default=1,
-        )
+        if lines is None:
+            lines = max(
+                (
+                    wrapped_lines(cell.value, self.widths[i] if i < len(self.widths) else 10)
+                    for i, cell in enumerate(values)
+                    if isinstance(cell, Cell) and cell.alignment.wrap_text and isinstance(cell.value, str)
+                ),
+                default=1,
+            )
         if lines > 1:
             self.ws.row_dimensions[self.rows + 1].height = LINE_HEIGHT * lines
         self.ws.append(values)

@@ -24,7 +24,7 @@ from matrix.analysis.pivot import Analysis
 from matrix.model.terms import STANCES
 
 STANCE_FIRST_ROW = 3  # the Stance sheet's first topic row (two header rows above it)
-STANCE_COLUMNS = 4  # per perspective on Stance: Conv, Div, Net, Weighted
+STANCE_COLUMNS = 5  # per perspective on Stance: Conv, Div, Net, Weighted, Writer
 STANCE_NET = 2  # the Net column's offset within a perspective's columns
 
 

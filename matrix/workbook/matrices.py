@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.cell_range import CellRange
 
 from matrix.analysis.findings import Findings, findings
-from matrix.analysis.pivot import Analysis, Evidence, StanceCell, evidence
-from matrix.model.terms import APPROACHES, Unit
+from matrix.analysis.pivot import Analysis, Evidence, StanceCell
+from matrix.analysis.voicing import VoiceCell
+from matrix.model.terms import APPROACHES, UNSPECIFIED, Unit
 from matrix.model.values import Memo, Memos
 from matrix.model.wording import counted
 from matrix.workbook.cells import (
@@ -25,6 +27,7 @@ from matrix.workbook.cells import (
     net_format,
     solid,
     stance_fill,
+    wrapped_lines,
 )
 from matrix.workbook.comments import COMMENT_LINES, evidence_note
 from matrix.workbook.layout import ClaimsLayout, claims_layout
@@ -59,15 +62,29 @@ def block_evidence(
 
 
 def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
+    """Row 1: each perspective's label, with its parties and voice when the codebook gives them
+    (merged across its columns and wrapped); row 2: what each column measures."""
     top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
     second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
-    for perspective in analysis.perspectives:
+    lines = 1
+    for group, perspective in enumerate(analysis.perspectives):
         label = analysis.codebook.label("perspectives", perspective)
+        parties = analysis.codebook.parties_text(perspective)
+        align = None
+        if parties:
+            label, align = f"{label} ({parties})", WRAP
+            first = 2 + group * len(measures)
+            sheet.ws.merged_cells.add(
+                CellRange(
+                    min_col=first, min_row=sheet.rows + 1, max_col=first + len(measures) - 1, max_row=sheet.rows + 1
+                )
+            )
+            lines = max(lines, wrapped_lines(label, sum(sheet.widths[first - 1 : first - 1 + len(measures)])))
         for i, measure in enumerate(measures):
             edge = GROUP_EDGE if i == 0 else None
-            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge))
+            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge, align=align))
             second.append(sheet.cell(measure, font=BOLD, fill=HEADER_FILL, align=CENTER, border=edge))
-    sheet.append(top)
+    sheet.append(top, lines=lines)
     sheet.append(second)
 
 
@@ -108,16 +125,16 @@ def stance_sheet(
 ) -> None:
     memos = memos or Memos()
     layout = layout or claims_layout(analysis)
-    widths = [44] + [9, 9, 9, 10] * len(analysis.perspectives)
+    widths = [30] + [8, 8, 9, 10, 7] * len(analysis.perspectives)  # printed one page wide at 7 points or more
     sheet = Sheet(wb, "Stance", widths, freeze="B3")
-    _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted"))
+    _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted", "Writer"))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
         row: list[Any] = [sheet.cell(topic_label, align=TOP)]
         for perspective in analysis.perspectives:
             cell = analysis.stance_cell(topic, perspective)
             if cell is None:
-                row += [sheet.cell(None, border=GROUP_EDGE), None, None, None]
+                row += [sheet.cell(None, border=GROUP_EDGE), None, None, None, None]
                 continue
             units = cell.convergence + cell.divergence
             fill = stance_fill(cell.net, units)
@@ -147,16 +164,45 @@ def stance_sheet(
                     **block_evidence(net_title, analysis, layout, topic, perspective),
                 ),
                 sheet.cell(cell.weighted, fill=fill, fmt=NET_FORMAT),
+                _writer_cell(sheet, analysis.voice_cell(topic, perspective), where),
             ]
         sheet.append(row)
 
 
+FORECAST_FILL = "F4CCCC"  # a cell that rests on forecasts
+
+
+def _writer_cell(sheet: Sheet, voices: VoiceCell | None, where: str) -> Any:
+    """How many of a cell's claims are in the writer's voice; marked `▲` and shaded when the
+    cell rests on forecasts (its comment says why)."""
+    if voices is None:
+        return sheet.cell(None)
+    lines = [
+        (
+            f"{where}: {voices.writer} of {counted(voices.claims, 'claim')} in the writer's voice "
+            f"(assessment, forecast, recommendation), {voices.forecasts} of them forecasts or recommendations, "
+            f"{voices.unspecified} with no voice coded"
+        )
+    ]
+    if voices.rests_on_forecasts:
+        lines.append(f"Rests on forecasts: {voices.reason()}.")
+    return sheet.cell(
+        voices.writer,
+        fmt='0" ▲"' if voices.rests_on_forecasts else "0",
+        fill=solid(FORECAST_FILL) if voices.rests_on_forecasts else None,
+        comment="\n".join(lines),
+    )
+
+
 def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> None:
     layout = layout or claims_layout(analysis)
-    widths = [30] + [10, 9, 11, 12] * len(analysis.perspectives)
+    widths = [22] + [8, 8, 9, 10, 8] * len(analysis.perspectives)  # printed one page wide at 7 points or more
     sheet = Sheet(wb, "Approach", widths, freeze="B3")
-    _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Dominant"))
-    by_cell = evidence(analysis.claims, ("topic", "perspective", "approach"))
+    _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Unspecified", "Dominant"))
+    by_cell: dict[tuple[str, str, str], list[Evidence]] = {}
+    for index, c in enumerate(analysis.claims):
+        for approach in c.means or (UNSPECIFIED,):
+            by_cell.setdefault((c.topic, c.perspective, approach), []).append((index, c.id, c.stance, c.quotes))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
         row: list[Any] = [sheet.cell(topic_label, align=TOP)]
@@ -178,11 +224,28 @@ def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None
                         **_evidence(title, items, layout),
                     )
                 )
-            row.append(sheet.cell(cell.dominant if cell else None, align=WRAP))  # a tie wraps in its cell
+            unspecified = by_cell.get((topic, perspective, UNSPECIFIED), [])
+            where = f"{analysis.codebook.label('perspectives', perspective)} \u00b7 {topic_label}"
+            row.append(
+                sheet.cell(
+                    cell.unspecified if cell else None,
+                    **_evidence(f"{where}: {len(unspecified)} with no approach coded", unspecified, layout),
+                )
+            )
+            dominant = (cell.dominant or "\u2014 (most claims specify none)") if cell else None
+            row.append(sheet.cell(dominant, align=WRAP))  # a tie wraps in its cell
         sheet.append(row)
 
     sheet.append()
-    sheet.append([sheet.cell("Actors x approaches: claims about one party's position, per perspective", font=BOLD)])
+    sheet.append(
+        [
+            sheet.cell(
+                "Actors x approaches: which party prefers which means, per perspective "
+                "(a claim with sides counts each side under its actor)",
+                font=BOLD,
+            )
+        ]
+    )
     sheet.header(["Perspective", "Actor", "Unilateral", "Bilateral", "Multilateral", "Unspecified", "Total"])
     for perspective, actor, counts in analysis.actor_rows():
         sheet.append(

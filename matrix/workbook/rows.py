@@ -34,6 +34,8 @@ CLAIM_LAYOUT = (
     ("Confidence", "confidence", 10),
     ("Quote", "quote", 52),
     ("Cell", "cell", 10),
+    ("Voice", "voice", 12),
+    ("Sides", "sides", 24),
     ("Note", "note", 40),
     ("Topic", "topic", 20),
     ("Weight", "weight", 7),

@@ -89,8 +89,8 @@ def overview_sheet(
         chart.overlap = 100
         chart.height, chart.width = 8, 10
         chart.title = chart_title(OVERVIEW_CHART_TITLE, chart.width)
-        axis_labels(chart.y_axis, "claims")
-        axis_labels(chart.x_axis)
+        axis_labels(chart.y_axis, "claims", points=10)  # printed at 7 points or more
+        axis_labels(chart.x_axis, points=10)
         data = Reference(sheet.ws, min_col=4, max_col=5, min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
         # the short ids as categories: a long label is cut where the axis has no room for it
@@ -127,6 +127,22 @@ def overview_sheet(
     )
     sheet.append(
         ["Comments", "hover a count cell for its claims and quotes; click it to select exactly those rows in Claims"]
+    )
+    sheet.append(
+        [
+            "Writer",
+            (
+                "Stance: the cell's claims in the writer's voice (assessment, forecast, recommendation); marked "
+                "\u25b2 and shaded when the cell rests on forecasts: without its forecasts and recommendations "
+                "its net index changes sign, moves by more than 0.25, or under 2 claims are left"
+            ),
+        ]
+    )
+    sheet.append(
+        [
+            "Approach",
+            "a claim counts under each approach it codes; the dominant one is named only when most specify one",
+        ]
     )
 
     sheet.append()

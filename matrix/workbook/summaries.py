@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from matrix.analysis.findings import measures
 from matrix.analysis.palette import THIN_MARK, is_thin, signed
 from matrix.analysis.pivot import Analysis, Evidence, evidence
+from matrix.files.memos import CellCounts, staleness
 from matrix.model.values import Memo, Memos
 from matrix.model.wording import counted
 from matrix.workbook.cells import BOLD, GROUP_EDGE, HEADER_FILL, WRAP, Sheet, stance_fill
@@ -22,11 +23,14 @@ SUMMARY_WIDTH = 26  # three perspectives and the across column print one page wi
 COUNTS_WIDTH = 10
 
 
-def memo_text(memo: Memo | None) -> str | None:
-    """A memo as a cell shows it: its text, then the claims it rests on."""
+def memo_text(memo: Memo | None, counts: CellCounts | None = None) -> str | None:
+    """A memo as a cell shows it: its text, then the claims it rests on, and a flag when its
+    cell has changed since it was written (`counts`: `memos.cell_counts` of the project)."""
     if memo is None:
         return None
-    return memo.text + (f"\n(rests on {', '.join(memo.claims)})" if memo.claims else "")
+    stale = staleness(memo, counts) if counts is not None else None
+    flag = f"STALE ({stale}): re-read against the cell\n" if stale else ""
+    return flag + memo.text + (f"\n(rests on {', '.join(memo.claims)})" if memo.claims else "")
 
 
 def summaries_sheet(
@@ -35,9 +39,11 @@ def summaries_sheet(
     memos: Memos,
     layout: ClaimsLayout | None = None,
     cells: Mapping[tuple[str, ...], Sequence[Evidence]] | None = None,
+    counts: CellCounts | None = None,
 ) -> None:
-    """The memos as the matrix; each memo links to the claims it cites, each counts cell to
-    its claims' block on Claims (its comment lists them)."""
+    """The memos as the matrix (a memo whose cell has changed since it was written flagged
+    STALE; `counts`: `memos.cell_counts` of the project); each memo links to the claims it
+    cites, each counts cell to its claims' block on Claims (its comment lists them)."""
     layout = layout or claims_layout(analysis)
     cells = evidence(analysis.claims) if cells is None else cells
     perspectives = analysis.perspectives
@@ -62,19 +68,19 @@ def summaries_sheet(
     for topic in analysis.topics:
         row: list[Any] = [sheet.cell(label("topics", topic), font=BOLD)]
         for perspective in perspectives:
-            row.append(_memo(sheet, memos.cell(topic, perspective), layout))
+            row.append(_memo(sheet, memos.cell(topic, perspective), layout, counts))
             row.append(_counts(sheet, analysis, topic, perspective, layout, cells.get((topic, perspective), ())))
-        row.append(_memo(sheet, memos.across(topic), layout))
+        row.append(_memo(sheet, memos.across(topic), layout, counts))
         sheet.append(row)
     if not memos.entries:
         sheet.append()
         sheet.append(["No summaries yet: write them in claims/memos.yaml (see README.md)."])
 
 
-def _memo(sheet: Sheet, memo: Memo | None, layout: ClaimsLayout) -> Any:
-    """A memo's cell, linked to the Claims rows of the claims it cites (those shown)."""
+def _memo(sheet: Sheet, memo: Memo | None, layout: ClaimsLayout, counts: CellCounts | None) -> Any:
+    """A memo's cell (flagged when stale), linked to the Claims rows of the claims it cites (those shown)."""
     link = layout.cited_block(memo.claims) if memo is not None else None
-    return sheet.cell(memo_text(memo), align=WRAP, border=GROUP_EDGE, link=link)
+    return sheet.cell(memo_text(memo, counts), align=WRAP, border=GROUP_EDGE, link=link)
 
 
 def _counts(

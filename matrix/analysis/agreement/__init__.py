@@ -9,7 +9,7 @@ the reason. Positions below are character offsets in that text, as the Report re
 
 Two kinds of unit, reported separately:
 
-- *Sentences* (`matrix.analysis.sentences`, the coverage splitter): every sentence of a compared text
+- *Sentences* (`matrix.files.sentences`, the coverage splitter): every sentence of a compared text
   is a unit, and each coder's value for it is `uncoded` (no passage of theirs overlaps it),
   `convergence` or `divergence` (every overlapping passage's claim has that stance) or
   `mixed` (both). Nominal alpha over them is the `coded` field: do the coders mark the same

@@ -19,8 +19,8 @@ from matrix.analysis.agreement.values import (
     claim_values,
 )
 from matrix.analysis.alpha import Metric
-from matrix.analysis.sentences import split_sentences
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.files.sentences import split_sentences
+from matrix.model.terms import APPROACHES, STANCES, VOICES
 from matrix.model.values import Claim, SourceText
 
 
@@ -171,6 +171,8 @@ def field_scale(field: str, codings: Sequence[Coding]) -> tuple[Metric, tuple[Ha
         return "nominal", STANCES
     if field == "approach":
         return "nominal", (*APPROACHES, None)
+    if field == "voice":
+        return "nominal", (*VOICES, None)
     kind = {"topic": "topics", "actor": "actors"}[field]
     ids = [i for c in codings if c.project.codebook is not None for i in c.project.codebook.ids(kind)]
     return "nominal", (*dict.fromkeys(ids), *((None,) if field == "actor" else ()))

@@ -14,7 +14,7 @@ from matrix.model.terms import PASSAGE_SEPARATOR, STANCES
 from matrix.model.values import Claim, Project
 
 Unit = Literal["sentence", "claim"]
-CLAIM_FIELDS: tuple[str, ...] = ("topic", "stance", "approach", "actor", "confidence")
+CLAIM_FIELDS: tuple[str, ...] = ("topic", "stance", "approach", "actor", "confidence", "voice")
 FIELDS: tuple[str, ...] = ("coded", *CLAIM_FIELDS)
 UNCODED, MIXED = "uncoded", "mixed"
 SENTENCE_VALUES: tuple[str, ...] = (UNCODED, *STANCES, MIXED)
@@ -24,7 +24,8 @@ PASSAGE_JOINER = PASSAGE_SEPARATOR  # as on the Claims sheet and in exports
 OURS = "this project"  # the name of the coding under --root
 GIT_PREFIX = "git:"
 _FIELD_INDEX = {name: i for i, name in enumerate(CLAIM_FIELDS)}
-claim_values = operator.attrgetter(*CLAIM_FIELDS)
+# a claim's approach is compared as one value: its approach, its sorted list or its sorted sides
+claim_values = operator.attrgetter(*(("approach_value" if f == "approach" else f) for f in CLAIM_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -335,8 +335,9 @@ def build_network(
     for node in shown:
         for claim in members[node]:
             held.setdefault((node, claim.topic), []).append(claim.id)
-            # counting sources, the unit is the source *for this node* (an actor's claims come from many)
-            unit = claim.id if options.count == "claims" else f"{claim.source}\x1f{node}"
+            # the unit is the claim, or the source, *for this node*: a claim with sides speaks for
+            # each side's actor, and counting once per unit must not merge the sides into one
+            unit = f"{claim.id if options.count == 'claims' else claim.source}\x1f{node}"
             codings.append((unit, claim.topic, node, claim.stance, 1))
     positions = {(node, str(topic)): tally for (topic, node), tally in tallies(codings, "sources").items()}
     evidence = {key: tuple(ids) for key, ids in held.items()}

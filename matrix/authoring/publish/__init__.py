@@ -32,13 +32,11 @@ from typing import Any
 from matrix.analysis.counting import contrast_rows, tallies
 from matrix.analysis.palette import is_thin
 from matrix.model.problems import Report
-from matrix.model.terms import APPROACHES, STANCES
+from matrix.model.terms import APPROACHES, STANCES, VOICES
 from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, Codebook, Project
 from matrix.time.dating import project_claims
 
-VOICES: tuple[str, ...] = ("stated", "assessment", "forecast", "recommendation")
-"""The voice vocabulary (the claim field `voice`, where the claim model has it)."""
-WRITER_VOICES = ("forecast", "recommendation")
+FORESIGHT_VOICES = ("forecast", "recommendation")  # what "without forecasts" leaves out (matrix.analysis.voicing)
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -206,7 +204,7 @@ def _claims(project: Project, perspectives: Mapping[str, str], codebook: Codeboo
                 _text(claim.actor),
                 claim.confidence,
                 claim.weight,
-                _text(getattr(claim, "voice", None)),
+                _text(claim.voice),
                 claim.note,
                 claim.date,
                 str(when.date) if when is not None and when.date is not None else None,

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from matrix.authoring.publish import VOCABULARIES, WRITER_VOICES, Published, Table
+from matrix.authoring.publish import FORESIGHT_VOICES, VOCABULARIES, Published, Table
 from matrix.files.paths import atomic_output
 
 SQL_TYPES: Mapping[str, str] = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
@@ -107,7 +107,7 @@ def write_sqlite(out: Path, published: Published) -> Path:
     return beside
 
 
-WRITER = ", ".join(_literal(v) for v in WRITER_VOICES)
+WRITER = ", ".join(_literal(v) for v in FORESIGHT_VOICES)
 
 EVIDENCE_SQL = """select c.id as claim, c.stance, c.confidence, c.approach, c.actor, c.voice,
   c.source, s.title as source_title, p.seq as passage, p.text, p.location
