@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +19,6 @@ from matrix import check
 from matrix.analysis.counting import CONTRAST_FIELDS
 from matrix.analysis.findings import Context, findings, same_parties
 from matrix.analysis.pivot import Analysis, analyse
-from matrix.model.values import Entry
 from tests.conftest import PIVOT_FILES, c, claims_yaml, write_project
 from tests.test_report import CHROMIUM, needs_chromium
 from tests.test_terminal_width import on_terminal, piped
@@ -27,19 +26,9 @@ from tests.test_terminal_width import on_terminal, piped
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True, slots=True)
-class PartyEntry(Entry):
-    """A perspective with the parties and voice a codebook gives (the voice issue's fields)."""
-
-    parties: tuple[str, ...] = ()
-    voice: str | None = None
-
-
 def with_parties(analysis: Analysis, parties: dict[str, tuple[str, ...]]) -> Analysis:
-    entries = tuple(
-        PartyEntry(e.id, e.label, e.description, e.location, parties.get(e.id, ()))
-        for e in analysis.codebook.perspectives
-    )
+    """`analysis` with its codebook's perspectives giving `parties`."""
+    entries = tuple(replace(e, parties=parties.get(e.id, ())) for e in analysis.codebook.perspectives)
     return replace(analysis, codebook=replace(analysis.codebook, perspectives=entries))
 
 
@@ -94,8 +83,15 @@ def test_a_side_of_only_low_confidence_claims_is_thin(tmp_path: Path) -> None:
 def test_caveats_name_single_sources_and_state_their_shares(pivot: Analysis) -> None:
     found = findings(pivot, Context(dated=1, coverage=(("src-a", 2, 3),), alpha=(0.5, 10, "claims/second-coder/")))
     codes = [f.code for f in found.caveats]
-    assert codes == ["sources-per-perspective", "undated-share", "coverage-share", "second-coding-alpha"]
-    sources, undated, coverage, alpha = found.caveats
+    assert codes == [
+        "sources-per-perspective",
+        "undated-share",
+        "coverage-share",
+        "writer-voice",
+        "second-coding-alpha",
+    ]
+    sources, undated, coverage, voice, alpha = found.caveats
+    assert voice.numbers["claims"] == 8 and "rest on forecasts" in voice.text
     assert sources.numbers["single_source"] == {"US-India": "src-a", "CFR": "src-b"}
     assert "7 of 8 (88%)" in undated.text and "src-a 67%" in coverage.text
     assert "stance alpha 0.50 over 10 matched claims" in alpha.text
@@ -119,7 +115,8 @@ def test_summary_json_adds_findings_and_pairs_and_keeps_contrasts() -> None:
     gaps = [row["gap"] for row in contrasts]
     assert gaps == sorted(gaps, reverse=True)
     caveats = {f["code"]: f for f in findings_["caveats"]}
-    assert caveats["undated-share"]["numbers"] == {"undated": 98, "claims": 129}
+    assert caveats["undated-share"]["numbers"] == {"undated": 104, "claims": 135}
+    assert caveats["writer-voice"]["numbers"]["claims"] == 135
     assert caveats["sources-per-perspective"]["numbers"]["single_source"] == {
         "India-Russia": "india-russia-counterterrorism",
         "CFR": "cfr-defense-norms",
@@ -155,7 +152,7 @@ def test_the_overview_opens_on_the_findings_with_their_numbers(tmp_path: Path) -
     for text in _first_screen_texts(_shipped_json()):
         assert text in screen, text
     joined = " ".join(screen)
-    assert "98 of 129 (76%)" in joined and "single source: india-russia-counterterrorism" in joined
+    assert "104 of 135 (77%)" in joined and "single source: india-russia-counterterrorism" in joined
     assert re.search(r"[+-]\d\.\d\d; \d+ claims?, \d+ sources?", joined)  # net, claims and sources per side
     links = {cell.value: [] for row in ws["J1:J20"] for cell in row if cell.hyperlink}  # beside each finding
     for row in ws["J1:J20"]:
@@ -163,7 +160,7 @@ def test_the_overview_opens_on_the_findings_with_their_numbers(tmp_path: Path) -
             if cell.hyperlink:
                 links[cell.value].append(cell.hyperlink.location)
     assert set(links) == {"evidence", "figures"}
-    assert all(re.fullmatch(r"'Stance'![B-D]\d+", link) for link in links["evidence"])
+    assert all(re.fullmatch(r"'Stance'![DIN]\d+", link) for link in links["evidence"])  # a Net cell
     assert set(links["figures"]) <= {"'Sources'!A1", "'Claims'!A1", "'Coverage'!A1", "'Stance'!A1"}
     rows = list(ws.iter_rows(values_only=True))
     last = [r for r in rows if r[0] is not None][-1]

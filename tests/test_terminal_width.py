@@ -110,7 +110,7 @@ def test_summary_uses_the_terminal_width(shipped: Path, columns: int) -> None:
     assert lines[0] == "Key findings" and max(len(line) for line in lines) <= columns
     start = next(i for i, line in enumerate(lines) if line.startswith("Stance:"))
     stance = lines[start : lines.index("Approach: uni/bi/multilateral claims, ?unspecified, and the dominant one")]
-    rows = [line for line in stance if re.search(r"[+-]\d\.\d\d°?( w\d+\u25b2?)?$|·$", line)]  # w: writer's voice
+    rows = [line for line in stance if re.search(r"[+-]\d\.\d\d[° ]?( +w\d+\u25b2?)?$|·$", line)]  # w: writer's voice
     assert len(rows) == 16
     labels = _labels(shipped)
     whole = [label for label in labels if any(row.startswith(f" {label} ") for row in rows)]

@@ -156,7 +156,7 @@ def test_a_cell_resting_on_forecasts_is_flagged_in_json_and_terminal(
     assert (law["claims"], law["writer_voice"], law["forecasts"], law["rests_on_forecasts"]) == (3, 2, 2, True)
     assert voices["autonomy", "US-India"]["rests_on_forecasts"] is False
     code, out, _ = invoke(capsys, "summary", "--width", "100", "--root", str(root))
-    assert "+3/-0 +1.00 w2\u25b2" in out and "+1/-1 +0.00 w1" in out
+    assert "+3/-0 +1.00  w2\u25b2" in out and "+1/-1 +0.00\u00b0 w1" in out  # \u00b0: thin
     assert "US-India: US and India; official sources" in out
     assert "\u25b2 US-India \u00b7 Law enforcement: 1 left without forecasts and recommendations" in out
 

@@ -38,14 +38,14 @@ HEADINGS = {
 
 def parties(codebook: Codebook, perspective: str) -> tuple[str, ...]:
     """The actors whose relation a perspective measures (the codebook's `parties`; () when none)."""
-    entry = next((e for e in codebook.perspectives if e.id == perspective), None)
-    return tuple(getattr(entry, "parties", ()) or ())
+    entry = codebook.perspective(perspective)
+    return () if entry is None else tuple(entry.parties)
 
 
 def voice(codebook: Codebook, perspective: str) -> str | None:
     """Whose voice a perspective's sources carry (the codebook's `voice`; None when not given)."""
-    entry = next((e for e in codebook.perspectives if e.id == perspective), None)
-    return getattr(entry, "voice", None) or None
+    entry = codebook.perspective(perspective)
+    return None if entry is None else entry.voice or None
 
 
 def measures(codebook: Codebook, perspective: str) -> str:
@@ -208,7 +208,7 @@ class Findings:
 
 def _weak(claim: ClaimRow) -> bool:
     """A claim that alone cannot carry a cell: low confidence, or in the writer's voice."""
-    return claim.confidence == "low" or getattr(claim, "voice", None) in WRITER_VOICES
+    return claim.confidence == "low" or claim.voice in WRITER_VOICES
 
 
 def sides_of(analysis: Analysis) -> dict[tuple[str, str], Side]:
@@ -363,11 +363,10 @@ def _caveats(analysis: Analysis, context: Context) -> list[Finding]:
                 code="coverage-share",
             )
         )
-    voiced = [getattr(c, "voice", None) for c in analysis.claims]
+    voiced = [c.voice for c in analysis.claims]
     if any(v is not None for v in voiced):
         writer = sum(v in WRITER_VOICES for v in voiced)
-        voices = getattr(analysis, "voices", {}) or {}
-        resting = [key for key, cell in voices.items() if getattr(cell, "rests_on_forecasts", False)]
+        resting = [(t, p) for t in analysis.topics for p in analysis.perspectives if _rests(analysis, t, p)]
         shown = [f"{codebook.label('topics', str(t))} ({p})" for t, p in resting]
         rest = f"; {counted(len(resting), 'cell')} rest on forecasts" + (f": {', '.join(shown)}" if shown else "")
         out.append(
@@ -390,6 +389,11 @@ def _caveats(analysis: Analysis, context: Context) -> list[Finding]:
             )
         )
     return out
+
+
+def _rests(analysis: Analysis, topic: str, perspective: str) -> bool:
+    cell = analysis.voice_cell(topic, perspective)
+    return cell is not None and cell.rests_on_forecasts
 
 
 def findings(analysis: Analysis, context: Context | None = None) -> Findings:

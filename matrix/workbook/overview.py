@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from matrix.analysis.findings import HEADINGS, Finding, Findings
 from matrix.analysis.pivot import Analysis
 from matrix.workbook.cells import BOLD, LINE_HEIGHT, TITLE, WRAP, Sheet, wrapped_lines
+from matrix.workbook.layout import stance_address
 from matrix.workbook.tabs import READER_SHEETS, REFERENCE_SHEETS
 
 FINDINGS_TITLE = "Key findings"
@@ -42,7 +42,9 @@ SHEET_PURPOSES = {
 }
 
 
-def _merged_row(sheet: Sheet, value: str, *, font: Font | None = None, link: str | None = None) -> None:
+def _merged_row(
+    sheet: Sheet, value: str, *, font: Font | None = None, link: str | None = None, label: str = "evidence"
+) -> None:
     """One row whose text is merged across A:I and wrapped, tall enough for it, and in J a link
     to its evidence (a cell of its own: a spreadsheet may not wrap a linked cell's text)."""
     last = SCREEN_COLUMNS - 1
@@ -53,7 +55,7 @@ def _merged_row(sheet: Sheet, value: str, *, font: Font | None = None, link: str
         sheet.ws.row_dimensions[row].height = LINE_HEIGHT * lines
     cells = [sheet.cell(value, font=font, align=WRAP), *([None] * (last - 1))]
     if link:
-        cells.append(sheet.cell("evidence" if link.startswith("'Stance'") else "figures", link=link))
+        cells.append(sheet.cell(label, link=link))
     sheet.ws.append(cells)
     sheet.rows += 1
     sheet.ws.merged_cells.add(CellRange(min_col=1, min_row=row, max_col=last, max_row=row))
@@ -62,8 +64,9 @@ def _merged_row(sheet: Sheet, value: str, *, font: Font | None = None, link: str
 def _link(finding: Finding, analysis: Analysis, stance_rows: Mapping[str, int]) -> str | None:
     """The Stance cell of a finding's first side, or the sheet a caveat's figures come from."""
     cell = finding.cell
-    if cell is not None and cell[0] in stance_rows and cell[1] in analysis.perspectives:
-        return f"'Stance'!{get_column_letter(2 + analysis.perspectives.index(cell[1]))}{stance_rows[cell[0]]}"
+    if cell is not None and cell[0] in analysis.topics and cell[1] in analysis.perspectives:
+        where = stance_address(analysis.topics.index(cell[0]), analysis.perspectives.index(cell[1]))
+        return f"'Stance'!{where}"
     sheet = CAVEAT_SHEETS.get(finding.code)
     return None if sheet is None else f"'{sheet}'!A1"
 
@@ -76,7 +79,8 @@ def findings_block(sheet: Sheet, analysis: Analysis, found: Findings, stance_row
         heading = HEADINGS[kind] + (f": {len(items)} of {len(items) + more} shown, all on Contrasts" if more else "")
         sheet.append([sheet.cell(heading, font=BOLD)])
         for finding in items:
-            _merged_row(sheet, finding.text, link=_link(finding, analysis, stance_rows))
+            label = "figures" if finding.kind == "caveat" else "evidence"
+            _merged_row(sheet, finding.text, link=_link(finding, analysis, stance_rows), label=label)
     if sheet.rows == 1:
         sheet.append(["No two perspectives have evidence on one topic (with the current filters)."])
 
