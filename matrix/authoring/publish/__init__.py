@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from matrix.analysis.counting import contrast_rows, tallies
+from matrix.analysis.counting import CONTRAST_FIELDS, contrast_rows, tallies
 from matrix.analysis.palette import is_thin
 from matrix.model.problems import Report
 from matrix.model.terms import APPROACHES, STANCES, VOICES
@@ -375,24 +375,11 @@ def _stance_cells(project: Project, perspectives: Mapping[str, str], codebook: C
             ForeignKey(("topic", "perspective_b"), "stance_cells", ("topic", "perspective")),
         ),
         tuple(
-            (*(row[name] for name in _CONTRAST_FIELDS), rank)
+            (*(row[name] for name in CONTRAST_FIELDS), rank)
             for rank, row in enumerate(contrast_rows(cells, topics, columns), start=1)
         ),
     )
     return stance, contrast
-
-
-_CONTRAST_FIELDS = (
-    "topic",
-    "perspective_a",
-    "net_a",
-    "claims_a",
-    "perspective_b",
-    "net_b",
-    "claims_b",
-    "gap",
-    "opposite",
-)
 
 
 def _memos(project: Project, claim_ids: set[str]) -> tuple[Table, Table]:
