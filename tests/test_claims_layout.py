@@ -45,8 +45,8 @@ def test_claims_in_matrix_order_and_the_spans_of_cells(tmp_path: Path) -> None:
         every = [c for c in shown if (c.topic, c.perspective) == (topic, perspective) and stance in (None, c.stance)]
         assert inside == every
     assert layout.span_block("export-controls", "US-India") == "'Claims'!A2:A4"
-    assert stance_address(0, 0) == "D3" and stance_address(1, 1) == "I4"
-    assert set(layout.cells) == {"D3", "I3", "D4", "I4"}
+    assert stance_address(0, 0) == "D4" and stance_address(1, 1) == "I5"
+    assert set(layout.cells) == {"D4", "I4", "D5", "I5"}
 
 
 def test_passages_follow_their_claims() -> None:

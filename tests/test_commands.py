@@ -181,7 +181,7 @@ def _export_out(result: Result, root: Path) -> None:
 def _build_count_sources(result: Result, root: Path) -> None:
     rows = _sheet(root / "output" / "claims-matrix.xlsx", "Stance")
     # src-a's three export-controls claims (2 convergence, 1 divergence) count once per stance
-    assert result[0] == 0 and rows[1][0] == "counting sources" and rows[2][:4] == ("Export controls", 1, 1, 0)
+    assert result[0] == 0 and rows[1][0] == "counting sources" and rows[3][:4] == ("Export controls", 1, 1, 0)
 
 
 def _summary_count_sources(result: Result, root: Path) -> None:

@@ -88,7 +88,7 @@ def test_libreoffice_reads_the_computed_matrices(tmp_path: Path) -> None:
     sheets = convert(book, tmp_path / "lo")
     assert set(sheets) == set(SHEETS) - {"Timeline"}  # no dates
     stance = sheets["Stance"]
-    for row_index, topic in enumerate(analysis.topics, start=2):
+    for row_index, topic in enumerate(analysis.topics, start=3):  # below the three header rows
         row = stance[row_index]
         assert row[0] == project.codebook.label("topics", topic)
         for i, perspective in enumerate(analysis.perspectives):

@@ -264,7 +264,7 @@ def _stance_sheet(root: Path, loaded: tuple[Project, Report], tmp_path: Path) ->
     rows = list(openpyxl.load_workbook(out)["Stance"].iter_rows(values_only=True))
     heads = [(i, label) for i, label in enumerate(rows[0]) if i and label]
     cells = {}
-    for row in rows[2:]:
+    for row in rows[3:]:  # below the label, parties-and-voice and measure rows
         if not row[0]:
             break
         for i, label in heads:
@@ -293,8 +293,7 @@ def test_datasette_facets_give_the_stance_sheets_counts(
                 assert response.status_code == 200
                 results = response.json()["facet_results"]["stance"]["results"]
                 counts = {r["value"]: r["count"] for r in results}
-                parties = project.codebook.parties_text(perspective.id)  # type: ignore[union-attr]
-                label = f"{perspective.label} ({parties})" if parties else perspective.label  # as the sheet names it
+                label = perspective.label  # alone in the sheet's first row
                 if counts:
                     found[topic.label, label] = (counts.get("convergence", 0), counts.get("divergence", 0))
         return found

@@ -157,7 +157,7 @@ def test_a_cell_resting_on_forecasts_is_flagged_in_json_and_terminal(
     assert voices["autonomy", "US-India"]["rests_on_forecasts"] is False
     code, out, _ = invoke(capsys, "summary", "--width", "100", "--root", str(root))
     assert "+3/-0 +1.00  w2\u25b2" in out and "+1/-1 +0.00\u00b0 w1" in out  # \u00b0: thin
-    assert "US-India: US and India; official sources" in out
+    assert "US-India: US - India, official sources" in out
     assert "\u25b2 US-India \u00b7 Law enforcement: 1 left without forecasts and recommendations" in out
 
 
@@ -283,10 +283,11 @@ def test_stale_memos_are_flagged_on_summaries_and_in_the_brief(root: Path, capsy
     assert law.startswith("STALE (written against +2/-0, now +3/-0)")
     assert summaries.cell(row=3, column=2).value == "One contrast of means, one shared value."
     stance = book["Stance"]
-    assert stance["B1"].value == "U.S.-India sources (US and India; official sources)"
-    assert [stance.cell(row=2, column=c).value for c in range(2, 7)] == ["Conv", "Div", "Net", "Weighted", "Writer"]
-    assert stance["F4"].value == 2 and stance["F4"].number_format == '0" \u25b2"'
-    assert stance["F4"].comment is not None and "Rests on forecasts: 1 left" in stance["F4"].comment.text
+    assert stance["B1"].value == "U.S.-India sources"  # the label alone, its parties and voice under it
+    assert stance["A2"].value == "counting claims" and stance["B2"].value == "US - India, official sources"
+    assert [stance.cell(row=3, column=c).value for c in range(2, 7)] == ["Conv", "Div", "Net", "Weighted", "Writer"]
+    assert stance["F5"].value == 2 and stance["F5"].number_format == '0" \u25b2"'
+    assert stance["F5"].comment is not None and "Rests on forecasts: 1 left" in stance["F5"].comment.text
     claims = book["Claims"]
     header = [c.value for c in claims[1]]
     assert header[8:12] == ["Quote", "Cell", "Voice", "Sides"]
@@ -294,7 +295,7 @@ def test_stale_memos_are_flagged_on_summaries_and_in_the_brief(root: Path, capsy
     assert invoke(capsys, "report", "--root", str(root), "--out", str(page))[0] == 0
     html = page.read_text()
     assert html.count('class="stale"') == 1 and "written against +2/-0, now +3/-0" in html
-    assert "US-India: US and India; official sources" in html
+    assert "US-India: US - India, official sources" in html
     assert "writer 2 \u25b2" in html
 
 

@@ -76,8 +76,8 @@ def test_stance_matrix_cells(book: Book) -> None:
         None,
         None,
     ]
-    assert [c.value for c in ws[2]][1:6] == ["Conv", "Div", "Net", "Weighted", "Writer"]
-    assert [c.value for c in ws[3]] == [
+    assert [c.value for c in ws[3]][1:6] == ["Conv", "Div", "Net", "Weighted", "Writer"]
+    assert [c.value for c in ws[4]] == [
         "Export controls",
         2,
         1,
@@ -90,26 +90,26 @@ def test_stance_matrix_cells(book: Book) -> None:
         -1,
         2,
     ]
-    assert [c.value for c in ws[4]] == ["Space", 1, 0, 1, 1, 0, 1, 1, 0, pytest.approx(-1 / 3), 0]
-    assert ws.freeze_panes == "B3"
-    assert ws["D3"].number_format == "+0.00;-0.00;0.00"
+    assert [c.value for c in ws[5]] == ["Space", 1, 0, 1, 1, 0, 1, 1, 0, pytest.approx(-1 / 3), 0]
+    assert ws.freeze_panes == "B4"
+    assert ws["D4"].number_format == "+0.00;-0.00;0.00"
 
 
 def test_matrix_fills_follow_the_net_index(book: Book) -> None:
     ws = book["Stance"]
-    assert ws["D3"].fill.fgColor.rgb == "00" + net_colour(1 / 3)  # three claims: the full colour
-    assert ws["D3"].number_format == "+0.00;-0.00;0.00"
-    assert ws["D3"].fill.patternType == "solid"
+    assert ws["D4"].fill.fgColor.rgb == "00" + net_colour(1 / 3)  # three claims: the full colour
+    assert ws["D4"].number_format == "+0.00;-0.00;0.00"
+    assert ws["D4"].fill.patternType == "solid"
     # two claims or fewer: thin evidence, the same hue as its net index (never lighter) under a
     # hatch, and the net index marked
-    for ref, net in (("I3", -1), ("D4", 1), ("I4", 0)):
+    for ref, net in (("I4", -1), ("D5", 1), ("I5", 0)):
         fill = ws[ref].fill
         assert fill.patternType not in (None, "solid") and fill.patternType == "lightUp"
         assert fill.bgColor.rgb == "00" + net_colour(net) and fill.fgColor.rgb == "00" + hatch_colour(net_colour(net))
         assert ws[ref].number_format == '+0.00"°";-0.00"°";0.00"°"'
         conv = ws[ref.replace("D", "B").replace("I", "G")].fill
         assert (conv.patternType, conv.fgColor.rgb, conv.bgColor.rgb) == ("lightUp", fill.fgColor.rgb, fill.bgColor.rgb)
-    assert ws["I3"].fill.bgColor.rgb == "00EF8A62"  # a thin -1.00 as strong as a solid one
+    assert ws["I4"].fill.bgColor.rgb == "00EF8A62"  # a thin -1.00 as strong as a solid one
 
 
 def test_net_colour_scale() -> None:  # ColorBrewer RdBu, 3 classes
@@ -118,7 +118,7 @@ def test_net_colour_scale() -> None:  # ColorBrewer RdBu, 3 classes
 
 def test_comments_list_claims_and_quotes(book: Book) -> None:
     ws = book["Stance"]
-    comment = ws["D3"].comment
+    comment = ws["D4"].comment
     assert (
         comment_title(comment) == "U.S.-India sources \u00b7 Export controls: net +0.33 (2 conv, 1 div) from 1 source"
     )
@@ -127,7 +127,7 @@ def test_comments_list_claims_and_quotes(book: Book) -> None:
         "+ a3: \u201cThe United States and India differ sharply on export controls policy.\u201d",
         "- a2: \u201cThe United States and India differ sharply on export controls policy.\u201d",
     ]
-    assert comment_claims(ws["C3"].comment)[0].startswith("- a2:")
+    assert comment_claims(ws["C4"].comment)[0].startswith("- a2:")
 
 
 def comment_boxes(path: Path) -> list[tuple[int, int]]:
@@ -140,7 +140,7 @@ def comment_boxes(path: Path) -> list[tuple[int, int]]:
 def test_comment_boxes_fit_their_wrapped_lines(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     build(write_project(tmp_path / "p", PIVOT_FILES), out)
-    comment = openpyxl.load_workbook(out)["Stance"]["D3"].comment
+    comment = openpyxl.load_workbook(out)["Stance"]["D4"].comment
     assert comment is not None
     lines = comment.text.splitlines()
     assert max(len(line) for line in lines) <= 72  # wrapped
@@ -163,17 +163,17 @@ def test_hyperlinks_open_the_claims_block(book: Book) -> None:
         "b4",
         "b3",
     ]
-    link = ws["D3"].hyperlink
+    link = ws["D4"].hyperlink
     assert link is not None and link.location == "'Claims'!A2:A4"
-    assert ws["B3"].hyperlink is not None and ws["B3"].hyperlink.location == "'Claims'!A2:A3"  # a1, a3 converge
-    assert ws["C3"].hyperlink is not None and ws["C3"].hyperlink.location == "'Claims'!A4"  # a2 diverges
-    cfr_space = ws["I4"].hyperlink
+    assert ws["B4"].hyperlink is not None and ws["B4"].hyperlink.location == "'Claims'!A2:A3"  # a1, a3 converge
+    assert ws["C4"].hyperlink is not None and ws["C4"].hyperlink.location == "'Claims'!A4"  # a2 diverges
+    cfr_space = ws["I5"].hyperlink
     assert cfr_space is not None and cfr_space.location == "'Claims'!A8:A9"
     assert [claims.cell(row=r, column=10).value for r in range(2, 10)] == [
-        "Stance!D3", "Stance!D3", "Stance!D3", "Stance!I3", "Stance!I3", "Stance!D4", "Stance!I4", "Stance!I4",
+        "Stance!D4", "Stance!D4", "Stance!D4", "Stance!I4", "Stance!I4", "Stance!D5", "Stance!I5", "Stance!I5",
     ]  # fmt: skip
     back = claims["J8"].hyperlink
-    assert back is not None and back.location == "'Stance'!I4"
+    assert back is not None and back.location == "'Stance'!I5"
 
 
 def test_claims_table(book: Book) -> None:
@@ -204,11 +204,11 @@ def test_claims_table(book: Book) -> None:
 
 def test_approach_sheet(book: Book) -> None:
     ws = book["Approach"]
-    assert [c.value for c in ws[3]] == [
+    assert [c.value for c in ws[4]] == [
         "Export controls", 1, 2, 0, 0, "bilateral", 1, 0, 1, 0, "unilateral = multilateral",
     ]  # fmt: skip
     # a4 codes no approach: one unspecified claim, the majority, so no dominant approach
-    assert [c.value for c in ws[4]] == [
+    assert [c.value for c in ws[5]] == [
         "Space",
         0,
         0,
@@ -221,13 +221,13 @@ def test_approach_sheet(book: Book) -> None:
         0,
         "bilateral",
     ]
-    assert ws["C3"].font.b and not ws["B3"].font.b
-    comment = ws["C3"].comment
+    assert ws["C4"].font.b and not ws["B4"].font.b
+    comment = ws["C4"].comment
     assert comment_title(comment) == "U.S.-India sources \u00b7 Export controls: 2 bilateral"
     assert [line.split(":")[0] for line in comment_claims(comment)] == ["+ a1", "+ a3"]
-    link = ws["C3"].hyperlink
+    link = ws["C4"].hyperlink
     assert link is not None and link.location == "'Claims'!A2:A3"
-    assert ws["D3"].comment is None and ws["D3"].hyperlink is None  # no multilateral claims there
+    assert ws["D4"].comment is None and ws["D4"].hyperlink is None  # no multilateral claims there
 
 
 def test_contrasts_sheet(book: Book) -> None:
@@ -266,7 +266,7 @@ def test_contrasts_sheet(book: Book) -> None:
         "no",  # the test codebook names no parties
         "thin",  # CFR: 2 claims
     ]
-    assert ws["B3"].hyperlink is not None and ws["B3"].hyperlink.location == "'Stance'!A3"
+    assert ws["B3"].hyperlink is not None and ws["B3"].hyperlink.location == "'Stance'!A4"
     titles = [row[0] for row in ws.iter_rows(min_col=2, max_col=2, values_only=True) if row[0]]
     assert any(str(t).startswith("Agree:") for t in titles)
 
@@ -392,20 +392,20 @@ def test_claims_row_shows_every_passage_and_evidence_has_one_row_each(tmp_path: 
     passages = [[c.value for c in row] for row in evidence.iter_rows(min_row=2)]
     assert len(passages) == 10  # eight one-passage claims and c1's two, in the order of Claims
     assert [p[0] for p in passages] == [r["ID"] for r in rows for _ in range(2 if r["ID"] == "c1" else 1)]
-    first = ["a1", "US-India", "src-a", "export-controls", "convergence", EXPORT_QUOTE, "Stance!D3", "seeds/a.txt:2:1"]
+    first = ["a1", "US-India", "src-a", "export-controls", "convergence", EXPORT_QUOTE, "Stance!D4", "seeds/a.txt:2:1"]
     assert passages[0] == first
     at = [p[0] for p in passages].index("c1")
     assert passages[at : at + 2] == [
-        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "Stance!I4", "seeds/a.txt:3:1"],
-        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "Stance!I4", "seeds/a.txt:2:1"],
+        ["c1", "CFR", "src-c", "space", "convergence", SPACE_QUOTE, "Stance!I5", "seeds/a.txt:3:1"],
+        ["c1", "CFR", "src-c", "space", "convergence", EXPORT_QUOTE, "Stance!I5", "seeds/a.txt:2:1"],
     ]
     back = evidence.cell(row=2, column=7).hyperlink
-    assert back is not None and back.location == "'Stance'!D3"
+    assert back is not None and back.location == "'Stance'!D4"
     assert all(c.alignment.vertical == "top" for r in evidence.iter_rows() for c in r)
     assert evidence.freeze_panes == "B2" and evidence.print_title_rows == "$1:$1"
     (table,) = evidence.tables.values()
     assert (table.displayName, table.ref) == ("Evidence", "A1:H11")
-    comment = book["Stance"]["I4"].comment  # CFR x space: b3 and c1 converge, b4 diverges
+    comment = book["Stance"]["I5"].comment  # CFR x space: b3 and c1 converge, b4 diverges
     assert comment_title(comment).endswith("from 2 sources")
     entries = comment_claims(comment)
     assert [e.split(":")[0] for e in entries if not e.lstrip().startswith("\u00b6")] == ["+ b4", "+ c1", "- b3"]
@@ -418,15 +418,15 @@ def test_sources_count_in_the_stance_sheet_counts_a_source_once(tmp_path: Path) 
     ws = book["Stance"]
     assert ws["A2"].value == "counting sources"
     # U.S.-India x export controls: a1 and a3 converge, a2 diverges, all three from src-a
-    assert [c.value for c in ws[3]][1:5] == [1, 1, 0, 0.5]
-    comment = ws["D3"].comment
+    assert [c.value for c in ws[4]][1:5] == [1, 1, 0, 0.5]
+    comment = ws["D4"].comment
     assert comment is not None
     assert comment_title(comment) == (
         "U.S.-India sources \u00b7 Export controls: net +0.00 (1 conv, 1 div, counting sources) from 1 source, 3 claims"
     )
     assert [line.split(":")[0] for line in comment_claims(comment)] == ["+ a1", "+ a3", "- a2"]
     assert book["Approach"]["A2"].value == "counting sources"
-    assert [c.value for c in book["Approach"][3]][1:6] == [1, 1, 0, 0, "unilateral = bilateral"]
+    assert [c.value for c in book["Approach"][4]][1:6] == [1, 1, 0, 0, "unilateral = bilateral"]
     assert [book["Contrasts"][c].value for c in ("E2", "F2")] == ["Claims A", "Sources A"]
 
 
@@ -507,7 +507,7 @@ def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_re
         "+1 / -1\nnet 0.00°",
         "Across perspectives: <mixed> = fine",
     ]
-    assert ws["E3"].fill.bgColor.rgb == book["Stance"]["I3"].fill.bgColor.rgb == "00" + net_colour(-1)
+    assert ws["E3"].fill.bgColor.rgb == book["Stance"]["I4"].fill.bgColor.rgb == "00" + net_colour(-1)
     assert ws["E3"].fill.patternType == "lightUp"
     memo = ws["D3"].hyperlink  # the memo links to the claims it rests on
     assert memo is not None and memo.location == "'Claims'!A5:A6"
@@ -516,11 +516,11 @@ def test_summaries_sheet_holds_the_memos_as_the_matrix_and_the_stance_comment_re
     assert counts is not None and counts.location == "'Claims'!A5:A6" and ws["E3"].comment is not None
     assert ws["F4"].data_type == "s" and ws["F4"].quotePrefix is False  # text, never a formula
     assert ws.freeze_panes == "B3" and all(c.alignment.vertical == "top" for r in ws.iter_rows() for c in r)
-    comment = book["Stance"]["I3"].comment  # CFR x export controls: the memo after the title
+    comment = book["Stance"]["I4"].comment  # CFR x export controls: the memo after the title
     assert comment is not None
     summary = " ".join(comment.text.split("\n\n")[1].splitlines())
     assert summary == "Summary: CFR reads the controls as unilateral. (rests on b1, b2)"
-    assert book["Stance"]["D3"].comment is not None and "Summary" not in book["Stance"]["D3"].comment.text
+    assert book["Stance"]["D4"].comment is not None and "Summary" not in book["Stance"]["D4"].comment.text
 
 
 def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_wide(book: Book) -> None:
@@ -540,7 +540,7 @@ def test_overview_explains_thin_cells_and_every_sheet_prints_landscape_one_page_
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-    assert book["Stance"].print_title_rows == "$1:$2" and book["Stance"].freeze_panes == "B3"
+    assert book["Stance"].print_title_rows == "$1:$3" and book["Stance"].freeze_panes == "B4"
     coverage = book["Coverage"]
     assert coverage.freeze_panes == "B3"
     header = next(row for row in coverage.iter_rows(values_only=True) if row[:3] == ("Source", "Score", "Sentence"))
@@ -611,7 +611,7 @@ def test_every_count_cell_links_to_exactly_the_claims_its_comment_lists(tmp_path
     stance = book["Stance"]
     for t, topic in enumerate(analysis.topics):  # each Net cell: exactly its cell's claims
         for p, perspective in enumerate(analysis.perspectives):
-            net = stance.cell(row=3 + t, column=4 + 5 * p)
+            net = stance.cell(row=4 + t, column=4 + 5 * p)
             mine = sorted(c.id for c in analysis.claims if (c.topic, c.perspective) == (topic, perspective))
             got = sorted(ids[r] for r in linked_rows(net.hyperlink.location)) if net.hyperlink else []
             assert got == mine, (topic, perspective)

@@ -51,8 +51,7 @@ def voice(codebook: Codebook, perspective: str) -> str | None:
 def measures(codebook: Codebook, perspective: str) -> str:
     """What a perspective's column measures: 'US - India, official sources' (parties, then
     voice); '' when the codebook gives neither."""
-    pair = " - ".join(parties(codebook, perspective))
-    return ", ".join(part for part in (pair, voice(codebook, perspective) or "") if part)
+    return codebook.parties_text(perspective)
 
 
 def same_parties(codebook: Codebook, a: str, b: str) -> bool:

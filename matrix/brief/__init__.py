@@ -102,7 +102,7 @@ class Brief:
     title: str = "Convergence and divergence across perspectives"
     filters: str = "none (all claims)"
     unit: Unit = Unit.CLAIMS
-    parties: Mapping[str, str] = field(default_factory=dict)  # perspective id -> 'US and India; CFR analysis'
+    parties: Mapping[str, str] = field(default_factory=dict)  # perspective id -> 'US - India, CFR analysis'
     stale: Mapping[tuple[str, str | None], str] = field(default_factory=dict)  # memo cell -> why it is stale
     voices: Mapping[tuple[str | None, str], VoiceCell] = field(default_factory=dict)  # empty: no voice coded
     networks: tuple[NetworkBlock, ...] = ()

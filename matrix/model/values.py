@@ -58,16 +58,12 @@ class Codebook:
         return next((e for e in self.perspectives if e.id == perspective_id), None)
 
     def parties_text(self, perspective_id: str) -> str:
-        """'US-India parties; official sources', from a perspective's parties and voice ("" when neither)."""
+        """What a perspective's columns measure: 'US - India, official sources' (its parties,
+        then whose voice it carries; "" when the codebook gives neither)."""
         entry = self.perspective(perspective_id)
         if entry is None:
             return ""
-        parts = []
-        if entry.parties:
-            parts.append(" and ".join(entry.parties) if len(entry.parties) == 2 else ", ".join(entry.parties))
-        if entry.voice:
-            parts.append(entry.voice)
-        return "; ".join(parts)
+        return ", ".join(part for part in (" - ".join(entry.parties), entry.voice or "") if part)
 
 
 @dataclass(frozen=True, slots=True)

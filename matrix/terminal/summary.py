@@ -297,7 +297,7 @@ def summary_view(analysis: Analysis, top: int = 5, width: int = 80, found: Findi
     if flagged:
         parts += [Text("Cells that rest on forecasts", style="bold"), *flagged]
     if described:
-        parts += [*([Text("")] if flagged else []), Text("Perspectives: parties; voice", style="bold"), *described]
+        parts += [*([Text("")] if flagged else []), Text("Perspectives: parties, voice", style="bold"), *described]
     if analysis.filters.active:
         parts.append(text(f"filtered to {analysis.filters.describe()}", "dim"))
     if analysis.selection is not None:

@@ -42,7 +42,7 @@ from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
 from matrix.workbook.changes import write_changes
-from matrix.workbook.layout import claims_layout
+from matrix.workbook.layout import STANCE_FIRST_ROW, claims_layout
 from matrix.workbook.matrices import approach_sheet, contrasts_sheet, stance_sheet
 from matrix.workbook.network import network_sheet
 from matrix.workbook.rows import CLAIM_HEADERS, claims_rows, evidence_rows
@@ -104,7 +104,7 @@ def build_workbook(
     key findings the Overview opens on (default: worked out here, without a second coding)."""
     cells = evidence(analysis.claims)
     layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
-    stance_rows = {t: i + 3 for i, t in enumerate(analysis.topics)}
+    stance_rows = {t: i + STANCE_FIRST_ROW for i, t in enumerate(analysis.topics)}
     covering = functools.cache(covered)
     if found is None:
         found = findings(analysis, finding_context(analysis, project, report, coverage=covering()))

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter  # a pure function: column number -
 from matrix.analysis.pivot import Analysis
 from matrix.model.terms import STANCES
 
-STANCE_FIRST_ROW = 3  # the Stance sheet's first topic row (two header rows above it)
+STANCE_FIRST_ROW = 4  # the Stance sheet's first topic row (three header rows above it)
 STANCE_COLUMNS = 5  # per perspective on Stance: Conv, Div, Net, Weighted, Writer
 STANCE_NET = 2  # the Net column's offset within a perspective's columns
 

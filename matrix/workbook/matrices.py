@@ -62,29 +62,33 @@ def block_evidence(
 
 
 def _matrix_header(sheet: Sheet, analysis: Analysis, measures: Sequence[str]) -> None:
-    """Row 1: each perspective's label, with its parties and voice when the codebook gives them
-    (merged across its columns and wrapped); row 2: what each column measures."""
+    """Row 1: each perspective's label alone (merged across its columns); row 2: what the sheet
+    counts, and under each label the parties the perspective measures and whose voice it
+    carries (`US - India, official sources`, merged and wrapped; empty when the codebook gives
+    neither); row 3: what each column measures."""
     top: list[Any] = [sheet.cell("Topic", font=BOLD, fill=HEADER_FILL)]
-    second: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
+    middle: list[Any] = [sheet.cell(f"counting {analysis.count}", fill=HEADER_FILL)]
+    second: list[Any] = [sheet.cell(None, fill=HEADER_FILL)]
     lines = 1
     for group, perspective in enumerate(analysis.perspectives):
         label = analysis.codebook.label("perspectives", perspective)
         parties = analysis.codebook.parties_text(perspective)
-        align = None
-        if parties:
-            label, align = f"{label} ({parties})", WRAP
-            first = 2 + group * len(measures)
+        first = 2 + group * len(measures)
+        for row in (sheet.rows + 1, sheet.rows + 2):
             sheet.ws.merged_cells.add(
-                CellRange(
-                    min_col=first, min_row=sheet.rows + 1, max_col=first + len(measures) - 1, max_row=sheet.rows + 1
-                )
+                CellRange(min_col=first, min_row=row, max_col=first + len(measures) - 1, max_row=row)
             )
-            lines = max(lines, wrapped_lines(label, sum(sheet.widths[first - 1 : first - 1 + len(measures)])))
+        if parties:
+            lines = max(lines, wrapped_lines(parties, sum(sheet.widths[first - 1 : first - 1 + len(measures)])))
         for i, measure in enumerate(measures):
             edge = GROUP_EDGE if i == 0 else None
-            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge, align=align))
+            top.append(sheet.cell(label if i == 0 else None, font=BOLD, fill=HEADER_FILL, border=edge))
+            middle.append(
+                sheet.cell(parties if i == 0 and parties else None, fill=HEADER_FILL, border=edge, align=WRAP)
+            )
             second.append(sheet.cell(measure, font=BOLD, fill=HEADER_FILL, align=CENTER, border=edge))
-    sheet.append(top, lines=lines)
+    sheet.append(top)
+    sheet.append(middle, lines=lines)
     sheet.append(second)
 
 
@@ -126,7 +130,7 @@ def stance_sheet(
     memos = memos or Memos()
     layout = layout or claims_layout(analysis)
     widths = [30] + [8, 8, 9, 10, 7] * len(analysis.perspectives)  # printed one page wide at 7 points or more
-    sheet = Sheet(wb, "Stance", widths, freeze="B3")
+    sheet = Sheet(wb, "Stance", widths, freeze="B4")
     _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted", "Writer"))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
@@ -197,7 +201,7 @@ def _writer_cell(sheet: Sheet, voices: VoiceCell | None, where: str) -> Any:
 def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> None:
     layout = layout or claims_layout(analysis)
     widths = [22] + [8, 8, 9, 10, 8] * len(analysis.perspectives)  # printed one page wide at 7 points or more
-    sheet = Sheet(wb, "Approach", widths, freeze="B3")
+    sheet = Sheet(wb, "Approach", widths, freeze="B4")
     _matrix_header(sheet, analysis, ("Unilateral", "Bilateral", "Multilateral", "Unspecified", "Dominant"))
     by_cell: dict[tuple[str, str, str], list[Evidence]] = {}
     for index, c in enumerate(analysis.claims):
