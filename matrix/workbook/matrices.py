@@ -21,7 +21,6 @@ from matrix.workbook.cells import (
     GROUP_EDGE,
     HEADER_FILL,
     NET_FORMAT,
-    TOP,
     WRAP,
     Sheet,
     net_format,
@@ -134,7 +133,7 @@ def stance_sheet(
     _matrix_header(sheet, analysis, ("Conv", "Div", "Net", "Weighted", "Writer"))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
-        row: list[Any] = [sheet.cell(topic_label, align=TOP)]
+        row: list[Any] = [sheet.cell(topic_label, align=WRAP)]  # whole, on two lines when long
         for perspective in analysis.perspectives:
             cell = analysis.stance_cell(topic, perspective)
             if cell is None:
@@ -209,7 +208,7 @@ def approach_sheet(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None
             by_cell.setdefault((c.topic, c.perspective, approach), []).append((index, c.id, c.stance, c.quotes))
     for topic in analysis.topics:
         topic_label = analysis.codebook.label("topics", topic)
-        row: list[Any] = [sheet.cell(topic_label, align=TOP)]
+        row: list[Any] = [sheet.cell(topic_label, align=WRAP)]
         for perspective in analysis.perspectives:
             cell = analysis.approach_cell(topic, perspective)
             leaders = cell.dominant.split(" = ") if cell else []
