@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from sys import intern
+from typing import TypeVar
 
 from matrix.files.plain import NO_ACCEPT, new_tuple
 from matrix.files.yamltree import MappingNode, Node, Rejected, Scalar, SequenceNode
@@ -432,25 +433,45 @@ def _read_approach_list(
     return tuple(listed)
 
 
+C = TypeVar("C", MappingNode, SequenceNode)
+
+
+def _container(
+    node: Node,
+    kind: type[C],
+    name: str,
+    out: _Collector,
+    subject: str | None,
+    hints: tuple[str, str, str],
+) -> C | None:
+    """`node` when it is a `kind` (a mapping or a list); else None, with `empty-value` for an
+    empty value or `wrong-type` for another kind reported at it (nothing for a node the tree
+    already rejected). `hints`: the empty value's hint, what the field must be, how to write it."""
+    if isinstance(node, Rejected):
+        return None
+    empty, must_be, write = hints
+    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
+        out.add(node.location, "empty-value", f"'{name}' is empty", empty, subject)
+        return None
+    if not isinstance(node, kind):
+        out.add(node.location, "wrong-type", f"'{name}' must be {must_be}, not {_kind(node)}", write, subject)
+        return None
+    return node
+
+
 def _read_sides(
     node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]
 ) -> tuple[tuple[str, str], ...]:
     """The (actor, approach) pairs of `sides: {US: unilateral, India: multilateral}` in the
     order written; `positions` gets `sides` and `sides.ACTOR` (the approach's place)."""
-    if isinstance(node, Rejected):
+    hints = (
+        "give each side's actor and approach",
+        "a mapping of actor to approach",
+        "write 'sides: {US: unilateral, India: multilateral}'",
+    )
+    if (mapping := _container(node, MappingNode, "sides", out, subject, hints)) is None:
         return ()
-    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
-        out.add(node.location, "empty-value", "'sides' is empty", "give each side's actor and approach", subject)
-        return ()
-    if not isinstance(node, MappingNode):
-        out.add(
-            node.location,
-            "wrong-type",
-            f"'sides' must be a mapping of actor to approach, not {_kind(node)}",
-            "write 'sides: {US: unilateral, India: multilateral}'",
-            subject,
-        )
-        return ()
+    node = mapping
     positions["sides"] = node.location
     sides: list[tuple[str, str]] = []
     wording = ("the approach of side '{name}'", "write '{name}: <approach>'", "give side '{name}' an approach")
@@ -471,20 +492,14 @@ def _read_sides(
 
 def _read_passages(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> tuple[str, ...]:
     """The passages of a `quotes:` list, each kept as written; `positions` gets `quotes.N`."""
-    if isinstance(node, Rejected):
+    hints = (
+        "list at least one passage under 'quotes:'",
+        "a list of passages",
+        "write each passage on a line starting with '- ', or use 'quote:' for one passage",
+    )
+    if (items := _container(node, SequenceNode, "quotes", out, subject, hints)) is None:
         return ()
-    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
-        out.add(node.location, "empty-value", "'quotes' is empty", "list at least one passage under 'quotes:'", subject)
-        return ()
-    if not isinstance(node, SequenceNode):
-        out.add(
-            node.location,
-            "wrong-type",
-            f"'quotes' must be a list of passages, not {_kind(node)}",
-            "write each passage on a line starting with '- ', or use 'quote:' for one passage",
-            subject,
-        )
-        return ()
+    node = items
     if not node.items:
         out.add(node.location, "empty-value", "'quotes' lists nothing", "list at least one passage", subject)
         return ()
@@ -499,26 +514,14 @@ def _read_passages(node: Node, out: _Collector, subject: str | None, positions: 
 
 def _read_accept(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> dict[str, str]:
     """The `accept:` mapping of warning code -> reason; `positions` gets `accept.CODE`."""
-    if isinstance(node, Rejected):
+    hints = (
+        "give 'accept' a code and a reason, or delete the line",
+        "a mapping of warning code to reason",
+        "write 'accept:' then, indented, 'hedged-confidence: <why the coding is right>'",
+    )
+    if (mapping := _container(node, MappingNode, "accept", out, subject, hints)) is None:
         return {}
-    if isinstance(node, Scalar) and (node.null or not node.value.strip()):
-        out.add(
-            node.location,
-            "empty-value",
-            "'accept' is empty",
-            "give 'accept' a code and a reason, or delete the line",
-            subject,
-        )
-        return {}
-    if not isinstance(node, MappingNode):
-        out.add(
-            node.location,
-            "wrong-type",
-            f"'accept' must be a mapping of warning code to reason, not {_kind(node)}",
-            "write 'accept:' then, indented, 'hedged-confidence: <why the coding is right>'",
-            subject,
-        )
-        return {}
+    node = mapping
     positions["accept"] = node.location
     accept: dict[str, str] = {}
     for key, value in node.items:
