@@ -20,21 +20,11 @@ import pytest
 from matrix import check
 from matrix.analysis.network import Options, build_network, claim_actors, network_claims, signed_groups, signed_matrix
 from matrix.cli import run
+from tests.conftest import CODEBOOK as CONFTEST_CODEBOOK
 
 REPO = Path(__file__).resolve().parent.parent
 
-CODEBOOK = """\
-perspectives:
-  - {id: US-India, label: U.S.-India sources}
-  - {id: CFR, label: CFR analysis}
-actors:
-  - {id: US, label: United States}
-  - {id: India, label: India}
-topics:
-  - {id: export-controls, label: Export controls, description: Licensing and entity lists.}
-  - {id: space, label: Space}
-  - {id: trade, label: Trade}
-"""
+CODEBOOK = CONFTEST_CODEBOOK + "  - {id: trade, label: Trade}\n"  # the fixture codebook and one more topic
 SEED = (
     "The two governments agree to cooperate on export licensing reform.\n"
     "The two governments differ sharply on licensing rules for exports.\n"
