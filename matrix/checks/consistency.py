@@ -96,12 +96,16 @@ def _first_cue(pattern: re.Pattern[str] | None, claim: Claim) -> tuple[int, str]
     return None
 
 
-def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
+def _hedge_read(claim: Claim) -> bool:
+    """Whether a hedge in the claim's passages would be reported (`_hedged`, `_hedged_stated`)."""
     weight = CONFIDENCE_WEIGHTS.get(claim.confidence)
-    if weight is None or weight <= LOW:
-        return None
-    found = _first_cue(hedges, claim)
-    if found is None:
+    return (weight is not None and weight > LOW) or claim.voice == "stated"
+
+
+def _hedged(claim: Claim, found: tuple[int, str] | None) -> Problem | None:
+    """`found`: the claim's first hedge (`_first_cue`)."""
+    weight = CONFIDENCE_WEIGHTS.get(claim.confidence)
+    if weight is None or weight <= LOW or found is None:
         return None
     index, hedge = found
     return Problem(
@@ -114,11 +118,9 @@ def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
     )
 
 
-def _hedged_stated(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
-    if claim.voice != "stated":
-        return None
-    found = _first_cue(hedges, claim)
-    if found is None:
+def _hedged_stated(claim: Claim, found: tuple[int, str] | None) -> Problem | None:
+    """`found`: the claim's first hedge (`_first_cue`)."""
+    if claim.voice != "stated" or found is None:
         return None
     return Problem(
         claim.at("voice"),
@@ -236,7 +238,8 @@ def consistency_problems(
     splits = _split_topics(claims_file.claims, sentences or {})
     for index, claim in enumerate(claims_file.claims):
         found: dict[str, Problem] = {}
-        for problem in (_hedged(claim, hedges), _both_named(claim, both), _hedged_stated(claim, hedges)):
+        hedge = _first_cue(hedges, claim) if _hedge_read(claim) else None  # searched once for both checks
+        for problem in (_hedged(claim, hedge), _both_named(claim, both), _hedged_stated(claim, hedge)):
             if problem is not None:
                 found[problem.code] = problem
         earlier = repeats.get(id(claim))
