@@ -31,7 +31,7 @@ from openpyxl import Workbook
 from matrix.analysis.context import finding_context
 from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.findings import Findings, findings
-from matrix.analysis.network import matrix_views
+from matrix.analysis.network import views_in_background
 from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
 from matrix.files.memos import cell_counts
 from matrix.files.revisions import inputs_stamp
@@ -102,6 +102,9 @@ def build_workbook(
     sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
     is cut; default, chosen from the span of the dates); then the Network sheet. `found`: the
     key findings the Overview opens on (default: worked out here, without a second coding)."""
+    viewing = stack.enter_context(  # the Network sheet's views, worked out by a child meanwhile
+        views_in_background(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
+    )
     cells = evidence(analysis.claims)
     layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
     stance_rows = {t: i + STANCE_FIRST_ROW for i, t in enumerate(analysis.topics)}
@@ -118,8 +121,7 @@ def build_workbook(
     approach_sheet(wb, analysis, layout)
     if timeline:
         timeline_sheet(wb, line, analysis.codebook)
-    views = matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
-    network_sheet(wb, views, analysis.codebook, analysis.count)
+    network_sheet(wb, viewing.result(), analysis.codebook, analysis.count)
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
     streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
     sources_sheet(
