@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import os
 import tempfile
 import zipfile
@@ -34,10 +33,13 @@ class Prerendered:
     def __init__(self, rows: StreamedRows, stack: contextlib.ExitStack, counted: bool = True) -> None:
         self.count = rows.count
         self.counted = counted  # told to the progress display
-        self.hyperlinks = rows.hyperlinks()
+        self.hyperlinks = b""  # the rows' <hyperlinks>, made with them (`copy`)
         self.file = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by `stack`
         self.on_rendered: Callable[[int], None] = lambda n: None  # rendering here: told as it goes
-        work = functools.partial(rows.render, self.file, done=lambda n: self.on_rendered(n))
+
+        def work() -> tuple[int, bytes]:  # the values, their XML and links, all made by the child
+            return rows.render(self.file, done=lambda n: self.on_rendered(n)), rows.hyperlinks()
+
         self.job = stack.enter_context(Background(work, ROW_BYTES * rows.count))
         self.half_steps = 0  # rows rendered + rows deflated
         self.advance: Callable[[int], None] = lambda n: None
@@ -62,7 +64,7 @@ class Prerendered:
         self.advance = advance
         self.on_rendered = self._step
         self._watch_child()
-        rows = self.job.result()
+        rows, self.hyperlinks = self.job.result()
         self._step(self.count - self.half_steps)  # rendered: the first half complete
         size = self.file.seek(0, os.SEEK_END)
         self.file.seek(0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -126,9 +127,12 @@ class StreamedRows:
     The Claims sheet can hold 100,000 rows; writing them column by column as inline
     strings costs a fraction of an openpyxl cell per value, with the same guarantees:
     every string is a string (never a formula), formula-like strings carry the quote prefix.
+    The values are made by `make` when first wanted: by the child process that renders them
+    (`archive.Prerendered`), so that this one goes on meanwhile.
     """
 
-    columns: Sequence[Sequence[Any]]
+    make: Callable[[], Sequence[Sequence[Any]]]  # the columns of values
+    count: int  # rows
     first_row: int
     styles: Sequence[int | None]  # per column: the xf index of the cell style, or None
     prefixed: Sequence[int]  # per column: the xf index with the quote prefix added
@@ -136,6 +140,12 @@ class StreamedRows:
     tall_widths: tuple[float, ...] = ()  # and their widths
     links: Sequence[tuple[int, Mapping[Any, str]]] = ()  # (column, value -> where a cell of it links)
     references: bool = False  # each cell says where it is (`r="A2"`), as openpyxl writes cells
+
+    @cached_property
+    def columns(self) -> Sequence[Sequence[Any]]:
+        made = self.make()
+        assert all(len(column) == self.count for column in made), "every column holds `count` rows"
+        return made
 
     def hyperlinks(self) -> bytes:
         """The `<hyperlinks>` element of the `links` columns' cells (empty: none)."""
@@ -153,10 +163,6 @@ class StreamedRows:
                 if chunk:
                     parts.append(chunk.encode())
         return b"<hyperlinks>" + b"".join(parts) + b"</hyperlinks>" if parts else b""
-
-    @property
-    def count(self) -> int:
-        return len(self.columns[0]) if self.columns else 0
 
     def render(self, file: IO[bytes], chunk: int = 5000, done: Callable[[int], None] = lambda n: None) -> int:
         """Write the rows' XML to `file` (flushed); the number of rows. `done(n)`: n more
@@ -205,14 +211,16 @@ def streamed_sheet(
     headers: Sequence[str],
     widths: Sequence[float],
     wrapped: Sequence[str],
-    columns: list[list[Any]],
+    columns: Callable[[], list[list[Any]]],
+    count: int,
     links: Sequence[tuple[int, Mapping[Any, str]]] = (),
     table: bool = True,
     references: bool = False,
 ) -> StreamedRows:
-    """A sheet whose rows (`columns` of values) are streamed; the `wrapped` columns wrap and set
-    each row's height; `links`: (column, value -> location) of cells that link; `table`: the
-    rows are an Excel table (autofilter, striped rows); `references`: each cell says where it is."""
+    """A sheet whose `count` rows (the `columns()` of values, made when first wanted) are
+    streamed; the `wrapped` columns wrap and set each row's height; `links`: (column, value ->
+    location) of cells that link; `table`: the rows are an Excel table (autofilter, striped
+    rows); `references`: each cell says where it is."""
     sheet = Sheet(wb, title, widths, freeze="B2")
     sheet.header(headers)
     tall = tuple(headers.index(name) for name in wrapped)
@@ -223,10 +231,11 @@ def streamed_sheet(
     for column in tall:
         prefixed[column] = style_id(sheet.ws, WRAP, prefix=True)
     if table:
-        excel_table(sheet, title, headers, 1, len(columns[0]))
-    print_area(sheet.ws, headers, len(columns[0]) + 1)
+        excel_table(sheet, title, headers, 1, count)
+    print_area(sheet.ws, headers, count + 1)
     return StreamedRows(
         columns,
+        count,
         2,
         styles,
         prefixed,
@@ -265,13 +274,17 @@ def claims_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = 
     """One row per claim in matrix order (`layout`), every column of the flat claims table and
     the claim's Stance cell; each source id links to its row on Sources, each cell to Stance."""
     layout = layout or claims_layout(analysis)
-    rows = [analysis.claims[i] for i in layout.order]
-    values = _with_cells(rows, CLAIM_LAYOUT, ClaimRow._fields, [layout.cells[i] for i in layout.order])
+    order = layout.order
+
+    def columns() -> list[list[Any]]:
+        rows = [analysis.claims[i] for i in order]
+        return _with_cells(rows, CLAIM_LAYOUT, ClaimRow._fields, [layout.cells[i] for i in order])
+
     links = (
         (CLAIM_HEADERS.index("Source"), source_links(analysis)),
         (CLAIM_HEADERS.index("Cell"), cell_links(layout.cells)),
     )
-    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, ("Quote",), values, links)
+    return streamed_sheet(wb, "Claims", CLAIM_HEADERS, CLAIM_WIDTHS, ("Quote",), columns, len(order), links)
 
 
 def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None = None) -> StreamedRows:
@@ -279,9 +292,12 @@ def evidence_rows(wb: Workbook, analysis: Analysis, layout: ClaimsLayout | None 
     source, topic, stance, the passage, its claim's Stance cell (linked) and its location."""
     layout = layout or claims_layout(analysis)
     counts = [min(len(c.quotes), len(c.quotes_at)) for c in analysis.claims]
-    order = passage_order(layout.order, counts)
-    cells = [cell for cell, count in zip(layout.cells, counts, strict=True) for _ in range(count)]
-    rows = [analysis.passages[i] for i in order]
-    values = _with_cells(rows, EVIDENCE_LAYOUT, PassageRow._fields, [cells[i] for i in order])
+
+    def columns() -> list[list[Any]]:
+        order = passage_order(layout.order, counts)
+        cells = [cell for cell, count in zip(layout.cells, counts, strict=True) for _ in range(count)]
+        rows = [analysis.passages[i] for i in order]
+        return _with_cells(rows, EVIDENCE_LAYOUT, PassageRow._fields, [cells[i] for i in order])
+
     links = ((EVIDENCE_HEADERS.index("Cell"), cell_links(layout.cells)),)
-    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, ("Passage",), values, links)
+    return streamed_sheet(wb, "Evidence", EVIDENCE_HEADERS, EVIDENCE_WIDTHS, ("Passage",), columns, sum(counts), links)

@@ -280,10 +280,21 @@ def problems_sheet(wb: Workbook, report: Report) -> StreamedRows | None:
     """Every problem, one a row (streamed, as the Claims rows are: a project can raise tens of
     thousands of warnings), Message and Hint wrapped; a sheet that says so when there are none."""
     if report.problems:
-        rows = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
-        columns = [list(column) for column in zip(*rows, strict=True)]
+
+        def columns() -> list[list[Any]]:
+            rows = [(p.level.value, p.code, str(p.location), p.subject, p.message, p.hint) for p in report.problems]
+            return [list(column) for column in zip(*rows, strict=True)]
+
         return streamed_sheet(
-            wb, "Problems", PROBLEM_HEADERS, PROBLEM_WIDTHS, ("Message", "Hint"), columns, table=False, references=True
+            wb,
+            "Problems",
+            PROBLEM_HEADERS,
+            PROBLEM_WIDTHS,
+            ("Message", "Hint"),
+            columns,
+            len(report.problems),
+            table=False,
+            references=True,
         )
     sheet = Sheet(wb, "Problems", PROBLEM_WIDTHS, freeze="B2")
     sheet.header(PROBLEM_HEADERS)
