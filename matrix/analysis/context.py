@@ -1,7 +1,6 @@
 """What the key findings' caveats read besides the Analysis, each cheap enough for `summary`:
 how many of the analysed claims are dated, the share of each source's sentences that a claim's
-passage covers (kept in the project's cache, keyed by the claims file's and the text's
-contents) and the stance alpha of the project's second coding, without its bootstrap.
+passage covers (as validation counted them) and the stance alpha of the project's second coding, without its bootstrap.
 
 A project declares its second coding by the folder `claims/second-coder/` (another coder's
 claims files over the same sources); `agree` compares them in full, with intervals.
@@ -14,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from matrix.analysis.agreement import OURS, Coding, agreement
-from matrix.analysis.coverage import Coverage, covered_sentences
+from matrix.analysis.coverage import Coverage
 from matrix.analysis.findings import Context
 from matrix.analysis.pivot import Analysis
 from matrix.checks.pipeline import check
 from matrix.files.cache import Cache, key
 from matrix.files.loading import claim_file_paths
 from matrix.files.reading import read_limited
-from matrix.files.sentences import split_sentences
 from matrix.files.where import ProjectFiles
 from matrix.model.problems import Report
 from matrix.model.values import Project
@@ -30,34 +28,15 @@ from matrix.time.dating import project_claims
 SECOND_CODER = "claims/second-coder"  # the folder of a project's blind second coding
 SECOND_CODER_LABEL = "second coder"
 
-Counts = tuple[int, int]  # (covered, sentences)
 
-
-def _counts(plain: Any) -> Counts:
-    return int(plain[0]), int(plain[1])
-
-
-def coverage_shares(project: Project, report: Report, cache_root: Path | None) -> tuple[tuple[str, int, int], ...]:
+def coverage_shares(project: Project, report: Report) -> tuple[tuple[str, int, int], ...]:
     """(source, sentences covered, sentences) of each source the analysis can read, in file
-    order; kept in the cache under `cache_root` (None: computed, not kept)."""
-    cache: Cache[Counts] = Cache(cache_root, _counts)
-    out = []
-    for claims_file in project.files:
-        source, text = claims_file.source, project.texts.get(claims_file.file)
-        digest = project.inputs.get(claims_file.file)
-        if source is None or text is None:
-            continue
-        name = key("coverage-share", claims_file.file, digest or "", text.path, text.digest)
-        found = cache.get(name) if digest else None
-        if found is None:
-            spans = [(m[1], m[2]) for c in claims_file.claims for m in report.passages.get(c.id, ()) if m]
-            sentences = split_sentences(text.content)
-            found = (len(covered_sentences(sentences, spans)), len(sentences))
-            if digest:
-                cache.put(name, found, found)
-        out.append((source.id, *found))
-    cache.flush()
-    return tuple(out)
+    order, as validation counted them (`Report.sentences`)."""
+    return tuple(
+        (claims_file.source.id, *report.sentences[claims_file.file])
+        for claims_file in project.files
+        if claims_file.source is not None and claims_file.file in report.sentences
+    )
 
 
 def second_coding_alpha(
@@ -121,13 +100,12 @@ def finding_context(
     coverage: Coverage | None = None,
 ) -> Context:
     """The Context of `analysis`'s caveats: dated claims, each source's coverage (`coverage`'s
-    figures when given, else the cached ones) and, when `files` says where the project is, its
+    figures when given, else validation's) and, when `files` says where the project is, its
     second coding's alpha."""
     shown = {c.id for c in analysis.claims}
     dated = sum(1 for c in project_claims(project) if c.id in shown and c.date is not None)
-    root = files.cache_of if files is not None and cached else None
     shares = (
-        coverage_shares(project, report, root)
+        coverage_shares(project, report)
         if coverage is None
         else tuple((row.source, row.covered, row.sentences) for row in coverage.sources)
     )

@@ -20,7 +20,7 @@ from typing import Any
 
 from matrix.checks.consistency import cue_pattern, cues_of
 from matrix.files.quotes import NormalisedText
-from matrix.files.sentences import Sentence, split_sentences
+from matrix.files.sentences import covered_sentences, split_sentences
 from matrix.files.workers import Background, shared_map
 from matrix.model.problems import Report
 from matrix.model.terms import APPROACHES, STANCES
@@ -103,18 +103,6 @@ def _guess(found: Mapping[str, list[str]], kinds: Iterable[str]) -> str | None:
     if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[0][0] == counts[1][0]):
         return None
     return counts[0][1]
-
-
-def covered_sentences(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]]) -> set[int]:
-    """Indexes of the sentences that some span overlaps."""
-    ends = [s.end for s in sentences]
-    covered: set[int] = set()
-    for start, end in spans:
-        i = bisect.bisect_right(ends, start)
-        while i < len(sentences) and sentences[i].start < end:
-            covered.add(i)
-            i += 1
-    return covered
 
 
 @functools.lru_cache(maxsize=8)

@@ -118,11 +118,12 @@ def check_files(project: Project, located: Located, known: dict[str, FileFinding
 
     def work(index: int) -> tuple[Any, ...]:
         found = file_findings(ctx, todo[index])
-        return flat_problems(found.problems), flat_places(found.places)
+        return flat_problems(found.problems), flat_places(found.places), found.sentences
 
     weights = [sum(len(quote) for claim in f.claims for quote in claim.quotes) for f in todo]
-    for index, (problems, places) in shared_map(work, range(len(todo)), weights):
-        known[keys[todo[index].file]] = FileFindings(problems_of(problems), places_of(places))
+    for index, (problems, places, sentences) in shared_map(work, range(len(todo)), weights):
+        share = None if sentences is None else (sentences[0], sentences[1])  # marshal keeps tuples
+        known[keys[todo[index].file]] = FileFindings(problems_of(problems), places_of(places), share)
     return {file: known[key] for file, key in keys.items()}
 
 

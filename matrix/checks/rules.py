@@ -21,7 +21,7 @@ from matrix.checks.provenance import provenance_problems
 from matrix.files.memos import cell_counts, staleness
 from matrix.files.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.files.quotes import Match, NormalisedText
-from matrix.files.sentences import Sentence, split_sentences
+from matrix.files.sentences import Sentence, covered_sentences, split_sentences
 from matrix.model.location import Location
 from matrix.model.problems import Problem, did_you_mean, shown
 from matrix.model.terms import APPROACHES, STANCES, VOICES
@@ -479,6 +479,17 @@ def _claim_sentences(
                 i += 1
         out[index] = frozenset(covered)
     return out
+
+
+def sentence_share(ctx: Context, claims_file: ClaimsFile, matches: Mapping[int, Passages]) -> tuple[int, int] | None:
+    """(sentences some passage of the file's claims overlaps, sentences) of the file's text,
+    as the Coverage sheet and the findings count them; None when the text could not be read."""
+    text = ctx.project.texts.get(claims_file.file)
+    if text is None:
+        return None
+    sentences = ctx.sentences_of(text.path, text.content)
+    spans = [(match.start, match.end) for found in matches.values() for match in found if match is not None]
+    return len(covered_sentences(sentences, spans)), len(sentences)
 
 
 @dataclass(frozen=True)

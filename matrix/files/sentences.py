@@ -18,8 +18,10 @@ The rules, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 ABBREVIATIONS = frozenset(
     [
@@ -54,11 +56,11 @@ _END = re.compile(r"[.!?](?:\]\([^)\s]*\))?[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c
 _COMPLETE = re.compile(r"[.!?](?:\]\([^)\s]*\))?[\"'\u201d\u2019)\]]*$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _JOINER = re.compile("[-/\u2010-\u2014]")  # hyphens, dashes and slashes that join words
-_LINE_END_PUNCT = re.compile(r"[.!?:;,\"'\u201d\u2019)\]]\s*$")
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line with some text (its span leaves out the line break)
+_LINE_END_PUNCT = frozenset(".!?:;,\"'\u201d\u2019)]")  # a line ending in one of these ends a sentence
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):  # a tuple: made a hundred thousand times per pass over a large project
     start: int  # index in the original text
     end: int  # exclusive
     text: str  # the original characters, white space runs folded to one space
@@ -82,43 +84,61 @@ def _is_abbreviation(block: str, stop: int) -> bool:
         return True
     if len(word) == 1 and word.isupper():  # an initial: "J. Smith"
         return True
+    if "." not in word:  # not dotted: no initialism
+        return False
     return bool(_INITIALISM.fullmatch(_JOINER.split(word)[-1]))  # U.S, U.K, e.g, India-U.S
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Spans of lines that belong together: a line joins the next when it stops without
     punctuation and the next starts in lower case (text wrapped mid-sentence)."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
     spans: list[tuple[int, int]] = []
-    for start, end in lines:
-        if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[start:end]):
+    ended = True  # whether the line before ends in punctuation (no line before: it does)
+    for line in _LINE.finditer(text):
+        start, end = line.span()
+        words = line.group().strip()  # a line has some text: never empty
+        if not ended and words[0].islower():
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
+        ended = words[-1] in _LINE_END_PUNCT
     return spans
-
-
-def _continues(previous: str, line: str) -> bool:
-    return not _LINE_END_PUNCT.search(previous) and line.lstrip()[:1].islower()
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """The sentences of `text` in order, with their spans in `text`."""
-    sentences: list[Sentence] = []
+    sentences: list[Sentence | None] = []
+    add = sentences.append
     for block_start, block_end in _blocks(text):
         block = text[block_start:block_end]
         cut = 0
         for match in _END.finditer(block):
-            if block[match.start()] == "." and _is_abbreviation(block, match.start()):
+            stop = match.start()
+            if block[stop] == "." and _is_abbreviation(block, stop):
                 continue
-            sentences.append(_sentence(text, block_start + cut, block_start + match.end()))
+            add(_sentence(block, block_start, cut, match.end()))
             cut = match.end()
-        sentences.append(_sentence(text, block_start + cut, block_end))
-    return [s for s in sentences if s.text]
+        add(_sentence(block, block_start, cut, len(block)))
+    return [s for s in sentences if s is not None]
 
 
-def _sentence(text: str, start: int, end: int) -> Sentence:
-    raw = text[start:end]
-    lead = len(raw) - len(raw.lstrip())
-    trail = len(raw) - len(raw.rstrip())
-    return Sentence(start + lead, end - trail, " ".join(raw.split()))
+def _sentence(block: str, offset: int, start: int, end: int) -> Sentence | None:
+    """The sentence in `block[start:end]` (`block` starts at `offset` in the text), its white
+    space trimmed and folded; None when there is only white space."""
+    raw = block[start:end]
+    words = raw.split()
+    if not words:
+        return None
+    return Sentence(offset + start + len(raw) - len(raw.lstrip()), offset + len(raw.rstrip()) + start, " ".join(words))
+
+
+def covered_sentences(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]]) -> set[int]:
+    """Indexes of the sentences that some span overlaps."""
+    ends = [s.end for s in sentences]
+    covered: set[int] = set()
+    for start, end in spans:
+        i = bisect.bisect_right(ends, start)
+        while i < len(sentences) and sentences[i].start < end:
+            covered.add(i)
+            i += 1
+    return covered

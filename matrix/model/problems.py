@@ -151,12 +151,14 @@ class Report:
 
     `quote_starts` (where in its text) and `quote_spans` (which characters of it) give a
     claim's first passage that was found; `passages` every passage, in the claim's order
-    (None: not found)."""
+    (None: not found); `sentences` how many sentences of each claims file's text some
+    passage overlaps, of how many (the coverage the findings and the Coverage sheet show)."""
 
     problems: tuple[Problem, ...]
     quote_starts: Mapping[str, Location] = field(default_factory=dict)
     quote_spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # claim id -> its characters
     passages: Mapping[str, tuple[tuple[Location, int, int] | None, ...]] = field(default_factory=dict)
+    sentences: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # claims file -> (covered, all)
 
     @property
     def errors(self) -> int:
