@@ -124,17 +124,14 @@ def build_workbook(
     network_sheet(wb, viewing.result(), analysis.codebook, analysis.count)
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
     streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
-    sources_sheet(
-        wb,
-        analysis,
-        {
-            s.id: (
-                *(s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url),
-                *(s.retrieved, s.archive, s.sha256),  # provenance
-            )
-            for s in project.sources
-        },
-    )
+    metadata = {
+        s.id: (
+            *(s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url),
+            *(s.retrieved, s.archive, s.sha256),  # provenance
+        )
+        for s in project.sources
+    }
+    streamed["Sources"] = Prerendered(sources_sheet(wb, analysis, metadata), stack, counted=False)
     coverage_sheet(wb, covering())
     codebook_sheet(wb, analysis)
     problems = problems_sheet(wb, report)

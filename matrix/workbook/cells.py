@@ -208,12 +208,22 @@ def wrapped_lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
 
 
-def style_id(ws: Any, align: Alignment | None = None, prefix: bool = False) -> int:
+def style_id(
+    ws: Any,
+    align: Alignment | None = None,
+    prefix: bool = False,
+    fmt: str | None = None,
+    fill: PatternFill | None = None,
+) -> int:
     """The workbook's xf index for a cell style, registered if new."""
     cell = WriteOnlyCell(ws, None)
     if align is not None:
         cell.alignment = align
     cell.quotePrefix = prefix
+    if fmt is not None:
+        cell.number_format = fmt
+    if fill is not None:
+        cell.fill = fill
     return int(cell.style_id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO, Any
 
@@ -120,6 +120,15 @@ def _careful_cells(values: Sequence[Any], plain: str, marked: str) -> list[str]:
     return out
 
 
+def _varying_cells(values: Sequence[Any], styles: Sequence[tuple[int, int]]) -> list[str]:
+    """`_careful_cells` of a column whose style differs from row to row: (style, with the
+    quote prefix) per value."""
+    return [
+        _careful_cells([value], f'<c s="{style}"', f'<c s="{prefixed}"')[0]
+        for value, (style, prefixed) in zip(values, styles, strict=True)
+    ]
+
+
 @dataclass(frozen=True)
 class StreamedRows:
     """Rows written straight into a sheet's XML (see `_FixedTimeZip.write`).
@@ -140,6 +149,7 @@ class StreamedRows:
     tall_widths: tuple[float, ...] = ()  # and their widths
     links: Sequence[tuple[int, Mapping[Any, str]]] = ()  # (column, value -> where a cell of it links)
     references: bool = False  # each cell says where it is (`r="A2"`), as openpyxl writes cells
+    varying: Mapping[int, Sequence[tuple[int, int]]] = field(default_factory=dict)  # column -> each row's styles
 
     @cached_property
     def columns(self) -> Sequence[Sequence[Any]]:
@@ -186,7 +196,11 @@ class StreamedRows:
         for first in range(0, self.count, chunk):
             cells = [
                 _cells(values[first : first + chunk], style, mark)
-                for values, style, mark in zip(self.columns, self.styles, self.prefixed, strict=True)
+                if column not in self.varying
+                else _varying_cells(values[first : first + chunk], self.varying[column][first : first + chunk])
+                for column, (values, style, mark) in enumerate(
+                    zip(self.columns, self.styles, self.prefixed, strict=True)
+                )
             ]
             lines = [1] * len(cells[0])
             for column, width in zip(self.tall, self.tall_widths, strict=True):
@@ -216,11 +230,13 @@ def streamed_sheet(
     links: Sequence[tuple[int, Mapping[Any, str]]] = (),
     table: bool = True,
     references: bool = False,
+    varying: Callable[[Any], Mapping[int, Sequence[tuple[int, int]]]] | None = None,
 ) -> StreamedRows:
     """A sheet whose `count` rows (the `columns()` of values, made when first wanted) are
     streamed; the `wrapped` columns wrap and set each row's height; `links`: (column, value ->
     location) of cells that link; `table`: the rows are an Excel table (autofilter, striped
-    rows); `references`: each cell says where it is."""
+    rows); `references`: each cell says where it is; `varying(ws)`: the columns whose style
+    differs from row to row, each row's (xf index, with the quote prefix)."""
     sheet = Sheet(wb, title, widths, freeze="B2")
     sheet.header(headers)
     tall = tuple(headers.index(name) for name in wrapped)
@@ -243,6 +259,7 @@ def streamed_sheet(
         tall_widths=tuple(widths[i] for i in tall),
         links=links,
         references=references,
+        varying=varying(sheet.ws) if varying is not None else {},
     )
 
 

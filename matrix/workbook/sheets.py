@@ -17,10 +17,21 @@ from matrix.model.terms import APPROACHES, STANCES, Unit
 from matrix.model.values import CONFIDENCE_WEIGHTS
 from matrix.model.wording import counted
 from matrix.time.timeline import left_out
-from matrix.workbook.cells import BOLD, NET_FORMAT, TITLE, WRAP, Sheet, net_colour, net_format, solid, stance_fill
+from matrix.workbook.cells import (
+    BOLD,
+    NET_FORMAT,
+    TITLE,
+    TOP,
+    WRAP,
+    Sheet,
+    net_colour,
+    net_format,
+    solid,
+    stance_fill,
+    style_id,
+)
 from matrix.workbook.charts import axis_labels, chart_title
 from matrix.workbook.overview import findings_block, sheet_index
-from matrix.workbook.printing import print_area
 from matrix.workbook.rows import StreamedRows, streamed_sheet
 
 NO_CLAIMS = "No claims match the filters"
@@ -159,43 +170,76 @@ def overview_sheet(
     sheet.ws.print_area = f"A1:{OVERVIEW_PRINTED}{sheet.rows}"  # the chart's right edge: long text is cut there
 
 
-def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> None:
+SOURCE_METADATA = (  # the Sources columns after the id: each source's own fields, wrapped
+    "Title",
+    "Publisher",
+    "Author",
+    "Published",
+    "Perspective",
+    "Text",
+    "URL",
+    "Retrieved",
+    "Archive",
+    "SHA-256",  # pinned: the text's bytes when it was coded (validate: seed-changed)
+)
+
+
+def sources_sheet(wb: Workbook, analysis: Analysis, metadata: dict[str, tuple[Any, ...]]) -> StreamedRows:
+    """One row per source (its `metadata`, in SOURCE_METADATA's order), what it claims and its
+    net index (coloured), then its claims per topic; streamed as the Claims rows are."""
     topics = list(analysis.topics)
     widths = [24, 40, 26, 20, 12, 14, 36, 30, 12, 30, 20, 8, 12, 11, 9]
-    sheet = Sheet(wb, "Sources", widths + [12] * len(topics), freeze="B2")
     headers = [
         "Source",
-        "Title",
-        "Publisher",
-        "Author",
-        "Published",
-        "Perspective",
-        "Text",
-        "URL",
-        "Retrieved",
-        "Archive",
-        "SHA-256",  # pinned: the text's bytes when it was coded (validate: seed-changed)
+        *SOURCE_METADATA,
         "Claims",
         "Convergence",
         "Divergence",
         "Net",
         *(analysis.codebook.label("topics", t) for t in topics),
     ]
-    sheet.header(headers)
-    for source_id, row in analysis.source_rows():
-        net = row["net"]
-        sheet.append(
+    rows = analysis.source_rows()
+    net_column = headers.index("Net")
+
+    def columns() -> list[list[Any]]:
+        table = [
             [
-                sheet.text(source_id),
-                *(sheet.cell(v, align=WRAP) for v in metadata[source_id]),
+                source_id,
+                *metadata[source_id],
                 row["claims"],
                 row["convergence"],
                 row["divergence"],
-                sheet.cell(net, fmt=NET_FORMAT, fill=None if net is None else solid(net_colour(net))),
+                row["net"],
                 *(row[t] or None for t in topics),
             ]
-        )
-    print_area(sheet.ws, headers, sheet.rows)
+            for source_id, row in rows
+        ]
+        return [list(column) for column in zip(*table, strict=True)] if table else [[] for _ in headers]
+
+    def net_styles(ws: Any) -> dict[int, list[tuple[int, int]]]:
+        by_colour: dict[str | None, tuple[int, int]] = {}
+        styles = []
+        for _, row in rows:
+            colour = None if row["net"] is None else net_colour(row["net"])
+            if colour not in by_colour:
+                fill = None if colour is None else solid(colour)
+                plain = style_id(ws, TOP, fmt=NET_FORMAT, fill=fill)
+                by_colour[colour] = (plain, plain)  # a number or empty: never a formula-like text
+            styles.append(by_colour[colour])
+        return {net_column: styles}
+
+    return streamed_sheet(
+        wb,
+        "Sources",
+        headers,
+        widths + [12] * len(topics),
+        SOURCE_METADATA,
+        columns,
+        len(rows),
+        table=False,
+        references=True,
+        varying=net_styles,
+    )
 
 
 def coverage_sheet(wb: Workbook, result: Coverage) -> None:
