@@ -102,11 +102,16 @@ def build_workbook(
     sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
     is cut; default, chosen from the span of the dates); then the Network sheet. `found`: the
     key findings the Overview opens on (default: worked out here, without a second coding)."""
-    viewing = stack.enter_context(  # the Network sheet's views, worked out by a child meanwhile
+    layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
+    # the longest work first: the Claims and Evidence rows, rendered by children from here on
+    # while this process builds the other sheets (put in SHEETS' order at the end), and the
+    # Network sheet's views
+    streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
+    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
+    viewing = stack.enter_context(
         views_in_background(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
     )
     cells = evidence(analysis.claims)
-    layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
     stance_rows = {t: i + STANCE_FIRST_ROW for i, t in enumerate(analysis.topics)}
     covering = functools.cache(covered)
     if found is None:
@@ -122,8 +127,6 @@ def build_workbook(
     if timeline:
         timeline_sheet(wb, line, analysis.codebook)
     network_sheet(wb, viewing.result(), analysis.codebook, analysis.count)
-    streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
-    streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
     metadata = {
         s.id: (
             *(s.title, s.publisher, s.author, s.published, s.perspective, s.text, s.url),
@@ -137,6 +140,8 @@ def build_workbook(
     problems = problems_sheet(wb, report)
     if problems is not None:  # not counted in `advance`, which counts Claims and Evidence rows
         streamed["Problems"] = Prerendered(problems, stack, counted=False)
+    for index, title in enumerate(titles):
+        wb.move_sheet(title, index - wb.sheetnames.index(title))
     return streamed
 
 
