@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from matrix.files.quotes import near_duplicates
+from matrix.model.location import Location
 from matrix.model.problems import Problem, shown
 from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook
 
@@ -96,6 +97,13 @@ def _first_cue(pattern: re.Pattern[str] | None, claim: Claim) -> tuple[int, str]
     return None
 
 
+def _warning(claim: Claim, at: Location, code: str, message: str, fix: str, keep: str = "it") -> Problem:
+    """A consistency warning on `claim`: its hint is `fix` (ending in its punctuation), then
+    how to keep the coding (`keep` names what is kept) with the reason under `accept:`."""
+    hint = f"{fix} or keep {keep} and say why under 'accept: {{{code}: <reason>}}'"
+    return Problem(at, code, message, hint, claim.id or None)
+
+
 def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
     weight = CONFIDENCE_WEIGHTS.get(claim.confidence)
     if weight is None or weight <= LOW:
@@ -104,13 +112,12 @@ def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
     if found is None:
         return None
     index, hedge = found
-    return Problem(
+    return _warning(
+        claim,
         claim.passage_at(index),
         "hedged-confidence",
         f"the passage hedges ({shown(hedge)}) but the claim is coded {claim.confidence} confidence",
-        "code 'confidence: low' for a forecast, recommendation or hedged view, "
-        "or keep it and say why under 'accept: {hedged-confidence: <reason>}'",
-        claim.id or None,
+        "code 'confidence: low' for a forecast, recommendation or hedged view,",
     )
 
 
@@ -120,13 +127,12 @@ def _hedged_stated(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | No
     found = _first_cue(hedges, claim)
     if found is None:
         return None
-    return Problem(
+    return _warning(
+        claim,
         claim.at("voice"),
         "hedged-stated",
         f"the passage hedges ({shown(found[1])}) but the claim is coded as a party's stated position",
-        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's, "
-        "or keep it and say why under 'accept: {hedged-stated: <reason>}'",
-        claim.id or None,
+        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's,",
     )
 
 
@@ -145,14 +151,14 @@ def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[i
 
 
 def _split_problem(claim: Claim, earlier: Claim) -> Problem:
-    return Problem(
+    return _warning(
+        claim,
         claim.at("topic"),
         "split-topic",
         f"the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
         f"topic '{earlier.topic}', not '{claim.topic}'",
-        "code both parts on one topic when the sentence states one position, "
-        "or keep the split and say why under 'accept: {split-topic: <reason>}'",
-        claim.id or None,
+        "code both parts on one topic when the sentence states one position,",
+        keep="the split",
     )
 
 
@@ -162,13 +168,12 @@ def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
     found = _first_cue(both, claim)
     if found is None:
         return None
-    return Problem(
+    return _warning(
+        claim,
         claim.at("actor"),
         "actor-names-both",
         f"the claim has actor '{claim.actor}' but its passage names both parties ({shown(found[1])})",
-        "leave 'actor' out when both sides' position is meant, "
-        "or keep it and say why under 'accept: {actor-names-both: <reason>}'",
-        claim.id or None,
+        "leave 'actor' out when both sides' position is meant,",
     )
 
 
@@ -190,14 +195,14 @@ def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
 
 
 def _duplicate_problem(claim: Claim, earlier: Claim) -> Problem:
-    return Problem(
+    return _warning(
+        claim,
         claim.at("id"),
         "near-duplicate-claims",
         f"the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
         "and actor, and a near-duplicate passage",
-        "merge the two into one claim, with every passage under 'quotes:'; "
-        "or keep both and say why under 'accept: {near-duplicate-claims: <reason>}'",
-        claim.id or None,
+        "merge the two into one claim, with every passage under 'quotes:';",
+        keep="both",
     )
 
 
