@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -268,9 +269,16 @@ def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 def time_options(function: F) -> F:
-    """--since and --until: only claims dated in that range (undated ones are left out, and counted)."""
+    """--since and --until: only claims dated in that range (undated ones are left out, and
+    counted); the command gets them as one `time_range` (parsed_time_range)."""
+
+    @functools.wraps(function)
+    def command(**values: Any) -> Any:
+        since, until = values.pop("since"), values.pop("until")
+        return function(**values, time_range=parsed_time_range(since, until))
+
     return _stack(
-        function,
+        cast(F, command),
         [
             click.option(
                 f"--{name}",
@@ -285,9 +293,16 @@ def time_options(function: F) -> F:
 
 
 def period_options(function: F) -> F:
-    """--period, or --window with --step: how time is cut into periods."""
+    """--period, or --window with --step: how time is cut into periods; the command gets them
+    as one `periods` (parsed_periods)."""
+
+    @functools.wraps(function)
+    def command(**values: Any) -> Any:
+        period, window, step = values.pop("period"), values.pop("window"), values.pop("step")
+        return function(**values, periods=parsed_periods(period, window, step))
+
     return _stack(
-        function,
+        cast(F, command),
         [
             click.option(
                 "--period",

@@ -15,8 +15,6 @@ from matrix.cli import (
     format_option,
     main,
     out_option,
-    parsed_periods,
-    parsed_time_range,
     period_options,
     project_options,
     time_options,
@@ -28,8 +26,7 @@ from matrix.model.terms import PASSAGE_SEPARATOR, Unit
 from matrix.model.values import Filters
 from matrix.model.wording import counted
 from matrix.terminal import console, period_view, progress, summary_view, text
-from matrix.time.periods import PartialDate
-from matrix.time.timeline import left_out
+from matrix.time.timeline import PeriodChoice, TimeRange, left_out
 
 
 @main.command()
@@ -49,11 +46,8 @@ def build(
     strict: bool,
     quiet: bool,
     count: Unit,
-    since: PartialDate | None,
-    until: PartialDate | None,
-    period: str | None,
-    window: str | None,
-    step: str | None,
+    time_range: TimeRange,
+    periods: PeriodChoice,
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
@@ -62,7 +56,6 @@ def build(
     from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
-    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.xlsx")
@@ -121,12 +114,9 @@ def summary(
     fmt: str,
     width: int | None,
     count: Unit,
-    since: PartialDate | None,
-    until: PartialDate | None,
+    time_range: TimeRange,
     by_period: bool,
-    period: str | None,
-    window: str | None,
-    step: str | None,
+    periods: PeriodChoice,
     **filters: tuple[str, ...],
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
@@ -135,7 +125,6 @@ def summary(
     from matrix.analysis.findings import findings, findings_numbers
     from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
-    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, count, time_range)
@@ -187,14 +176,12 @@ def export(
     out: Path | None,
     per: str,
     raw: bool,
-    since: PartialDate | None,
-    until: PartialDate | None,
+    time_range: TimeRange,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv_bytes, claims_records
 
-    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, time_range=time_range)
