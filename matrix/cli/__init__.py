@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -23,6 +23,10 @@ from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
 from matrix.time.periods import PERIOD_KINDS, PartialDate, parse_date, parse_span
 from matrix.time.timeline import PeriodChoice, TimeRange
+
+if TYPE_CHECKING:
+    from matrix.analysis.findings import Findings
+    from matrix.analysis.pivot import Analysis
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,6 +120,13 @@ class Inputs:
                     hint = did_you_mean(value, known[dimension])
                     raise click.BadParameter(f"unknown id {shown(value)}; {hint}", param_hint=f"--{dimension}")
         return project, report
+
+    def findings(self, analysis: Analysis, project: Project, report: Report) -> Findings:
+        """The key findings of `analysis`, its caveats reading the project's files and cache."""
+        from matrix.analysis.context import finding_context
+        from matrix.analysis.findings import findings
+
+        return findings(analysis, finding_context(analysis, project, report, self.files, self.cache))
 
     def destination(self, out: Path | None, project: Project, default: str) -> tuple[Path, Path]:
         """Where a command writes: `out`, or output/`default` under the root (that folder made);

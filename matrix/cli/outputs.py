@@ -51,8 +51,6 @@ def build(
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
-    from matrix.analysis.context import finding_context
-    from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
@@ -69,7 +67,7 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count, time_range)
-            found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+            found = inputs.findings(analysis, project, report)
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
@@ -121,8 +119,7 @@ def summary(
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
     net index of each topic per period)."""
-    from matrix.analysis.context import finding_context
-    from matrix.analysis.findings import findings, findings_numbers
+    from matrix.analysis.findings import findings_numbers
     from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -138,7 +135,7 @@ def summary(
             out_console = console(width=width)
             out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
     else:
-        found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+        found = inputs.findings(analysis, project, report)
         if fmt == "json":
             numbers = {**summary_numbers(analysis), **findings_numbers(found)}
             click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
@@ -217,8 +214,6 @@ def report_command(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
-    from matrix.analysis.context import finding_context
-    from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
     from matrix.brief import brief_of, render_brief
 
@@ -226,7 +221,7 @@ def report_command(
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
     analysis = analyse(project, report, inputs.filters, count)
-    found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+    found = inputs.findings(analysis, project, report)
     stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
     page = render_brief(brief_of(analysis, project, stamp, found)).encode("utf-8")
     try:
