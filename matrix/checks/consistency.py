@@ -97,11 +97,44 @@ def _first_cue(pattern: re.Pattern[str] | None, claim: Claim) -> tuple[int, str]
     return None
 
 
-def _warning(claim: Claim, at: Location, code: str, message: str, fix: str, keep: str = "it") -> Problem:
-    """A consistency warning on `claim`: its hint is `fix` (ending in its punctuation), then
-    how to keep the coding (`keep` names what is kept) with the reason under `accept:`."""
-    hint = f"{fix} or keep {keep} and say why under 'accept: {{{code}: <reason>}}'"
-    return Problem(at, code, message, hint, claim.id or None)
+# Each warning's wording: its message, a template over the `claim` warned, the `cue` found
+# (shown) and the `earlier` claim it repeats or splits; and how to fix the coding or keep it
+# (its hint then says to give the reason under `accept:`).
+_WORDING: Mapping[str, tuple[str, str]] = {
+    "hedged-confidence": (
+        "the passage hedges ({cue}) but the claim is coded {claim.confidence} confidence",
+        "code 'confidence: low' for a forecast, recommendation or hedged view, or keep it",
+    ),
+    "hedged-stated": (
+        "the passage hedges ({cue}) but the claim is coded as a party's stated position",
+        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's, or keep it",
+    ),
+    "actor-names-both": (
+        "the claim has actor '{claim.actor}' but its passage names both parties ({cue})",
+        "leave 'actor' out when both sides' position is meant, or keep it",
+    ),
+    "split-topic": (
+        (
+            "the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
+            "topic '{earlier.topic}', not '{claim.topic}'"
+        ),
+        "code both parts on one topic when the sentence states one position, or keep the split",
+    ),
+    "near-duplicate-claims": (
+        (
+            "the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
+            "and actor, and a near-duplicate passage"
+        ),
+        "merge the two into one claim, with every passage under 'quotes:'; or keep both",
+    ),
+}
+
+
+def _warning(code: str, claim: Claim, at: Location, cue: str = "", earlier: Claim | None = None) -> Problem:
+    """The warning `code` on `claim`, at `at`, worded as `_WORDING` says."""
+    message, fix = _WORDING[code]
+    hint = f"{fix} and say why under 'accept: {{{code}: <reason>}}'"
+    return Problem(at, code, message.format(claim=claim, cue=cue, earlier=earlier), hint, claim.id or None)
 
 
 def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
@@ -112,13 +145,7 @@ def _hedged(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
     if found is None:
         return None
     index, hedge = found
-    return _warning(
-        claim,
-        claim.passage_at(index),
-        "hedged-confidence",
-        f"the passage hedges ({shown(hedge)}) but the claim is coded {claim.confidence} confidence",
-        "code 'confidence: low' for a forecast, recommendation or hedged view,",
-    )
+    return _warning("hedged-confidence", claim, claim.passage_at(index), cue=shown(hedge))
 
 
 def _hedged_stated(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | None:
@@ -127,13 +154,7 @@ def _hedged_stated(claim: Claim, hedges: re.Pattern[str] | None) -> Problem | No
     found = _first_cue(hedges, claim)
     if found is None:
         return None
-    return _warning(
-        claim,
-        claim.at("voice"),
-        "hedged-stated",
-        f"the passage hedges ({shown(found[1])}) but the claim is coded as a party's stated position",
-        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's,",
-    )
+    return _warning("hedged-stated", claim, claim.at("voice"), cue=shown(found[1]))
 
 
 def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[int]]) -> dict[int, Claim]:
@@ -151,15 +172,7 @@ def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[i
 
 
 def _split_problem(claim: Claim, earlier: Claim) -> Problem:
-    return _warning(
-        claim,
-        claim.at("topic"),
-        "split-topic",
-        f"the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
-        f"topic '{earlier.topic}', not '{claim.topic}'",
-        "code both parts on one topic when the sentence states one position,",
-        keep="the split",
-    )
+    return _warning("split-topic", claim, claim.at("topic"), earlier=earlier)
 
 
 def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
@@ -168,13 +181,7 @@ def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
     found = _first_cue(both, claim)
     if found is None:
         return None
-    return _warning(
-        claim,
-        claim.at("actor"),
-        "actor-names-both",
-        f"the claim has actor '{claim.actor}' but its passage names both parties ({shown(found[1])})",
-        "leave 'actor' out when both sides' position is meant,",
-    )
+    return _warning("actor-names-both", claim, claim.at("actor"), cue=shown(found[1]))
 
 
 def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
@@ -195,15 +202,7 @@ def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
 
 
 def _duplicate_problem(claim: Claim, earlier: Claim) -> Problem:
-    return _warning(
-        claim,
-        claim.at("id"),
-        "near-duplicate-claims",
-        f"the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
-        "and actor, and a near-duplicate passage",
-        "merge the two into one claim, with every passage under 'quotes:';",
-        keep="both",
-    )
+    return _warning("near-duplicate-claims", claim, claim.at("id"), earlier=earlier)
 
 
 def _accepted(claim: Claim, found: Mapping[str, Problem]) -> Iterator[Problem]:
