@@ -322,6 +322,11 @@ def _share(part: int, whole: int) -> str:
     return f"{part:,} of {whole:,} ({part / whole:.0%})" if whole else "0 of 0"
 
 
+def _caveat(code: str, text: str, **numbers: object) -> Finding:
+    """A caveat: the generated sentence `text` and the figures it states, under its stable `code`."""
+    return Finding("caveat", text, numbers=numbers, code=code)
+
+
 def _caveats(analysis: Analysis, context: Context) -> list[Finding]:
     codebook = analysis.codebook
     out = []
@@ -334,59 +339,31 @@ def _caveats(analysis: Analysis, context: Context) -> list[Finding]:
         f"{p} {counts[p]}" + (f" (single source: {single[p]})" if p in single else "") for p in analysis.perspectives
     )
     out.append(
-        Finding(
-            "caveat",
-            f"Sources per perspective: {listed}",
-            numbers={"sources": counts, "single_source": single},
-            code="sources-per-perspective",
-        )
+        _caveat("sources-per-perspective", f"Sources per perspective: {listed}", sources=counts, single_source=single)
     )
     total = len(analysis.claims)
     if context.dated is not None and total:
         undated = total - context.dated
-        out.append(
-            Finding(
-                "caveat",
-                f"Undated claims: {_share(undated, total)}, with no date of their own or their source's",
-                numbers={"undated": undated, "claims": total},
-                code="undated-share",
-            )
-        )
+        text = f"Undated claims: {_share(undated, total)}, with no date of their own or their source's"
+        out.append(_caveat("undated-share", text, undated=undated, claims=total))
     if context.coverage:
         shares = "; ".join(f"{s} {covered / sentences:.0%}" for s, covered, sentences in context.coverage if sentences)
-        out.append(
-            Finding(
-                "caveat",
-                f"Sentences coded per source: {shares}",
-                numbers={"coverage": {s: [covered, sentences] for s, covered, sentences in context.coverage}},
-                code="coverage-share",
-            )
-        )
+        coverage = {s: [covered, sentences] for s, covered, sentences in context.coverage}
+        out.append(_caveat("coverage-share", f"Sentences coded per source: {shares}", coverage=coverage))
     voiced = [c.voice for c in analysis.claims]
     if any(v is not None for v in voiced):
         writer = sum(v in WRITER_VOICES for v in voiced)
         resting = [(t, p) for t in analysis.topics for p in analysis.perspectives if _rests(analysis, t, p)]
         shown = [f"{codebook.label('topics', str(t))} ({p})" for t, p in resting]
         rest = f"; {counted(len(resting), 'cell')} rest on forecasts" + (f": {', '.join(shown)}" if shown else "")
-        out.append(
-            Finding(
-                "caveat",
-                f"Claims in the writer's voice (assessment, forecast, recommendation): {_share(writer, total)}{rest}",
-                numbers={"writer_voice": writer, "claims": total, "rests_on_forecasts": [list(k) for k in resting]},
-                code="writer-voice",
-            )
-        )
+        text = f"Claims in the writer's voice (assessment, forecast, recommendation): {_share(writer, total)}{rest}"
+        numbers = {"writer_voice": writer, "claims": total, "rests_on_forecasts": [list(k) for k in resting]}
+        out.append(_caveat("writer-voice", text, **numbers))
     if context.alpha is not None:
         alpha, units, where = context.alpha
         value = "not computable" if alpha is None else f"{alpha:.2f}"
-        out.append(
-            Finding(
-                "caveat",
-                f"Second coding ({where}): stance alpha {value} over {counted(units, 'matched claim')} (no bootstrap)",
-                numbers={"stance_alpha": alpha, "units": units, "coding": where},
-                code="second-coding-alpha",
-            )
-        )
+        text = f"Second coding ({where}): stance alpha {value} over {counted(units, 'matched claim')} (no bootstrap)"
+        out.append(_caveat("second-coding-alpha", text, stance_alpha=alpha, units=units, coding=where))
     return out
 
 

@@ -114,10 +114,9 @@ def _fields(claim: Coded, old: Claim | None) -> dict[str, str | tuple[str, ...] 
     fields["stance"] = claim.stance
     if claim.voice:
         fields["voice"] = claim.voice
-    if claim.approach:
-        fields["approach"] = claim.approach
-    elif claim.approach_list:
-        fields["approach"] = claim.approach_list
+    approach = claim.approach or claim.approach_list  # one text, or the list `approach: [a, b]`
+    if approach:
+        fields["approach"] = approach
     if claim.sides:
         fields["sides"] = dict(claim.sides)
     if claim.actor:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from matrix.files.quotes import near_duplicates
+from matrix.model.location import Location
 from matrix.model.problems import Problem, shown
 from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook
 
@@ -96,6 +97,46 @@ def _first_cue(pattern: re.Pattern[str] | None, claim: Claim) -> tuple[int, str]
     return None
 
 
+# Each warning's wording: its message, a template over the `claim` warned, the `cue` found
+# (shown) and the `earlier` claim it repeats or splits; and how to fix the coding or keep it
+# (its hint then says to give the reason under `accept:`).
+_WORDING: Mapping[str, tuple[str, str]] = {
+    "hedged-confidence": (
+        "the passage hedges ({cue}) but the claim is coded {claim.confidence} confidence",
+        "code 'confidence: low' for a forecast, recommendation or hedged view, or keep it",
+    ),
+    "hedged-stated": (
+        "the passage hedges ({cue}) but the claim is coded as a party's stated position",
+        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's, or keep it",
+    ),
+    "actor-names-both": (
+        "the claim has actor '{claim.actor}' but its passage names both parties ({cue})",
+        "leave 'actor' out when both sides' position is meant, or keep it",
+    ),
+    "split-topic": (
+        (
+            "the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
+            "topic '{earlier.topic}', not '{claim.topic}'"
+        ),
+        "code both parts on one topic when the sentence states one position, or keep the split",
+    ),
+    "near-duplicate-claims": (
+        (
+            "the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
+            "and actor, and a near-duplicate passage"
+        ),
+        "merge the two into one claim, with every passage under 'quotes:'; or keep both",
+    ),
+}
+
+
+def _warning(code: str, claim: Claim, at: Location, cue: str = "", earlier: Claim | None = None) -> Problem:
+    """The warning `code` on `claim`, at `at`, worded as `_WORDING` says."""
+    message, fix = _WORDING[code]
+    hint = f"{fix} and say why under 'accept: {{{code}: <reason>}}'"
+    return Problem(at, code, message.format(claim=claim, cue=cue, earlier=earlier), hint, claim.id or None)
+
+
 def _hedge_read(claim: Claim) -> bool:
     """Whether a hedge in the claim's passages would be reported (`_hedged`, `_hedged_stated`)."""
     weight = CONFIDENCE_WEIGHTS.get(claim.confidence)
@@ -108,28 +149,14 @@ def _hedged(claim: Claim, found: tuple[int, str] | None) -> Problem | None:
     if weight is None or weight <= LOW or found is None:
         return None
     index, hedge = found
-    return Problem(
-        claim.passage_at(index),
-        "hedged-confidence",
-        f"the passage hedges ({shown(hedge)}) but the claim is coded {claim.confidence} confidence",
-        "code 'confidence: low' for a forecast, recommendation or hedged view, "
-        "or keep it and say why under 'accept: {hedged-confidence: <reason>}'",
-        claim.id or None,
-    )
+    return _warning("hedged-confidence", claim, claim.passage_at(index), cue=shown(hedge))
 
 
 def _hedged_stated(claim: Claim, found: tuple[int, str] | None) -> Problem | None:
     """`found`: the claim's first hedge (`_first_cue`)."""
     if claim.voice != "stated" or found is None:
         return None
-    return Problem(
-        claim.at("voice"),
-        "hedged-stated",
-        f"the passage hedges ({shown(found[1])}) but the claim is coded as a party's stated position",
-        "code 'voice: assessment', 'forecast' or 'recommendation' when the hedge is the writer's, "
-        "or keep it and say why under 'accept: {hedged-stated: <reason>}'",
-        claim.id or None,
-    )
+    return _warning("hedged-stated", claim, claim.at("voice"), cue=shown(found[1]))
 
 
 def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[int]]) -> dict[int, Claim]:
@@ -147,15 +174,7 @@ def _split_topics(claims: tuple[Claim, ...], sentences: Mapping[int, frozenset[i
 
 
 def _split_problem(claim: Claim, earlier: Claim) -> Problem:
-    return Problem(
-        claim.at("topic"),
-        "split-topic",
-        f"the claim quotes a sentence that '{earlier.id}' (line {earlier.location.line}) codes under "
-        f"topic '{earlier.topic}', not '{claim.topic}'",
-        "code both parts on one topic when the sentence states one position, "
-        "or keep the split and say why under 'accept: {split-topic: <reason>}'",
-        claim.id or None,
-    )
+    return _warning("split-topic", claim, claim.at("topic"), earlier=earlier)
 
 
 def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
@@ -164,14 +183,7 @@ def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
     found = _first_cue(both, claim)
     if found is None:
         return None
-    return Problem(
-        claim.at("actor"),
-        "actor-names-both",
-        f"the claim has actor '{claim.actor}' but its passage names both parties ({shown(found[1])})",
-        "leave 'actor' out when both sides' position is meant, "
-        "or keep it and say why under 'accept: {actor-names-both: <reason>}'",
-        claim.id or None,
-    )
+    return _warning("actor-names-both", claim, claim.at("actor"), cue=shown(found[1]))
 
 
 def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
@@ -192,15 +204,7 @@ def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
 
 
 def _duplicate_problem(claim: Claim, earlier: Claim) -> Problem:
-    return Problem(
-        claim.at("id"),
-        "near-duplicate-claims",
-        f"the claim repeats '{earlier.id}' (line {earlier.location.line}): same topic, stance, approach "
-        "and actor, and a near-duplicate passage",
-        "merge the two into one claim, with every passage under 'quotes:'; "
-        "or keep both and say why under 'accept: {near-duplicate-claims: <reason>}'",
-        claim.id or None,
-    )
+    return _warning("near-duplicate-claims", claim, claim.at("id"), earlier=earlier)
 
 
 def _accepted(claim: Claim, found: Mapping[str, Problem]) -> Iterator[Problem]:

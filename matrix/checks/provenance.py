@@ -46,18 +46,23 @@ def is_web_address(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not _NOT_IN_ADDRESS.search(value)
 
 
+def invalid_date(source: Source, name: str, hint: str) -> Problem | None:
+    """`invalid-date` at the source's date field `name` (published, retrieved) when it is given
+    but is not a date (YYYY-MM-DD, YYYY-MM or YYYY); None when it is absent or a date."""
+    value: str | None = getattr(source, name)
+    if value is None or parse_date(value) is not None:
+        return None
+    message = f"{name} {shown(value)} is not a date: YYYY-MM-DD, YYYY-MM or YYYY"
+    return Problem(source.positions[name], "invalid-date", message, hint, source.id)
+
+
 def provenance_problems(project: Project) -> Iterator[Problem]:
     """Malformed provenance values, and texts that changed since they were pinned."""
     texts = {f.source.id: project.texts.get(f.file) for f in project.files if f.source is not None}
     for source in project.sources:
-        if source.retrieved is not None and parse_date(source.retrieved) is None:
-            yield Problem(
-                source.positions["retrieved"],
-                "invalid-date",
-                f"retrieved {shown(source.retrieved)} is not a date: YYYY-MM-DD, YYYY-MM or YYYY",
-                "write the day the text was obtained, e.g. 'retrieved: 2025-06-05', or leave it out",
-                source.id,
-            )
+        retrieved = "write the day the text was obtained, e.g. 'retrieved: 2025-06-05', or leave it out"
+        if (problem := invalid_date(source, "retrieved", retrieved)) is not None:
+            yield problem
         if source.archive is not None and not is_web_address(source.archive):
             yield Problem(
                 source.positions["archive"],

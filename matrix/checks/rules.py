@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from matrix.checks.consistency import EMITS as CONSISTENCY_CODES
 from matrix.checks.consistency import Cues, consistency_problems, cues_of
 from matrix.checks.provenance import EMITS as PROVENANCE_CODES
-from matrix.checks.provenance import provenance_problems
+from matrix.checks.provenance import invalid_date, provenance_problems
 from matrix.files.memos import cell_counts, staleness
 from matrix.files.plain import Placed, location  # Placed: each passage's (location, start, end); None: not found
 from matrix.files.quotes import Match, NormalisedText
@@ -240,14 +240,9 @@ def source_fields(ctx: Context) -> Iterator[Problem]:
                 did_you_mean(source.perspective, perspectives),
                 source.id,
             )
-        if source.published is not None and parse_date(source.published) is None:
-            yield Problem(
-                source.positions["published"],
-                "invalid-date",
-                f"published {shown(source.published)} is not a date: YYYY-MM-DD, YYYY-MM or YYYY",
-                "write e.g. 'published: 2025-06-05' (or 2025-06, or 2025 when only that is known), or leave it out",
-                source.id,
-            )
+        published = "write e.g. 'published: 2025-06-05' (or 2025-06, or 2025 when only that is known), or leave it out"
+        if (problem := invalid_date(source, "published", published)) is not None:
+            yield problem
         if source.url is not None:
             parts = urlsplit(source.url)
             if parts.scheme not in ("http", "https") or not parts.netloc:

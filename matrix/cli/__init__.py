@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -22,6 +23,10 @@ from matrix.model.values import FILTER_DIMENSIONS, Filters, Project
 from matrix.terminal import console, problems_view, progress, text
 from matrix.time.periods import PERIOD_KINDS, PartialDate, parse_date, parse_span
 from matrix.time.timeline import PeriodChoice, TimeRange
+
+if TYPE_CHECKING:
+    from matrix.analysis.findings import Findings
+    from matrix.analysis.pivot import Analysis
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,6 +120,13 @@ class Inputs:
                     hint = did_you_mean(value, known[dimension])
                     raise click.BadParameter(f"unknown id {shown(value)}; {hint}", param_hint=f"--{dimension}")
         return project, report
+
+    def findings(self, analysis: Analysis, project: Project, report: Report) -> Findings:
+        """The key findings of `analysis`, its caveats reading the project's files and cache."""
+        from matrix.analysis.context import finding_context
+        from matrix.analysis.findings import findings
+
+        return findings(analysis, finding_context(analysis, project, report, self.files, self.cache))
 
     def destination(self, out: Path | None, project: Project, default: str) -> tuple[Path, Path]:
         """Where a command writes: `out`, or output/`default` under the root (that folder made);
@@ -268,9 +280,16 @@ def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 def time_options(function: F) -> F:
-    """--since and --until: only claims dated in that range (undated ones are left out, and counted)."""
+    """--since and --until: only claims dated in that range (undated ones are left out, and
+    counted); the command gets them as one `time_range` (parsed_time_range)."""
+
+    @functools.wraps(function)
+    def command(**values: Any) -> Any:
+        since, until = values.pop("since"), values.pop("until")
+        return function(**values, time_range=parsed_time_range(since, until))
+
     return _stack(
-        function,
+        cast(F, command),
         [
             click.option(
                 f"--{name}",
@@ -285,9 +304,16 @@ def time_options(function: F) -> F:
 
 
 def period_options(function: F) -> F:
-    """--period, or --window with --step: how time is cut into periods."""
+    """--period, or --window with --step: how time is cut into periods; the command gets them
+    as one `periods` (parsed_periods)."""
+
+    @functools.wraps(function)
+    def command(**values: Any) -> Any:
+        period, window, step = values.pop("period"), values.pop("window"), values.pop("step")
+        return function(**values, periods=parsed_periods(period, window, step))
+
     return _stack(
-        function,
+        cast(F, command),
         [
             click.option(
                 "--period",

@@ -15,8 +15,6 @@ from matrix.cli import (
     main,
     number_option,
     out_option,
-    parsed_periods,
-    parsed_time_range,
     period_options,
     project_options,
     time_options,
@@ -26,8 +24,7 @@ from matrix.model.terms import Unit
 from matrix.model.values import Filters
 from matrix.model.wording import counted
 from matrix.terminal import console, text
-from matrix.time.periods import PartialDate
-from matrix.time.timeline import left_out
+from matrix.time.timeline import PeriodChoice, TimeRange, left_out
 
 
 @main.command()
@@ -77,11 +74,8 @@ def network(
     fmt: str,
     out: Path | None,
     count: Unit,
-    since: PartialDate | None,
-    until: PartialDate | None,
-    period: str | None,
-    window: str | None,
-    step: str | None,
+    time_range: TimeRange,
+    periods: PeriodChoice,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the discourse network: sources, perspectives or actors tied by the topics on which
@@ -92,7 +86,6 @@ def network(
     if mode == "twomode" and (qualifier is not None or normalize is not None):
         raise click.UsageError("--qualifier and --normalize weigh one-mode edges; a two-mode edge is a net index")
     options = Options(nodes, mode, qualifier or "subtract", normalize or "none", min_claims, count.value)
-    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, _ = inputs.checked()
     target, resolved = inputs.destination(out, project, f"network.{fmt}")

@@ -15,8 +15,6 @@ from matrix.cli import (
     format_option,
     main,
     out_option,
-    parsed_periods,
-    parsed_time_range,
     period_options,
     project_options,
     time_options,
@@ -28,8 +26,7 @@ from matrix.model.terms import PASSAGE_SEPARATOR, Unit
 from matrix.model.values import Filters
 from matrix.model.wording import counted
 from matrix.terminal import console, period_view, progress, summary_view, text
-from matrix.time.periods import PartialDate
-from matrix.time.timeline import left_out
+from matrix.time.timeline import PeriodChoice, TimeRange, left_out
 
 
 @main.command()
@@ -49,20 +46,14 @@ def build(
     strict: bool,
     quiet: bool,
     count: Unit,
-    since: PartialDate | None,
-    until: PartialDate | None,
-    period: str | None,
-    window: str | None,
-    step: str | None,
+    time_range: TimeRange,
+    periods: PeriodChoice,
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
-    from matrix.analysis.context import finding_context
-    from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
     from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
-    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.xlsx")
@@ -76,7 +67,7 @@ def build(
     try:
         with covering:
             analysis = analyse(project, report, inputs.filters, count, time_range)
-            found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+            found = inputs.findings(analysis, project, report)
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
@@ -121,21 +112,16 @@ def summary(
     fmt: str,
     width: int | None,
     count: Unit,
-    since: PartialDate | None,
-    until: PartialDate | None,
+    time_range: TimeRange,
     by_period: bool,
-    period: str | None,
-    window: str | None,
-    step: str | None,
+    periods: PeriodChoice,
     **filters: tuple[str, ...],
 ) -> None:
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
     net index of each topic per period)."""
-    from matrix.analysis.context import finding_context
-    from matrix.analysis.findings import findings, findings_numbers
+    from matrix.analysis.findings import findings_numbers
     from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
 
-    time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, count, time_range)
@@ -149,7 +135,7 @@ def summary(
             out_console = console(width=width)
             out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
     else:
-        found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+        found = inputs.findings(analysis, project, report)
         if fmt == "json":
             numbers = {**summary_numbers(analysis), **findings_numbers(found)}
             click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
@@ -187,14 +173,12 @@ def export(
     out: Path | None,
     per: str,
     raw: bool,
-    since: PartialDate | None,
-    until: PartialDate | None,
+    time_range: TimeRange,
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
     from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv_bytes, claims_records
 
-    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
     analysis = analyse(project, report, inputs.filters, time_range=time_range)
@@ -230,8 +214,6 @@ def report_command(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
-    from matrix.analysis.context import finding_context
-    from matrix.analysis.findings import findings
     from matrix.analysis.pivot import analyse
     from matrix.brief import brief_of, render_brief
 
@@ -239,7 +221,7 @@ def report_command(
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
     analysis = analyse(project, report, inputs.filters, count)
-    found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
+    found = inputs.findings(analysis, project, report)
     stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
     page = render_brief(brief_of(analysis, project, stamp, found)).encode("utf-8")
     try:

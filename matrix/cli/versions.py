@@ -19,7 +19,6 @@ from matrix.cli import (
     format_option,
     main,
     out_option,
-    parsed_time_range,
     project_options,
     time_options,
     width_option,
@@ -28,7 +27,6 @@ from matrix.cli.process import Exit, finish
 from matrix.model.terms import Unit
 from matrix.model.values import Filters, Project
 from matrix.terminal import agreement_view, console, diff_view
-from matrix.time.periods import PartialDate
 from matrix.time.timeline import TimeRange, left_out
 
 if TYPE_CHECKING:
@@ -58,8 +56,7 @@ def diff_command(
     fmt: str,
     out: Path | None,
     exit_code: bool,
-    since: PartialDate | None,
-    until: PartialDate | None,
+    time_range: TimeRange,
     width: int | None,
     **filters: tuple[str, ...],
 ) -> None:
@@ -70,7 +67,6 @@ def diff_command(
     from matrix.analysis.diff import compare
     from matrix.files.revisions import RevisionError, Version, checkout
 
-    time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     # the files both versions have are read (blobs by object id), checked and compared once
     shared, blobs = Shared(), dict[str, bytes]()

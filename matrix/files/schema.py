@@ -435,21 +435,34 @@ def _read_approach_list(
 
 C = TypeVar("C", MappingNode, SequenceNode)
 
+# How `_container` words the problems of a claim field that holds a mapping or a list: the
+# empty value's hint, what the field must be, how to write it.
+_CONTAINER_HINTS: Mapping[str, tuple[str, str, str]] = {
+    "sides": (
+        "give each side's actor and approach",
+        "a mapping of actor to approach",
+        "write 'sides: {US: unilateral, India: multilateral}'",
+    ),
+    "quotes": (
+        "list at least one passage under 'quotes:'",
+        "a list of passages",
+        "write each passage on a line starting with '- ', or use 'quote:' for one passage",
+    ),
+    "accept": (
+        "give 'accept' a code and a reason, or delete the line",
+        "a mapping of warning code to reason",
+        "write 'accept:' then, indented, 'hedged-confidence: <why the coding is right>'",
+    ),
+}
 
-def _container(
-    node: Node,
-    kind: type[C],
-    name: str,
-    out: _Collector,
-    subject: str | None,
-    hints: tuple[str, str, str],
-) -> C | None:
+
+def _container(node: Node, kind: type[C], name: str, out: _Collector, subject: str | None) -> C | None:
     """`node` when it is a `kind` (a mapping or a list); else None, with `empty-value` for an
     empty value or `wrong-type` for another kind reported at it (nothing for a node the tree
-    already rejected). `hints`: the empty value's hint, what the field must be, how to write it."""
+    already rejected), worded as `_CONTAINER_HINTS[name]` says."""
     if isinstance(node, Rejected):
         return None
-    empty, must_be, write = hints
+    empty, must_be, write = _CONTAINER_HINTS[name]
     if isinstance(node, Scalar) and (node.null or not node.value.strip()):
         out.add(node.location, "empty-value", f"'{name}' is empty", empty, subject)
         return None
@@ -464,12 +477,7 @@ def _read_sides(
 ) -> tuple[tuple[str, str], ...]:
     """The (actor, approach) pairs of `sides: {US: unilateral, India: multilateral}` in the
     order written; `positions` gets `sides` and `sides.ACTOR` (the approach's place)."""
-    hints = (
-        "give each side's actor and approach",
-        "a mapping of actor to approach",
-        "write 'sides: {US: unilateral, India: multilateral}'",
-    )
-    if (mapping := _container(node, MappingNode, "sides", out, subject, hints)) is None:
+    if (mapping := _container(node, MappingNode, "sides", out, subject)) is None:
         return ()
     node = mapping
     positions["sides"] = node.location
@@ -492,12 +500,7 @@ def _read_sides(
 
 def _read_passages(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> tuple[str, ...]:
     """The passages of a `quotes:` list, each kept as written; `positions` gets `quotes.N`."""
-    hints = (
-        "list at least one passage under 'quotes:'",
-        "a list of passages",
-        "write each passage on a line starting with '- ', or use 'quote:' for one passage",
-    )
-    if (items := _container(node, SequenceNode, "quotes", out, subject, hints)) is None:
+    if (items := _container(node, SequenceNode, "quotes", out, subject)) is None:
         return ()
     node = items
     if not node.items:
@@ -514,12 +517,7 @@ def _read_passages(node: Node, out: _Collector, subject: str | None, positions: 
 
 def _read_accept(node: Node, out: _Collector, subject: str | None, positions: dict[str, Location]) -> dict[str, str]:
     """The `accept:` mapping of warning code -> reason; `positions` gets `accept.CODE`."""
-    hints = (
-        "give 'accept' a code and a reason, or delete the line",
-        "a mapping of warning code to reason",
-        "write 'accept:' then, indented, 'hedged-confidence: <why the coding is right>'",
-    )
-    if (mapping := _container(node, MappingNode, "accept", out, subject, hints)) is None:
+    if (mapping := _container(node, MappingNode, "accept", out, subject)) is None:
         return {}
     node = mapping
     positions["accept"] = node.location

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from matrix.model.problems import CODES, Level
+from matrix.model.problems import Catalogued
 from matrix.model.terms import CSV_FORMULA_START
 
 EMITS = ("import-unreadable",)
@@ -56,21 +56,13 @@ def column_letter(column: int) -> str:
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class ImportProblem:
+class ImportProblem(Catalogued):
     """A problem of an import, at a cell (or a file: row 0). Sorts by place, then code."""
 
     where: CellRef
     code: str
     message: str = field(compare=False)
     hint: str = field(default="", compare=False)
-
-    @property
-    def level(self) -> Level:
-        return CODES[self.code][0]
-
-    def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise ValueError(f"unregistered problem code {self.code!r}")
 
     def __str__(self) -> str:
         where = f"{self.where.file}" if self.where.row == 0 else str(self.where)

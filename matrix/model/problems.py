@@ -126,15 +126,12 @@ ACCEPTABLE_CODES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Problem:
-    """One finding. Sorts by file, line, column, then code."""
+class Catalogued:
+    """What a problem value (a Problem, an import's ImportProblem) takes from the catalogue:
+    its `code` must be one of CODES, and its level is that code's."""
 
-    location: Location
+    __slots__ = ()
     code: str
-    message: str = field(compare=False)
-    hint: str = field(default="", compare=False)
-    subject: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -143,6 +140,17 @@ class Problem:
     @property
     def level(self) -> Level:
         return CODES[self.code][0]
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Problem(Catalogued):
+    """One finding. Sorts by file, line, column, then code."""
+
+    location: Location
+    code: str
+    message: str = field(compare=False)
+    hint: str = field(default="", compare=False)
+    subject: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
