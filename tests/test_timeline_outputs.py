@@ -478,7 +478,6 @@ def test_no_chart_has_fewer_than_two_points(tmp_path: Path, capsys: pytest.Captu
     import zipfile
 
     from matrix import analyse, check
-    from matrix.analysis.pivot import analysis_timeline
     from matrix.time.timeline import UNDATED
 
     files = {
@@ -490,7 +489,7 @@ def test_no_chart_has_fewer_than_two_points(tmp_path: Path, capsys: pytest.Captu
     dated = write_project(tmp_path / "three", files)
     _build(dated, capsys)
     project, report = check(dated)
-    line = analysis_timeline(analyse(project, report), project)
+    line = analyse(project, report).timeline
     points = {t: sum(1 for k in line.cells if k[0] != UNDATED and k[2] == t) for t in line.topics}
     assert points == {"export-controls": 4, "space": 4, "trade": 1}
     with zipfile.ZipFile(dated / "output" / "claims-matrix.xlsx") as book:

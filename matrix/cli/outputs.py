@@ -59,7 +59,7 @@ def build(
     """Validate, then write the Excel workbook and print the summary."""
     from matrix.analysis.context import finding_context
     from matrix.analysis.findings import findings
-    from matrix.analysis.pivot import analyse
+    from matrix.analysis.pivot import AnalysisOptions, analyse
     from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
     time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
@@ -75,14 +75,12 @@ def build(
     covering = coverage_in_background(project, report, inputs.filters.sources, COVERAGE_ROWS)
     try:
         with covering:
-            analysis = analyse(project, report, inputs.filters, count, time_range)
+            analysis = analyse(project, report, AnalysisOptions(inputs.filters, count, time_range, periods))
             found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
-                write_workbook(
-                    analysis, report, project, resolved, advance, covering.result, periods, stamp, found=found
-                )
+                write_workbook(analysis, report, project, resolved, advance, covering.result, stamp, found=found)
     except TimelineTooWide as error:
         raise click.UsageError(str(error)) from None
     except PermissionError as error:
@@ -133,25 +131,22 @@ def summary(
     net index of each topic per period)."""
     from matrix.analysis.context import finding_context
     from matrix.analysis.findings import findings, findings_numbers
-    from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
+    from matrix.analysis.pivot import AnalysisOptions, analyse
 
     time_range, periods = parsed_time_range(since, until), parsed_periods(period, window, step)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters, count, time_range)
+    analysis = analyse(project, report, AnalysisOptions(inputs.filters, count, time_range, periods))
     if by_period or periods.given:
-        line = analysis_timeline(analysis, project, periods)
         if fmt == "json":
-            click.echo(
-                json.dumps({"filters": inputs.filters.describe(), **line.to_dict()}, indent=2, ensure_ascii=False)
-            )
+            click.echo(json.dumps(analysis.to_dict(by_period=True), indent=2, ensure_ascii=False))
         else:
             out_console = console(width=width)
-            out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
+            out_console.print(period_view(analysis.timeline, analysis.codebook.label, width=out_console.width))
     else:
         found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
         if fmt == "json":
-            numbers = {**summary_numbers(analysis), **findings_numbers(found)}
+            numbers = {**analysis.to_dict(), **findings_numbers(found)}
             click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
         else:
             out_console = console(width=width)
@@ -192,12 +187,19 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv_bytes, claims_records
+    from matrix.analysis.pivot import (
+        CLAIM_COLUMNS,
+        PASSAGE_COLUMNS,
+        AnalysisOptions,
+        analyse,
+        claims_csv_bytes,
+        claims_records,
+    )
 
     time_range = parsed_time_range(since, until)
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters, time_range=time_range)
+    analysis = analyse(project, report, AnalysisOptions(inputs.filters, time_range=time_range))
     if analysis.selection is not None:
         click.echo(left_out(time_range, analysis.selection), err=True)
     passages = per == "passage"
@@ -232,13 +234,13 @@ def report_command(
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
     from matrix.analysis.context import finding_context
     from matrix.analysis.findings import findings
-    from matrix.analysis.pivot import analyse
+    from matrix.analysis.pivot import AnalysisOptions, analyse
     from matrix.brief import brief_of, render_brief
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
-    analysis = analyse(project, report, inputs.filters, count)
+    analysis = analyse(project, report, AnalysisOptions(inputs.filters, count))
     found = findings(analysis, finding_context(analysis, project, report, inputs.files, inputs.cache))
     stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
     page = render_brief(brief_of(analysis, project, stamp, found)).encode("utf-8")

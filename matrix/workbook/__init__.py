@@ -32,12 +32,11 @@ from matrix.analysis.context import finding_context
 from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.findings import Findings, findings
 from matrix.analysis.network import matrix_views
-from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.analysis.pivot import Analysis, evidence
 from matrix.files.memos import cell_counts
 from matrix.files.revisions import inputs_stamp
 from matrix.model.problems import Report
 from matrix.model.values import Project
-from matrix.time.timeline import PeriodChoice
 from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
@@ -94,13 +93,12 @@ def build_workbook(
     report: Report,
     project: Project,
     covered: Callable[[], Coverage],
-    periods: PeriodChoice | None = None,
     found: Findings | None = None,
 ) -> dict[str, Prerendered]:
     """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
     by a child process that lives as long as `stack`, and returned by sheet title. A Timeline
-    sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
-    is cut; default, chosen from the span of the dates); then the Network sheet. `found`: the
+    sheet (the analysis's `timeline`) follows Contrasts when the claims fall in two periods or
+    more; then the Network sheet. `found`: the
     key findings the Overview opens on (default: worked out here, without a second coding)."""
     cells = evidence(analysis.claims)
     layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
@@ -108,8 +106,7 @@ def build_workbook(
     covering = functools.cache(covered)
     if found is None:
         found = findings(analysis, finding_context(analysis, project, report, coverage=covering()))
-    line = analysis_timeline(analysis, project, periods)
-    timeline = shows_timeline(line)
+    timeline = shows_timeline(analysis.timeline)
     titles = [t for t in SHEETS if t != "Timeline" or timeline]
     overview_sheet(wb, analysis, report, dict(project.inputs), found, stance_rows, titles)
     stance_sheet(wb, analysis, cells, project.memos, layout)
@@ -117,7 +114,7 @@ def build_workbook(
     contrasts_sheet(wb, analysis, stance_rows, found)
     approach_sheet(wb, analysis, layout)
     if timeline:
-        timeline_sheet(wb, line, analysis.codebook)
+        timeline_sheet(wb, analysis.timeline, analysis.codebook)
     views = matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
     network_sheet(wb, views, analysis.codebook, analysis.count)
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
@@ -153,13 +150,12 @@ def write_workbook(
     out: Path,
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
-    periods: PeriodChoice | None = None,
     stamp: str | None = None,
     found: Findings | None = None,
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
     written. `covered()` gives the coverage (default: `workbook_coverage`, computed here);
-    `periods` how the Timeline sheet cuts time; `stamp` names the inputs in every page's
+    `stamp` names the inputs in every page's
     footer (default: the digest of their contents, `revisions.inputs_stamp`)."""
     if covered is None:
         covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
@@ -169,7 +165,6 @@ def write_workbook(
         report=report,
         project=project,
         covered=covered,
-        periods=periods,
         found=found,
     )
     write_sheets(out, "Claims matrix", fill, advance, inputs_stamp(project.inputs) if stamp is None else stamp)
