@@ -231,3 +231,28 @@ def test_the_pipeline_takes_its_options_as_values() -> None:
 
     assert len(inspect.signature(check).parameters) <= 4
     assert len(inspect.signature(load_project).parameters) <= 4
+
+
+def test_analyse_takes_its_options_as_one_value() -> None:
+    """Filters, unit, time range and periods are one AnalysisOptions: `analyse(project, report, options)`."""
+    import inspect
+
+    from matrix.analysis.pivot import analyse
+
+    assert list(inspect.signature(analyse).parameters) == ["project", "report", "options"]
+
+
+def test_the_periods_are_counted_once_in_the_analysis() -> None:
+    """Claims are counted per period by `analyse` alone (`Analysis.timeline`): no output
+    counts them again from the project (matrix/time/ holds the counting itself)."""
+    counting = {"timeline", "project_timeline"}
+    callers = set()
+    for path in modules():
+        if package_of(name_of(path)) == "time":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                if called in counting:
+                    callers.add(str(path.relative_to(ROOT)))
+    assert callers == {"matrix/analysis/pivot.py"}
