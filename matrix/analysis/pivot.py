@@ -53,6 +53,8 @@ from matrix.time.timeline import PeriodChoice, Selection, Timeline, TimeRange, p
 if TYPE_CHECKING:
     import pandas as pd
 
+    from matrix.analysis.network import MatrixView
+
 FRAMES = ("claims", "passages", "cells")  # what `Analysis.to_frame` gives
 
 
@@ -101,6 +103,14 @@ class Analysis:
         if self.selection is None:
             return line
         return replace(line, time_range=self.time_range, selection=self.selection)
+
+    @functools.cached_property
+    def network_views(self) -> tuple[MatrixView, ...]:
+        """The signed matrices of actors, perspectives and sources over the same claims (the
+        Network sheet, the brief's networks); worked out when first asked for, then kept."""
+        from matrix.analysis.network import matrix_views
+
+        return matrix_views(self.project, self.filters, self.time_range, self.count, self.topics)
 
     def voice_cell(self, topic: str, perspective: str) -> VoiceCell | None:
         """Whose voice one cell's claims are in, and whether it rests on forecasts; None: no claims."""

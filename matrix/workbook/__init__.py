@@ -31,7 +31,6 @@ from openpyxl import Workbook
 from matrix.analysis.context import finding_context
 from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.findings import Findings, findings
-from matrix.analysis.network import matrix_views
 from matrix.analysis.pivot import Analysis, evidence
 from matrix.files.memos import cell_counts
 from matrix.files.revisions import inputs_stamp
@@ -115,8 +114,7 @@ def build_workbook(
     approach_sheet(wb, analysis, layout)
     if timeline:
         timeline_sheet(wb, analysis.timeline, analysis.codebook)
-    views = matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
-    network_sheet(wb, views, analysis.codebook, analysis.count)
+    network_sheet(wb, analysis.network_views, analysis.codebook, analysis.count)
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
     streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
     sources_sheet(
