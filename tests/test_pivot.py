@@ -179,6 +179,23 @@ def test_a_cell_says_how_many_sources_its_claims_come_from(tmp_path: Path) -> No
     assert sources_cell is not None and (sources_cell.convergence, sources_cell.divergence) == (1, 2)
 
 
+def test_the_options_are_one_value_the_analysis_keeps(tmp_path: Path) -> None:
+    """`AnalysisOptions` takes the unit as text too (as a notebook writes it), refuses one that
+    is not a Unit, and the Analysis says which options it was computed with."""
+    from matrix import PeriodChoice, TimeRange
+
+    assert AnalysisOptions(unit="sources").unit is Unit.SOURCES  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="count must be one of"):
+        AnalysisOptions(unit="passages")  # type: ignore[arg-type]
+    project, report = check(write_project(tmp_path, PIVOT_FILES))
+    options = AnalysisOptions(
+        Filters(topics=("space",)), Unit.SOURCES, TimeRange.parse(until="2030"), PeriodChoice.parse(period="quarter")
+    )
+    analysis = analyse(project, report, options)
+    assert analysis.options == options and analysis.unit is Unit.SOURCES and analysis.timeline.kind == "quarter"
+    assert analyse(project, report).options == AnalysisOptions()
+
+
 def test_passages_table_has_one_row_per_passage(tmp_path: Path) -> None:
     two = "    quotes:\n      - Both governments agree to expand civil space cooperation together.\n      - The United States and India differ sharply on export controls policy.\n"
     text = claims_yaml("src-c", "CFR", "seeds/a.txt", [{"id": "c1", "topic": "space", "stance": "convergence"}])
