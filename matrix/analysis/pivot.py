@@ -105,6 +105,12 @@ class Analysis:
         return replace(line, time_range=self.time_range, selection=self.selection)
 
     @functools.cached_property
+    def dated(self) -> int:
+        """How many of the claims have a date (their own, or their source's published date)."""
+        shown = {c.id for c in self.claims}
+        return sum(1 for c in project_claims(self.project) if c.id in shown and c.date is not None)
+
+    @functools.cached_property
     def network_views(self) -> tuple[MatrixView, ...]:
         """The signed matrices of actors, perspectives and sources over the same claims (the
         Network sheet, the brief's networks); worked out when first asked for, then kept."""
