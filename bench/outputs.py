@@ -72,6 +72,9 @@ def every_output(out: Path, root: Path, other: Path, full: bool) -> None:
     if full:
         run(out, "summary-filtered", root, "summary", "--topic", "space", "--topic", "export-controls")
         run(out, "summary-since-json", root, "summary", "--format", "json", "--since", "2020")
+        run(out, "summary-quarters-json", root, "summary", "--period", "quarter", "--format", "json")
+        run(out, "summary-windows", root, "summary", "--window", "12M", "--step", "3M", "--count", "sources")
+        run(out, "build-windows", root, "build", "--no-cache", "--window", "12M", "--step", "6M", "--out", "{out}.xlsx")
         run(out, "build-since", root, "build", "--no-cache", "--since", "2020", "--out", "{out}.xlsx")
         run(out, "export-since", root, "export", "--format", "csv", "--since", "2020", "--until", "2023")
         run(out, "coverage-json", root, "coverage", "--format", "json")

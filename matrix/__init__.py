@@ -4,23 +4,27 @@ The Python API, for analysts in notebooks (the README's "Python API" shows it at
 
 - `check(root)`: load the project under `root` and validate it -> (Project, Report);
   `load_project(root)` and `validate(project)` are its two halves;
-- `analyse(project, report, filters, count, time_range)`: the Analysis every output reads,
-  restricted as the CLI's `--topic`/`--perspective`/`--source`/`--actor` (`Filters`),
-  `--count` (`Unit`) and `--since`/`--until` (`TimeRange.parse`) restrict it;
+- `analyse(project, report, options)`: the Analysis every output reads, with the options
+  (`AnalysisOptions`) the CLI's `--topic`/`--perspective`/`--source`/`--actor` (`Filters`),
+  `--count` (`Unit`), `--since`/`--until` (`TimeRange.parse`) and `--period`/`--window`/
+  `--step` (`PeriodChoice.parse`) give; its `timeline` counts the claims per period;
 - `Analysis.to_frame("claims" | "passages" | "cells")`: pandas DataFrames (pandas is
-  imported then, and only then); `Analysis.to_dict()`: the JSON of `summary`.
+  imported then, and only then); `Analysis.to_dict()`: the JSON of `summary`
+  (`to_dict(by_period=True)`: of `summary --by-period`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from matrix.analysis.options import AnalysisOptions
 from matrix.checks.pipeline import InvalidProject, check, load_project
 from matrix.checks.validation import validate
 from matrix.model.problems import CODES, Level, Problem, Report
 from matrix.model.terms import VERSION, Unit
 from matrix.model.values import Filters, Project
 from matrix.time.dating import TimeRange
+from matrix.time.timeline import PeriodChoice
 
 if TYPE_CHECKING:
     from matrix.analysis.pivot import Analysis, analyse
@@ -41,9 +45,11 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "CODES",
     "Analysis",
+    "AnalysisOptions",
     "Filters",
     "InvalidProject",
     "Level",
+    "PeriodChoice",
     "Problem",
     "Project",
     "Report",

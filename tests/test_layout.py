@@ -231,3 +231,32 @@ def test_the_pipeline_takes_its_options_as_values() -> None:
 
     assert len(inspect.signature(check).parameters) <= 4
     assert len(inspect.signature(load_project).parameters) <= 4
+
+
+def test_analyse_takes_its_options_as_one_value() -> None:
+    """Filters, unit, time range and periods are one AnalysisOptions: `analyse(project, report, options)`."""
+    import inspect
+
+    from matrix.analysis.pivot import analyse
+
+    assert list(inspect.signature(analyse).parameters) == ["project", "report", "options"]
+
+
+@pytest.mark.parametrize(
+    ("counting", "home"),
+    [({"timeline", "project_timeline"}, "time"), ({"matrix_views"}, "analysis/network")],
+)
+def test_the_periods_and_the_networks_are_counted_once_in_the_analysis(counting: set[str], home: str) -> None:
+    """Claims are counted per period (`Analysis.timeline`) and the Network sheet's and the
+    brief's signed matrices worked out (`Analysis.network_views`) by the Analysis alone: no
+    output counts them again from the project (`home` holds the counting itself)."""
+    callers = set()
+    for path in modules():
+        if path.relative_to(PACKAGE).as_posix().startswith(home + "/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                if called in counting:
+                    callers.add(path.relative_to(ROOT).as_posix())
+    assert callers == {"matrix/analysis/pivot.py"}

@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 
 from matrix import check
 from matrix.analysis.findings import findings
-from matrix.analysis.pivot import analyse
+from matrix.analysis.pivot import AnalysisOptions, analyse
 from matrix.workbook import SHEETS, write_workbook
 from matrix.workbook.layout import claims_layout
 from tests.conftest import PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
@@ -132,7 +132,7 @@ def test_libreoffice_opens_a_header_only_claims_table(tmp_path: Path) -> None:
     project, report = check(write_project(tmp_path / "p", PIVOT_FILES))
     book = tmp_path / "none.xlsx"
     nothing = Filters(perspectives=("CFR",), topics=("space",), actors=("US",))
-    write_workbook(analyse(project, report, nothing), report, project, book)
+    write_workbook(analyse(project, report, AnalysisOptions(nothing)), report, project, book)
     sheets = convert(book, tmp_path)
     assert [row for row in sheets["Claims"] if any(row)] == [list(CLAIM_HEADERS)]
     assert any(row and row[0].startswith("No claims match the filters") for row in sheets["Overview"])

@@ -10,7 +10,8 @@ import pytest
 
 from matrix import check
 from matrix.analysis.dataframes import CELL_COLUMNS
-from matrix.analysis.pivot import Analysis, ApproachCell, StanceCell, analyse, summary_numbers
+from matrix.analysis.pivot import Analysis, AnalysisOptions, ApproachCell, StanceCell, analyse, summary_numbers
+from matrix.model.terms import Unit
 from matrix.model.values import Filters
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, c, claims_yaml, write_project
 
@@ -115,13 +116,13 @@ def test_claims_table_has_locations(analysis: Analysis) -> None:
 )
 def test_filters(tmp_path: Path, filters: Filters, ids: list[str]) -> None:
     project, report = check(write_project(tmp_path, PIVOT_FILES))
-    result = analyse(project, report, filters)
+    result = analyse(project, report, AnalysisOptions(filters))
     assert [c.id for c in result.claims] == ids
 
 
 def test_filtered_matrix_keeps_only_chosen_columns(tmp_path: Path) -> None:
     project, report = check(write_project(tmp_path, PIVOT_FILES))
-    result = analyse(project, report, Filters(perspectives=("CFR",), topics=("space",)))
+    result = analyse(project, report, AnalysisOptions(Filters(perspectives=("CFR",), topics=("space",))))
     assert (result.topics, result.perspectives) == (("space",), ("CFR",))
     assert list(result.stance) == [("space", "CFR")]
 
@@ -151,7 +152,7 @@ def test_summary_numbers(analysis: Analysis) -> None:
 
 def test_sources_count_each_source_once_per_stance_in_a_cell(tmp_path: Path) -> None:
     project, report = check(write_project(tmp_path, PIVOT_FILES))
-    analysis = analyse(project, report, count="sources")
+    analysis = analyse(project, report, AnalysisOptions(unit=Unit.SOURCES))
     assert analysis.count == "sources"
     # US-India export controls: a1 (high) and a3 converge, a2 (low) diverges, all from src-a
     assert analysis.stance_cell("export-controls", "US-India") == StanceCell(1, 1, 0.0, 0.5, 1)
@@ -173,9 +174,26 @@ def test_a_cell_says_how_many_sources_its_claims_come_from(tmp_path: Path) -> No
     files["claims/c.yaml"] = claims_yaml("src-c", "CFR", "seeds/a.txt", [c("c1", "space", "divergence")])
     project, report = check(write_project(tmp_path, files))
     claims_cell = analyse(project, report).stance_cell("space", "CFR")
-    sources_cell = analyse(project, report, count="sources").stance_cell("space", "CFR")
+    sources_cell = analyse(project, report, AnalysisOptions(unit=Unit.SOURCES)).stance_cell("space", "CFR")
     assert claims_cell is not None and (claims_cell.divergence, claims_cell.sources) == (2, 2)
     assert sources_cell is not None and (sources_cell.convergence, sources_cell.divergence) == (1, 2)
+
+
+def test_the_options_are_one_value_the_analysis_keeps(tmp_path: Path) -> None:
+    """`AnalysisOptions` takes the unit as text too (as a notebook writes it), refuses one that
+    is not a Unit, and the Analysis says which options it was computed with."""
+    from matrix import PeriodChoice, TimeRange
+
+    assert AnalysisOptions(unit="sources").unit is Unit.SOURCES  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="count must be one of"):
+        AnalysisOptions(unit="passages")  # type: ignore[arg-type]
+    project, report = check(write_project(tmp_path, PIVOT_FILES))
+    options = AnalysisOptions(
+        Filters(topics=("space",)), Unit.SOURCES, TimeRange.parse(until="2030"), PeriodChoice.parse(period="quarter")
+    )
+    analysis = analyse(project, report, options)
+    assert analysis.options == options and analysis.unit is Unit.SOURCES and analysis.timeline.kind == "quarter"
+    assert analyse(project, report).options == AnalysisOptions()
 
 
 def test_passages_table_has_one_row_per_passage(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ import pytest
 
 from matrix import check
 from matrix.analysis.diff import side_of
-from matrix.analysis.pivot import analyse, summary_numbers
+from matrix.analysis.pivot import AnalysisOptions, analyse, summary_numbers
 from matrix.checks.pipeline import Shared
 from matrix.files.loading import Snapshot
 from matrix.files.revisions import checkout, inputs_digest, inputs_revision, inputs_stamp
 from matrix.files.where import ProjectFiles
+from matrix.model.terms import Unit
 from matrix.model.values import Filters
 from matrix.time.timeline import TimeRange
 from tests.conftest import PIVOT_FILES, SEED_A, write_project
@@ -115,7 +116,7 @@ def test_a_sides_numbers_are_those_of_the_summary(
     project, report = check(write_project(tmp_path, {**PIVOT_FILES, "claims/a.yaml": dated}))
     side, selection = side_of("version", project, filters, count, time_range)
     numbers = side.numbers
-    analysis = analyse(project, report, filters, count, time_range)
+    analysis = analyse(project, report, AnalysisOptions(filters, Unit(count), time_range or TimeRange()))
     summary = summary_numbers(analysis)
     assert numbers["stance"] == [{k: v for k, v in row.items() if k != "sources"} for row in summary["stance"]]  # type: ignore[attr-defined]
     assert numbers["contrasts"] == summary["contrasts"]

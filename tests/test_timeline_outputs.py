@@ -3,6 +3,7 @@ Timeline sheet read back cell by cell, and LibreOffice opening its charts."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from rich.console import Console
 
 from matrix.analysis.palette import net_colour
 from matrix.cli import run
@@ -478,7 +480,6 @@ def test_no_chart_has_fewer_than_two_points(tmp_path: Path, capsys: pytest.Captu
     import zipfile
 
     from matrix import analyse, check
-    from matrix.analysis.pivot import analysis_timeline
     from matrix.time.timeline import UNDATED
 
     files = {
@@ -490,9 +491,62 @@ def test_no_chart_has_fewer_than_two_points(tmp_path: Path, capsys: pytest.Captu
     dated = write_project(tmp_path / "three", files)
     _build(dated, capsys)
     project, report = check(dated)
-    line = analysis_timeline(analyse(project, report), project)
+    line = analyse(project, report).timeline
     points = {t: sum(1 for k in line.cells if k[0] != UNDATED and k[2] == t) for t in line.topics}
     assert points == {"export-controls": 4, "space": 4, "trade": 1}
     with zipfile.ZipFile(dated / "output" / "claims-matrix.xlsx") as book:
         charts = [name for name in book.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", name)]
     assert len(charts) == 1 + sum(n >= 2 for n in points.values())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--period", "month"],
+        ["--window", "12M", "--step", "6M"],
+        ["--period", "year", "--count", "sources"],
+        ["--since", "2024", "--topic", "export-controls"],
+    ],
+)
+def test_the_timeline_sheet_and_summary_by_period_read_the_analysis_timeline(
+    options: list[str], dated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The periods are computed once, in `analyse` (`Analysis.timeline`): the Timeline sheet's
+    table and `summary --by-period`'s JSON and table show its values, cut as the options say."""
+    from matrix import AnalysisOptions, Filters, PeriodChoice, TimeRange, analyse, check
+    from matrix.terminal import period_view
+
+    project, report = check(dated)
+    since = options[options.index("--since") + 1] if "--since" in options else None
+    analysis = analyse(
+        project,
+        report,
+        AnalysisOptions(
+            Filters(topics=("export-controls",)) if "--topic" in options else Filters(),
+            "sources" if "--count" in options else "claims",  # type: ignore[arg-type]  # its text will do
+            TimeRange.parse(since=since),
+            PeriodChoice.parse(
+                **{o[2:]: options[i + 1] for i, o in enumerate(options) if o in ("--period", "--window", "--step")}
+            ),
+        ),
+    )
+    line = analysis.timeline
+    expected = [
+        (r.period, r.perspective, r.topic, r.cell.convergence, r.cell.divergence, r.cell.net, r.cell.claims)
+        for r in line.rows()
+    ]
+    assert expected and analysis.options.periods == analysis.periods
+    book = _build(dated, capsys, *options)
+    if "Timeline" in book.sheetnames:
+        assert _tidy(book["Timeline"]) == expected
+    else:  # --since 2024 on one topic: U.S.-India has one dated claim left, no trend to chart
+        assert options[:1] == ["--since"]
+    code, out, err = _run(["summary", "--by-period", "--format", "json", "--root", str(dated), *options], capsys)
+    assert code == 0, err
+    assert json.loads(out) == json.loads(json.dumps(analysis.to_dict(by_period=True)))
+    assert [tuple(r.values())[:7] for r in json.loads(out)["rows"]] == expected
+    code, out, err = _run(["summary", "--by-period", "--width", "100", "--root", str(dated), *options], capsys)
+    recorder = Console(record=True, width=100, file=io.StringIO(), color_system=None, highlight=False)
+    recorder.print(period_view(line, analysis.codebook.label, width=100))
+    assert code == 0 and [t.rstrip() for t in out.splitlines()] == recorder.export_text().rstrip().splitlines()

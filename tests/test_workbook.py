@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from matrix import check
 from matrix.analysis.palette import hatch_colour
-from matrix.analysis.pivot import analyse
+from matrix.analysis.pivot import AnalysisOptions, analyse
+from matrix.model.terms import Unit
 from matrix.workbook import SHEETS, net_colour, write_workbook
 from tests.conftest import EXPORT_QUOTE, PIVOT_FILES, SPACE_QUOTE, claims_yaml, write_project
 
@@ -43,7 +44,7 @@ def comment_claims(comment: Comment | None) -> list[str]:
 def build(root: Path, out: Path, count: str = "claims") -> Book:
     project, report = check(root)
     assert report.errors == 0, report.problems
-    write_workbook(analyse(project, report, count=count), report, project, out)
+    write_workbook(analyse(project, report, AnalysisOptions(unit=Unit(count))), report, project, out)
     return openpyxl.load_workbook(out)
 
 

@@ -1,6 +1,7 @@
-"""What the key findings' caveats read besides the Analysis, each cheap enough for `summary`:
-how many of the analysed claims are dated, the share of each source's sentences that a claim's
-passage covers (as validation counted them) and the stance alpha of the project's second coding, without its bootstrap.
+"""What the key findings' caveats read besides the Analysis (whose `dated` says how many of
+its claims have a date), each cheap enough for `summary`: the share of each source's sentences
+that a claim's passage covers (as validation counted them) and the stance alpha of the
+project's second coding, without its bootstrap.
 
 A project declares its second coding by the folder `claims/second-coder/` (another coder's
 claims files over the same sources); `agree` compares them in full, with intervals.
@@ -23,7 +24,6 @@ from matrix.files.reading import read_limited
 from matrix.files.where import ProjectFiles
 from matrix.model.problems import Report
 from matrix.model.values import Project
-from matrix.time.dating import project_claims
 
 SECOND_CODER = "claims/second-coder"  # the folder of a project's blind second coding
 SECOND_CODER_LABEL = "second coder"
@@ -102,15 +102,13 @@ def finding_context(
     """The Context of `analysis`'s caveats: dated claims, each source's coverage (`coverage`'s
     figures when given, else validation's) and, when `files` says where the project is, its
     second coding's alpha."""
-    shown = {c.id for c in analysis.claims}
-    dated = sum(1 for c in project_claims(project) if c.id in shown and c.date is not None)
     shares = (
         coverage_shares(project, report)
         if coverage is None
         else tuple((row.source, row.covered, row.sentences) for row in coverage.sources)
     )
     return Context(
-        dated=dated,
+        dated=analysis.dated,
         coverage=shares,
         alpha=None if files is None else second_coding_alpha(files, project, report, cached),
     )

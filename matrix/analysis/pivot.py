@@ -1,7 +1,8 @@
 """One `Analysis`: every number the outputs show, computed once in plain Python from the
 validated project. The workbook, the terminal, the brief and every JSON output read it;
-`Analysis.to_dict()` is the JSON of `summary`, `Analysis.to_frame()` gives pandas DataFrames
-(for notebooks; pandas is imported only then). Pure.
+`Analysis.to_dict()` is the JSON of `summary` (`to_dict(by_period=True)`, of `summary
+--by-period`), `Analysis.to_frame()` gives pandas DataFrames (for notebooks; pandas is
+imported only then). Pure.
 
 net index = (conv - div) / (conv + div), in [-1, 1]; the weighted index uses the same
 formula with each claim weighing its confidence (low 1, medium 2, high 3).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from io import StringIO
@@ -41,6 +43,7 @@ from matrix.analysis.matrices import (
     stance_cells,
     totals,
 )
+from matrix.analysis.options import AnalysisOptions
 from matrix.analysis.voicing import VoiceCell, voice_cells
 from matrix.model.problems import Report
 from matrix.model.terms import APPROACHES, CSV_FORMULA_START, UNSPECIFIED, Unit
@@ -49,6 +52,8 @@ from matrix.time.timeline import PeriodChoice, Selection, Timeline, TimeRange, p
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from matrix.analysis.network import MatrixView
 
 FRAMES = ("claims", "passages", "cells")  # what `Analysis.to_frame` gives
 
@@ -59,7 +64,9 @@ class Analysis:
 
     `stance` and `approach` hold only the cells with claims; the matrices show `topics` x
     `perspectives` (the codebook's, less what the filters leave out). `unit` is what the
-    Stance, Approach and actor cells count; totals and source profiles always count claims."""
+    Stance, Approach and actor cells count; totals and source profiles always count claims.
+    `timeline` counts the same claims per period, cut as `periods` says (the Timeline sheet,
+    `summary --by-period`), from `project` when first asked for, once."""
 
     codebook: Codebook
     filters: Filters
@@ -72,12 +79,44 @@ class Analysis:
     contrasts: tuple[Contrast, ...]
     sources: tuple[SourceProfile, ...]
     totals: tuple[Total, ...]
+    project: Project = field(repr=False, compare=False)  # the validated project the numbers come from
     unit: Unit = Unit.CLAIMS
     passages: tuple[PassageRow, ...] = ()  # one row per passage of the claims
     tallies: Mapping[tuple[str | None, str], Tally] = field(default_factory=dict)  # every cell with claims
     time_range: TimeRange = field(default_factory=TimeRange)  # the claims are those dated in it (all when inactive)
     selection: Selection | None = None  # what the time range left out (None: no time range)
     voices: Mapping[tuple[str | None, str], VoiceCell] = field(default_factory=dict)  # per cell with claims
+    periods: PeriodChoice = field(default_factory=PeriodChoice)  # how `timeline` cuts time
+
+    @property
+    def options(self) -> AnalysisOptions:
+        """The options this Analysis was computed with."""
+        return AnalysisOptions(self.filters, self.unit, self.time_range, self.periods)
+
+    @functools.cached_property
+    def timeline(self) -> Timeline:
+        """The claims counted per period, perspective and topic (as `periods` cuts time), with
+        what the time range left out. Counted when first asked for (by the outputs that show
+        periods; the others do not pay for it), then kept."""
+        shown = {c.id for c in self.claims}
+        line = project_timeline(self.project, shown, self.topics, self.perspectives, self.periods, self.count)
+        if self.selection is None:
+            return line
+        return replace(line, time_range=self.time_range, selection=self.selection)
+
+    @functools.cached_property
+    def dated(self) -> int:
+        """How many of the claims have a date (their own, or their source's published date)."""
+        shown = {c.id for c in self.claims}
+        return sum(1 for c in project_claims(self.project) if c.id in shown and c.date is not None)
+
+    @functools.cached_property
+    def network_views(self) -> tuple[MatrixView, ...]:
+        """The signed matrices of actors, perspectives and sources over the same claims (the
+        Network sheet, the brief's networks); worked out when first asked for, then kept."""
+        from matrix.analysis.network import matrix_views
+
+        return matrix_views(self.project, self.filters, self.time_range, self.count, self.topics)
 
     def voice_cell(self, topic: str, perspective: str) -> VoiceCell | None:
         """Whose voice one cell's claims are in, and whether it rests on forecasts; None: no claims."""
@@ -116,8 +155,11 @@ class Analysis:
         """(source id, its profile row: title, perspective, claims, convergence, divergence, net, topics)."""
         return [(profile.source, profile.row()) for profile in self.sources]
 
-    def to_dict(self) -> dict[str, object]:
-        """The numbers `summary --format json` shows (empty cells are null)."""
+    def to_dict(self, by_period: bool = False) -> dict[str, object]:
+        """The numbers `summary --format json` shows (empty cells are null); `by_period`:
+        those of `summary --by-period --format json`, the filters and the `timeline`."""
+        if by_period:
+            return {"filters": self.filters.describe(), **self.timeline.to_dict()}
         return summary_numbers(self)
 
     def cell_rows(self) -> list[tuple[object, ...]]:
@@ -166,24 +208,16 @@ def _selected(
     return tuple(c for c in claims if c.id in kept), selection
 
 
-def analyse(
-    project: Project,
-    report: Report,
-    filters: Filters | None = None,
-    count: str = Unit.CLAIMS,
-    time_range: TimeRange | None = None,
-) -> Analysis:
-    """The Analysis of `project` (which must have a codebook), restricted by `filters` and to
-    the claims dated in `time_range` (an active one leaves the undated out, and counts them);
-    the matrices count `count` (a Unit; totals and source profiles count claims)."""
-    if count not in tuple(Unit):
-        raise ValueError(f"count must be one of {tuple(u.value for u in Unit)}, not {count!r}")
-    unit = Unit(count)
+def analyse(project: Project, report: Report, options: AnalysisOptions | None = None) -> Analysis:
+    """The Analysis of `project` (which must have a codebook), restricted by the options'
+    filters and to the claims dated in their time range (an active one leaves the undated
+    out, and counts them); the matrices count the options' unit (totals and source profiles
+    count claims), the timeline cuts time as their periods say."""
+    options = options or AnalysisOptions()
+    unit, filters, time_range = options.unit, options.filters, options.time_range
     codebook = project.codebook
     assert codebook is not None, "analyse needs a valid project"
-    filters = filters or Filters()
     topics, perspectives, actors = axes(codebook, filters)
-    time_range = time_range or TimeRange()
     claims, selection = _selected(claim_rows(project, report), project, filters, time_range)
     found, cells = stance_cells(claims, topics, perspectives, unit)
     return Analysis(
@@ -198,24 +232,15 @@ def analyse(
         contrasts=contrasts(found, topics, perspectives),
         sources=source_profiles(claims, project, topics),
         totals=totals(claims, perspectives),
+        project=project,
         unit=unit,
         passages=passage_rows(claims),
         tallies=found,
         time_range=time_range,
         selection=selection,
         voices=voice_cells(((c.source, c.topic, c.perspective, c.stance, c.weight, c.voice) for c in claims), unit),
+        periods=options.periods,
     )
-
-
-def analysis_timeline(analysis: Analysis, project: Project, choice: PeriodChoice | None = None) -> Timeline:
-    """The claims of `analysis` counted per period (`choice`: default, chosen from the span
-    of their dates), with what its time range left out."""
-    shown = {c.id for c in analysis.claims}
-    periods = choice or PeriodChoice()
-    line = project_timeline(project, shown, analysis.topics, analysis.perspectives, periods, analysis.count)
-    if analysis.selection is None:
-        return line
-    return replace(line, time_range=analysis.time_range, selection=analysis.selection)
 
 
 Evidence = tuple[int, str, str, tuple[str, ...]]  # row in the claims table, id, stance, passages
@@ -310,6 +335,7 @@ __all__ = [
     "PASSAGE_COLUMNS",
     "STANCE_MEASURES",
     "Analysis",
+    "AnalysisOptions",
     "ApproachCell",
     "CellClaim",
     "ClaimRow",
@@ -319,7 +345,6 @@ __all__ = [
     "StanceCell",
     "Total",
     "analyse",
-    "analysis_timeline",
     "cell_claims",
     "claims_csv",
     "claims_csv_bytes",

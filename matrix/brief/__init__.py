@@ -21,7 +21,7 @@ import jinja2
 
 from matrix.analysis.findings import HEADINGS, Findings, findings
 from matrix.analysis.matrices import Contrast, StanceCell, Total
-from matrix.analysis.network import SHEET_LIMIT, MatrixView, matrix_views
+from matrix.analysis.network import SHEET_LIMIT, MatrixView
 from matrix.analysis.palette import HATCH, PALETTE, THIN_BELOW, THIN_MARK, cell_colour, is_thin, net_colour, signed
 from matrix.analysis.pivot import Analysis, cell_claims
 from matrix.analysis.voicing import VoiceCell
@@ -237,10 +237,7 @@ def brief_of(analysis: Analysis, project: Project, stamp: str = "", found: Findi
             if (stale := staleness(memo, counts)) is not None
         },
         voices=analysis.voices if analysis.codes_voice else {},
-        networks=tuple(
-            network_block(view, codebook)
-            for view in matrix_views(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
-        ),
+        networks=tuple(network_block(view, codebook) for view in analysis.network_views),
         stamp=stamp,
         urls={s.id: s.url for s in project.sources if s.id in used and s.url},
     )

@@ -51,7 +51,7 @@ def build(
     **filters: tuple[str, ...],
 ) -> None:
     """Validate, then write the Excel workbook and print the summary."""
-    from matrix.analysis.pivot import analyse
+    from matrix.analysis.pivot import AnalysisOptions, analyse
     from matrix.workbook import COVERAGE_ROWS, TimelineTooWide, write_workbook
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
@@ -66,14 +66,12 @@ def build(
     covering = coverage_in_background(project, report, inputs.filters.sources, COVERAGE_ROWS)
     try:
         with covering:
-            analysis = analyse(project, report, inputs.filters, count, time_range)
+            analysis = analyse(project, report, AnalysisOptions(inputs.filters, count, time_range, periods))
             found = inputs.findings(analysis, project, report)
             rows = len(analysis.claims) + len(analysis.passages)
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
-                write_workbook(
-                    analysis, report, project, resolved, advance, covering.result, periods, stamp, found=found
-                )
+                write_workbook(analysis, report, project, resolved, advance, covering.result, stamp, found=found)
     except TimelineTooWide as error:
         raise click.UsageError(str(error)) from None
     except PermissionError as error:
@@ -120,24 +118,21 @@ def summary(
     """Print the stance and approach matrices, top contrasts and totals (or, --by-period, the
     net index of each topic per period)."""
     from matrix.analysis.findings import findings_numbers
-    from matrix.analysis.pivot import analyse, analysis_timeline, summary_numbers
+    from matrix.analysis.pivot import AnalysisOptions, analyse
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters, count, time_range)
+    analysis = analyse(project, report, AnalysisOptions(inputs.filters, count, time_range, periods))
     if by_period or periods.given:
-        line = analysis_timeline(analysis, project, periods)
         if fmt == "json":
-            click.echo(
-                json.dumps({"filters": inputs.filters.describe(), **line.to_dict()}, indent=2, ensure_ascii=False)
-            )
+            click.echo(json.dumps(analysis.to_dict(by_period=True), indent=2, ensure_ascii=False))
         else:
             out_console = console(width=width)
-            out_console.print(period_view(line, analysis.codebook.label, width=out_console.width))
+            out_console.print(period_view(analysis.timeline, analysis.codebook.label, width=out_console.width))
     else:
         found = inputs.findings(analysis, project, report)
         if fmt == "json":
-            numbers = {**summary_numbers(analysis), **findings_numbers(found)}
+            numbers = {**analysis.to_dict(), **findings_numbers(found)}
             click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
         else:
             out_console = console(width=width)
@@ -177,11 +172,18 @@ def export(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the flat claims table for R, pandas or a spreadsheet."""
-    from matrix.analysis.pivot import CLAIM_COLUMNS, PASSAGE_COLUMNS, analyse, claims_csv_bytes, claims_records
+    from matrix.analysis.pivot import (
+        CLAIM_COLUMNS,
+        PASSAGE_COLUMNS,
+        AnalysisOptions,
+        analyse,
+        claims_csv_bytes,
+        claims_records,
+    )
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked()
-    analysis = analyse(project, report, inputs.filters, time_range=time_range)
+    analysis = analyse(project, report, AnalysisOptions(inputs.filters, time_range=time_range))
     if analysis.selection is not None:
         click.echo(left_out(time_range, analysis.selection), err=True)
     passages = per == "passage"
@@ -214,13 +216,13 @@ def report_command(
     **filters: tuple[str, ...],
 ) -> None:
     """Write the brief: one self-contained HTML page to share (opens offline, on a phone too)."""
-    from matrix.analysis.pivot import analyse
+    from matrix.analysis.pivot import AnalysisOptions, analyse
     from matrix.brief import brief_of, render_brief
 
     inputs = Inputs.of(root, no_cache, max_file_size, Filters(**filters))
     project, report = inputs.checked(strict)
     target, resolved = inputs.destination(out, project, "claims-matrix.html")
-    analysis = analyse(project, report, inputs.filters, count)
+    analysis = analyse(project, report, AnalysisOptions(inputs.filters, count))
     found = inputs.findings(analysis, project, report)
     stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
     page = render_brief(brief_of(analysis, project, stamp, found)).encode("utf-8")

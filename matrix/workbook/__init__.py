@@ -31,13 +31,12 @@ from openpyxl import Workbook
 from matrix.analysis.context import finding_context
 from matrix.analysis.coverage import Coverage, coverage
 from matrix.analysis.findings import Findings, findings
-from matrix.analysis.network import views_in_background
-from matrix.analysis.pivot import Analysis, analysis_timeline, evidence
+from matrix.analysis.pivot import Analysis, evidence
 from matrix.files.memos import cell_counts
 from matrix.files.revisions import inputs_stamp
+from matrix.files.workers import Background
 from matrix.model.problems import Report
 from matrix.model.values import Project
-from matrix.time.timeline import PeriodChoice
 from matrix.workbook.agreement import write_agreement
 from matrix.workbook.archive import Prerendered, write_sheets
 from matrix.workbook.cells import Sheet, net_colour
@@ -83,6 +82,7 @@ SHEETS = (  # reader sheets, then reference sheets (findings.READER_SHEETS, REFE
     "Problems",
 )
 
+VIEW_BYTES = 100  # about the bytes of one claim the Network sheet's views read: is a child worth it?
 COVERAGE_ROWS = 1000  # uncovered sentences listed in the workbook; the CLI lists them all
 
 
@@ -94,13 +94,12 @@ def build_workbook(
     report: Report,
     project: Project,
     covered: Callable[[], Coverage],
-    periods: PeriodChoice | None = None,
     found: Findings | None = None,
 ) -> dict[str, Prerendered]:
     """Fill a write-only workbook (saved once, streamed); the Claims rows are rendered
     by a child process that lives as long as `stack`, and returned by sheet title. A Timeline
-    sheet follows Contrasts when the claims fall in two periods or more (`periods`: how time
-    is cut; default, chosen from the span of the dates); then the Network sheet. `found`: the
+    sheet (the analysis's `timeline`) follows Contrasts when the claims fall in two periods or
+    more; then the Network sheet. `found`: the
     key findings the Overview opens on (default: worked out here, without a second coding)."""
     layout = claims_layout(analysis, {claim for memo in project.memos.entries for claim in memo.claims})
     # the longest work first: the Claims and Evidence rows, rendered by children from here on
@@ -108,16 +107,13 @@ def build_workbook(
     # Network sheet's views
     streamed = {"Claims": Prerendered(claims_rows(wb, analysis, layout), stack)}
     streamed["Evidence"] = Prerendered(evidence_rows(wb, analysis, layout), stack)
-    viewing = stack.enter_context(
-        views_in_background(project, analysis.filters, analysis.time_range, analysis.count, analysis.topics)
-    )
+    viewing = stack.enter_context(Background(lambda: analysis.network_views, VIEW_BYTES * len(analysis.claims)))
     cells = evidence(analysis.claims)
     stance_rows = {t: i + STANCE_FIRST_ROW for i, t in enumerate(analysis.topics)}
     covering = functools.cache(covered)
     if found is None:
         found = findings(analysis, finding_context(analysis, project, report, coverage=covering()))
-    line = analysis_timeline(analysis, project, periods)
-    timeline = shows_timeline(line)
+    timeline = shows_timeline(analysis.timeline)
     titles = [t for t in SHEETS if t != "Timeline" or timeline]
     overview_sheet(wb, analysis, report, dict(project.inputs), found, stance_rows, titles)
     stance_sheet(wb, analysis, cells, project.memos, layout)
@@ -125,7 +121,7 @@ def build_workbook(
     contrasts_sheet(wb, analysis, stance_rows, found)
     approach_sheet(wb, analysis, layout)
     if timeline:
-        timeline_sheet(wb, line, analysis.codebook)
+        timeline_sheet(wb, analysis.timeline, analysis.codebook)
     network_sheet(wb, viewing.result(), analysis.codebook, analysis.count)
     metadata = {
         s.id: (
@@ -157,13 +153,12 @@ def write_workbook(
     out: Path,
     advance: Callable[[int], None] = lambda n: None,
     covered: Callable[[], Coverage] | None = None,
-    periods: PeriodChoice | None = None,
     stamp: str | None = None,
     found: Findings | None = None,
 ) -> None:
     """Build the workbook and write it to `out` atomically; `advance(n)`: n more Claims or Evidence rows
     written. `covered()` gives the coverage (default: `workbook_coverage`, computed here);
-    `periods` how the Timeline sheet cuts time; `stamp` names the inputs in every page's
+    `stamp` names the inputs in every page's
     footer (default: the digest of their contents, `revisions.inputs_stamp`)."""
     if covered is None:
         covered = functools.partial(workbook_coverage, project, report, analysis.filters.sources)
@@ -173,7 +168,6 @@ def write_workbook(
         report=report,
         project=project,
         covered=covered,
-        periods=periods,
         found=found,
     )
     write_sheets(out, "Claims matrix", fill, advance, inputs_stamp(project.inputs) if stamp is None else stamp)

@@ -25,14 +25,12 @@ brief). Only the standard library and the project's pure modules; networkx lives
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from matrix.analysis.counting import Tally, axes, tallies
-from matrix.files.workers import Background
 from matrix.model.terms import COUNTS
 from matrix.model.values import Codebook, Filters, Project, Source
 from matrix.time.dating import Selection, TimeRange, dated_claim, select
@@ -669,22 +667,6 @@ def matrix_views(
     return tuple(views)
 
 
-CLAIM_WEIGHT = 100  # about the bytes of one claim the views read, to judge whether a child is worth it
-
-
-def views_in_background(
-    project: Project,
-    filters: Filters | None = None,
-    time_range: TimeRange | None = None,
-    count: str = "claims",
-    topics: Sequence[str] | None = None,
-) -> Background[tuple[MatrixView, ...]]:
-    """`matrix_views`, worked out by a forked child meanwhile when the project is large enough
-    to be worth one (see `Background`)."""
-    work = functools.partial(matrix_views, project, filters, time_range, count, topics)
-    return Background(work, CLAIM_WEIGHT * len(project.claims))
-
-
 __all__ = [
     "JOIN",
     "MODES",
@@ -714,5 +696,4 @@ __all__ = [
     "norm",
     "signed_groups",
     "signed_matrix",
-    "views_in_background",
 ]
