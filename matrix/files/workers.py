@@ -133,7 +133,7 @@ def _split(weights: Sequence[int], count: int) -> list[range]:
     return ranges
 
 
-def _shared_counter() -> Any:
+def shared_counter() -> Any:
     """A counter in memory shared across a fork; None where shared memory or semaphores are
     refused (some sandboxes): then nothing is shared."""
     try:
@@ -152,7 +152,7 @@ def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[i
     makes them, the children's at the end. `work` must return plain data (tuples, lists,
     dicts, str, int, float, None)."""
     total = sum(weights)
-    taken = _shared_counter() if worth_sharing(total) else None  # the next chunk to take
+    taken = shared_counter() if worth_sharing(total) else None  # the next chunk to take
     if taken is None:
         yield from enumerate(map(work, items))
         return

@@ -8,6 +8,7 @@ import datetime
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -16,19 +17,84 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from matrix.files.paths import atomic_output, build_time, remove_stale_temporaries
-from matrix.files.workers import Background
+from matrix.files.workers import Background, shared_counter, worth_sharing
 from matrix.workbook.printing import page_furniture
 from matrix.workbook.rows import StreamedRows
 
 ROW_BYTES = 800  # about the XML of one Claims row, to judge whether rendering them is worth a child process
+LEVEL = 1  # every entry's deflate level: a third of the time of the default level, for a file a fifth larger
+
+
+def crc32_combine(first: int, second: int, length: int) -> int:
+    """The CRC-32 of two byte strings one after the other, from the CRC-32 of each and the
+    second's `length` (zlib's crc32_combine: the first's CRC run through `length` zero bytes
+    by squaring the zero-bit operator over GF(2))."""
+
+    def times(matrix: list[int], vector: int) -> int:
+        total, row = 0, 0
+        while vector:
+            if vector & 1:
+                total ^= matrix[row]
+            vector >>= 1
+            row += 1
+        return total
+
+    def square(matrix: list[int]) -> list[int]:
+        return [times(matrix, matrix[n]) for n in range(32)]
+
+    if length <= 0:
+        return first
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    even = square(odd)  # two zero bits
+    odd = square(even)  # four
+    while True:
+        even = square(odd)
+        if length & 1:
+            first = times(even, first)
+        length >>= 1
+        if not length:
+            break
+        odd = square(even)
+        if length & 1:
+            first = times(odd, first)
+        length >>= 1
+        if not length:
+            break
+    return first ^ second
+
+
+class _Deflating:
+    """Bytes written are deflated as the archive deflates its entries (raw, `LEVEL`) into
+    `file`, their CRC-32 and size kept; `finish()` ends with a sync flush, so that the bytes
+    sit on a byte boundary with no final block: an entry's deflate stream can go on after them."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.crc = 0
+        self.size = 0
+        self.compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+
+    def write(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.file.write(self.compressor.compress(data))
+
+    def flush(self) -> None:
+        """Nothing until `finish`: a flush here would cut the deflate stream."""
+
+    def finish(self) -> None:
+        self.file.write(self.compressor.flush(zlib.Z_SYNC_FLUSH))
+        self.file.flush()
 
 
 class Prerendered:
-    """A sheet's streamed rows, rendered to an anonymous temporary file by a forked child
-    while this process builds the rest of the workbook (the file is shared by descriptor).
+    """A sheet's streamed rows, rendered and deflated to an anonymous temporary file by a
+    forked child while this process builds the rest of the workbook (the file is shared by
+    descriptor); the archive then copies the deflated bytes into the sheet's entry as they are.
 
-    Progress (`copy`'s `advance`) counts the rows twice over, as half-steps: once rendered,
-    once deflated into the archive; it adds up to exactly the number of rows."""
+    Progress (`copy`'s `advance`) counts the rows twice over, as half-steps: once rendered
+    (told by the child through a shared counter), once copied into the archive; it adds up to
+    exactly the number of rows."""
 
     def __init__(self, rows: StreamedRows, stack: contextlib.ExitStack, counted: bool = True) -> None:
         self.count = rows.count
@@ -36,13 +102,24 @@ class Prerendered:
         self.hyperlinks = b""  # the rows' <hyperlinks>, made with them (`copy`)
         self.file = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by `stack`
         self.on_rendered: Callable[[int], None] = lambda n: None  # rendering here: told as it goes
+        weight = ROW_BYTES * rows.count
+        self.rendered = shared_counter() if worth_sharing(weight) else None  # rows the child has rendered
 
-        def work() -> tuple[int, bytes]:  # the values, their XML and links, all made by the child
-            return rows.render(self.file, done=lambda n: self.on_rendered(n)), rows.hyperlinks()
+        def work() -> tuple[int, int, int, bytes]:  # values, XML (deflated) and links, all made by the child
+            deflating = _Deflating(self.file)
+            count = rows.render(deflating, done=self._rendered)  # type: ignore[arg-type]
+            deflating.finish()
+            return count, deflating.crc, deflating.size, rows.hyperlinks()
 
-        self.job = stack.enter_context(Background(work, ROW_BYTES * rows.count))
-        self.half_steps = 0  # rows rendered + rows deflated
+        self.job = stack.enter_context(Background(work, weight))
+        self.half_steps = 0  # rows rendered + rows copied
         self.advance: Callable[[int], None] = lambda n: None
+
+    def _rendered(self, rows: int) -> None:
+        if self.rendered is not None:
+            with self.rendered.get_lock():
+                self.rendered.value += rows
+        self.on_rendered(rows)
 
     def _step(self, half_steps: int) -> None:
         before = self.half_steps // 2
@@ -50,29 +127,39 @@ class Prerendered:
         self.advance(self.half_steps // 2 - before)
 
     def _watch_child(self) -> None:
-        """Until the child is done, count the rows it has rendered so far in the shared file
-        (complete `</row>` tags, read with pread: the file offset it writes at is shared)."""
-        scanned = 0
+        """Until the child is done, step the progress by the rows it says it has rendered."""
+        seen = 0
         while not self.job.ready(0.1):
-            data = os.pread(self.file.fileno(), 1 << 22, scanned)
-            last = data.rfind(b"</row>")
-            if last >= 0:
-                self._step(data.count(b"</row>", 0, last + 6))
-                scanned += last + 6
+            if self.rendered is not None:
+                now = self.rendered.value
+                self._step(now - seen)
+                seen = now
 
     def copy(self, target: IO[bytes], advance: Callable[[int], None]) -> None:
+        """Add the rows to the entry `target` (a zip entry open for writing, deflating at
+        `LEVEL`): its deflate stream is cut at a byte boundary (a sync flush), the rows' deflated
+        bytes follow as they are, and a fresh deflate stream goes on after them; its CRC-32
+        and size take the rows' in."""
         self.advance = advance
         self.on_rendered = self._step
         self._watch_child()
-        rows, self.hyperlinks = self.job.result()
+        rows, crc, size, self.hyperlinks = self.job.result()
         self._step(self.count - self.half_steps)  # rendered: the first half complete
-        size = self.file.seek(0, os.SEEK_END)
+        entry: Any = target  # zipfile's writer of one entry: its compressor, counts and file
+        cut = entry._compressor.flush(zlib.Z_SYNC_FLUSH)
+        entry._fileobj.write(cut)
+        entry._compress_size += len(cut)
+        deflated = self.file.seek(0, os.SEEK_END)
         self.file.seek(0)
         done = 0
         while chunk := self.file.read(1 << 22):
-            target.write(chunk)
+            entry._fileobj.write(chunk)
             done, before = done + len(chunk), done
-            self._step(rows * done // size - rows * before // size)
+            self._step(rows * done // max(deflated, 1) - rows * before // max(deflated, 1))
+        entry._compress_size += deflated
+        entry._crc = crc32_combine(entry._crc, crc, size)
+        entry._file_size += size
+        entry._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # knows nothing of the rows before
         self._step(2 * self.count - self.half_steps)  # and no row left to count
 
 
@@ -86,8 +173,7 @@ class _FixedTimeZip(zipfile.ZipFile):
         streamed: dict[str, Prerendered],
         advance: Callable[[int], None],
     ) -> None:
-        # level 1: a third of the time of the default level, for a file a fifth larger
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=LEVEL)
         self.stamp = when.timetuple()[:6]
         self.streamed = streamed  # archive name -> rows to add to that sheet
         self.advance = advance
@@ -97,7 +183,7 @@ class _FixedTimeZip(zipfile.ZipFile):
         info.compress_type = zipfile.ZIP_DEFLATED
         for attribute in ("compress_level", "_compresslevel"):  # Python 3.13+, and before
             with contextlib.suppress(AttributeError):
-                setattr(info, attribute, 1)
+                setattr(info, attribute, LEVEL)
         info.external_attr = 0o600 << 16
         return info
 
