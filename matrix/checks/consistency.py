@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from matrix.files.quotes import near_duplicates
+from matrix.files.quotes import comparable, similar
 from matrix.model.location import Location
 from matrix.model.problems import Problem, shown
 from matrix.model.values import CONFIDENCE_WEIGHTS, Claim, ClaimsFile, Codebook
@@ -71,6 +71,9 @@ EMITS = (  # its problem codes
 LOW = CONFIDENCE_WEIGHTS["low"]
 
 
+_FIRST_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {}  # cue_pattern's ASCII patterns -> their cues' first words
+
+
 @functools.lru_cache(maxsize=16)
 def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     """Whole words or phrases of `cues`, any case, any white space between words; None: no cues."""
@@ -78,7 +81,10 @@ def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     body = "|".join(r"\s+".join(map(re.escape, w)) for w in sorted(words, key=lambda w: -len(" ".join(w))))
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    if all(cue.isascii() for cue in cues):  # an ASCII text holds a cue only if it holds its first word
+        _FIRST_WORDS[pattern] = tuple(dict.fromkeys(w[0].lower() for w in words))
+    return pattern
 
 
 def _cues(codebook: Codebook | None, kind: str, default: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -90,7 +96,12 @@ def _first_cue(pattern: re.Pattern[str] | None, claim: Claim) -> tuple[int, str]
     """(passage index, cue as written) of the first passage holding a cue."""
     if pattern is None:
         return None
+    firsts = _FIRST_WORDS.get(pattern)
     for index, quote in enumerate(claim.quotes):
+        if firsts is not None and quote.isascii():  # searched only when it can match: a regex is slow
+            lowered = quote.lower()
+            if not any(word in lowered for word in firsts):
+                continue
         found = pattern.search(quote)
         if found is not None:
             return index, found.group()
@@ -189,18 +200,19 @@ def _both_named(claim: Claim, both: re.Pattern[str] | None) -> Problem | None:
 def _near_duplicates(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
     """(later, earlier) for each claim with a near-duplicate passage in an earlier claim
     coded alike (topic, stance, approach, actor); compared only within those groups."""
-    groups: dict[tuple[str | None, ...], list[Claim]] = {}
+    groups: dict[tuple[str | None, ...], list[tuple[Claim, tuple[str, ...]]]] = {}
     for claim in claims:
         if not claim.quotes:
             continue
         group = groups.setdefault((claim.topic, claim.stance, claim.approach_value, *claim.actors), [])
+        forms = tuple(comparable(quote) for quote in claim.quotes)  # once per passage, not per pair
         earlier = next(
-            (other for other in group if any(near_duplicates(a, b) for a in claim.quotes for b in other.quotes)),
+            (other for other, seen in group if any(similar(a, b) for a in forms for b in seen)),
             None,
         )
         if earlier is not None:
             yield claim, earlier
-        group.append(claim)
+        group.append((claim, forms))
 
 
 def _duplicate_problem(claim: Claim, earlier: Claim) -> Problem:

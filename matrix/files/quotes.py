@@ -160,10 +160,21 @@ def near_duplicates(first: str, second: str) -> bool:
     """Whether two passages say the same thing in nearly the same words: after rapidfuzz's
     `default_process` (lower case, every non-alphanumeric character a space), one is a run
     of whole words of the other, or `fuzz.token_sort_ratio` is at least NEAR_DUPLICATE_SCORE."""
-    from rapidfuzz import fuzz, utils
+    return similar(comparable(first), comparable(second))
 
-    a, b = utils.default_process(normalise_quote(first)), utils.default_process(normalise_quote(second))
-    a, b = " ".join(a.split()), " ".join(b.split())
+
+def comparable(passage: str) -> str:
+    """A passage as `near_duplicates` compares it (worked out once per passage by a caller
+    comparing it with many others, then given to `similar`)."""
+    from rapidfuzz import utils
+
+    return " ".join(utils.default_process(normalise_quote(passage)).split())
+
+
+def similar(a: str, b: str) -> bool:
+    """`near_duplicates` of two passages' `comparable` forms."""
+    from rapidfuzz import fuzz
+
     if not a or not b:
         return False
     short, long = (a, b) if len(a) <= len(b) else (b, a)
