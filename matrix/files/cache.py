@@ -81,7 +81,9 @@ def _stays_inside(path: Path, root: Path) -> bool:
 
 
 def _checksum(name: str, payload: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\0" + payload).digest()
+    digest = hashlib.sha256(name.encode() + b"\0")
+    digest.update(payload)  # not copied into one string first: payloads run to tens of KB
+    return digest.digest()
 
 
 class Cache(Generic[V]):
@@ -96,6 +98,7 @@ class Cache(Generic[V]):
         self.misses = 0
         self.pending: list[tuple[str, bytes]] = []
         self.db: sqlite3.Connection | None = None
+        self.fresh = False  # the database was made by this Cache, which has written nothing yet
 
     def _open(self) -> sqlite3.Connection | None:
         if self.db is None and self.path is not None and not _stays_inside(self.path, self.root):
@@ -104,11 +107,13 @@ class Cache(Generic[V]):
             for attempt in range(2):
                 try:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
+                    fresh = not self.path.exists()
                     db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
                     db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is a miss, not a loss
                     db.execute("PRAGMA page_size=16384")  # values of tens of KB: fewer overflow pages
                     db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
                     self.db = db
+                    self.fresh = fresh
                     _remove_file_entries(self.path.parent)
                     break
                 except sqlite3.OperationalError:  # cannot open or lock it (read-only, another run)
@@ -148,6 +153,9 @@ class Cache(Generic[V]):
         db = self._open()
         if db is None:
             return None
+        if self.fresh:  # nothing written yet to look up
+            self.misses += 1
+            return None
         try:
             row = db.execute("SELECT value FROM entries WHERE key = ?", (name,)).fetchone()
             blob = row[0]
@@ -183,6 +191,7 @@ class Cache(Generic[V]):
                 cursor.execute("BEGIN IMMEDIATE")
                 cursor.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending)
                 cursor.execute("COMMIT")
+            self.fresh = False
         except sqlite3.OperationalError:  # locked by another run, read-only, full disk
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
