@@ -88,6 +88,11 @@ def claim_rows(project: Project, report: Report) -> tuple[ClaimRow, ...]:
             quotes = claim.quotes
             where = claim.location
             sides = claim.sides
+            confidence = claim.confidence
+            if sides:  # the approach as written, once: in Sides when the claim has sides, else in Approach
+                approach, written = None, claim.approach_text
+            else:
+                approach, written = claim.approach_text, None
             append(
                 new_tuple(
                     ClaimRow,
@@ -99,13 +104,13 @@ def claim_rows(project: Project, report: Report) -> tuple[ClaimRow, ...]:
                         claim.topic,
                         topic_labels.get(claim.topic, claim.topic),
                         claim.stance,
-                        None if sides else claim.approach_text,
+                        approach,
                         claim.actor,
-                        claim.confidence,
-                        weights.get(claim.confidence, medium),
+                        confidence,
+                        weights.get(confidence, medium),
                         (quotes[0] if quotes else "") if len(quotes) <= 1 else PASSAGE_SEPARATOR.join(quotes),
                         claim.voice,
-                        claim.approach_text if sides else None,
+                        written,
                         claim.note,
                         at,
                         f"{where[0]}:{where[1]}:{where[2]}",

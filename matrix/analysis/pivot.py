@@ -81,7 +81,6 @@ class Analysis:
     totals: tuple[Total, ...]
     project: Project = field(repr=False, compare=False)  # the validated project the numbers come from
     unit: Unit = Unit.CLAIMS
-    passages: tuple[PassageRow, ...] = ()  # one row per passage of the claims
     tallies: Mapping[tuple[str | None, str], Tally] = field(default_factory=dict)  # every cell with claims
     time_range: TimeRange = field(default_factory=TimeRange)  # the claims are those dated in it (all when inactive)
     selection: Selection | None = None  # what the time range left out (None: no time range)
@@ -92,6 +91,17 @@ class Analysis:
     def options(self) -> AnalysisOptions:
         """The options this Analysis was computed with."""
         return AnalysisOptions(self.filters, self.unit, self.time_range, self.periods)
+
+    @functools.cached_property
+    def passages(self) -> tuple[PassageRow, ...]:
+        """One row per passage of the claims, in claim order; made when first asked for (the
+        Evidence rows, made by the child that writes them; `export --per passage`; `to_frame`)."""
+        return passage_rows(self.claims)
+
+    @property
+    def passage_count(self) -> int:
+        """How many passages the claims have: `len(passages)`, without making them."""
+        return sum(min(len(c.quotes), len(c.quotes_at)) for c in self.claims)
 
     @functools.cached_property
     def timeline(self) -> Timeline:
@@ -234,7 +244,6 @@ def analyse(project: Project, report: Report, options: AnalysisOptions | None = 
         totals=totals(claims, perspectives),
         project=project,
         unit=unit,
-        passages=passage_rows(claims),
         tallies=found,
         time_range=time_range,
         selection=selection,

@@ -68,7 +68,7 @@ def build(
         with covering:
             analysis = analyse(project, report, AnalysisOptions(inputs.filters, count, time_range, periods))
             found = inputs.findings(analysis, project, report)
-            rows = len(analysis.claims) + len(analysis.passages)
+            rows = len(analysis.claims) + analysis.passage_count
             with progress("writing workbook", rows, scale=100) as advance:  # Claims and Evidence rows
                 stamp = inputs_stamp(project.inputs, inputs_revision(project.root, project.inputs))
                 write_workbook(analysis, report, project, resolved, advance, covering.result, stamp, found=found)
