@@ -11,7 +11,7 @@ import pytest
 import matrix.files.cache
 import matrix.files.workers
 from matrix import check
-from matrix.checks.pipeline import load_project, parse_cache
+from matrix.checks.pipeline import check_files, findings_cache, load_project, locate_quotes, parse_cache, quotes_cache
 from matrix.files.cache import CACHE_FILE
 from matrix.files.where import ProjectFiles
 from tests.conftest import CLAIMS_A, PIVOT_FILES, write_project
@@ -32,11 +32,30 @@ def summary(root: Path, cache: bool) -> list[tuple[str, int, str]]:
 def test_warm_run_hits_and_matches_a_cold_run(tmp_path: Path) -> None:
     root = write_project(tmp_path, {"claims/a.yaml": CLAIMS_A.replace("differ sharply", "differ slightly")})
     cold = summary(root, cache=True)
-    assert len(entries(root)) == 4  # two parsed files, two quote-location results
+    assert len(entries(root)) == 6  # two parsed files, two quote-location results, two files' findings
     cache = parse_cache(root)
     load_project(root, cache=cache)
     assert (cache.hits, cache.misses) == (2, 0)
     assert summary(root, cache=True) == cold == summary(root, cache=False)
+
+
+def test_a_files_findings_are_kept_until_its_codebook_or_text_changes(tmp_path: Path) -> None:
+    """A warm run takes each claims file's findings from the cache; a changed codebook or
+    text is another key, and the file is checked again."""
+    root = write_project(tmp_path, {})
+    cold = summary(root, cache=True)
+    project = load_project(root)
+    located = locate_quotes(project, quotes_cache(None))
+    warm = findings_cache(root)
+    assert check_files(project, located, warm) == check_files(project, located, findings_cache(None))
+    assert (warm.hits, warm.misses) == (2, 0)
+    codebook = root / "claims" / "codebook.yaml"
+    codebook.write_text(codebook.read_text() + "\n# edited\n")
+    project = load_project(root)
+    changed = findings_cache(root)
+    check_files(project, located, changed)
+    assert (changed.hits, changed.misses) == (0, 2)
+    assert summary(root, cache=True) == cold
 
 
 def test_changed_file_misses(tmp_path: Path) -> None:
@@ -55,7 +74,7 @@ def test_corrupt_entries_are_ignored(tmp_path: Path, damage: str) -> None:
     cold = summary(root, cache=True)
     with contextlib.closing(sqlite3.connect(root / CACHE_FILE)) as db:
         values = [value for (value,) in db.execute("SELECT value FROM entries ORDER BY key")]
-        damaged = {"empty": [b""] * 4, "garbage": [b"garbage"] * 4, "zeros": [b"\0" * 64] * 4}.get(
+        damaged = {"empty": [b""] * 6, "garbage": [b"garbage"] * 6, "zeros": [b"\0" * 64] * 6}.get(
             damage,
             values[::-1],  # swapped: sound values, each under another entry's key
         )
@@ -73,7 +92,7 @@ def test_a_damaged_database_is_replaced(tmp_path: Path, damage: bytes) -> None:
     cold = summary(root, cache=True)
     (root / CACHE_FILE).write_bytes(damage)
     assert summary(root, cache=True) == cold
-    assert len(entries(root)) == 4
+    assert len(entries(root)) == 6
     cache = parse_cache(root)
     load_project(root, cache=cache)
     assert cache.hits == 2
@@ -92,7 +111,7 @@ def test_a_cache_locked_by_another_run_is_skipped(tmp_path: Path, monkeypatch: p
         assert "divergance" in {c.stance for c in project.claims}
         other.execute("ROLLBACK")
     assert summary(root, cache=True) != cold
-    assert len(entries(root)) == 6  # the changed file's entries were stored by the run after
+    assert len(entries(root)) == 9  # the changed file's entries (parse, quotes, findings) were stored by the run after
 
 
 def test_no_cache_writes_nothing(tmp_path: Path) -> None:
@@ -124,7 +143,7 @@ def test_entries_of_the_earlier_file_cache_are_removed(tmp_path: Path) -> None:
     (old.parent / "notes").mkdir()  # not ours to remove
     cold = summary(root, cache=True)
     assert sorted(p.name for p in old.parent.iterdir()) == ["cache.sqlite3", "notes"]
-    assert summary(root, cache=True) == cold and len(entries(root)) == 4
+    assert summary(root, cache=True) == cold and len(entries(root)) == 6
 
 
 def test_a_copy_of_the_project_shares_the_projects_cache(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ __all__ = [  # MAX_FILE_BYTES, MAX_TEXT_BYTES: the loader's limits, from the loa
     "Snapshot",
     "check",
     "claims_file_count",
+    "findings_cache",
     "load_project",
     "locate_quotes",
     "parse_cache",
@@ -104,27 +105,48 @@ def check(
     shared = shared or Shared()
     project = load_project(files, parse_cache(store, shared.parses), advance)
     located = locate_quotes(project, quotes_cache(store, shared.quotes))
-    report = validate(project, located, check_files(project, located, shared.findings))
+    report = validate(project, located, check_files(project, located, findings_cache(store, shared.findings)))
     return project, _with_schema_check(files, project, report)
 
 
-def check_files(project: Project, located: Located, known: dict[str, FileFindings]) -> dict[str, FileFindings]:
-    """Each claims file's findings (by file name): those in `known` (by `_findings_key`) as
+def check_files(project: Project, located: Located, cache: Cache[FileFindings]) -> dict[str, FileFindings]:
+    """Each claims file's findings (by file name): those in `cache` (by `_findings_key`) as
     they are, the others worked out, shared with a forked child when there is enough to
-    share (`shared_map`), and put in `known`."""
+    share (`shared_map`), and put in `cache`."""
     keys = {f.file: _findings_key(project, f) for f in project.files}
-    todo = [f for f in project.files if keys[f.file] not in known]
+    found: dict[str, FileFindings] = {}
+    todo = []
+    for claims_file in project.files:
+        hit = cache.get(keys[claims_file.file])
+        if hit is None:
+            todo.append(claims_file)
+        else:
+            found[claims_file.file] = hit
     ctx = Context(project, located)
 
     def work(index: int) -> tuple[Any, ...]:
-        found = file_findings(ctx, todo[index])
-        return flat_problems(found.problems), flat_places(found.places), found.sentences
+        made = file_findings(ctx, todo[index])
+        return flat_problems(made.problems), flat_places(made.places), made.sentences
 
     weights = [sum(len(quote) for claim in f.claims for quote in claim.quotes) for f in todo]
-    for index, (problems, places, sentences) in shared_map(work, range(len(todo)), weights):
-        share = None if sentences is None else (sentences[0], sentences[1])  # marshal keeps tuples
-        known[keys[todo[index].file]] = FileFindings(problems_of(problems), places_of(places), share)
-    return {file: known[key] for file, key in keys.items()}
+    for index, plain in shared_map(work, range(len(todo)), weights):
+        file = todo[index].file
+        found[file] = _findings_of(plain)
+        cache.put(keys[file], plain, found[file])
+    cache.flush()
+    return {file: found[file] for file in keys}
+
+
+def _findings_of(plain: Any) -> FileFindings:
+    """The FileFindings that `check_files`'s plain tuple (as made, or from the cache) holds."""
+    problems, places, sentences = plain
+    share = None if sentences is None else (sentences[0], sentences[1])  # marshal keeps tuples, JSON would not
+    return FileFindings(problems_of(problems), places_of(places), share)
+
+
+def findings_cache(root: Path | None, memory: dict[str, FileFindings] | None = None) -> Cache[FileFindings]:
+    """The cache of each claims file's findings under root/.cache (None: no cache), and in `memory`."""
+    return Cache(root, _findings_of, memory)
 
 
 def _findings_key(project: Project, claims_file: ClaimsFile) -> str:

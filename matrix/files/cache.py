@@ -1,4 +1,4 @@
-"""A content-keyed cache of parse and quote-location results: one SQLite file under the root.
+"""A content-keyed cache of parse, quote-location and check results: one SQLite file under the root.
 
 Entries are keyed by a SHA-256 of everything the result depends on (file names, bytes,
 the tool's own source code), so a changed input simply misses. Values are stored as
@@ -39,9 +39,12 @@ V = TypeVar("V")
 
 
 def _code_digest() -> bytes:
-    """The package's own source: a changed parser or data model never reads old entries."""
+    """The whole package's own source: a changed parser, check or data model never reads old
+    entries (a claims file's findings are kept too)."""
+    package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.digest()
 
