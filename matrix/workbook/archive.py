@@ -27,8 +27,8 @@ LEVEL = 1  # every entry's deflate level: a third of the time of the default lev
 
 def crc32_combine(first: int, second: int, length: int) -> int:
     """The CRC-32 of two byte strings one after the other, from the CRC-32 of each and the
-    second's `length` (zlib's crc32_combine: the first's CRC run through `length` zero bytes
-    by squaring the zero-bit operator over GF(2))."""
+    second's `length` (as zlib's crc32_combine: the first's CRC carried through `length` zero
+    bytes by an operator over GF(2) squared once per bit of `length`)."""
 
     def times(matrix: list[int], vector: int) -> int:
         total, row = 0, 0
@@ -42,24 +42,15 @@ def crc32_combine(first: int, second: int, length: int) -> int:
     def square(matrix: list[int]) -> list[int]:
         return [times(matrix, matrix[n]) for n in range(32)]
 
-    if length <= 0:
-        return first
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
-    even = square(odd)  # two zero bits
-    odd = square(even)  # four
-    while True:
-        even = square(odd)
+    operator = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    for _ in range(3):
+        operator = square(operator)  # two, four, then eight zero bits: one zero byte
+    while length > 0:
         if length & 1:
-            first = times(even, first)
+            first = times(operator, first)
         length >>= 1
-        if not length:
-            break
-        odd = square(even)
-        if length & 1:
-            first = times(odd, first)
-        length >>= 1
-        if not length:
-            break
+        if length:
+            operator = square(operator)  # twice as many zero bytes
     return first ^ second
 
 
