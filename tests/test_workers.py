@@ -6,6 +6,8 @@ import errno
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Self
 
 import pytest
 
@@ -112,3 +114,52 @@ def test_without_shared_memory_the_work_stays_here(forking: None, monkeypatch: p
 
     monkeypatch.setattr(type(context), "Value", refused)
     assert list(shared_map(lambda i: (i, os.getpid()), range(4), [1] * 4)) == [(i, (i, os.getpid())) for i in range(4)]
+
+
+class _FullDisk:
+    """A temporary file on a full disk: it opens, but nothing can be written to it."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    flush = seek = read = write
+
+
+def test_a_child_that_cannot_write_its_results_leaves_its_work_to_this_process(
+    forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full temporary folder costs the children's help, not the run (validate writes nothing)."""
+    monkeypatch.setattr(workers, "tempfile", SimpleNamespace(TemporaryFile=_FullDisk))
+
+    def work(i: int) -> int:
+        time.sleep(0.005)  # the child takes chunks too
+        return i * i
+
+    results = list(shared_map(work, range(40), [1] * 40))
+    assert sorted(results) == [(i, i * i) for i in range(40)]
+
+
+def test_without_a_temporary_folder_the_work_stays_here(forking: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(errno.ENOENT, "No usable temporary directory found")
+
+    monkeypatch.setattr(workers, "tempfile", SimpleNamespace(TemporaryFile=refused))
+    assert list(shared_map(lambda i: (i, os.getpid()), range(10), [1] * 10)) == [
+        (i, (i, os.getpid())) for i in range(10)
+    ]
+
+
+def test_an_error_of_the_work_itself_still_arrives(forking: None) -> None:
+    def work(i: int) -> int:
+        if i == 37:
+            raise OSError(errno.EACCES, "Permission denied")
+        return i
+
+    with pytest.raises(OSError, match="Permission denied"):
+        list(shared_map(work, range(40), [1] * 40))

@@ -151,8 +151,9 @@ def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[i
     """(index, `work(item)`) for every item, in no set order. With a large total weight the
     items are cut into chunks that this process and forked children take one at a time
     until none are left, so a busier core does less; this process's own results come as it
-    makes them, the children's at the end. `work` must return plain data (tuples, lists,
-    dicts, str, int, float, None)."""
+    makes them, the children's at the end (a child that cannot write them to its temporary
+    file, the disk full, leaves its chunks to this process). `work` must return plain data
+    (tuples, lists, dicts, str, int, float, None)."""
     total = sum(weights)
     taken = shared_counter() if worth_sharing(total) else None  # the next chunk to take
     if taken is None:
@@ -179,17 +180,30 @@ def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[i
         return done
 
     with contextlib.ExitStack() as stack:
-        files = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(processes - 1)]
+        try:
+            files = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(processes - 1)]
+        except OSError:  # no temporary folder to write to: no child, all the work here
+            files = []
         children = [stack.enter_context(Background(functools.partial(child, file), total)) for file in files]
+        done: set[int] = set()  # the chunks whose results were given
         while (chunk := take()) < len(chunks):
             for index in chunks[chunk]:
                 yield index, work(items[index])
+            done.add(chunk)
         for process, file in zip(children, files, strict=True):
-            written = process.result()
-            file.seek(0)
-            data, at = memoryview(file.read()), 0
+            try:
+                written = process.result()
+                file.seek(0)
+                data, at = memoryview(file.read()), 0
+            except OSError:  # its results could not be written (a full disk): its chunks are made below
+                continue
             for _ in range(written):
                 size = int.from_bytes(data[at : at + 8], "little")
                 chunk, results = marshal.loads(data[at + 8 : at + 8 + size])
                 at += 8 + size
                 yield from zip(chunks[chunk], results, strict=True)
+                done.add(chunk)
+        for chunk in range(len(chunks)):  # those of a child that failed (an error of `work` is raised here again)
+            if chunk not in done:
+                for index in chunks[chunk]:
+                    yield index, work(items[index])
