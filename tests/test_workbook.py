@@ -687,3 +687,25 @@ def test_streamed_entries_are_whole_deflate_streams_with_their_crc(
     claims = openpyxl.load_workbook(out, read_only=True)["Claims"]
     ids = [row[0] for row in claims.iter_rows(min_row=2, values_only=True)]
     assert sorted(ids) == sorted(claim.id for claim in project.claims)  # every row, once
+
+
+def test_streamed_numbers_are_written_as_openpyxl_writes_them(tmp_path: Path) -> None:
+    """A number in a streamed sheet (the Sources sheet's net index) has the very text an
+    openpyxl cell gives it ('%.16g'), as in every other sheet: 9/19, whose shortest repr has
+    17 digits, is 0.4736842105263158 in the Sources sheet and in the Stance sheet alike."""
+    from openpyxl.compat import safe_string
+
+    stances = ["convergence"] * 14 + ["divergence"] * 5
+    claims = [c(f"a{i}", "space", stance) for i, stance in enumerate(stances)]
+    root = write_project(tmp_path / "p", {"claims/a.yaml": claims_yaml("src-a", "US-India", "seeds/a.txt", claims)})
+    out = tmp_path / "book.xlsx"
+    book = build(root, out)
+    nets = [row for row in book["Sources"].iter_rows(values_only=True) if row[0] == "src-a"]
+    assert nets and nets[0][list(next(book["Sources"].iter_rows(values_only=True))).index("Net")] == float(
+        safe_string(9 / 19)
+    )
+    with zipfile.ZipFile(out) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                for number in re.findall(r"<v>([^<]*)</v>", archive.read(name).decode()):
+                    assert number == safe_string(float(number)), (name, number)

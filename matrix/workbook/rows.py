@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
 
 from matrix.analysis.frames import ClaimRow, PassageRow, column_values
@@ -116,7 +117,7 @@ def _careful_cells(values: Sequence[Any], plain: str, marked: str) -> list[str]:
         elif blank(value):
             append(f"{plain}/>")  # empty, but top-aligned like the rest
         else:
-            append(f"{plain}><v>{cell_value(value)!r}</v></c>")
+            append(f"{plain}><v>{safe_string(cell_value(value))}</v></c>")  # as an openpyxl cell: '%.16g'
     return out
 
 
