@@ -163,3 +163,16 @@ def test_an_error_of_the_work_itself_still_arrives(forking: None) -> None:
 
     with pytest.raises(OSError, match="Permission denied"):
         list(shared_map(work, range(40), [1] * 40))
+
+
+def test_a_shared_map_child_that_dies_is_still_an_error(forking: None) -> None:
+    parent = os.getpid()
+
+    def work(i: int) -> int:
+        if os.getpid() != parent:
+            os._exit(9)  # killed, say by the out-of-memory killer
+        time.sleep(0.005)
+        return i
+
+    with pytest.raises(ChildProcessError):
+        list(shared_map(work, range(40), [1] * 40))

@@ -195,6 +195,8 @@ def shared_map(work: Callable[[T], Any], items: Sequence[T], weights: Sequence[i
                 written = process.result()
                 file.seek(0)
                 data, at = memoryview(file.read()), 0
+            except ChildProcessError:  # it died without a word: an error, as ever
+                raise
             except OSError:  # its results could not be written (a full disk): its chunks are made below
                 continue
             for _ in range(written):
