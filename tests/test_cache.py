@@ -158,3 +158,22 @@ def test_a_copy_of_the_project_shares_the_projects_cache(tmp_path: Path) -> None
     assert not (copy / ".cache").exists()
     assert entries(root) == stored  # every parse and quote location was found there: nothing added
     assert report == first[1] and project.claims == first[0].claims
+
+
+def test_an_upgraded_parser_or_scorer_is_another_salt(tmp_path: Path) -> None:
+    """Parsed files come from PyYAML and a file's findings (near duplicates, the closest
+    passage of a quote not found) from rapidfuzz: entries made with other versions of them
+    are never read (their versions are read from their metadata folders' names)."""
+    import sys
+
+    from matrix.files import cache
+
+    site = tmp_path / "site-packages"
+    for name in ("rapidfuzz-3.14.6.dist-info", "PyYAML-6.0.4.dist-info", "types_pyyaml-6.0.12.dist-info", "other"):
+        (site / name).mkdir(parents=True)
+    before = cache._library_versions([str(site), str(tmp_path / "absent")])
+    assert before == b"pyyaml-6.0.4|rapidfuzz-3.14.6"
+    (site / "rapidfuzz-3.14.6.dist-info").rename(site / "rapidfuzz-3.15.0.dist-info")
+    assert cache._library_versions([str(site)]) == b"pyyaml-6.0.4|rapidfuzz-3.15.0"
+    installed = cache._library_versions(sys.path)
+    assert b"pyyaml-" in installed and b"rapidfuzz-" in installed and installed in cache._SALT

@@ -1,12 +1,13 @@
 """A content-keyed cache of parse, quote-location and check results: one SQLite file under the root.
 
 Entries are keyed by a SHA-256 of everything the result depends on (file names, bytes,
-the tool's own source code), so a changed input simply misses. Values are stored as
-`marshal` bytes of plain tuples (the caller's `decode` rebuilds them), which both ends
-handle many times faster than pickle, each with the SHA-256 of its key and payload,
-checked before decoding: a damaged value, or one stored under another key, is ignored and
-rewritten, never trusted. A database that cannot be read is deleted and started afresh;
-one that cannot be written turns the cache off for the run.
+the tool's own source code, the versions of the libraries that parse and compare), so a
+changed input simply misses. Values are stored as `marshal` bytes of plain tuples (the
+caller's `decode` rebuilds them), which both ends handle many times faster than pickle, each
+with the SHA-256 of its key and payload, checked before decoding: a damaged value, or one
+stored under another key, is ignored and rewritten, never trusted. A database that cannot
+be read is deleted and started afresh; one that cannot be written turns the cache off for
+the run.
 
 One file, written in one transaction per `flush()`, because creating thousands of small
 files costs more than parsing them on some filesystems. Only the process that made the
@@ -22,10 +23,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -49,7 +51,32 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-_SALT = f"{__version__}|{sys.version_info[:3]}|{marshal.version}|".encode() + _code_digest()
+LIBRARIES = ("pyyaml", "rapidfuzz")  # what the kept results also depend on: parsing, near duplicates, closest passages
+
+
+def _library_versions(folders: Iterable[str]) -> bytes:
+    """The installed versions of `LIBRARIES`, from the names of their metadata folders in
+    `folders` (the import path; its site-packages folders are read): an upgraded parser or
+    scorer never reads old entries. Read without importlib.metadata, whose import costs more
+    than a warm run's checks."""
+    found = set()
+    for folder in folders:
+        if not folder.endswith("-packages"):  # not the standard library's folders, nor the working folder
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:  # a zip on the path, a folder gone
+            continue
+        for name in names:
+            stem, _, kind = name.rpartition(".")
+            if kind in ("dist-info", "egg-info") and stem.lower().replace("_", "-").split("-")[0] in LIBRARIES:
+                found.add(stem.lower())
+    return "|".join(sorted(found)).encode()
+
+
+_SALT = (
+    f"{__version__}|{sys.version_info[:3]}|{marshal.version}|".encode() + _library_versions(sys.path) + _code_digest()
+)
 _DIGEST = 32
 
 
