@@ -23,12 +23,14 @@ from matrix.files.loading import (
     MAX_TEXT_BYTES,
     MEMOS,
     Snapshot,
+    TextRead,
     claim_file_paths,
     claims_input,
     parse_claims_file,
     parse_codebook,
     parse_memos_file,
     read_input,
+    read_source_text,
     read_texts,
     relative_name,
 )
@@ -46,7 +48,7 @@ from matrix.files.quotes import Match, NormalisedText
 from matrix.files.where import ProjectFiles
 from matrix.files.workers import shared_map
 from matrix.model.problems import Problem, Report, sorted_problems
-from matrix.model.values import ClaimsFile, Codebook, Memos, Project
+from matrix.model.values import ClaimsFile, Codebook, Memos, Project, SourceText
 from matrix.model.wording import counted
 
 __all__ = [  # MAX_FILE_BYTES, MAX_TEXT_BYTES: the loader's limits, from the loader, which only this module imports
@@ -257,12 +259,29 @@ def load_project(
         if advance:
             advance(1)
     claims_files = [parsed[name] for name in names]
-    texts, text_problems, digests = read_texts(root, claims_files, files.texts, snapshot)
+    texts, text_problems, digests = read_texts(root, claims_files, files.texts, snapshot, _read_shared)
     problems.extend(text_problems)
     inputs.update(digests)
     # another coder's claims folder read over this project (`agree`): this project's memos are not theirs
     memos = Memos() if files.claims is not None else _memos(root, codebook, max_bytes, problems, inputs, snapshot)
     return Project(root, codebook, tuple(claims_files), texts, tuple(problems), dict(sorted(inputs.items())), memos)
+
+
+TEXT_WEIGHT = 16 * 1024  # about a source text's bytes, before it is read (a large project's are shared out)
+
+
+def _read_text(job: TextRead) -> tuple[Any, ...]:
+    """One source's text read (`read_source_text`), as plain tuples."""
+    text, problems = read_source_text(*job)
+    return (None if text is None else (text.path, text.content, text.digest)), flat_problems(problems)
+
+
+def _read_shared(jobs: list[TextRead]) -> list[tuple[SourceText | None, list[Problem]]]:
+    """The texts of `jobs`, in order, read here and by a forked child when there are many."""
+    done: list[tuple[SourceText | None, list[Problem]]] = [(None, [])] * len(jobs)
+    for index, (text, problems) in shared_map(_read_text, jobs, [TEXT_WEIGHT] * len(jobs)):
+        done[index] = (None if text is None else SourceText(*text)), list(problems_of(problems))
+    return done
 
 
 def _memos(

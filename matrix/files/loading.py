@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -374,32 +374,41 @@ def claims_input(
     return name, data, problem
 
 
+TextRead = tuple[Path, Source, "Snapshot | None"]  # where to read one source's text: root, source, revision
+
+
 def read_texts(
-    root: Path, files: Sequence[ClaimsFile], fallback: Path | None = None, snapshot: Snapshot | None = None
+    root: Path,
+    files: Sequence[ClaimsFile],
+    fallback: Path | None = None,
+    snapshot: Snapshot | None = None,
+    read_all: Callable[[list[TextRead]], Iterable[tuple[SourceText | None, list[Problem]]]] | None = None,
 ) -> tuple[dict[str, SourceText], list[Problem], dict[str, str]]:
     """Each claims file's source text (claims file -> text; a text shared by several sources
     is read once), the problems reading them, and each text read's SHA-256 by path. A text
     path that names no file under `root` (or in `snapshot`, whose texts are read from it) is
-    read under `fallback` instead, when given."""
-    texts: dict[str, SourceText] = {}
-    problems: list[Problem] = []
-    by_path: dict[str, tuple[SourceText | None, list[Problem]]] = {}
+    read under `fallback` instead, when given. `read_all` reads the texts (`read_source_text`
+    of each, in order; default: one after the other here)."""
+    reads: dict[str, TextRead] = {}
     for claims_file in files:
         source = claims_file.source
-        if source is None or not source.text:
+        if source is None or not source.text or source.text in reads:
             continue
-        if source.text not in by_path:
-            if snapshot is not None:
-                there = fallback is None or snapshot.walk(PurePosixPath(source.text).parts)[1]
-                # not in the revision: under `fallback`, on disk
-                by_path[source.text] = (
-                    read_source_text(root, source, snapshot) if there else read_source_text(fallback or root, source)
-                )
-            else:
-                here = root if fallback is None or os.path.lexists(root / source.text) else fallback
-                by_path[source.text] = read_source_text(here, source)
-            problems.extend(by_path[source.text][1])
-        text = by_path[source.text][0]
+        if snapshot is not None:
+            there = fallback is None or snapshot.walk(PurePosixPath(source.text).parts)[1]
+            # not in the revision: under `fallback`, on disk
+            reads[source.text] = (root, source, snapshot) if there else (fallback or root, source, None)
+        else:
+            here = root if fallback is None or os.path.lexists(root / source.text) else fallback
+            reads[source.text] = (here, source, None)
+    jobs = list(reads.values())
+    done = read_all(jobs) if read_all is not None else (read_source_text(*job) for job in jobs)
+    by_path = dict(zip(reads, done, strict=True))
+    problems = [problem for _, found in by_path.values() for problem in found]
+    texts: dict[str, SourceText] = {}
+    for claims_file in files:
+        source = claims_file.source
+        text = by_path[source.text][0] if source is not None and source.text else None
         if text is not None:
             texts[claims_file.file] = text
     digests = {read.path: read.digest for read, _ in by_path.values() if read is not None}
