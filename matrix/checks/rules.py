@@ -170,9 +170,9 @@ def _duplicates(
     first: dict[str, T] = {}
     for item in items:
         value = key(item)
-        earlier = first.get(fold(value))
-        if earlier is None:
-            first[fold(value)] = item
+        folded = value if fold is str else fold(value)
+        earlier = first.setdefault(folded, item)
+        if earlier is item:
             continue
         shape = key(earlier)
         yield Problem(

@@ -54,7 +54,9 @@ def validate(
             if claim_id in passages:  # a repeated id (reported): the first claim's passages
                 continue
             passages[claim_id] = placed
-            first = next((p for p in placed if p is not None), None)
+            first = placed[0] if placed else None  # most claims' first passage is found
+            if first is None:
+                first = next((p for p in placed if p is not None), None)
             if first is not None:
                 starts[claim_id] = first[0]
                 spans[claim_id] = (first[1], first[2])
