@@ -97,3 +97,16 @@ def test_workbook_lists_the_best_and_counts_the_rest(tmp_path: Path, monkeypatch
         ("src-a", 3, "seeds/a.txt:2:126"),
     ]
     assert listed[2:] == [["… and 1 more with lower scores: run 'claims-matrix coverage --limit 3'"]]
+
+
+def test_validation_counts_the_covered_sentences_the_coverage_sheet_shows() -> None:
+    """The key findings' coverage shares (`Report.sentences`, counted by the checks) and the
+    Coverage sheet's figures (`coverage`) are one number worked out twice: on the shipped
+    project they agree for every source."""
+    from matrix.analysis.context import coverage_shares
+
+    project, report = check(Path(__file__).resolve().parent.parent)
+    shares = coverage_shares(project, report)
+    sheet = tuple((row.source, row.covered, row.sentences) for row in coverage(project, report).sources)
+    assert shares == sheet
+    assert len(shares) == 5 and all(0 < covered < sentences for _, covered, sentences in shares)

@@ -141,9 +141,8 @@ def check_files(project: Project, located: Located, cache: Cache[FileFindings]) 
 
 def _findings_of(plain: Any) -> FileFindings:
     """The FileFindings that `check_files`'s plain tuple (as made, or from the cache) holds."""
-    problems, places, sentences = plain
-    share = None if sentences is None else (sentences[0], sentences[1])  # marshal keeps tuples, JSON would not
-    return FileFindings(problems_of(problems), places_of(places), share)
+    problems, places, sentences = plain  # sentences: (covered, all) or None; marshal keeps tuples
+    return FileFindings(problems_of(problems), places_of(places), sentences)
 
 
 def findings_cache(root: Path | None, memory: dict[str, FileFindings] | None = None) -> Cache[FileFindings]:

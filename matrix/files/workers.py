@@ -2,9 +2,10 @@
 
 A child is forked, so it inherits the work and its inputs instead of receiving them
 pickled; it sends back one value. `shared_map` results travel as `marshal` bytes of plain
-tuples, strings and numbers, written chunk by chunk to a temporary file the parent reads
-at the end: for 100,000 claims that is many times cheaper than pickling typed objects. Where fork is not available, the work is small, or this process is itself
-a child, everything runs in this process.
+tuples, strings and numbers, written chunk by chunk to a temporary file the parent reads at
+the end: for 100,000 claims that is many times cheaper than pickling typed objects. Where
+fork is not available, the work is small, or this process is itself a child, everything
+runs in this process.
 """
 
 from __future__ import annotations

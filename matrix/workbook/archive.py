@@ -98,7 +98,7 @@ class Prerendered:
 
         def work() -> tuple[int, int, int, bytes]:  # values, XML (deflated) and links, all made by the child
             deflating = _Deflating(self.file)
-            count = rows.render(deflating, done=self._rendered)  # type: ignore[arg-type]
+            count = rows.render(deflating, done=self._rendered)
             deflating.finish()
             return count, deflating.crc, deflating.size, rows.hyperlinks()
 

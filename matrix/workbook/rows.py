@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import IO, Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.compat import safe_string
@@ -121,6 +121,14 @@ def _careful_cells(values: Sequence[Any], plain: str, marked: str) -> list[str]:
     return out
 
 
+class Sink(Protocol):
+    """Where rendered rows go: a binary file, or the archive's deflating writer."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
 def _varying_cells(values: Sequence[Any], styles: Sequence[tuple[int, int]]) -> list[str]:
     """`_careful_cells` of a column whose style differs from row to row: (style, with the
     quote prefix) per value."""
@@ -175,7 +183,7 @@ class StreamedRows:
                     parts.append(chunk.encode())
         return b"<hyperlinks>" + b"".join(parts) + b"</hyperlinks>" if parts else b""
 
-    def render(self, file: IO[bytes], chunk: int = 5000, done: Callable[[int], None] = lambda n: None) -> int:
+    def render(self, file: Sink, chunk: int = 5000, done: Callable[[int], None] = lambda n: None) -> int:
         """Write the rows' XML to `file` (flushed); the number of rows. `done(n)`: n more
         rows written."""
         rows = 0
